@@ -1,0 +1,4 @@
+//! chief's deterministic intelligence over domain values. Pure functions: a
+//! clock is passed in, nothing is read from the outside world.
+
+pub mod urgency;

@@ -1,0 +1,266 @@
+//! Reading tasks in bulk: filtered, paginated lists, and the two queues —
+//! the person's (`chief next`, ordered by urgency) and the agent's (seed
+//! 003's `/tasks/next`, by priority then age).
+
+use crate::task::{TASK_COLUMNS, task_from_row};
+use crate::{Backend, Db, Listing, Page, StoreError, Value};
+use chief_domain::task::{Assignee, Task, TaskStatus};
+use chief_domain::{Priority, TenantId};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// How a list is sorted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TaskSort {
+    /// Newest first.
+    #[default]
+    Created,
+    /// Highest priority first, then oldest.
+    Priority,
+    /// Soonest due first; undated last.
+    Due,
+    /// Most recently changed first.
+    Updated,
+    /// Oldest first (exports).
+    Oldest,
+}
+
+/// Filters for listing tasks. Empty fields do not filter.
+#[derive(Clone, Debug, Default)]
+pub struct TaskFilter {
+    pub statuses: Vec<TaskStatus>,
+    pub user_id: Option<Uuid>,
+    pub project_id: Option<Uuid>,
+    pub assignee: Option<Assignee>,
+    pub priority: Option<Priority>,
+    pub due_before: Option<DateTime<Utc>>,
+    pub due_after: Option<DateTime<Utc>>,
+    pub tag: Option<String>,
+    pub context: Option<String>,
+    pub sort: TaskSort,
+}
+
+struct Where {
+    clauses: Vec<String>,
+    args: Vec<Value>,
+}
+
+impl Where {
+    fn new(tenant: TenantId) -> Where {
+        Where {
+            clauses: vec!["tenant_id = $1".into(), "deleted_at IS NULL".into()],
+            args: vec![tenant.into()],
+        }
+    }
+
+    /// Adds a clause; `?` in it stands for the next placeholder.
+    fn push(&mut self, clause: &str, arg: Value) {
+        self.args.push(arg);
+        let n = self.args.len();
+        self.clauses.push(clause.replace('?', &format!("${n}")));
+    }
+
+    fn sql(&self) -> String {
+        self.clauses.join(" AND ")
+    }
+}
+
+fn json_array_contains(backend: Backend, column: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("EXISTS (SELECT 1 FROM json_each({column}) WHERE value = ?)"),
+        Backend::Postgres => format!("{column} @> jsonb_build_array(?::text)"),
+    }
+}
+
+/// A page of tasks matching `filter`, with the total count.
+pub async fn list(
+    db: &Db,
+    tenant: TenantId,
+    filter: &TaskFilter,
+    page: Page,
+) -> Result<Listing<Task>, StoreError> {
+    let mut w = Where::new(tenant);
+    if !filter.statuses.is_empty() {
+        let list = filter
+            .statuses
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        w.clauses.push(format!("status IN ({list})"));
+    }
+    if let Some(u) = filter.user_id {
+        w.push("user_id = ?", u.into());
+    }
+    if let Some(p) = filter.project_id {
+        w.push("project_id = ?", p.into());
+    }
+    if let Some(a) = filter.assignee {
+        w.push("assignee = ?", a.as_str().into());
+    }
+    if let Some(p) = filter.priority {
+        w.push("priority = ?", p.into());
+    }
+    if let Some(d) = filter.due_before {
+        w.push("due_date < ?", d.into());
+    }
+    if let Some(d) = filter.due_after {
+        w.push("due_date >= ?", d.into());
+    }
+    if let Some(t) = &filter.tag {
+        w.push(
+            &json_array_contains(db.backend(), "tags"),
+            t.trim_start_matches('#').into(),
+        );
+    }
+    if let Some(c) = &filter.context {
+        w.push(
+            &json_array_contains(db.backend(), "contexts"),
+            c.trim_start_matches('@').into(),
+        );
+    }
+    let order = match filter.sort {
+        TaskSort::Created => "created_at DESC, id DESC",
+        TaskSort::Priority => "priority, created_at, id",
+        TaskSort::Due => "due_date IS NULL, due_date, priority, id",
+        TaskSort::Updated => "updated_at DESC, id DESC",
+        TaskSort::Oldest => "created_at, id",
+    };
+    let where_sql = w.sql();
+    let total = db
+        .fetch_optional(
+            &format!("SELECT COUNT(*) AS n FROM tasks WHERE {where_sql}"),
+            &w.args,
+        )
+        .await?
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0);
+    let n = w.args.len();
+    let mut args = w.args;
+    args.push(page.limit.into());
+    args.push(page.offset.into());
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM tasks WHERE {where_sql} ORDER BY {order} LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let items = db
+        .fetch_all(&sql, &args)
+        .await?
+        .iter()
+        .map(task_from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(Listing {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    })
+}
+
+/// A task in a queue, with its urgency.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Ranked {
+    pub urgency: f64,
+    #[serde(flatten)]
+    pub task: Task,
+}
+
+/// The person's queue, most urgent first: open tasks assigned to the user,
+/// leaving out blocked ones and those waiting on someone else.
+pub async fn next_for_user(
+    db: &Db,
+    tenant: TenantId,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Ranked>, StoreError> {
+    let w = chief_brain::urgency::weights();
+    let now = crate::value::micros(now);
+    let mut args: Vec<Value> = vec![tenant.into(), user_id.into(), now.into()];
+    let mut bind = |v: Value| {
+        args.push(v);
+        format!("${}", args.len())
+    };
+    let due_cases = w
+        .due_bands
+        .iter()
+        .map(|(within, pts)| {
+            format!(
+                "WHEN due_date < {} THEN {pts:.2}",
+                bind((now + *within).into())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let age_cases = w
+        .age_bands
+        .iter()
+        .map(|(older, pts)| {
+            format!(
+                "WHEN created_at < {} THEN {pts:.2}",
+                bind((now - *older).into())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let limit_ph = bind(limit.clamp(1, Page::MAX_LIMIT).into());
+    let score = format!(
+        "((6 - priority) * {step:.2} \
+          + CASE WHEN due_date IS NOT NULL AND due_date < $3 THEN {overdue:.2} ELSE 0 END \
+          + CASE WHEN due_date IS NULL THEN 0 {due_cases} ELSE 0 END \
+          + CASE {age_cases} ELSE 0 END \
+          + CASE WHEN status = 'working' THEN {working:.2} ELSE 0 END)",
+        step = w.priority_step,
+        overdue = w.overdue,
+        working = w.working,
+    );
+    let sql = format!(
+        "SELECT {TASK_COLUMNS}, CAST({score} AS DOUBLE PRECISION) AS urgency FROM tasks \
+         WHERE tenant_id = $1 AND user_id = $2 AND assignee = 'user' AND status IN ('queued', 'working') AND deleted_at IS NULL \
+           AND NOT EXISTS (SELECT 1 FROM waiting_items wi WHERE wi.tenant_id = $1 AND wi.task_id = tasks.id AND wi.status = 'waiting') \
+         ORDER BY urgency DESC, due_date IS NULL, due_date, created_at, id LIMIT {limit_ph}"
+    );
+    let sql = match db.backend() {
+        Backend::Sqlite => sql.replace("DOUBLE PRECISION", "REAL"),
+        Backend::Postgres => sql,
+    };
+    db.fetch_all(&sql, &args)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Ranked {
+                urgency: r.float("urgency")?,
+                task: task_from_row(r)?,
+            })
+        })
+        .collect()
+}
+
+/// The agent's queue, as seed 003's `/tasks/next` orders it: queued tasks
+/// assigned to the agent, highest priority first, then soonest due, then
+/// oldest.
+pub async fn next_for_agent(
+    db: &Db,
+    tenant: TenantId,
+    user_id: Uuid,
+    limit: i64,
+) -> Result<Vec<Task>, StoreError> {
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM tasks WHERE tenant_id = $1 AND user_id = $2 AND assignee = 'agent' AND status = 'queued' AND deleted_at IS NULL \
+         ORDER BY priority, due_date IS NULL, due_date, created_at, id LIMIT $3"
+    );
+    db.fetch_all(
+        &sql,
+        &[
+            tenant.into(),
+            user_id.into(),
+            limit.clamp(1, Page::MAX_LIMIT).into(),
+        ],
+    )
+    .await?
+    .iter()
+    .map(task_from_row)
+    .collect()
+}

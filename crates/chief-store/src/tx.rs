@@ -1,0 +1,270 @@
+//! Write transactions. A [`Tx`] belongs to one tenant and one actor; every
+//! change made through it is audited with [`Tx::audit`], which appends to the
+//! tenant's hash chain and writes the domain event to the outbox, in the same
+//! transaction as the change itself.
+
+use crate::audit::Link;
+use crate::db::{pg_query, sqlite_query};
+use crate::value::{Row, Value, micros};
+use crate::{Db, StoreError};
+use chief_domain::log::Actor;
+use chief_domain::{TenantId, new_id};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// Who is writing, for which tenant, under which trace.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub tenant: TenantId,
+    pub actor: Actor,
+    pub trace_id: Option<String>,
+    /// The transaction's clock; `None` reads the system clock.
+    pub now: Option<DateTime<Utc>>,
+}
+
+impl Scope {
+    /// A scope for a user acting in their tenant.
+    pub fn user(tenant: TenantId, user_id: Uuid) -> Scope {
+        Scope {
+            tenant,
+            actor: Actor::user(user_id),
+            trace_id: Some(new_trace_id()),
+            now: None,
+        }
+    }
+}
+
+/// A new trace id: 32 hex digits, as W3C trace context uses.
+pub fn new_trace_id() -> String {
+    new_id().simple().to_string()
+}
+
+enum Inner {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// An open write transaction for one tenant.
+pub struct Tx {
+    inner: Inner,
+    scope: Scope,
+    now: DateTime<Utc>,
+    /// The chain head, once taken: (seq, hash).
+    head: Option<(i64, String)>,
+}
+
+/// One audited change.
+pub struct Change<'a> {
+    /// `task.created`, `task.status_changed`, …
+    pub action: String,
+    pub entity_type: &'a str,
+    pub entity_id: Uuid,
+    /// The changed fields, or the action's details.
+    pub details: serde_json::Value,
+}
+
+impl Db {
+    /// Begins a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so concurrent writers queue instead of failing.
+    pub async fn write(&self, scope: &Scope) -> Result<Tx, StoreError> {
+        let inner = match self {
+            Db::Sqlite(p) => Inner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Inner::Postgres(p.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            now: micros(scope.now.unwrap_or_else(Utc::now)),
+            scope: scope.clone(),
+            head: None,
+        })
+    }
+}
+
+impl Tx {
+    /// The tenant every statement in this transaction is for.
+    pub fn tenant(&self) -> TenantId {
+        self.scope.tenant
+    }
+
+    /// The user acting, if a person or the agent acting for one.
+    pub fn user_id(&self) -> Option<Uuid> {
+        self.scope.actor.user_id
+    }
+
+    /// The transaction's clock: one instant for every row it writes.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// Which backend this transaction runs on.
+    pub fn backend(&self) -> crate::Backend {
+        match self.inner {
+            Inner::Sqlite(_) => crate::Backend::Sqlite,
+            Inner::Postgres(_) => crate::Backend::Postgres,
+        }
+    }
+
+    /// Runs a statement and returns how many rows it touched.
+    pub async fn execute(&mut self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
+        match &mut self.inner {
+            Inner::Sqlite(t) => Ok(sqlite_query(sql, args)
+                .execute(&mut **t)
+                .await?
+                .rows_affected()),
+            Inner::Postgres(t) => Ok(pg_query(sql, args).execute(&mut **t).await?.rows_affected()),
+        }
+    }
+
+    /// Runs a query that returns at most one row.
+    pub async fn fetch_optional(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+    ) -> Result<Option<Row>, StoreError> {
+        match &mut self.inner {
+            Inner::Sqlite(t) => Ok(sqlite_query(sql, args)
+                .fetch_optional(&mut **t)
+                .await?
+                .map(Row::Sqlite)),
+            Inner::Postgres(t) => Ok(pg_query(sql, args)
+                .fetch_optional(&mut **t)
+                .await?
+                .map(Row::Postgres)),
+        }
+    }
+
+    /// Runs a query and returns all its rows.
+    pub async fn fetch_all(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
+        match &mut self.inner {
+            Inner::Sqlite(t) => Ok(sqlite_query(sql, args)
+                .fetch_all(&mut **t)
+                .await?
+                .into_iter()
+                .map(Row::Sqlite)
+                .collect()),
+            Inner::Postgres(t) => Ok(pg_query(sql, args)
+                .fetch_all(&mut **t)
+                .await?
+                .into_iter()
+                .map(Row::Postgres)
+                .collect()),
+        }
+    }
+
+    /// Starts a new chain for a tenant created in this transaction.
+    pub(crate) async fn start_chain(&mut self) -> Result<(), StoreError> {
+        let tenant = self.tenant();
+        self.execute(
+            "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)",
+            &[tenant.into(), crate::audit::GENESIS_HASH.into()],
+        )
+        .await?;
+        self.head = Some((0, crate::audit::GENESIS_HASH.to_string()));
+        Ok(())
+    }
+
+    async fn take_head(&mut self) -> Result<(i64, String), StoreError> {
+        if let Some(head) = &self.head {
+            return Ok(head.clone());
+        }
+        // PostgreSQL serialises writers per tenant on the head row; SQLite
+        // already holds the database write lock.
+        let sql = match self.backend() {
+            crate::Backend::Sqlite => "SELECT seq, hash FROM audit_heads WHERE tenant_id = $1",
+            crate::Backend::Postgres => {
+                "SELECT seq, hash FROM audit_heads WHERE tenant_id = $1 FOR UPDATE"
+            }
+        };
+        let tenant = self.tenant();
+        let row = self
+            .fetch_optional(sql, &[tenant.into()])
+            .await?
+            .ok_or_else(|| StoreError::not_found("tenant", tenant))?;
+        let head = (row.int("seq")?, row.text("hash")?);
+        self.head = Some(head.clone());
+        Ok(head)
+    }
+
+    /// Records a change: appends a row to the audit chain and the matching
+    /// event to the outbox. Returns the sequence number of both.
+    pub async fn audit(&mut self, change: Change<'_>) -> Result<i64, StoreError> {
+        let (prev_seq, prev_hash) = self.take_head().await?;
+        let seq = prev_seq + 1;
+        let id = new_id();
+        let link = Link {
+            id,
+            tenant_id: self.tenant(),
+            seq,
+            user_id: self.scope.actor.user_id,
+            timestamp: self.now,
+            actor: self.scope.actor.kind,
+            action: &change.action,
+            entity_type: Some(change.entity_type),
+            entity_id: Some(change.entity_id),
+            details: &change.details,
+            trace_id: self.scope.trace_id.as_deref(),
+        };
+        let hash = link.hash(&prev_hash);
+        let args = [
+            id.into(),
+            self.tenant().into(),
+            seq.into(),
+            self.scope.actor.user_id.into(),
+            self.now.into(),
+            self.scope.actor.kind.as_str().into(),
+            change.action.as_str().into(),
+            change.entity_type.into(),
+            change.entity_id.into(),
+            Value::Json(Some(change.details.clone())),
+            self.scope.trace_id.clone().into(),
+            prev_hash.into(),
+            hash.clone().into(),
+        ];
+        self.execute(
+            "INSERT INTO logs (id, tenant_id, seq, user_id, timestamp, actor, action, entity_type, entity_id, details, trace_id, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            &args,
+        )
+        .await?;
+        let payload = serde_json::json!({
+            "entity_type": change.entity_type,
+            "entity_id": change.entity_id,
+            "actor": self.scope.actor.kind.as_str(),
+            "trace_id": self.scope.trace_id,
+            "changes": change.details,
+        });
+        let event_args = [
+            self.tenant().into(),
+            seq.into(),
+            change.action.as_str().into(),
+            change.entity_type.into(),
+            change.entity_id.into(),
+            Value::Json(Some(payload)),
+            self.now.into(),
+        ];
+        self.execute(
+            "INSERT INTO events (tenant_id, seq, event_type, entity_type, entity_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &event_args,
+        )
+        .await?;
+        self.head = Some((seq, hash));
+        Ok(seq)
+    }
+
+    /// Commits the change, its audit rows and its events together.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        if let Some((seq, hash)) = self.head.take() {
+            let tenant = self.tenant();
+            self.execute(
+                "UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1",
+                &[tenant.into(), seq.into(), hash.into()],
+            )
+            .await?;
+        }
+        match self.inner {
+            Inner::Sqlite(t) => t.commit().await?,
+            Inner::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,322 @@
+//! The store's test harness: [`backend_test!`] runs one test body on SQLite
+//! and on PostgreSQL, each time against a fresh, empty store, plus small
+//! builders so a test sets up only the data it is about.
+//!
+//! SQLite gets a new file in a temporary directory. PostgreSQL gets its own
+//! schema `t_<uuid>` in the database named by `CHIEF_TEST_POSTGRES_URL`,
+//! dropped when the test ends. Without that variable the PostgreSQL half is
+//! skipped with a note, unless `CHIEF_TEST_REQUIRE_POSTGRES=1` (as in CI),
+//! which turns the skip into a failure.
+
+#![allow(dead_code)]
+
+use chief_domain::log::Actor;
+use chief_domain::person::{NewPerson, Person};
+use chief_domain::project::{NewProject, Project};
+use chief_domain::question::NewQuestion;
+use chief_domain::task::{NewTask, Task};
+use chief_domain::tenant::Role;
+use chief_domain::{Priority, TenantId, TransitionError};
+use chief_store::tenancy::{self, NewUser};
+use chief_store::{Db, Location, OpenOptions, Scope, StoreError, Tx, Value};
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use std::fmt::Debug;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::task::Poll;
+use tempfile::TempDir;
+use uuid::Uuid;
+
+/// Defines `mod $name { fn sqlite(); fn postgres(); }`, two tokio tests that
+/// run the same body against a fresh store on each backend. The body is a
+/// closure `|db| async move { …; Ok(()) }` returning `anyhow::Result<()>`.
+macro_rules! backend_test {
+    ($(#[$attr:meta])* $name:ident, $body:expr $(,)?) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(#[$attr])*
+            #[tokio::test]
+            async fn sqlite() {
+                $crate::common::run($crate::common::Engine::Sqlite, $body).await;
+            }
+
+            $(#[$attr])*
+            #[tokio::test]
+            async fn postgres() {
+                $crate::common::run($crate::common::Engine::Postgres, $body).await;
+            }
+        }
+    };
+}
+pub(crate) use backend_test;
+
+/// The backend a test half runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+const POSTGRES_URL_VAR: &str = "CHIEF_TEST_POSTGRES_URL";
+const REQUIRE_POSTGRES_VAR: &str = "CHIEF_TEST_REQUIRE_POSTGRES";
+
+/// A fresh store and what must be cleaned up after it.
+enum Fixture {
+    Sqlite { db: Db, _dir: TempDir },
+    Postgres { db: Db, url: String, schema: String },
+}
+
+impl Fixture {
+    async fn open(engine: Engine) -> Option<Fixture> {
+        let opts = OpenOptions {
+            max_connections: 4,
+            ..OpenOptions::default()
+        };
+        match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().expect("a temporary directory can be created");
+                let location = Location::Sqlite(dir.path().join("chief.db"));
+                let db = Db::open(&location, &opts)
+                    .await
+                    .expect("a fresh SQLite store opens");
+                Some(Fixture::Sqlite { db, _dir: dir })
+            }
+            Engine::Postgres => {
+                let Ok(url) = std::env::var(POSTGRES_URL_VAR) else {
+                    if std::env::var(REQUIRE_POSTGRES_VAR).is_ok_and(|v| v == "1") {
+                        panic!(
+                            "{POSTGRES_URL_VAR} is not set but {REQUIRE_POSTGRES_VAR}=1: \
+                             point it at a PostgreSQL database the tests may create schemas in, \
+                             e.g. postgres://postgres@127.0.0.1:5432/test"
+                        );
+                    }
+                    eprintln!("skipped: set {POSTGRES_URL_VAR} to run this test on PostgreSQL");
+                    return None;
+                };
+                let schema = format!("t_{}", chief_domain::new_id().simple());
+                postgres_admin(&url, &format!("CREATE SCHEMA {schema}")).await;
+                let opts = OpenOptions {
+                    pg_schema: Some(schema.clone()),
+                    ..opts
+                };
+                let db = Db::open(&Location::Postgres(url.clone()), &opts)
+                    .await
+                    .expect("a fresh PostgreSQL schema migrates");
+                Some(Fixture::Postgres { db, url, schema })
+            }
+        }
+    }
+
+    fn db(&self) -> Db {
+        match self {
+            Fixture::Sqlite { db, .. } | Fixture::Postgres { db, .. } => db.clone(),
+        }
+    }
+
+    /// Closes the store and removes it; on PostgreSQL a failed drop only
+    /// leaves a stray schema behind, so it is reported, not fatal.
+    async fn remove(self) {
+        match self {
+            Fixture::Sqlite { db, _dir } => db.close().await,
+            Fixture::Postgres { db, url, schema } => {
+                db.close().await;
+                let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
+                if let Err(e) = try_postgres_admin(&url, &sql).await {
+                    eprintln!("could not drop test schema {schema}: {e}");
+                }
+            }
+        }
+    }
+}
+
+async fn try_postgres_admin(url: &str, sql: &str) -> Result<(), sqlx::Error> {
+    let mut conn = PgConnection::connect(url).await?;
+    sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await
+}
+
+async fn postgres_admin(url: &str, sql: &str) {
+    if let Err(e) = try_postgres_admin(url, sql).await {
+        panic!("cannot run {sql:?} on the test PostgreSQL at {POSTGRES_URL_VAR}: {e}");
+    }
+}
+
+/// Runs `body` against a fresh store on `engine`, then removes the store,
+/// whether the body passed, failed or panicked.
+pub async fn run<F, Fut>(engine: Engine, body: F)
+where
+    F: FnOnce(Db) -> Fut,
+    Fut: Future<Output = anyhow::Result<()>>,
+{
+    let Some(fixture) = Fixture::open(engine).await else {
+        return;
+    };
+    let outcome = catch_unwind(body(fixture.db())).await;
+    fixture.remove().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => panic!("the test returned an error: {e:?}"),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// Awaits `fut`, turning a panic into an `Err` so cleanup can run before the
+/// panic is resumed. Unlike `tokio::spawn` it does not need `Send`.
+async fn catch_unwind<T>(fut: impl Future<Output = T>) -> std::thread::Result<T> {
+    let mut fut = std::pin::pin!(fut);
+    std::future::poll_fn(|cx| {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| fut.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    })
+    .await
+}
+
+/// Creates a workspace whose slug is `slug`; returns the tenant and its owner.
+pub async fn workspace(db: &Db, slug: &str) -> (TenantId, Uuid) {
+    let owner = NewUser {
+        email: format!("owner@{slug}.example"),
+        name: Some(format!("Owner of {slug}")),
+        role: Role::Owner,
+        timezone: "UTC".into(),
+    };
+    let ws = tenancy::create_workspace(db, &format!("Workspace {slug}"), slug, owner)
+        .await
+        .expect("a new workspace with a fresh slug is created");
+    (ws.tenant.id, ws.owner.id)
+}
+
+/// A user writing in their tenant, on the system clock.
+pub fn scope(tenant: TenantId, user: Uuid) -> Scope {
+    Scope::user(tenant, user)
+}
+
+/// A user writing in their tenant with the clock stopped at `now`.
+pub fn scope_at(tenant: TenantId, user: Uuid, now: DateTime<Utc>) -> Scope {
+    Scope {
+        tenant,
+        actor: Actor::user(user),
+        trace_id: None,
+        now: Some(now),
+    }
+}
+
+/// A fixed instant for tests that need a clock: Monday 2 June 2025, noon UTC.
+pub fn noon() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 6, 2, 12, 0, 0)
+        .single()
+        .expect("a valid date")
+}
+
+/// A priority from 1 (highest) to 5.
+pub fn p(n: i64) -> Priority {
+    Priority::try_from(n).expect("test priorities are 1 to 5")
+}
+
+/// A new task with only a title; set other fields with `..task("…")`.
+pub fn task(title: &str) -> NewTask {
+    NewTask {
+        title: title.into(),
+        ..NewTask::default()
+    }
+}
+
+/// A new task the person (not the agent) does.
+pub fn my_task(title: &str) -> NewTask {
+    NewTask {
+        assignee: Some(chief_domain::task::Assignee::User),
+        ..task(title)
+    }
+}
+
+/// A question with only its text.
+pub fn question(text: &str) -> NewQuestion {
+    NewQuestion {
+        text: text.into(),
+        ..NewQuestion::default()
+    }
+}
+
+/// A person with only a name.
+pub fn person(name: &str) -> NewPerson {
+    NewPerson {
+        name: name.into(),
+        ..NewPerson::default()
+    }
+}
+
+/// Runs `f` in a write transaction and commits it if `f` succeeds; on an
+/// error the transaction is dropped, so nothing it wrote is kept.
+pub async fn in_tx<T>(
+    db: &Db,
+    scope: &Scope,
+    f: impl AsyncFnOnce(&mut Tx) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut tx = db.write(scope).await?;
+    let value = f(&mut tx).await?;
+    tx.commit().await?;
+    Ok(value)
+}
+
+/// Creates a task for the scope's user and commits it.
+pub async fn add_task(db: &Db, scope: &Scope, new: NewTask) -> Result<Task, StoreError> {
+    let user = scope.actor.user_id.expect("tasks are added by a user");
+    in_tx(db, scope, async |tx| {
+        chief_store::task::create(tx, user, new).await
+    })
+    .await
+}
+
+/// Creates a project for the scope's user and commits it.
+pub async fn add_project(db: &Db, scope: &Scope, new: NewProject) -> Result<Project, StoreError> {
+    let user = scope.actor.user_id.expect("projects are added by a user");
+    in_tx(db, scope, async |tx| {
+        chief_store::project::create(tx, user, new).await
+    })
+    .await
+}
+
+/// Adds a person for the scope's user and commits it.
+pub async fn add_person(db: &Db, scope: &Scope, new: NewPerson) -> Result<Person, StoreError> {
+    let user = scope.actor.user_id.expect("people are added by a user");
+    in_tx(db, scope, async |tx| {
+        chief_store::person::create(tx, user, new).await
+    })
+    .await
+}
+
+/// Counts a tenant's rows in `table` (`logs`, `events`, …) with raw SQL.
+pub async fn count_rows(db: &Db, table: &str, tenant: TenantId) -> i64 {
+    let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE tenant_id = $1");
+    let row = db
+        .fetch_optional(&sql, &[Value::from(tenant)])
+        .await
+        .expect("a count query runs")
+        .expect("COUNT returns a row");
+    row.int("n").expect("COUNT is an integer")
+}
+
+/// Asserts that a store call answered `NotFound`.
+#[track_caller]
+pub fn assert_not_found<T: Debug>(result: Result<T, StoreError>) {
+    match result {
+        Err(StoreError::NotFound { .. }) => {}
+        other => panic!("expected StoreError::NotFound, got {other:?}"),
+    }
+}
+
+/// The transition error a store call answered; panics on anything else.
+#[track_caller]
+pub fn transition_error<T: Debug>(result: Result<T, StoreError>) -> TransitionError {
+    match result {
+        Err(StoreError::Domain(chief_domain::DomainError::Transition(e))) => e,
+        other => panic!("expected a transition error, got {other:?}"),
+    }
+}

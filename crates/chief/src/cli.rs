@@ -1,0 +1,382 @@
+//! The command line: every subcommand, its flags and its help text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// chief: a self-hosted AI chief of staff. Tasks, projects, people,
+/// questions and waiting-for items in one system of record, for you and
+/// your agent.
+#[derive(Debug, Parser)]
+#[command(name = "chief", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Where the embedded SQLite store lives (default: $XDG_DATA_HOME/chief).
+    #[arg(long, global = true, env = "CHIEF_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Use this database instead: postgres://… (or sqlite://PATH).
+    #[arg(
+        long,
+        global = true,
+        env = "CHIEF_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+
+    /// The workspace to act in (its slug); needed only when there are several.
+    #[arg(long, global = true, env = "CHIEF_TENANT", value_name = "SLUG")]
+    pub tenant: Option<String>,
+
+    /// Act as this user (email); defaults to the workspace owner.
+    #[arg(long = "as", global = true, env = "CHIEF_USER", value_name = "EMAIL")]
+    pub as_user: Option<String>,
+
+    /// Print machine-readable JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the store, the first workspace and its owner; prints an API key once.
+    Init(InitArgs),
+    /// Add a task: `chief add "(A) Call Patrick +liberty @phone due:2026-12-01"`.
+    Add(AddArgs),
+    /// List tasks, with filters.
+    #[command(alias = "ls")]
+    List(ListArgs),
+    /// Your queue by urgency: priority, due date (overdue first) and age.
+    Next(NextArgs),
+    /// Show one task with its history.
+    Show(IdArg),
+    /// Change a task's fields.
+    Edit(EditArgs),
+    /// Start working on a task.
+    Start(IdArg),
+    /// Mark a task completed.
+    #[command(alias = "complete")]
+    Done(DoneArgs),
+    /// Block a task with a question for a person.
+    Block(BlockArgs),
+    /// Cancel a task (final).
+    Cancel(IdArg),
+    /// Reopen a completed task.
+    Reopen(IdArg),
+    /// Delete a task (soft delete: it stays in the audit history).
+    #[command(alias = "rm")]
+    Delete(IdArg),
+    /// Full-text search over tasks, people, projects, playbooks and knowledge.
+    Search(SearchArgs),
+    /// People and their relationship context.
+    #[command(subcommand)]
+    People(PeopleCommand),
+    /// Projects, initiatives and goals.
+    #[command(subcommand)]
+    Projects(ProjectsCommand),
+    /// Questions the agent is waiting on.
+    #[command(subcommand)]
+    Questions(QuestionsCommand),
+    /// Things you are waiting for from others.
+    #[command(subcommand)]
+    Waiting(WaitingCommand),
+    /// The tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Import tasks from another tool.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export tasks to another tool's format.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Print shell completions: `chief completions bash > /etc/bash_completion.d/chief`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The workspace name.
+    #[arg(long, default_value = "Personal")]
+    pub name: String,
+    /// The owner's email.
+    #[arg(long, default_value = "me@localhost")]
+    pub email: String,
+    /// The owner's display name.
+    #[arg(long = "user-name")]
+    pub user_name: Option<String>,
+    /// The owner's IANA timezone (default: $TZ, or UTC).
+    #[arg(long)]
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The task, with todo.txt tokens: (A) priority, +project, @context, #tag, due:YYYY-MM-DD.
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// Assign to the agent instead of yourself.
+    #[arg(long)]
+    pub agent: bool,
+    /// A longer description.
+    #[arg(long, short)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StatusArg {
+    Queued,
+    Working,
+    Blocked,
+    Completed,
+    Cancelled,
+    /// queued, working and blocked.
+    Open,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    Created,
+    Priority,
+    Due,
+    Updated,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Status to show (default: open).
+    #[arg(long, short, value_enum, default_value = "open")]
+    pub status: StatusArg,
+    /// Only this project (name).
+    #[arg(long, short)]
+    pub project: Option<String>,
+    /// Only tasks assigned to `user` or `agent`.
+    #[arg(long)]
+    pub assignee: Option<String>,
+    /// Only this priority (1-5 or A-E).
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// Due before this date (YYYY-MM-DD, today, tomorrow, +3d).
+    #[arg(long, value_name = "DATE")]
+    pub due_before: Option<String>,
+    /// Due on or after this date.
+    #[arg(long, value_name = "DATE")]
+    pub due_after: Option<String>,
+    /// Only tasks with this #tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only tasks with this @context.
+    #[arg(long)]
+    pub context: Option<String>,
+    /// Sort order.
+    #[arg(long, value_enum, default_value = "created")]
+    pub sort: SortArg,
+    /// How many to show.
+    #[arg(long, short = 'n', default_value_t = 50)]
+    pub limit: i64,
+    /// Skip this many.
+    #[arg(long, default_value_t = 0)]
+    pub offset: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    /// Show the agent's queue (seed 003's /tasks/next order) instead of yours.
+    #[arg(long)]
+    pub agent: bool,
+    /// How many to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArg {
+    /// The task id (a unique prefix of at least 4 hex digits will do).
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DoneArgs {
+    /// The task id or a unique prefix.
+    pub id: String,
+    /// What came of it.
+    #[arg(long)]
+    pub output: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The task id or a unique prefix.
+    pub id: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    /// 1 (highest) to 5, or A to E.
+    #[arg(long)]
+    pub priority: Option<String>,
+    /// YYYY-MM-DD, today, tomorrow, +3d, or `none` to clear.
+    #[arg(long)]
+    pub due: Option<String>,
+    /// A project name, or `none` to clear.
+    #[arg(long)]
+    pub project: Option<String>,
+    /// `user` or `agent`.
+    #[arg(long)]
+    pub assignee: Option<String>,
+    /// Replace the tags (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub tags: Option<Vec<String>>,
+}
+
+#[derive(Debug, Args)]
+pub struct BlockArgs {
+    /// The task id or a unique prefix.
+    pub id: String,
+    /// The question that must be answered before the task can go on.
+    #[arg(long, short)]
+    pub question: String,
+    /// Why it is being asked.
+    #[arg(long)]
+    pub why: Option<String>,
+    /// What will be done with the answer.
+    #[arg(long)]
+    pub will_do: Option<String>,
+    /// The question's priority (1-5).
+    #[arg(long)]
+    pub priority: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to look for.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Only these kinds: task, person, project, playbook, knowledge.
+    #[arg(long = "type", value_delimiter = ',')]
+    pub types: Vec<String>,
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeopleCommand {
+    /// Add a person.
+    Add {
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        company: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        /// colleague, client, prospect, partner, friend…
+        #[arg(long)]
+        relationship: Option<String>,
+        /// How to communicate with them.
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// List people.
+    List,
+    /// Show a person (by name or id).
+    Show { name_or_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectsCommand {
+    /// Add a project, initiative or goal.
+    Add {
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// project, initiative or goal.
+        #[arg(long = "type", default_value = "project")]
+        kind: String,
+        /// The parent project's name.
+        #[arg(long)]
+        parent: Option<String>,
+        /// Target date (YYYY-MM-DD).
+        #[arg(long)]
+        target: Option<String>,
+    },
+    /// List projects.
+    List,
+    /// Show a project (by name or id) with its open tasks.
+    Show { name_or_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuestionsCommand {
+    /// List questions (unanswered by default).
+    List {
+        /// Show answered and dismissed questions too.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Answer a question; the tasks it blocks go back to the queue.
+    Answer {
+        /// The question id.
+        id: String,
+        /// The answer.
+        answer: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WaitingCommand {
+    /// Record something you are waiting for.
+    Add {
+        /// What you are waiting for.
+        what: String,
+        /// Who owes it.
+        #[arg(long)]
+        who: Option<String>,
+        /// When to follow up (YYYY-MM-DD, +3d, …).
+        #[arg(long)]
+        follow_up: Option<String>,
+        /// The task it holds up (id or prefix).
+        #[arg(long)]
+        task: Option<String>,
+    },
+    /// List open waiting items.
+    List {
+        /// Include resolved ones.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Mark an item resolved.
+    Resolve {
+        id: String,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain; names the first broken link.
+    Verify,
+    /// Show recent audit entries.
+    Log {
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a todo.txt file. All or nothing: a bad line aborts the whole import.
+    Todotxt { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Print every task as todo.txt.
+    Todotxt,
+}

@@ -1,0 +1,78 @@
+//! `chief init`: creates the store, the first workspace and its owner, and
+//! prints the owner's API key once. It asks nothing; flags and defaults
+//! supply every value, so it works the same in scripts.
+
+use crate::cli::{Cli, InitArgs};
+use crate::context::location;
+use anyhow::{Result, bail};
+use chief_domain::tenant::{Role, slugify};
+use chief_store::tenancy::{self, NewUser};
+use chief_store::{Db, OpenOptions};
+
+pub async fn run(cli: &Cli, args: &InitArgs) -> Result<()> {
+    let location = location(cli)?;
+    let timezone = args
+        .timezone
+        .clone()
+        .or_else(|| {
+            std::env::var("TZ")
+                .ok()
+                .filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
+        })
+        .unwrap_or_else(|| "UTC".to_string());
+    if timezone.parse::<chrono_tz::Tz>().is_err() {
+        bail!(
+            "{timezone:?} is not an IANA timezone (for example Europe/Berlin or America/New_York)"
+        );
+    }
+    let db = Db::open(
+        &location,
+        &OpenOptions {
+            max_connections: 2,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let existing = tenancy::list_tenants(&db).await?;
+    if let Some(first) = existing.first() {
+        db.close().await;
+        bail!(
+            "the store at {} already exists (workspace {:?}); nothing was changed",
+            location.describe(),
+            first.slug
+        );
+    }
+    let ws = tenancy::create_workspace(
+        &db,
+        args.name.trim(),
+        &slugify(&args.name),
+        NewUser {
+            email: args.email.clone(),
+            name: args.user_name.clone(),
+            role: Role::Owner,
+            timezone,
+        },
+    )
+    .await?;
+    db.close().await;
+    if cli.json {
+        return crate::output::json(&serde_json::json!({
+            "store": location.describe(),
+            "tenant": ws.tenant,
+            "user": ws.owner,
+            "api_key": ws.api_key,
+        }));
+    }
+    println!("Created the store at {}", location.describe());
+    println!("Workspace: {} ({})", ws.tenant.name, ws.tenant.slug);
+    println!(
+        "Owner:     {} (timezone {})",
+        ws.owner.email, ws.owner.timezone
+    );
+    println!();
+    println!("API key (shown once; store it somewhere safe):");
+    println!("  {}", ws.api_key);
+    println!();
+    println!("Next: chief add \"(A) Plan the week +admin due:tomorrow\", then chief next");
+    Ok(())
+}

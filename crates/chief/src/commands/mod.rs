@@ -1,0 +1,70 @@
+//! One module per group of commands; [`run`] dispatches.
+
+mod audit;
+mod entities;
+mod init;
+mod tasks;
+mod todotxt;
+
+use crate::cli::{Cli, Command};
+use crate::context::Ctx;
+use anyhow::Result;
+use clap::CommandFactory;
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        Command::Init(args) => init::run(&cli, args).await,
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "chief", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Audit(cmd) => audit::run(&cli, cmd).await,
+        command => {
+            let ctx = Ctx::open(&cli).await?;
+            let result = dispatch(&ctx, command).await;
+            ctx.db.close().await;
+            result
+        }
+    }
+}
+
+async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
+    match command {
+        Command::Add(a) => tasks::add(ctx, a).await,
+        Command::List(a) => tasks::list(ctx, a).await,
+        Command::Next(a) => tasks::next(ctx, a).await,
+        Command::Show(a) => tasks::show(ctx, &a.id).await,
+        Command::Edit(a) => tasks::edit(ctx, a).await,
+        Command::Start(a) => {
+            tasks::lifecycle(ctx, &a.id, chief_domain::task::TaskOp::Start, None).await
+        }
+        Command::Done(a) => {
+            tasks::lifecycle(
+                ctx,
+                &a.id,
+                chief_domain::task::TaskOp::Complete,
+                a.output.clone(),
+            )
+            .await
+        }
+        Command::Cancel(a) => {
+            tasks::lifecycle(ctx, &a.id, chief_domain::task::TaskOp::Cancel, None).await
+        }
+        Command::Reopen(a) => {
+            tasks::lifecycle(ctx, &a.id, chief_domain::task::TaskOp::Reopen, None).await
+        }
+        Command::Block(a) => tasks::block(ctx, a).await,
+        Command::Delete(a) => tasks::delete(ctx, &a.id).await,
+        Command::Search(a) => tasks::search(ctx, a).await,
+        Command::People(c) => entities::people(ctx, c).await,
+        Command::Projects(c) => entities::projects(ctx, c).await,
+        Command::Questions(c) => entities::questions(ctx, c).await,
+        Command::Waiting(c) => entities::waiting(ctx, c).await,
+        Command::Import(c) => todotxt::import(ctx, c).await,
+        Command::Export(c) => todotxt::export(ctx, c).await,
+        Command::Init(_) | Command::Completions { .. } | Command::Audit(_) => {
+            unreachable!("handled in run")
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! todo.txt: `chief add` reads its tokens, `chief import todotxt` reads a
+//! whole file, `chief export todotxt` writes one.
+//!
+//! Import is all or nothing: every line is parsed before anything is
+//! written, a bad line is reported with its line number, and the tasks are
+//! written in one transaction, so a crash or a kill mid-import leaves either
+//! the whole file or none of it.
+//!
+//! Mapping: (A)..(E) are priorities 1..5 ((F) to (Z) read as 5); no letter
+//! is the default priority 3, and (C) reads as 3 too, so export writes no
+//! letter for priority 3. The first +project is the task's project (created
+//! if missing); further ones are kept as `project:` attributes. Unknown
+//! key:value pairs are kept verbatim and written back.
+
+use crate::cli::{ExportCommand, ImportCommand};
+use crate::context::Ctx;
+use crate::dates::{end_of_day, local_date, start_of_day};
+use crate::output::json;
+use anyhow::{Context as _, Result};
+use chief_domain::Priority;
+use chief_domain::task::{Assignee, NewTask, Task, TaskStatus};
+use chief_interchange::todotxt::{self, TodoItem};
+use chief_store::task_query::{TaskFilter, TaskSort};
+use chief_store::{Page, Tx, project, task, task_query};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The largest file `chief import todotxt` reads.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Turns a parsed todo.txt line into the fields of a new task, creating its
+/// project if needed (`projects` caches names already resolved).
+pub async fn item_to_new_task(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    item: &TodoItem,
+    projects: &mut HashMap<String, Uuid>,
+) -> Result<NewTask> {
+    let mut attributes = item.attributes.clone();
+    let project_id = match item.projects.first() {
+        Some(name) => {
+            let key = name.to_lowercase();
+            let id = match projects.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let id = project::find_or_create(tx, ctx.user.id, name).await?.id;
+                    projects.insert(key, id);
+                    id
+                }
+            };
+            Some(id)
+        }
+        None => None,
+    };
+    for extra in item.projects.iter().skip(1) {
+        attributes.push(("project".to_string(), extra.clone()));
+    }
+    let done = item.done;
+    Ok(NewTask {
+        title: item.text.clone(),
+        priority: item.priority.and_then(Priority::from_letter),
+        assignee: Some(Assignee::User),
+        project_id,
+        due_date: item.due.map(|d| end_of_day(d, ctx.tz)),
+        due_has_time: false,
+        tags: item.tags.clone(),
+        contexts: item.contexts.clone(),
+        attributes,
+        created_at: item.creation_date.map(|d| start_of_day(d, ctx.tz)),
+        status: done.then_some(TaskStatus::Completed),
+        completed_at: if done {
+            item.completion_date.map(|d| start_of_day(d, ctx.tz))
+        } else {
+            None
+        },
+        ..Default::default()
+    })
+}
+
+/// The todo.txt line of a task.
+fn task_to_item(ctx: &Ctx, t: &Task, projects: &HashMap<Uuid, String>) -> TodoItem {
+    let mut names: Vec<String> = t
+        .project_id
+        .and_then(|p| projects.get(&p).cloned())
+        .into_iter()
+        .collect();
+    let mut attributes = Vec::new();
+    for (k, v) in &t.attributes {
+        if k == "project" {
+            names.push(v.clone());
+        } else {
+            attributes.push((k.clone(), v.clone()));
+        }
+    }
+    let done = matches!(t.status, TaskStatus::Completed | TaskStatus::Cancelled);
+    match t.status {
+        TaskStatus::Cancelled => attributes.push(("status".into(), "cancelled".into())),
+        TaskStatus::Blocked | TaskStatus::Working => {
+            attributes.push(("status".into(), t.status.to_string()))
+        }
+        _ => {}
+    }
+    TodoItem {
+        done,
+        completion_date: if done {
+            t.completed_at.map(|c| local_date(c, ctx.tz))
+        } else {
+            None
+        },
+        priority: (t.priority != Priority::DEFAULT).then(|| t.priority.letter()),
+        creation_date: Some(local_date(t.created_at, ctx.tz)),
+        text: t.title.clone(),
+        projects: names,
+        contexts: t.contexts.clone(),
+        tags: t.tags.clone(),
+        due: t.due_date.map(|d| local_date(d, ctx.tz)),
+        attributes,
+    }
+}
+
+pub async fn import(ctx: &Ctx, cmd: &ImportCommand) -> Result<()> {
+    let ImportCommand::Todotxt { file } = cmd;
+    let meta =
+        std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?;
+    if meta.len() > MAX_FILE_BYTES {
+        anyhow::bail!("{} is larger than 64 MiB", file.display());
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text (byte {})",
+            file.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let items = todotxt::parse_file(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
+    let mut tx = ctx.db.write(&ctx.scope()).await?;
+    let mut projects = HashMap::new();
+    let mut count = 0usize;
+    for (line, item) in &items {
+        let mut new = item_to_new_task(&mut tx, ctx, item, &mut projects).await?;
+        new.source = Some("todotxt".into());
+        task::create(&mut tx, ctx.user.id, new).await.map_err(|e| {
+            anyhow::anyhow!("{} line {line}: {e}; nothing was imported", file.display())
+        })?;
+        count += 1;
+    }
+    tx.commit().await?;
+    if ctx.json {
+        return json(
+            &serde_json::json!({"imported": count, "projects_created_or_found": projects.len()}),
+        );
+    }
+    println!("Imported {count} task(s) from {}", file.display());
+    Ok(())
+}
+
+pub async fn export(ctx: &Ctx, cmd: &ExportCommand) -> Result<()> {
+    let ExportCommand::Todotxt = cmd;
+    let projects: HashMap<Uuid, String> = project::list(&ctx.db, ctx.tenant.id, None, None)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let mut out = String::new();
+    let mut offset = 0;
+    loop {
+        let filter = TaskFilter {
+            sort: TaskSort::Oldest,
+            ..Default::default()
+        };
+        let page = task_query::list(
+            &ctx.db,
+            ctx.tenant.id,
+            &filter,
+            Page::new(Page::MAX_LIMIT, offset),
+        )
+        .await?;
+        if page.items.is_empty() {
+            break;
+        }
+        offset += page.items.len() as i64;
+        for t in &page.items {
+            out.push_str(&todotxt::format_line(&task_to_item(ctx, t, &projects)));
+            out.push('\n');
+        }
+    }
+    print!("{out}");
+    Ok(())
+}
