@@ -94,7 +94,7 @@ CREATE TABLE questions (
     tenant_id UUID NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
     user_id UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     text TEXT NOT NULL,
-    context JSONB,
+    context TEXT,
     why_asking TEXT,
     what_agent_will_do TEXT,
     priority BIGINT NOT NULL DEFAULT 3 CHECK (priority BETWEEN 1 AND 5),

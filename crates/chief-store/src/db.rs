@@ -78,6 +78,8 @@ pub struct OpenOptions {
     pub busy_timeout: Duration,
     /// PostgreSQL `search_path`, so tests can each use their own schema.
     pub pg_schema: Option<String>,
+    /// Bring the schema up to date on open (off only for admin connections).
+    pub migrate: bool,
 }
 
 impl Default for OpenOptions {
@@ -87,6 +89,7 @@ impl Default for OpenOptions {
             max_connections: 8,
             busy_timeout: Duration::from_secs(5),
             pg_schema: None,
+            migrate: true,
         }
     }
 }
@@ -123,7 +126,9 @@ impl Db {
                 Db::Postgres(pool)
             }
         };
-        db.migrate().await?;
+        if opts.migrate {
+            db.migrate().await?;
+        }
         Ok(db)
     }
 

@@ -145,6 +145,9 @@ pub async fn import(ctx: &Ctx, cmd: &ImportCommand) -> Result<()> {
             anyhow::anyhow!("{} line {line}: {e}; nothing was imported", file.display())
         })?;
         count += 1;
+        if count % 1000 == 0 && !ctx.json {
+            eprintln!("importing… {count}/{}", items.len());
+        }
     }
     tx.commit().await?;
     if ctx.json {

@@ -1,0 +1,153 @@
+//! End-to-end tests of the `chief` binary, each run on SQLite and on
+//! PostgreSQL (when `CHIEF_TEST_POSTGRES_URL` is set).
+
+mod support;
+
+use predicates::prelude::*;
+use support::Store;
+
+both_backends! {
+    init_prints_a_key_once_and_refuses_to_run_twice(s) {
+        let out = s.chief().arg("init").output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        let key = text.split_whitespace().find(|w| w.starts_with("chief_")).expect("a key is printed");
+        let parts: Vec<&str> = key.split('_').collect();
+        assert_eq!(parts.len(), 3, "{key}");
+        assert_eq!(parts[1].len(), 8);
+        assert!(parts[2].len() >= 40);
+        s.chief().arg("init").assert().code(1).stderr(predicate::str::contains("already exists"));
+    }
+
+    add_reads_todotxt_tokens_and_list_filters_them(s) {
+        s.init();
+        s.chief().args(["add", "(A) Call Patrick +liberty @phone #sales due:2026-12-01"]).assert().success();
+        s.chief().args(["add", "Water plants @home"]).assert().success();
+        let all = s.json(&["list"]);
+        assert_eq!(all["total"], 2);
+        let by_ctx = s.json(&["list", "--context", "phone"]);
+        assert_eq!(by_ctx["total"], 1);
+        let t = &by_ctx["items"][0];
+        assert_eq!(t["title"], "Call Patrick");
+        assert_eq!(t["priority"], 1);
+        assert_eq!(t["tags"], serde_json::json!(["sales"]));
+        assert_eq!(t["assignee"], "user");
+        // Due at the end of Dec 1 in Berlin (UTC+1).
+        assert_eq!(t["due_date"], "2026-12-01T22:59:59Z");
+        assert_eq!(s.json(&["list", "--project", "liberty"])["total"], 1);
+        assert_eq!(s.json(&["list", "--priority", "1"])["total"], 1);
+        assert_eq!(s.json(&["list", "--due-before", "2026-12-05"])["total"], 1);
+        assert_eq!(s.json(&["list", "--tag", "nope"])["total"], 0);
+    }
+
+    next_puts_overdue_work_first_and_leaves_out_blocked_and_agent_tasks(s) {
+        s.init();
+        s.chief().args(["add", "(A) Important but later due:2026-12-20"]).assert().success();
+        s.chief().args(["add", "(E) Small but overdue due:2026-11-20"]).assert().success();
+        s.chief().args(["add", "--agent", "Agent work"]).assert().success();
+        let blocked = s.json(&["add", "Blocked thing"]);
+        let id = blocked["id"].as_str().unwrap().to_string();
+        s.chief().args(["block", &id, "--question", "Which venue?"]).assert().success();
+        let next = s.json(&["next"]);
+        let titles: Vec<&str> = next.as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+        assert_eq!(titles, ["Small but overdue", "Important but later"]);
+        let agent = s.json(&["next", "--agent"]);
+        assert_eq!(agent[0]["title"], "Agent work");
+    }
+
+    a_blocked_task_cannot_be_completed_until_its_question_is_answered(s) {
+        s.init();
+        let t = s.json(&["add", "Book offsite"]);
+        let id = t["id"].as_str().unwrap().to_string();
+        s.chief().args(["start", &id]).assert().success();
+        let blocked = s.json(&["block", &id, "--question", "Which dates work?"]);
+        let qid = blocked["question"]["id"].as_str().unwrap().to_string();
+        s.chief().args(["done", &id]).assert().code(1)
+            .stderr(predicate::str::contains("cannot complete a blocked task"));
+        let answered = s.json(&["questions", "answer", &qid, "March 3-5"]);
+        assert_eq!(answered["unblocked_tasks"][0]["id"].as_str(), Some(id.as_str()));
+        assert_eq!(answered["unblocked_tasks"][0]["status"], "queued");
+        s.chief().args(["done", &id]).assert().success();
+        s.chief().args(["block", &id, "--question", "late?"]).assert().code(1)
+            .stderr(predicate::str::contains("cannot block a completed task"));
+    }
+
+    bad_input_gives_one_line_errors_and_exit_code_1(s) {
+        s.init();
+        for (args, needle) in [
+            (vec!["add", "Pay rent due:2026-02-30"], "2026-02-30"),
+            (vec!["show", "0000dead"], "no task"),
+            (vec!["show", "zz"], "not a task id"),
+            (vec!["list", "--priority", "9"], "priority"),
+            (vec!["list", "--due-before", "someday"], "not a date"),
+        ] {
+            let out = s.chief().args(&args).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+            assert!(err.contains(needle), "{args:?}: {err}");
+        }
+        s.chief().arg("frobnicate").assert().code(2);
+    }
+
+    todotxt_round_trips_and_keeps_unknown_keys(s) {
+        s.init();
+        let text = "(A) 2026-11-01 Call Mom +family @phone due:2026-11-30 rec:1w\n\
+                    x 2026-11-20 2026-11-02 Send invoice +work pri:B\n\
+                    2026-11-03 Read book #fun isbn:978-0\n";
+        let file = s.file("todo.txt", text);
+        s.chief().args(["import", "todotxt"]).arg(&file).assert().success();
+        let out = s.chief().args(["export", "todotxt"]).output().unwrap();
+        assert!(out.status.success());
+        let exported = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(exported, text.replace("                    ", ""));
+    }
+
+    a_malformed_todotxt_line_is_reported_and_nothing_is_imported(s) {
+        s.init();
+        let file = s.file("bad.txt", "Good one\nAnother good one\n(B) Bad date due:2026-13-01\n");
+        s.chief().args(["import", "todotxt"]).arg(&file).assert().code(1)
+            .stderr(predicate::str::contains("line 3").and(predicate::str::contains("nothing was imported")));
+        assert_eq!(s.json(&["list", "--status", "all"])["total"], 0);
+    }
+
+    people_projects_and_waiting_items_work_end_to_end(s) {
+        s.init();
+        s.chief().args(["people", "add", "Patrick Doyle", "--company", "Liberty", "--notes", "Prefers short emails"]).assert().success();
+        let p = s.json(&["people", "show", "patrick"]);
+        assert_eq!(p["communication_notes"], "Prefers short emails");
+        s.chief().args(["projects", "add", "Grow revenue", "--type", "goal"]).assert().success();
+        s.chief().args(["projects", "add", "Liberty renewal", "--parent", "Grow revenue"]).assert().success();
+        let projects = s.json(&["projects", "list"]);
+        assert_eq!(projects.as_array().unwrap().len(), 2);
+        let w = s.json(&["waiting", "add", "Signed contract", "--who", "Patrick", "--follow-up", "2026-11-20"]);
+        assert_eq!(s.json(&["waiting", "list"]).as_array().unwrap().len(), 1);
+        s.chief().args(["waiting", "resolve", w["id"].as_str().unwrap()]).assert().success();
+        assert_eq!(s.json(&["waiting", "list"]).as_array().unwrap().len(), 0);
+        let hits = s.json(&["search", "liberty"]);
+        assert!(hits.as_array().unwrap().len() >= 2, "{hits}");
+        s.chief().args(["audit", "verify"]).assert().success().stdout(predicate::str::contains("intact"));
+    }
+}
+
+#[test]
+fn a_missing_store_says_to_run_init() {
+    let s = Store::sqlite();
+    s.chief()
+        .arg("list")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("chief init"));
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    let s = Store::sqlite();
+    for shell in ["bash", "zsh", "fish"] {
+        s.chief()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("chief"));
+    }
+}
