@@ -145,7 +145,7 @@ pub async fn import(ctx: &Ctx, cmd: &ImportCommand) -> Result<()> {
             anyhow::anyhow!("{} line {line}: {e}; nothing was imported", file.display())
         })?;
         count += 1;
-        if count % 1000 == 0 && !ctx.json {
+        if count.is_multiple_of(1000) && !ctx.json {
             eprintln!("importing… {count}/{}", items.len());
         }
     }
