@@ -99,9 +99,11 @@ const LOG_COLUMNS: &str = "id, tenant_id, seq, user_id, timestamp, actor, action
 /// prev_hash does not match the row before, a gap in the sequence, or a
 /// chain head that does not match the last row.
 pub async fn verify(db: &Db, only: Option<TenantId>) -> Result<Verification, StoreError> {
-    let heads = db
+    // Every tenant with a chain head or any log row: a deleted head must
+    // not hide a chain from the walk.
+    let tenants = db
         .fetch_all(
-            "SELECT tenant_id, seq, hash FROM audit_heads ORDER BY tenant_id",
+            "SELECT tenant_id FROM audit_heads UNION SELECT tenant_id FROM logs ORDER BY tenant_id",
             &[],
         )
         .await?;
@@ -110,11 +112,17 @@ pub async fn verify(db: &Db, only: Option<TenantId>) -> Result<Verification, Sto
         rows: 0,
         broken: None,
     };
-    for head in heads {
-        let tenant = head.tenant("tenant_id")?;
+    for row in tenants {
+        let tenant = row.tenant("tenant_id")?;
         if only.is_some_and(|t| t != tenant) {
             continue;
         }
+        let head = db
+            .fetch_optional(
+                "SELECT seq, hash FROM audit_heads WHERE tenant_id = $1",
+                &[tenant.into()],
+            )
+            .await?;
         result.tenants += 1;
         let mut prev_hash = GENESIS_HASH.to_string();
         let mut expected_seq = 1;
@@ -174,6 +182,15 @@ pub async fn verify(db: &Db, only: Option<TenantId>) -> Result<Verification, Sto
                 expected_seq += 1;
             }
         }
+        let Some(head) = head else {
+            result.broken = Some(BrokenLink {
+                tenant_id: tenant,
+                seq: expected_seq - 1,
+                log_id: None,
+                reason: "the chain head is missing (it was deleted)".into(),
+            });
+            return Ok(result);
+        };
         let head_seq = head.int("seq")?;
         let head_hash = head.text("hash")?;
         if head_seq != expected_seq - 1 || head_hash != prev_hash {

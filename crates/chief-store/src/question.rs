@@ -150,7 +150,7 @@ pub async fn answer(
     if answer.is_empty() {
         return Err(StoreError::invalid("answer", "must not be empty"));
     }
-    close(tx, id, Some(answer)).await
+    close(tx, id, Some(answer), true).await
 }
 
 /// Dismisses a question without an answer; its tasks are unblocked too, so
@@ -160,38 +160,35 @@ pub async fn dismiss(
     id: Uuid,
     reason: Option<&str>,
 ) -> Result<(Question, Vec<Task>), StoreError> {
-    let (q, tasks) = close(tx, id, None).await?;
-    if let Some(reason) = reason {
-        let tenant = tx.tenant();
-        tx.execute(
-            "UPDATE questions SET context = $3 WHERE tenant_id = $1 AND id = $2",
-            &[
-                tenant.into(),
-                id.into(),
-                format!("dismissed: {reason}").into(),
-            ],
-        )
-        .await?;
-    }
-    Ok((q, tasks))
+    close(
+        tx,
+        id,
+        reason.map(str::trim).filter(|r| !r.is_empty()),
+        false,
+    )
+    .await
 }
 
+/// Answers (`answered`) or dismisses a question. `text` is the answer, or
+/// the reason for dismissing it, kept in the `answer` column.
 async fn close(
     tx: &mut Tx,
     id: Uuid,
-    answer: Option<&str>,
+    text: Option<&str>,
+    answered: bool,
 ) -> Result<(Question, Vec<Task>), StoreError> {
+    let answer = text;
     let q = get_in(tx, id).await?;
-    let next = q.status.close(answer.is_some())?;
+    let next = q.status.close(answered)?;
     let now = tx.now();
     let tenant = tx.tenant();
-    let by = tx.user_id().map(|_| "user");
+    let by = tx.actor().kind.as_str();
     tx.execute(
         "UPDATE questions SET status = $3, answer = $4, answered_at = $5, answered_by = $6 WHERE tenant_id = $1 AND id = $2",
         &[tenant.into(), id.into(), next.as_str().into(), answer.into(), now.into(), by.into()],
     )
     .await?;
-    let verb = if answer.is_some() {
+    let verb = if answered {
         verb::ANSWERED
     } else {
         verb::DISMISSED

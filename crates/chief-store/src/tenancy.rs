@@ -191,15 +191,18 @@ async fn insert_key(
     name: &str,
 ) -> Result<(String, ApiKey), StoreError> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::rng();
-    let mut pick = |n: usize| -> String {
-        (0..n)
-            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-            .collect()
+    // The thread-local rng is dropped before the first await, so the
+    // future stays Send.
+    let (prefix, secret) = {
+        let mut rng = rand::rng();
+        let mut pick = |n: usize| -> String {
+            (0..n)
+                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+                .collect()
+        };
+        // 43 characters of base62 carry about 256 bits.
+        (pick(8).to_ascii_lowercase(), pick(43))
     };
-    let prefix = pick(8).to_ascii_lowercase();
-    // 43 characters of base62 carry about 256 bits.
-    let secret = pick(43);
     let key = format!("chief_{prefix}_{secret}");
     let id = new_id();
     let now = tx.now();

@@ -91,6 +91,11 @@ impl Tx {
         self.scope.actor.user_id
     }
 
+    /// Who is making the changes.
+    pub fn actor(&self) -> chief_domain::log::Actor {
+        self.scope.actor
+    }
+
     /// The transaction's clock: one instant for every row it writes.
     pub fn now(&self) -> DateTime<Utc> {
         self.now

@@ -171,6 +171,37 @@ backend_test!(
     }
 );
 
+backend_test!(
+    dismissing_with_a_reason_returns_what_was_stored_and_audits_the_reason,
+    |db| async move {
+        let (tenant, user) = workspace(&db, "acme").await;
+        let s = scope_at(tenant, user, noon());
+        let t = common::add_task(&db, &s, common::task("Order the catering")).await?;
+        let (_, q) = in_tx(&db, &s, async |tx| {
+            task::block(tx, t.id, common::question("Vegetarian options?")).await
+        })
+        .await?;
+
+        let (returned, _) = in_tx(&db, &s, async |tx| {
+            question::dismiss(tx, q.id, Some("the event was cancelled")).await
+        })
+        .await?;
+        assert_eq!(
+            returned,
+            question::get(&db, tenant, q.id).await?,
+            "dismiss returns the question as stored"
+        );
+        let history = audit::list(&db, tenant, Some(q.id), 10).await?;
+        assert!(
+            history
+                .iter()
+                .any(|l| l.details.to_string().contains("the event was cancelled")),
+            "the reason is in the audit log: {history:#?}"
+        );
+        Ok(())
+    }
+);
+
 backend_test!(a_question_cannot_be_answered_twice, |db| async move {
     let (tenant, user) = workspace(&db, "acme").await;
     let s = scope_at(tenant, user, noon());

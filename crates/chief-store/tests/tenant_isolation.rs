@@ -125,8 +125,6 @@ backend_test!(
     }
 );
 
-// Questions are the one part of this file that needs PostgreSQL's
-// `questions.context` to accept text; see the report in task_lifecycle.
 backend_test!(
     questions_of_another_tenant_cannot_be_read_answered_or_linked,
     |db| async move {
