@@ -9,6 +9,7 @@
 //!   transaction.
 
 pub mod audit;
+pub mod conn;
 pub mod db;
 pub mod error;
 pub mod events;

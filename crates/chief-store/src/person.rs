@@ -1,5 +1,6 @@
 //! The people repository: contacts and their relationship context.
 
+use crate::conn::{Conn, by_id};
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
@@ -56,7 +57,7 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewPerson) -> Result<Person
         ],
     )
     .await?;
-    let person = get_in(tx, id).await?;
+    let person = get(&mut *tx, tenant, id).await?;
     tx.audit(Change {
         action: action("person", verb::CREATED),
         entity_type: "person",
@@ -70,28 +71,13 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewPerson) -> Result<Person
     Ok(person)
 }
 
-async fn get_in(tx: &mut Tx, id: Uuid) -> Result<Person, StoreError> {
-    let tenant = tx.tenant();
-    let row = tx
-        .fetch_optional(
-            &format!("SELECT {COLUMNS} FROM people WHERE tenant_id = $1 AND id = $2"),
-            &[tenant.into(), id.into()],
-        )
-        .await?
-        .ok_or_else(|| StoreError::not_found("person", id))?;
-    from_row(&row)
-}
-
 /// A person of the tenant.
-pub async fn get(db: &Db, tenant: TenantId, id: Uuid) -> Result<Person, StoreError> {
-    let row = db
-        .fetch_optional(
-            &format!("SELECT {COLUMNS} FROM people WHERE tenant_id = $1 AND id = $2"),
-            &[tenant.into(), id.into()],
-        )
-        .await?
-        .ok_or_else(|| StoreError::not_found("person", id))?;
-    from_row(&row)
+pub async fn get<'a>(
+    conn: impl Into<Conn<'a>>,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Person, StoreError> {
+    from_row(&by_id(conn.into(), "people", COLUMNS, "", "person", tenant, id).await?)
 }
 
 /// People whose name matches `name` exactly (ignoring case), else whose

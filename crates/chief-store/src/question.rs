@@ -1,6 +1,7 @@
 //! The question repository. Answering a question unblocks every task it
 //! blocks, in the same transaction, and returns them.
 
+use crate::conn::{Conn, by_id};
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx};
 use chief_domain::event::{action, verb};
@@ -82,31 +83,27 @@ pub async fn create(
         details: serde_json::json!({"text": text, "unblocks": unblocks, "priority": new.priority.unwrap_or_default()}),
     })
     .await?;
-    get_in(tx, id).await
-}
-
-async fn get_in(tx: &mut Tx, id: Uuid) -> Result<Question, StoreError> {
-    let tenant = tx.tenant();
-    let row = tx
-        .fetch_optional(
-            &format!("SELECT {COLUMNS} FROM questions WHERE tenant_id = $1 AND id = $2"),
-            &[tenant.into(), id.into()],
-        )
-        .await?
-        .ok_or_else(|| StoreError::not_found("question", id))?;
-    from_row(&row)
+    get(&mut *tx, tenant, id).await
 }
 
 /// A question of the tenant.
-pub async fn get(db: &Db, tenant: TenantId, id: Uuid) -> Result<Question, StoreError> {
-    let row = db
-        .fetch_optional(
-            &format!("SELECT {COLUMNS} FROM questions WHERE tenant_id = $1 AND id = $2"),
-            &[tenant.into(), id.into()],
+pub async fn get<'a>(
+    conn: impl Into<Conn<'a>>,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Question, StoreError> {
+    from_row(
+        &by_id(
+            conn.into(),
+            "questions",
+            COLUMNS,
+            "",
+            "question",
+            tenant,
+            id,
         )
-        .await?
-        .ok_or_else(|| StoreError::not_found("question", id))?;
-    from_row(&row)
+        .await?,
+    )
 }
 
 /// Questions, filtered by status; unanswered ones by priority then age.
@@ -178,7 +175,8 @@ async fn close(
     answered: bool,
 ) -> Result<(Question, Vec<Task>), StoreError> {
     let answer = text;
-    let q = get_in(tx, id).await?;
+    let tenant = tx.tenant();
+    let q = get(&mut *tx, tenant, id).await?;
     let next = q.status.close(answered)?;
     let now = tx.now();
     let tenant = tx.tenant();
@@ -201,5 +199,5 @@ async fn close(
     })
     .await?;
     let unblocked = crate::task::unblock_for_question(tx, id).await?;
-    Ok((get_in(tx, id).await?, unblocked))
+    Ok((get(&mut *tx, tenant, id).await?, unblocked))
 }

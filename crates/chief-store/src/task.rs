@@ -2,8 +2,9 @@
 //! delete. Every change is audited (`task.created`, `task.updated`,
 //! `task.status_changed`, `task.deleted`) in the same transaction.
 
+use crate::conn::{Conn, by_id};
 use crate::value::Row;
-use crate::{Change, Db, StoreError, Tx, Value};
+use crate::{Change, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
 use chief_domain::question::{NewQuestion, Question};
 use chief_domain::task::{Assignee, NewTask, Task, TaskOp, TaskPatch, TaskStatus, validate_title};
@@ -136,7 +137,8 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewTask) -> Result<Task, St
         &args,
     )
     .await?;
-    let task = get_in(tx, id).await?;
+    let tenant = tx.tenant();
+    let task = get(&mut *tx, tenant, id).await?;
     tx.audit(Change {
         action: action("task", verb::CREATED),
         entity_type: "task",
@@ -148,33 +150,29 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewTask) -> Result<Task, St
 }
 
 /// A task of the tenant; soft-deleted tasks are not found.
-pub async fn get(db: &Db, tenant: TenantId, id: Uuid) -> Result<Task, StoreError> {
-    let sql = format!(
-        "SELECT {TASK_COLUMNS} FROM tasks WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
-    );
-    let row = db
-        .fetch_optional(&sql, &[tenant.into(), id.into()])
-        .await?
-        .ok_or_else(|| StoreError::not_found("task", id))?;
-    task_from_row(&row)
-}
-
-/// A task read inside a write transaction.
-pub async fn get_in(tx: &mut Tx, id: Uuid) -> Result<Task, StoreError> {
-    let sql = format!(
-        "SELECT {TASK_COLUMNS} FROM tasks WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
-    );
-    let tenant = tx.tenant();
-    let row = tx
-        .fetch_optional(&sql, &[tenant.into(), id.into()])
-        .await?
-        .ok_or_else(|| StoreError::not_found("task", id))?;
-    task_from_row(&row)
+pub async fn get<'a>(
+    conn: impl Into<Conn<'a>>,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Task, StoreError> {
+    task_from_row(
+        &by_id(
+            conn.into(),
+            "tasks",
+            TASK_COLUMNS,
+            " AND deleted_at IS NULL",
+            "task",
+            tenant,
+            id,
+        )
+        .await?,
+    )
 }
 
 /// Applies a partial update.
 pub async fn update(tx: &mut Tx, id: Uuid, patch: TaskPatch) -> Result<Task, StoreError> {
-    let before = get_in(tx, id).await?;
+    let tenant = tx.tenant();
+    let before = get(&mut *tx, tenant, id).await?;
     let mut after = before.clone();
     if let Some(t) = patch.title {
         after.title = validate_title(&t)?;
@@ -263,7 +261,8 @@ pub async fn transition(
         ));
     }
     check_text("output", &output)?;
-    let task = get_in(tx, id).await?;
+    let tenant = tx.tenant();
+    let task = get(&mut *tx, tenant, id).await?;
     let next = task.status.apply(op)?;
     set_status(tx, task, next, output, None).await
 }
@@ -327,7 +326,8 @@ pub async fn block(
     id: Uuid,
     question: NewQuestion,
 ) -> Result<(Task, Question), StoreError> {
-    let task = get_in(tx, id).await?;
+    let tenant = tx.tenant();
+    let task = get(&mut *tx, tenant, id).await?;
     let next = task.status.apply(TaskOp::Block)?;
     let q = crate::question::create(tx, task.user_id, question, &[task.id]).await?;
     let blocked = set_status(tx, task, next, None, Some(q.id)).await?;
@@ -362,7 +362,8 @@ pub async fn unblock_for_question(tx: &mut Tx, question_id: Uuid) -> Result<Vec<
 /// Soft-deletes a task: it disappears from every list but stays in the
 /// audit history.
 pub async fn delete(tx: &mut Tx, id: Uuid) -> Result<(), StoreError> {
-    let task = get_in(tx, id).await?;
+    let tenant = tx.tenant();
+    let task = get(&mut *tx, tenant, id).await?;
     let now = tx.now();
     let tenant = tx.tenant();
     tx.execute(

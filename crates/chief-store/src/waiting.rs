@@ -1,5 +1,6 @@
 //! The waiting-for repository: things owed by someone outside.
 
+use crate::conn::{Conn, by_id};
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx};
 use chief_domain::event::{action, verb};
@@ -60,31 +61,27 @@ pub async fn create(
         details: serde_json::json!({"what": what, "who": new.who, "follow_up_date": new.follow_up_date}),
     })
     .await?;
-    get_in(tx, id).await
-}
-
-async fn get_in(tx: &mut Tx, id: Uuid) -> Result<WaitingItem, StoreError> {
-    let tenant = tx.tenant();
-    let row = tx
-        .fetch_optional(
-            &format!("SELECT {COLUMNS} FROM waiting_items WHERE tenant_id = $1 AND id = $2"),
-            &[tenant.into(), id.into()],
-        )
-        .await?
-        .ok_or_else(|| StoreError::not_found("waiting item", id))?;
-    from_row(&row)
+    get(&mut *tx, tenant, id).await
 }
 
 /// A waiting item of the tenant.
-pub async fn get(db: &Db, tenant: TenantId, id: Uuid) -> Result<WaitingItem, StoreError> {
-    let row = db
-        .fetch_optional(
-            &format!("SELECT {COLUMNS} FROM waiting_items WHERE tenant_id = $1 AND id = $2"),
-            &[tenant.into(), id.into()],
+pub async fn get<'a>(
+    conn: impl Into<Conn<'a>>,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<WaitingItem, StoreError> {
+    from_row(
+        &by_id(
+            conn.into(),
+            "waiting_items",
+            COLUMNS,
+            "",
+            "waiting item",
+            tenant,
+            id,
         )
-        .await?
-        .ok_or_else(|| StoreError::not_found("waiting item", id))?;
-    from_row(&row)
+        .await?,
+    )
 }
 
 /// Waiting items by status (all when `None`), oldest first.
@@ -109,7 +106,8 @@ pub async fn resolve(
     id: Uuid,
     notes: Option<&str>,
 ) -> Result<WaitingItem, StoreError> {
-    let item = get_in(tx, id).await?;
+    let tenant = tx.tenant();
+    let item = get(&mut *tx, tenant, id).await?;
     if item.status != WaitingStatus::Waiting {
         return Err(TransitionError {
             entity: "waiting item",
@@ -133,5 +131,5 @@ pub async fn resolve(
         details: serde_json::json!({"status": {"before": "waiting", "after": "resolved"}, "resolution_notes": notes}),
     })
     .await?;
-    get_in(tx, id).await
+    get(&mut *tx, tenant, id).await
 }

@@ -1,0 +1,64 @@
+//! Reads that work both on the pool and inside a write transaction, so each
+//! repository writes its `get` once and uses it for both.
+
+use crate::value::{Row, Value};
+use crate::{Db, StoreError, Tx};
+use chief_domain::TenantId;
+use uuid::Uuid;
+
+/// The pool or an open transaction.
+pub enum Conn<'a> {
+    Db(&'a Db),
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a Db> for Conn<'a> {
+    fn from(db: &'a Db) -> Self {
+        Conn::Db(db)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Conn<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Conn::Tx(tx)
+    }
+}
+
+impl Conn<'_> {
+    /// Runs a query that returns at most one row.
+    pub async fn fetch_optional(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+    ) -> Result<Option<Row>, StoreError> {
+        match self {
+            Conn::Db(db) => db.fetch_optional(sql, args).await,
+            Conn::Tx(tx) => tx.fetch_optional(sql, args).await,
+        }
+    }
+
+    /// Runs a query and returns all its rows.
+    pub async fn fetch_all(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
+        match self {
+            Conn::Db(db) => db.fetch_all(sql, args).await,
+            Conn::Tx(tx) => tx.fetch_all(sql, args).await,
+        }
+    }
+}
+
+/// One row of `table` by id, in the tenant; `NotFound` names `entity`.
+/// `extra` narrows the match further (for example `AND deleted_at IS NULL`).
+pub(crate) async fn by_id(
+    mut conn: Conn<'_>,
+    table: &str,
+    columns: &str,
+    extra: &str,
+    entity: &'static str,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Row, StoreError> {
+    let sql = format!("SELECT {columns} FROM {table} WHERE tenant_id = $1 AND id = $2{extra}");
+    conn.fetch_optional(&sql, &[tenant.into(), id.into()])
+        .await?
+        .ok_or_else(|| StoreError::not_found(entity, id))
+}
