@@ -216,10 +216,12 @@ pub async fn next_for_user(
         overdue = w.overdue,
         working = w.working,
     );
+    // NOT IN builds the set of waiting tasks once; a correlated NOT EXISTS
+    // would probe waiting_items for every open task.
     let sql = format!(
         "SELECT {TASK_COLUMNS}, CAST({score} AS DOUBLE PRECISION) AS urgency FROM tasks \
          WHERE tenant_id = $1 AND user_id = $2 AND assignee = 'user' AND status IN ('queued', 'working') AND deleted_at IS NULL \
-           AND NOT EXISTS (SELECT 1 FROM waiting_items wi WHERE wi.tenant_id = $1 AND wi.task_id = tasks.id AND wi.status = 'waiting') \
+           AND id NOT IN (SELECT wi.task_id FROM waiting_items wi WHERE wi.tenant_id = $1 AND wi.status = 'waiting' AND wi.task_id IS NOT NULL) \
          ORDER BY urgency DESC, due_date IS NULL, due_date, created_at, id LIMIT {limit_ph}"
     );
     let sql = match db.backend() {

@@ -27,9 +27,11 @@ pub fn location(cli: &Cli) -> Result<Location> {
 /// Opens the store, which must already exist.
 pub async fn open_existing(cli: &Cli) -> Result<Db> {
     let location = location(cli)?;
+    // One connection: a command runs one statement at a time, and opening
+    // a second SQLite connection costs more than it saves.
     let opts = OpenOptions {
         create: false,
-        max_connections: 2,
+        max_connections: 1,
         ..Default::default()
     };
     Ok(Db::open(&location, &opts).await?)
