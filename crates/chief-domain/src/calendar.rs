@@ -31,3 +31,16 @@ pub struct CalendarEvent {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
+
+/// The fields of a new calendar event; the source defaults to manual.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewCalendarEvent {
+    pub title: String,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub all_day: bool,
+    pub source: Option<CalendarSource>,
+    pub external_uid: Option<String>,
+}

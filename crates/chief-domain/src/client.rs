@@ -28,3 +28,19 @@ pub struct Client {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
+
+/// The fields of a new client; the status defaults to active.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewClient {
+    pub name: String,
+    pub status: Option<ClientStatus>,
+    pub notes: Option<String>,
+}
+
+/// Changes to a client; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientPatch {
+    pub name: Option<String>,
+    pub status: Option<ClientStatus>,
+    pub notes: Option<Option<String>>,
+}

@@ -111,6 +111,40 @@ pub struct Draft {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
+/// The fields of a new draft.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewDraft {
+    pub task_id: Option<Uuid>,
+    #[serde(rename = "type")]
+    pub draft_type: DraftType,
+    pub recipient: Option<String>,
+    pub subject: Option<String>,
+    pub body: String,
+    pub relationship_context: Option<serde_json::Value>,
+}
+
+impl NewDraft {
+    /// A draft of `draft_type` with only a body.
+    pub fn new(draft_type: DraftType, body: impl Into<String>) -> NewDraft {
+        NewDraft {
+            task_id: None,
+            draft_type,
+            recipient: None,
+            subject: None,
+            body: body.into(),
+            relationship_context: None,
+        }
+    }
+}
+
+/// Changes to a pending draft; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DraftPatch {
+    pub recipient: Option<Option<String>>,
+    pub subject: Option<Option<String>>,
+    pub body: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::DraftOp::*;

@@ -95,6 +95,34 @@ pub struct Playbook {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The fields of a new playbook, whether created active or proposed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewPlaybook {
+    pub name: String,
+    pub description: String,
+    pub category: Option<String>,
+    pub triggers: Vec<String>,
+    pub must_consult: bool,
+    pub content: String,
+    /// A JSON object; `null` is stored as `{}`.
+    pub scripts: serde_json::Value,
+    /// A JSON object; `null` is stored as `{}`.
+    pub references: serde_json::Value,
+    /// A JSON array; `null` is stored as `[]`.
+    pub examples: serde_json::Value,
+}
+
+/// Changes to a playbook; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlaybookPatch {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub content: Option<String>,
+    pub triggers: Option<Vec<String>>,
+    pub must_consult: Option<bool>,
+    pub category: Option<Option<String>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::PlaybookOp::*;

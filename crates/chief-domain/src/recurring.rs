@@ -31,3 +31,15 @@ pub struct RecurringTask {
     pub active: bool,
     pub created_at: DateTime<Utc>,
 }
+
+/// The fields of a new recurring task; it starts active.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewRecurringTask {
+    pub title: String,
+    pub description: Option<String>,
+    /// The fields of each task it creates, as a `NewTask` in JSON.
+    pub task_template: serde_json::Value,
+    pub frequency: Frequency,
+    pub cron_expression: Option<String>,
+    pub next_run: DateTime<Utc>,
+}

@@ -63,6 +63,36 @@ pub struct SalesOpportunity {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+/// The fields of a new deal; the stage defaults to lead.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewSalesOpportunity {
+    pub name: String,
+    pub client_id: Option<Uuid>,
+    pub description: Option<String>,
+    pub stage: Option<SalesStage>,
+    pub value_cents: Option<i64>,
+    /// The chance of winning, 0 to 100.
+    pub probability: Option<i64>,
+    pub expected_close_date: Option<NaiveDate>,
+    pub next_action: Option<String>,
+    pub next_action_date: Option<NaiveDate>,
+    pub notes: Option<String>,
+}
+
+/// Changes to a deal's details; `None` leaves a field as it is. The stage
+/// moves only by advancing or losing the deal.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SalesPatch {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub value_cents: Option<Option<i64>>,
+    pub probability: Option<Option<i64>>,
+    pub expected_close_date: Option<Option<NaiveDate>>,
+    pub next_action: Option<Option<String>>,
+    pub next_action_date: Option<Option<NaiveDate>>,
+    pub notes: Option<Option<String>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::SalesStage::*;

@@ -9,14 +9,22 @@
 //!   transaction.
 
 pub mod audit;
+pub mod calendar;
+pub mod client;
 pub mod conn;
 pub mod db;
+pub mod draft;
 pub mod error;
 pub mod events;
+pub mod knowledge;
 pub mod person;
+pub mod playbook;
 pub mod project;
 pub mod question;
+pub mod recurring;
+pub mod sales;
 pub mod search;
+pub mod setting;
 pub mod short_id;
 pub mod task;
 pub mod task_query;

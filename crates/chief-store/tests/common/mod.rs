@@ -320,3 +320,65 @@ pub fn transition_error<T: Debug>(result: Result<T, StoreError>) -> TransitionEr
         other => panic!("expected a transition error, got {other:?}"),
     }
 }
+
+/// A new email draft with only a body.
+pub fn draft(body: &str) -> chief_domain::draft::NewDraft {
+    chief_domain::draft::NewDraft::new(chief_domain::draft::DraftType::Email, body)
+}
+
+/// A new playbook with a name and some content.
+pub fn playbook(name: &str) -> chief_domain::playbook::NewPlaybook {
+    chief_domain::playbook::NewPlaybook {
+        name: name.into(),
+        description: format!("How to {name}"),
+        content: format!("1. {name}\n2. Check the result."),
+        ..Default::default()
+    }
+}
+
+/// A new client with only a name.
+pub fn client(name: &str) -> chief_domain::client::NewClient {
+    chief_domain::client::NewClient {
+        name: name.into(),
+        ..Default::default()
+    }
+}
+
+/// Adds a pending draft for the scope's user and commits it.
+pub async fn add_draft(
+    db: &Db,
+    scope: &Scope,
+    new: chief_domain::draft::NewDraft,
+) -> Result<chief_domain::draft::Draft, StoreError> {
+    let user = scope.actor.user_id.expect("drafts are added by a user");
+    in_tx(db, scope, async |tx| {
+        chief_store::draft::create(tx, user, new).await
+    })
+    .await
+}
+
+/// Adds an active playbook for the scope's user and commits it.
+pub async fn add_playbook(
+    db: &Db,
+    scope: &Scope,
+    new: chief_domain::playbook::NewPlaybook,
+) -> Result<chief_domain::playbook::Playbook, StoreError> {
+    let user = scope.actor.user_id.expect("playbooks are added by a user");
+    in_tx(db, scope, async |tx| {
+        chief_store::playbook::create(tx, user, new).await
+    })
+    .await
+}
+
+/// Adds a client for the scope's user and commits it.
+pub async fn add_client(
+    db: &Db,
+    scope: &Scope,
+    new: chief_domain::client::NewClient,
+) -> Result<chief_domain::client::Client, StoreError> {
+    let user = scope.actor.user_id.expect("clients are added by a user");
+    in_tx(db, scope, async |tx| {
+        chief_store::client::create(tx, user, new).await
+    })
+    .await
+}
