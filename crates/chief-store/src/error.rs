@@ -62,16 +62,17 @@ impl From<sqlx::Error> for StoreError {
         if let sqlx::Error::Database(db) = &e {
             let code = db.code().unwrap_or_default();
             let message = db.message().to_string();
-            match code.as_ref() {
-                // SQLite: BUSY / LOCKED and their extended codes.
-                "5" | "6" | "261" | "517" | "262" => return StoreError::Locked,
-                // SQLite READONLY family; PostgreSQL read_only_sql_transaction.
-                "8" | "264" | "520" | "776" | "1032" | "25006" => {
-                    return StoreError::ReadOnly(message);
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLite's primary result code is the low byte of the
+                // extended one.
+                match code.parse::<i32>().map(|n| n & 0xff) {
+                    Ok(5 | 6) => return StoreError::Locked,
+                    Ok(8) => return StoreError::ReadOnly(message),
+                    Ok(11 | 14 | 26) => return StoreError::Unavailable(message),
+                    _ => {}
                 }
-                // SQLite CANTOPEN, NOTADB, CORRUPT.
-                "14" | "26" | "11" => return StoreError::Unavailable(message),
-                _ => {}
+            } else if code == "25006" {
+                return StoreError::ReadOnly(message);
             }
             if db.is_unique_violation() {
                 return StoreError::Conflict(format!("already exists: {message}"));

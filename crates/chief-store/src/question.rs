@@ -179,7 +179,6 @@ async fn close(
     let q = get(&mut *tx, tenant, id).await?;
     let next = q.status.close(answered)?;
     let now = tx.now();
-    let tenant = tx.tenant();
     let by = tx.actor().kind.as_str();
     tx.execute(
         "UPDATE questions SET status = $3, answer = $4, answered_at = $5, answered_by = $6 WHERE tenant_id = $1 AND id = $2",

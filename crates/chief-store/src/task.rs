@@ -215,7 +215,6 @@ pub async fn update(tx: &mut Tx, id: Uuid, patch: TaskPatch) -> Result<Task, Sto
         return Ok(before);
     }
     after.updated_at = tx.now();
-    let tenant = tx.tenant();
     tx.execute(
         "UPDATE tasks SET title = $3, description = $4, priority = $5, assignee = $6, project_id = $7, due_date = $8, due_has_time = $9, tags = $10, contexts = $11, output = $12, updated_at = $13 WHERE tenant_id = $1 AND id = $2",
         &[
@@ -365,7 +364,6 @@ pub async fn delete(tx: &mut Tx, id: Uuid) -> Result<(), StoreError> {
     let tenant = tx.tenant();
     let task = get(&mut *tx, tenant, id).await?;
     let now = tx.now();
-    let tenant = tx.tenant();
     tx.execute(
         "UPDATE tasks SET deleted_at = $3, updated_at = $3 WHERE tenant_id = $1 AND id = $2",
         &[tenant.into(), id.into(), now.into()],

@@ -118,7 +118,6 @@ pub async fn resolve(
         .into());
     }
     let now = tx.now();
-    let tenant = tx.tenant();
     tx.execute(
         "UPDATE waiting_items SET status = 'resolved', resolved_at = $3, resolution_notes = $4 WHERE tenant_id = $1 AND id = $2",
         &[tenant.into(), id.into(), now.into(), notes.into()],

@@ -151,3 +151,81 @@ fn completions_are_printed_for_each_shell() {
             .stdout(predicate::str::contains("chief"));
     }
 }
+
+#[test]
+fn a_locked_store_gives_a_clear_message_and_loses_nothing() {
+    let s = Store::sqlite();
+    s.init();
+    s.chief()
+        .args(["add", "Before the lock"])
+        .assert()
+        .success();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // Another process (here: this test) holds the write lock.
+    let location = chief_store::Location::Sqlite(s.dir.path().join("chief.db"));
+    let db = rt
+        .block_on(chief_store::Db::open(&location, &Default::default()))
+        .unwrap();
+    let holder = rt
+        .block_on(db.write(&chief_store::Scope {
+            tenant: chief_domain::TenantId::new(),
+            actor: chief_domain::log::Actor::system(),
+            trace_id: None,
+            now: None,
+        }))
+        .unwrap();
+    let out = s.chief().args(["add", "During the lock"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("locked by another process"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    rt.block_on(async move { drop(holder) });
+    rt.block_on(db.close());
+    let all = s.json(&["list", "--status", "all"]);
+    assert_eq!(all["total"], 1, "the task added before the lock is intact");
+    s.chief().args(["add", "After the lock"]).assert().success();
+}
+
+#[test]
+fn a_read_only_store_says_so_instead_of_failing_obscurely() {
+    let s = Store::sqlite();
+    s.init();
+    let dir = s.dir.path();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        std::fs::set_permissions(
+            entry.unwrap().path(),
+            std::fs::Permissions::from_mode(0o444),
+        )
+        .unwrap();
+    }
+    // Root ignores file modes, so run as an unprivileged user when root.
+    // SAFETY: geteuid has no preconditions.
+    let is_root = unsafe { libc::geteuid() } == 0;
+    // A copy anyone may run: the target folder may sit under a private home.
+    let bin_dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(bin_dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = bin_dir.path().join("chief");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("chief"), &bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = if is_root {
+        let mut c = std::process::Command::new("runuser");
+        c.args(["-u", "nobody", "--"]).arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let out = cmd
+        .args(["add", "x"])
+        .env("CHIEF_DATA_DIR", dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("read-only"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
