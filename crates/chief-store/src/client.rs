@@ -73,13 +73,8 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewClient) -> Result<Client
     )
     .await?;
     let client = get(&mut *tx, tenant, id).await?;
-    tx.audit(Change {
-        action: action("client", verb::CREATED),
-        entity_type: "client",
-        entity_id: id,
-        details: chief_domain::log::diff(&serde_json::json!({}), &snapshot(&client)),
-    })
-    .await?;
+    tx.audit_new("client", verb::CREATED, "client", &client, id)
+        .await?;
     Ok(client)
 }
 

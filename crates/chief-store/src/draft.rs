@@ -111,13 +111,8 @@ async fn insert(
     )
     .await?;
     let draft = get(&mut *tx, tenant, id).await?;
-    tx.audit(Change {
-        action: action("draft", verb::CREATED),
-        entity_type: "draft",
-        entity_id: id,
-        details: chief_domain::log::diff(&serde_json::json!({}), &snapshot(&draft)),
-    })
-    .await?;
+    tx.audit_new("draft", verb::CREATED, "draft", &draft, id)
+        .await?;
     Ok(draft)
 }
 

@@ -2,8 +2,8 @@
 
 use crate::conn::{Conn, by_id};
 use crate::value::Row;
-use crate::{Change, Db, StoreError, Tx, Value};
-use chief_domain::event::{action, verb};
+use crate::{Db, StoreError, Tx, Value};
+use chief_domain::event::verb;
 use chief_domain::person::{NewPerson, Person};
 use chief_domain::{TenantId, new_id};
 use uuid::Uuid;
@@ -58,16 +58,8 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewPerson) -> Result<Person
     )
     .await?;
     let person = get(&mut *tx, tenant, id).await?;
-    tx.audit(Change {
-        action: action("person", verb::CREATED),
-        entity_type: "person",
-        entity_id: id,
-        details: chief_domain::log::diff(
-            &serde_json::json!({}),
-            &serde_json::to_value(&person).expect("people serialise"),
-        ),
-    })
-    .await?;
+    tx.audit_new("person", verb::CREATED, "person", &person, id)
+        .await?;
     Ok(person)
 }
 

@@ -181,13 +181,8 @@ async fn insert(
     )
     .await?;
     let playbook = get(&mut *tx, tenant, id).await?;
-    tx.audit(Change {
-        action: action("playbook", verb),
-        entity_type: "playbook",
-        entity_id: id,
-        details: chief_domain::log::diff(&serde_json::json!({}), &snapshot(&playbook)),
-    })
-    .await?;
+    tx.audit_new("playbook", verb, "playbook", &playbook, id)
+        .await?;
     Ok(playbook)
 }
 

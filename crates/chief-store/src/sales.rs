@@ -121,13 +121,8 @@ pub async fn create(
     )
     .await?;
     let deal = get(&mut *tx, tenant, id).await?;
-    tx.audit(Change {
-        action: action("sales", verb::CREATED),
-        entity_type: "sales_opportunity",
-        entity_id: id,
-        details: chief_domain::log::diff(&serde_json::json!({}), &snapshot(&deal)),
-    })
-    .await?;
+    tx.audit_new("sales", verb::CREATED, "sales_opportunity", &deal, id)
+        .await?;
     Ok(deal)
 }
 

@@ -139,13 +139,8 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewTask) -> Result<Task, St
     .await?;
     let tenant = tx.tenant();
     let task = get(&mut *tx, tenant, id).await?;
-    tx.audit(Change {
-        action: action("task", verb::CREATED),
-        entity_type: "task",
-        entity_id: id,
-        details: chief_domain::log::diff(&serde_json::json!({}), &snapshot(&task)),
-    })
-    .await?;
+    tx.audit_new("task", verb::CREATED, "task", &task, id)
+        .await?;
     Ok(task)
 }
 

@@ -256,6 +256,26 @@ impl Tx {
         Ok(seq)
     }
 
+    /// Records a new entity as `{action_prefix}.{verb}`, with every field
+    /// listed as changed from nothing.
+    pub async fn audit_new<T: serde::Serialize>(
+        &mut self,
+        action_prefix: &str,
+        verb: &str,
+        entity_type: &str,
+        entity: &T,
+        entity_id: Uuid,
+    ) -> Result<i64, StoreError> {
+        let after = serde_json::to_value(entity).expect("domain values serialise to JSON");
+        self.audit(Change {
+            action: chief_domain::event::action(action_prefix, verb),
+            entity_type,
+            entity_id,
+            details: chief_domain::log::diff(&serde_json::json!({}), &after),
+        })
+        .await
+    }
+
     /// Commits the change, its audit rows and its events together.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         if let Some((seq, hash)) = self.head.take() {
