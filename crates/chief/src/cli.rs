@@ -85,6 +85,15 @@ pub enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// API keys for the HTTP API and MCP clients.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// People who can sign in to this workspace.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Workspaces in this store.
+    #[command(subcommand)]
+    Tenants(TenantsCommand),
     /// Import tasks from another tool.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -379,4 +388,58 @@ pub enum ImportCommand {
 pub enum ExportCommand {
     /// Print every task as todo.txt.
     Todotxt,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key for a user (default: you); the key is shown once.
+    Create {
+        /// A name to tell the key apart, such as "laptop" or "claude-desktop".
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// The user's email (default: the acting user).
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// List keys (never their secrets).
+    List,
+    /// Revoke a key by its prefix or id.
+    Revoke { prefix_or_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a user to this workspace.
+    Add {
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// owner, admin or member.
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// IANA timezone (default: the acting user's).
+        #[arg(long)]
+        timezone: Option<String>,
+    },
+    /// List this workspace's users.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantsCommand {
+    /// Create another workspace with its owner; prints the owner's key once.
+    Create {
+        name: String,
+        /// The owner's email.
+        #[arg(long)]
+        owner: String,
+        /// A slug (default: from the name).
+        #[arg(long)]
+        slug: Option<String>,
+        /// The owner's IANA timezone.
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
+    },
+    /// List every workspace in the store.
+    List,
 }

@@ -7,6 +7,37 @@ use predicates::prelude::*;
 use support::Store;
 
 both_backends! {
+    keys_users_and_workspaces_are_managed_from_the_cli(s) {
+        s.init();
+        let created = s.json(&["keys", "create", "--name", "laptop"]);
+        let key = created["api_key"].as_str().unwrap().to_string();
+        let prefix = created["key"]["prefix"].as_str().unwrap().to_string();
+        assert!(key.starts_with(&format!("chief_{prefix}_")), "{key}");
+        let keys = s.json(&["keys", "list"]);
+        assert_eq!(keys.as_array().unwrap().len(), 2, "the init key and the new one");
+        assert!(!keys.to_string().contains(&key), "secrets are never listed");
+        s.chief().args(["keys", "revoke", &prefix]).assert().success();
+        let revoked = s.json(&["keys", "list"]);
+        let entry = revoked.as_array().unwrap().iter().find(|k| k["prefix"] == prefix.as_str()).unwrap().clone();
+        assert!(!entry["revoked_at"].is_null());
+        s.chief().args(["keys", "revoke", "nosuchkey"]).assert().code(1).stderr(predicate::str::contains("no api key"));
+
+        s.chief().args(["users", "add", "ana@example.com", "--role", "admin"]).assert().success();
+        s.chief().args(["users", "add", "ana@example.com"]).assert().code(1).stderr(predicate::str::contains("already exists"));
+        s.chief().args(["users", "add", "bob@example.com", "--role", "boss"]).assert().code(1).stderr(predicate::str::contains("owner, admin, member"));
+        assert_eq!(s.json(&["users", "list"]).as_array().unwrap().len(), 2);
+
+        s.chief().args(["tenants", "create", "Acme Corp", "--owner", "ceo@acme.test"]).assert().success();
+        let tenants = s.json(&["tenants", "list"]);
+        assert_eq!(tenants.as_array().unwrap().len(), 2);
+        // With two workspaces, commands must say which one.
+        s.chief().arg("list").assert().code(1).stderr(predicate::str::contains("--tenant"));
+        s.chief().args(["--tenant", "acme-corp", "add", "Acme task"]).assert().success();
+        let acme = s.json(&["--tenant", "acme-corp", "list"]);
+        assert_eq!(acme["total"], 1);
+        let personal = s.json(&["--tenant", "personal", "list"]);
+        assert_eq!(personal["total"], 0, "workspaces do not see each other's tasks");
+    }
     init_prints_a_key_once_and_refuses_to_run_twice(s) {
         let out = s.chief().arg("init").output().unwrap();
         assert!(out.status.success());

@@ -3,6 +3,7 @@
 mod audit;
 mod entities;
 mod init;
+mod keys;
 mod tasks;
 mod todotxt;
 
@@ -20,6 +21,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Audit(cmd) => audit::run(&cli, cmd).await,
+        Command::Tenants(cmd) => keys::tenants(&cli, cmd).await,
         command => {
             let ctx = Ctx::open(&cli).await?;
             let result = dispatch(&ctx, command).await;
@@ -61,9 +63,14 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         Command::Projects(c) => entities::projects(ctx, c).await,
         Command::Questions(c) => entities::questions(ctx, c).await,
         Command::Waiting(c) => entities::waiting(ctx, c).await,
+        Command::Keys(c) => keys::keys(ctx, c).await,
+        Command::Users(c) => keys::users(ctx, c).await,
         Command::Import(c) => todotxt::import(ctx, c).await,
         Command::Export(c) => todotxt::export(ctx, c).await,
-        Command::Init(_) | Command::Completions { .. } | Command::Audit(_) => {
+        Command::Init(_)
+        | Command::Completions { .. }
+        | Command::Audit(_)
+        | Command::Tenants(_) => {
             unreachable!("handled in run")
         }
     }

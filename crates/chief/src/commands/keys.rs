@@ -1,0 +1,196 @@
+//! Access: API keys, users and workspaces. Keys are printed once, when
+//! created; only their SHA-256 is stored.
+
+use crate::cli::{Cli, KeysCommand, TenantsCommand, UsersCommand};
+use crate::context::{Ctx, open_existing};
+use crate::output::{Style, Table, json, paint};
+use anyhow::{Result, bail};
+use chief_domain::tenant::{Role, slugify};
+use chief_store::tenancy::{self, NewUser};
+
+fn check_timezone(tz: &str) -> Result<()> {
+    if tz.parse::<chrono_tz::Tz>().is_err() {
+        bail!("{tz:?} is not an IANA timezone (for example Europe/Berlin or America/New_York)");
+    }
+    Ok(())
+}
+
+pub async fn keys(ctx: &Ctx, cmd: &KeysCommand) -> Result<()> {
+    match cmd {
+        KeysCommand::Create { name, user } => {
+            let user_id = match user {
+                None => ctx.user.id,
+                Some(email) => tenancy::list_users(&ctx.db, ctx.tenant.id)
+                    .await?
+                    .into_iter()
+                    .find(|u| u.email.eq_ignore_ascii_case(email))
+                    .map(|u| u.id)
+                    .ok_or_else(|| anyhow::anyhow!("no user {email} in this workspace"))?,
+            };
+            let mut tx = ctx.db.write(&ctx.scope()).await?;
+            let (key, record) = tenancy::create_key(&mut tx, user_id, name).await?;
+            tx.commit().await?;
+            if ctx.json {
+                return json(&serde_json::json!({"api_key": key, "key": record}));
+            }
+            println!(
+                "Created key {} ({}). It is shown once; store it somewhere safe:",
+                record.prefix, record.name
+            );
+            println!("  {key}");
+        }
+        KeysCommand::List => {
+            let keys = tenancy::list_keys(&ctx.db, ctx.tenant.id).await?;
+            if ctx.json {
+                return json(&keys);
+            }
+            let users: std::collections::HashMap<_, _> =
+                tenancy::list_users(&ctx.db, ctx.tenant.id)
+                    .await?
+                    .into_iter()
+                    .map(|u| (u.id, u.email))
+                    .collect();
+            let mut table = Table::new(&["prefix", "name", "user", "created", "status"]);
+            for k in &keys {
+                let (status, style) = match k.revoked_at {
+                    Some(_) => ("revoked".to_string(), Style::Dim),
+                    None => ("active".to_string(), Style::Green),
+                };
+                table.row(vec![
+                    (k.prefix.clone(), Style::Cyan),
+                    (k.name.clone(), Style::Plain),
+                    (
+                        users.get(&k.user_id).cloned().unwrap_or_default(),
+                        Style::Plain,
+                    ),
+                    (crate::dates::ago(k.created_at, ctx.now), Style::Dim),
+                    (status, style),
+                ]);
+            }
+            table.print();
+        }
+        KeysCommand::Revoke { prefix_or_id } => {
+            let mut tx = ctx.db.write(&ctx.scope()).await?;
+            let key = tenancy::revoke_key(&mut tx, prefix_or_id).await?;
+            tx.commit().await?;
+            if ctx.json {
+                return json(&key);
+            }
+            println!(
+                "Revoked key {} ({})",
+                paint(&key.prefix, Style::Cyan),
+                key.name
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn users(ctx: &Ctx, cmd: &UsersCommand) -> Result<()> {
+    match cmd {
+        UsersCommand::Add {
+            email,
+            name,
+            role,
+            timezone,
+        } => {
+            let role: Role = role.parse()?;
+            let timezone = timezone
+                .clone()
+                .unwrap_or_else(|| ctx.user.timezone.clone());
+            check_timezone(&timezone)?;
+            let mut tx = ctx.db.write(&ctx.scope()).await?;
+            let user = tenancy::add_user(
+                &mut tx,
+                NewUser {
+                    email: email.clone(),
+                    name: name.clone(),
+                    role,
+                    timezone,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            if ctx.json {
+                return json(&user);
+            }
+            println!("Added {} ({})", user.email, user.role);
+        }
+        UsersCommand::List => {
+            let users = tenancy::list_users(&ctx.db, ctx.tenant.id).await?;
+            if ctx.json {
+                return json(&users);
+            }
+            let mut table = Table::new(&["email", "name", "role", "timezone"]);
+            for u in &users {
+                table.row(vec![
+                    (u.email.clone(), Style::Plain),
+                    (u.name.clone().unwrap_or_default(), Style::Plain),
+                    (u.role.to_string(), Style::Dim),
+                    (u.timezone.clone(), Style::Dim),
+                ]);
+            }
+            table.print();
+        }
+    }
+    Ok(())
+}
+
+pub async fn tenants(cli: &Cli, cmd: &TenantsCommand) -> Result<()> {
+    let db = open_existing(cli).await?;
+    let result = match cmd {
+        TenantsCommand::Create {
+            name,
+            owner,
+            slug,
+            timezone,
+        } => {
+            check_timezone(timezone)?;
+            let slug = slug.clone().unwrap_or_else(|| slugify(name));
+            let ws = tenancy::create_workspace(
+                &db,
+                name.trim(),
+                &slug,
+                NewUser {
+                    email: owner.clone(),
+                    name: None,
+                    role: Role::Owner,
+                    timezone: timezone.clone(),
+                },
+            )
+            .await?;
+            if cli.json {
+                json(
+                    &serde_json::json!({"tenant": ws.tenant, "user": ws.owner, "api_key": ws.api_key}),
+                )
+            } else {
+                println!(
+                    "Created workspace {} ({}) owned by {}",
+                    ws.tenant.name, ws.tenant.slug, ws.owner.email
+                );
+                println!("Owner's API key (shown once):\n  {}", ws.api_key);
+                Ok(())
+            }
+        }
+        TenantsCommand::List => {
+            let tenants = tenancy::list_tenants(&db).await?;
+            if cli.json {
+                json(&tenants)
+            } else {
+                let mut table = Table::new(&["slug", "name", "mode", "created"]);
+                for t in &tenants {
+                    table.row(vec![
+                        (t.slug.clone(), Style::Cyan),
+                        (t.name.clone(), Style::Plain),
+                        (t.database_mode.to_string(), Style::Dim),
+                        (t.created_at.format("%Y-%m-%d").to_string(), Style::Dim),
+                    ]);
+                }
+                table.print();
+                Ok(())
+            }
+        }
+    };
+    db.close().await;
+    result
+}
