@@ -43,6 +43,8 @@ pub struct Cli {
 pub enum Command {
     /// Create the store, the first workspace and its owner; prints an API key once.
     Init(InitArgs),
+    /// Serve the HTTP API (health checks and /api/tasks so far).
+    Serve(ServeArgs),
     /// Add a task: `chief add "(A) Call Patrick +liberty @phone due:2026-12-01"`.
     Add(AddArgs),
     /// List tasks, with filters.
@@ -442,4 +444,11 @@ pub enum TenantsCommand {
     },
     /// List every workspace in the store.
     List,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, env = "CHIEF_BIND", default_value = "127.0.0.1:7878")]
+    pub bind: std::net::SocketAddr,
 }

@@ -4,6 +4,7 @@ mod audit;
 mod entities;
 mod init;
 mod keys;
+mod serve;
 mod tasks;
 mod todotxt;
 
@@ -22,6 +23,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Audit(cmd) => audit::run(&cli, cmd).await,
         Command::Tenants(cmd) => keys::tenants(&cli, cmd).await,
+        Command::Serve(args) => serve::run(&cli, args).await,
         command => {
             let ctx = Ctx::open(&cli).await?;
             let result = dispatch(&ctx, command).await;
@@ -70,7 +72,8 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         Command::Init(_)
         | Command::Completions { .. }
         | Command::Audit(_)
-        | Command::Tenants(_) => {
+        | Command::Tenants(_)
+        | Command::Serve(_) => {
             unreachable!("handled in run")
         }
     }

@@ -1,0 +1,149 @@
+//! The API's one error type, rendered as RFC 9457 `application/problem+json`
+//! with a stable `type` for each kind of failure and field-level details for
+//! validation errors.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chief_domain::DomainError;
+use chief_store::StoreError;
+use serde_json::json;
+
+/// A failure to report to the client.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    /// A stable identifier such as `/problems/not-found`.
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub detail: String,
+    /// `[{field, message}]` for validation errors.
+    pub errors: Vec<(String, String)>,
+}
+
+impl ApiError {
+    fn new(
+        status: StatusCode,
+        kind: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
+        ApiError {
+            status,
+            kind,
+            title,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// 404 for a missing (or another tenant's) entity.
+    pub fn not_found(entity: &str, id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "/problems/not-found",
+            "Not found",
+            format!("no {entity} {id} in this workspace"),
+        )
+    }
+
+    /// 401 for a missing or unknown key.
+    pub fn unauthorized(detail: &str) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "/problems/unauthorized",
+            "Unauthorized",
+            detail,
+        )
+    }
+
+    /// 400 for a body or query that cannot be read.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "/problems/bad-request",
+            "Bad request",
+            detail,
+        )
+    }
+
+    /// 422 for a value that breaks a rule, naming the field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/validation",
+            "Invalid input",
+            format!("{field} {message}"),
+        );
+        e.errors.push((field.to_string(), message));
+        e
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { entity, id } => ApiError::not_found(entity, &id),
+            StoreError::Domain(DomainError::Transition(t)) => ApiError::new(
+                StatusCode::CONFLICT,
+                "/problems/invalid-transition",
+                "Invalid transition",
+                t.to_string(),
+            ),
+            StoreError::Domain(DomainError::Invalid { field, reason }) => {
+                ApiError::invalid(field, reason)
+            }
+            StoreError::Domain(e @ DomainError::InvalidValue { .. }) => {
+                ApiError::invalid("value", e.to_string())
+            }
+            StoreError::Conflict(detail) => ApiError::new(
+                StatusCode::CONFLICT,
+                "/problems/conflict",
+                "Conflict",
+                detail,
+            ),
+            StoreError::Locked | StoreError::Unavailable(_) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "/problems/unavailable",
+                "Store unavailable",
+                e.to_string(),
+            ),
+            other => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "/problems/internal",
+                "Internal error",
+                other.to_string(),
+            ),
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        ApiError::from(StoreError::Domain(e))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({
+            "type": self.kind,
+            "title": self.title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+        });
+        if !self.errors.is_empty() {
+            body["errors"] = self
+                .errors
+                .iter()
+                .map(|(field, message)| json!({"field": field, "message": message}))
+                .collect();
+        }
+        let mut response = (self.status, axum::Json(body)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}

@@ -1,0 +1,203 @@
+//! `/api/tasks`: list, create, get, update and soft delete, as seed 003
+//! specifies them.
+
+use crate::auth::Caller;
+use crate::body::{Body, Params};
+use crate::{ApiError, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use chief_domain::Priority;
+use chief_domain::task::{Assignee, NewTask, Task, TaskPatch, TaskStatus};
+use chief_store::task_query::{TaskFilter, TaskSort};
+use chief_store::{Listing, Page, task, task_query};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/tasks", get(list).post(create))
+        .route("/tasks/{id}", get(show).put(update).delete(delete))
+}
+
+fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::not_found("task", id))
+}
+
+/// Seed 003's list filters.
+#[derive(Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    assignee: Option<String>,
+    project_id: Option<Uuid>,
+    priority: Option<i64>,
+    tag: Option<String>,
+    context: Option<String>,
+    due_before: Option<DateTime<Utc>>,
+    due_after: Option<DateTime<Utc>>,
+    sort: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(q): Params<ListQuery>,
+) -> Result<Json<Listing<Task>>, ApiError> {
+    let statuses = match q.status.as_deref() {
+        None | Some("") => vec![],
+        Some(list) => list
+            .split(',')
+            .map(str::parse)
+            .collect::<Result<Vec<TaskStatus>, _>>()?,
+    };
+    let sort = match q.sort.as_deref() {
+        None | Some("created") => TaskSort::Created,
+        Some("priority") => TaskSort::Priority,
+        Some("due") => TaskSort::Due,
+        Some("updated") => TaskSort::Updated,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "sort",
+                format!("{other:?} is not one of created, priority, due, updated"),
+            ));
+        }
+    };
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=Page::MAX_LIMIT).contains(&limit) || q.offset.is_some_and(|o| o < 0) {
+        return Err(ApiError::invalid(
+            "limit",
+            "limit must be 1 to 1000 and offset at least 0",
+        ));
+    }
+    let filter = TaskFilter {
+        statuses,
+        user_id: None,
+        project_id: q.project_id,
+        assignee: q.assignee.as_deref().map(Assignee::parse).transpose()?,
+        priority: q.priority.map(Priority::try_from).transpose()?,
+        due_before: q.due_before,
+        due_after: q.due_after,
+        tag: q.tag,
+        context: q.context,
+        sort,
+    };
+    let page = Page::new(limit, q.offset.unwrap_or(0));
+    Ok(Json(
+        task_query::list(&state.db, caller.user.tenant_id, &filter, page).await?,
+    ))
+}
+
+/// The body of `POST /api/tasks`.
+#[derive(Deserialize)]
+struct CreateBody {
+    title: String,
+    description: Option<String>,
+    priority: Option<i64>,
+    assignee: Option<String>,
+    project_id: Option<Uuid>,
+    due_date: Option<DateTime<Utc>>,
+    context: Option<serde_json::Value>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(b): Body<CreateBody>,
+) -> Result<(StatusCode, Json<Task>), ApiError> {
+    let new = NewTask {
+        title: b.title,
+        description: b.description,
+        priority: b.priority.map(Priority::try_from).transpose()?,
+        assignee: b.assignee.as_deref().map(Assignee::parse).transpose()?,
+        project_id: b.project_id,
+        due_date: b.due_date,
+        due_has_time: b.due_date.is_some(),
+        context: b.context,
+        source: Some("api".into()),
+        tags: b.tags,
+        ..Default::default()
+    };
+    let mut tx = state.db.write(&caller.scope()).await?;
+    let created = task::create(&mut tx, caller.user.id, new).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Task>, ApiError> {
+    Ok(Json(
+        task::get(&state.db, caller.user.tenant_id, parse_id(&id)?).await?,
+    ))
+}
+
+/// The body of `PUT /api/tasks/{id}`: fields present are changed; `null`
+/// clears an optional field.
+#[derive(Deserialize)]
+struct UpdateBody {
+    title: Option<String>,
+    #[serde(default, with = "double_option")]
+    description: Option<Option<String>>,
+    priority: Option<i64>,
+    assignee: Option<String>,
+    #[serde(default, with = "double_option")]
+    project_id: Option<Option<Uuid>>,
+    #[serde(default, with = "double_option")]
+    due_date: Option<Option<DateTime<Utc>>>,
+    tags: Option<Vec<String>>,
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(b): Body<UpdateBody>,
+) -> Result<Json<Task>, ApiError> {
+    let id = parse_id(&id)?;
+    let patch = TaskPatch {
+        title: b.title,
+        description: b.description,
+        priority: b.priority.map(Priority::try_from).transpose()?,
+        assignee: b.assignee.as_deref().map(Assignee::parse).transpose()?,
+        project_id: b.project_id,
+        due_has_time: b.due_date.map(|d| d.is_some()),
+        due_date: b.due_date,
+        tags: b.tags,
+        ..Default::default()
+    };
+    let mut tx = state.db.write(&caller.scope()).await?;
+    let updated = task::update(&mut tx, id, patch).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = parse_id(&id)?;
+    let mut tx = state.db.write(&caller.scope()).await?;
+    task::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,231 @@
+//! `/api/tasks` over HTTP, on SQLite and PostgreSQL: auth, tenant isolation
+//! (404), problem+json errors, and the create/read/update/delete cycle.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chief_domain::tenant::Role;
+use chief_store::tenancy::{self, NewUser};
+use chief_store::{Db, Location, OpenOptions};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Backend {
+    db: Db,
+    _dir: tempfile::TempDir,
+    cleanup: Option<(String, String)>,
+}
+
+async fn sqlite() -> Backend {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(
+        &Location::Sqlite(dir.path().join("chief.db")),
+        &OpenOptions::default(),
+    )
+    .await
+    .unwrap();
+    Backend {
+        db,
+        _dir: dir,
+        cleanup: None,
+    }
+}
+
+async fn postgres() -> Option<Backend> {
+    let Ok(url) = std::env::var("CHIEF_TEST_POSTGRES_URL") else {
+        assert_ne!(
+            std::env::var("CHIEF_TEST_REQUIRE_POSTGRES").as_deref(),
+            Ok("1"),
+            "CHIEF_TEST_POSTGRES_URL is not set"
+        );
+        eprintln!("skipping: CHIEF_TEST_POSTGRES_URL is not set");
+        return None;
+    };
+    let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+    let admin = OpenOptions {
+        migrate: false,
+        max_connections: 1,
+        ..Default::default()
+    };
+    let a = Db::open(&Location::Postgres(url.clone()), &admin)
+        .await
+        .unwrap();
+    a.execute(&format!("CREATE SCHEMA {schema}"), &[])
+        .await
+        .unwrap();
+    a.close().await;
+    let opts = OpenOptions {
+        pg_schema: Some(schema.clone()),
+        ..Default::default()
+    };
+    let db = Db::open(&Location::Postgres(url.clone()), &opts)
+        .await
+        .unwrap();
+    Some(Backend {
+        db,
+        _dir: tempfile::tempdir().unwrap(),
+        cleanup: Some((url, schema)),
+    })
+}
+
+impl Backend {
+    async fn finish(self) {
+        self.db.close().await;
+        if let Some((url, schema)) = self.cleanup {
+            let admin = OpenOptions {
+                migrate: false,
+                max_connections: 1,
+                ..Default::default()
+            };
+            let a = Db::open(&Location::Postgres(url), &admin).await.unwrap();
+            a.execute(&format!("DROP SCHEMA {schema} CASCADE"), &[])
+                .await
+                .unwrap();
+            a.close().await;
+        }
+    }
+}
+
+async fn key_for(db: &Db, slug: &str) -> String {
+    let owner = NewUser {
+        email: format!("owner@{slug}.test"),
+        name: None,
+        role: Role::Owner,
+        timezone: "UTC".into(),
+    };
+    tenancy::create_workspace(db, slug, slug, owner)
+        .await
+        .unwrap()
+        .api_key
+}
+
+async fn call(
+    db: &Db,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, String, Value) {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(k) = key {
+        req = req.header("x-api-key", k);
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b.to_string()))
+            .unwrap(),
+        None => req.body(Body::empty()).unwrap(),
+    };
+    let resp = chief_server::router(db.clone()).oneshot(req).await.unwrap();
+    let status = resp.status();
+    let ctype = resp
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let value = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+    };
+    (status, ctype, value)
+}
+
+macro_rules! both {
+    ($($name:ident($db:ident) $body:block)*) => {$(
+        mod $name {
+            use super::*;
+            async fn body($db: &Db) $body
+            #[tokio::test]
+            async fn sqlite() { let b = super::sqlite().await; body(&b.db).await; b.finish().await; }
+            #[tokio::test]
+            async fn postgres() { if let Some(b) = super::postgres().await { body(&b.db).await; b.finish().await; } }
+        }
+    )*};
+}
+
+both! {
+    tasks_are_created_read_updated_and_deleted(db) {
+        let key = key_for(db, "acme").await;
+        let (status, _, task) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Call Patrick", "priority": 1, "assignee": "claude", "tags": ["sales"]}))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert_eq!(task["assignee"], "agent");
+        assert_eq!(task["status"], "queued");
+        let id = task["id"].as_str().unwrap().to_string();
+        let (status, _, got) = call(db, "GET", &format!("/api/tasks/{id}"), Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(got["title"], "Call Patrick");
+        let (status, _, updated) = call(db, "PUT", &format!("/api/tasks/{id}"), Some(&key), Some(json!({"title": "Call Patrick today", "priority": 2}))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!((updated["title"].as_str(), updated["priority"].as_i64()), (Some("Call Patrick today"), Some(2)));
+        let (status, _, list) = call(db, "GET", "/api/tasks?status=queued&tag=sales", Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(list["total"], 1);
+        let (status, _, _) = call(db, "DELETE", &format!("/api/tasks/{id}"), Some(&key), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, _, _) = call(db, "GET", &format!("/api/tasks/{id}"), Some(&key), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    another_tenants_task_answers_404_for_every_method(db) {
+        let a = key_for(db, "a").await;
+        let b = key_for(db, "b").await;
+        let (_, _, task) = call(db, "POST", "/api/tasks", Some(&b), Some(json!({"title": "B's secret"}))).await;
+        let path = format!("/api/tasks/{}", task["id"].as_str().unwrap());
+        for (method, body) in [("GET", None), ("PUT", Some(json!({"title": "hijacked"}))), ("DELETE", None)] {
+            let (status, ctype, problem) = call(db, method, &path, Some(&a), body).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{method}");
+            assert_eq!(ctype, "application/problem+json");
+            assert_eq!(problem["type"], "/problems/not-found");
+        }
+        let (_, _, list) = call(db, "GET", "/api/tasks", Some(&a), None).await;
+        assert_eq!(list["total"], 0);
+        let (_, _, still) = call(db, "GET", &path, Some(&b), None).await;
+        assert_eq!(still["title"], "B's secret");
+    }
+
+    requests_without_a_valid_key_are_refused(db) {
+        let key = key_for(db, "acme").await;
+        let (status, ctype, problem) = call(db, "GET", "/api/tasks", None, None).await;
+        assert_eq!((status, ctype.as_str()), (StatusCode::UNAUTHORIZED, "application/problem+json"));
+        assert_eq!(problem["type"], "/problems/unauthorized");
+        let forged = format!("{}x", &key[..key.len() - 1]);
+        let (status, _, _) = call(db, "GET", "/api/tasks", Some(&forged), None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let (status, _, _) = call(db, "GET", "/api/tasks", Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
+    bad_input_is_problem_json_never_a_500(db) {
+        let key = key_for(db, "acme").await;
+        let cases = [
+            ("POST", "/api/tasks", Some(json!({"title": ""})), StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation"),
+            ("POST", "/api/tasks", Some(json!({"title": "x", "priority": 9})), StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation"),
+            ("POST", "/api/tasks", Some(json!({"title": "x", "assignee": "bob"})), StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation"),
+            ("POST", "/api/tasks", Some(json!({"nope": 1})), StatusCode::BAD_REQUEST, "/problems/bad-request"),
+            ("POST", "/api/tasks", Some(json!({"title": "x", "project_id": uuid::Uuid::now_v7()})), StatusCode::NOT_FOUND, "/problems/not-found"),
+            ("GET", "/api/tasks/not-a-uuid", None, StatusCode::NOT_FOUND, "/problems/not-found"),
+            ("GET", "/api/tasks?limit=0", None, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation"),
+            ("GET", "/api/tasks?status=sleeping", None, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation"),
+            ("GET", "/api/tasks?limit=abc", None, StatusCode::BAD_REQUEST, "/problems/bad-request"),
+        ];
+        for (method, path, body, want, kind) in cases {
+            let (status, ctype, problem) = call(db, method, path, Some(&key), body.clone()).await;
+            assert_eq!(status, want, "{method} {path} {body:?}: {problem}");
+            assert_eq!(ctype, "application/problem+json", "{method} {path}");
+            assert_eq!(problem["type"], kind, "{method} {path}: {problem}");
+            assert_eq!(problem["status"], want.as_u16());
+        }
+        let (_, _, list) = call(db, "GET", "/api/tasks", Some(&key), None).await;
+        assert_eq!(list["total"], 0, "no bad request created anything");
+    }
+
+    health_and_readiness_answer_without_a_key(db) {
+        let (status, _, body) = call(db, "GET", "/healthz", None, None).await;
+        assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ok")));
+        let (status, _, body) = call(db, "GET", "/readyz", None, None).await;
+        assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ready")));
+    }
+}

@@ -1,0 +1,57 @@
+//! `chief serve`: the HTTP API on the same store the CLI uses. It prints
+//! the URL it serves and stops gracefully on Ctrl-C or SIGTERM.
+
+use crate::cli::{Cli, ServeArgs};
+use crate::context::location;
+use anyhow::{Context as _, Result};
+use chief_store::{Db, OpenOptions};
+
+pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
+    let location = location(cli)?;
+    let db = Db::open(
+        &location,
+        &OpenOptions {
+            create: false,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "chief is serving {} on {}",
+        location.describe(),
+        chief_server::url(addr)
+    );
+    println!(
+        "Try: curl -H \"X-API-Key: $CHIEF_API_KEY\" {}/api/tasks",
+        chief_server::url(addr)
+    );
+    chief_server::serve(db.clone(), listener, shutdown_signal()).await?;
+    db.close().await;
+    println!("chief stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
