@@ -7,6 +7,7 @@ mod auth;
 mod body;
 mod error;
 mod health;
+mod questions;
 mod tasks;
 
 pub use error::ApiError;
@@ -26,7 +27,7 @@ pub fn router(db: Db) -> Router {
     let state = AppState { db };
     Router::new()
         .merge(health::routes())
-        .nest("/api", tasks::routes())
+        .nest("/api", tasks::routes().merge(questions::routes()))
         .fallback(|| async { ApiError::not_found("route", "this path") })
         .with_state(state)
 }

@@ -6,7 +6,7 @@ use crate::body::{Body, Params};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use chief_domain::Priority;
 use chief_domain::task::{Assignee, NewTask, Task, TaskPatch, TaskStatus};
@@ -20,6 +20,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/tasks", get(list).post(create))
         .route("/tasks/{id}", get(show).put(update).delete(delete))
+        .route("/tasks/{id}/start", post(start))
+        .route("/tasks/{id}/block", post(block))
 }
 
 fn parse_id(id: &str) -> Result<Uuid, ApiError> {
@@ -200,4 +202,56 @@ async fn delete(
     task::delete(&mut tx, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// What starting a task returns: the task, its context, and the playbooks
+/// that must be read before the work.
+#[derive(serde::Serialize)]
+struct Started {
+    task: Task,
+    context: serde_json::Value,
+    playbooks: Vec<chief_domain::playbook::Playbook>,
+}
+
+async fn start(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Started>, ApiError> {
+    let id = parse_id(&id)?;
+    let mut tx = state.db.write(&caller.scope()).await?;
+    let task = task::transition(&mut tx, id, chief_domain::task::TaskOp::Start, None).await?;
+    tx.commit().await?;
+    let filter = chief_store::playbook::PlaybookFilter {
+        must_consult: Some(true),
+        status: Some(chief_domain::playbook::PlaybookStatus::Active),
+        ..Default::default()
+    };
+    let playbooks = chief_store::playbook::list(&state.db, caller.user.tenant_id, &filter).await?;
+    Ok(Json(Started {
+        context: task.context.clone(),
+        task,
+        playbooks,
+    }))
+}
+
+/// What blocking a task returns.
+#[derive(serde::Serialize)]
+struct Blocked {
+    task: Task,
+    question: chief_domain::question::Question,
+}
+
+async fn block(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(b): Body<crate::questions::CreateBody>,
+) -> Result<Json<Blocked>, ApiError> {
+    let id = parse_id(&id)?;
+    let (new, _) = b.into_new()?;
+    let mut tx = state.db.write(&caller.scope()).await?;
+    let (task, question) = task::block(&mut tx, id, new).await?;
+    tx.commit().await?;
+    Ok(Json(Blocked { task, question }))
 }

@@ -222,6 +222,52 @@ both! {
         assert_eq!(list["total"], 0, "no bad request created anything");
     }
 
+    starting_blocking_and_answering_run_the_work_loop(db) {
+        let key = key_for(db, "acme").await;
+        let other = key_for(db, "other").await;
+        let (_, _, task) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Book the offsite"}))).await;
+        let id = task["id"].as_str().unwrap().to_string();
+        let (status, _, started) = call(db, "POST", &format!("/api/tasks/{id}/start"), Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(started["task"]["status"], "working");
+        assert!(started["playbooks"].is_array());
+        let (status, _, blocked) = call(db, "POST", &format!("/api/tasks/{id}/block"), Some(&key), Some(json!({
+            "question_text": "Which dates work?", "why_asking": "the venue needs them", "what_claude_will_do": "book it", "priority": 2
+        }))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(blocked["task"]["status"], "blocked");
+        assert_eq!(blocked["question"]["what_agent_will_do"], "book it");
+        let qid = blocked["question"]["id"].as_str().unwrap().to_string();
+        let (_, _, open) = call(db, "GET", "/api/questions/unanswered", Some(&key), None).await;
+        assert_eq!(open["total"], 1);
+        let (status, _, _) = call(db, "PUT", &format!("/api/questions/{qid}/answer"), Some(&other), Some(json!({"answer": "never"}))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "another tenant cannot answer");
+        let (status, _, answered) = call(db, "PUT", &format!("/api/questions/{qid}/answer"), Some(&key), Some(json!({"answer": "March 3-5"}))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(answered["question"]["status"], "answered");
+        assert_eq!(answered["unblocked_tasks"][0]["id"].as_str(), Some(id.as_str()));
+        assert_eq!(answered["unblocked_tasks"][0]["status"], "queued");
+        let (status, _, problem) = call(db, "PUT", &format!("/api/questions/{qid}/answer"), Some(&key), Some(json!({"answer": "again"}))).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(problem["type"], "/problems/invalid-transition");
+        let (status, _, problem) = call(db, "POST", &format!("/api/tasks/{id}/block"), Some(&key), Some(json!({"question_text": ""}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    }
+
+    standalone_questions_can_be_asked_listed_and_dismissed(db) {
+        let key = key_for(db, "acme").await;
+        let (status, _, q) = call(db, "POST", "/api/questions", Some(&key), Some(json!({"text": "Renew the domain?", "priority": 1}))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let qid = q["id"].as_str().unwrap().to_string();
+        let (status, _, closed) = call(db, "PUT", &format!("/api/questions/{qid}/dismiss"), Some(&key), Some(json!({"reason": "already renewed"}))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(closed["question"]["status"], "dismissed");
+        let (_, _, dismissed) = call(db, "GET", "/api/questions?status=dismissed", Some(&key), None).await;
+        assert_eq!(dismissed["total"], 1);
+        let (status, _, _) = call(db, "GET", "/api/questions?status=maybe", Some(&key), None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
     health_and_readiness_answer_without_a_key(db) {
         let (status, _, body) = call(db, "GET", "/healthz", None, None).await;
         assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ok")));
