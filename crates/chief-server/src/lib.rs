@@ -9,6 +9,7 @@ mod error;
 mod health;
 mod questions;
 mod tasks;
+mod waiting;
 
 pub use error::ApiError;
 
@@ -27,7 +28,12 @@ pub fn router(db: Db) -> Router {
     let state = AppState { db };
     Router::new()
         .merge(health::routes())
-        .nest("/api", tasks::routes().merge(questions::routes()))
+        .nest(
+            "/api",
+            tasks::routes()
+                .merge(questions::routes())
+                .merge(waiting::routes()),
+        )
         .fallback(|| async { ApiError::not_found("route", "this path") })
         .with_state(state)
 }

@@ -268,6 +268,31 @@ both! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 
+    waiting_items_are_created_listed_as_overdue_and_resolved(db) {
+        let key = key_for(db, "acme").await;
+        let other = key_for(db, "other").await;
+        let (status, _, late) = call(db, "POST", "/api/waiting", Some(&key), Some(json!({"what": "Signed contract", "who": "Patrick", "follow_up_date": "2020-01-01T00:00:00Z"}))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        call(db, "POST", "/api/waiting", Some(&key), Some(json!({"what": "Invoice", "follow_up_date": "2999-01-01T00:00:00Z"}))).await;
+        let (_, _, overdue) = call(db, "GET", "/api/waiting/overdue", Some(&key), None).await;
+        assert_eq!(overdue.as_array().unwrap().len(), 1);
+        assert_eq!(overdue[0]["what"], "Signed contract");
+        let (_, _, theirs) = call(db, "GET", "/api/waiting/overdue", Some(&other), None).await;
+        assert_eq!(theirs.as_array().unwrap().len(), 0);
+        let path = format!("/api/waiting/{}/resolve", late["id"].as_str().unwrap());
+        let (status, _, _) = call(db, "PUT", &path, Some(&other), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _, resolved) = call(db, "PUT", &path, Some(&key), Some(json!({"resolution_notes": "signed"}))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!((resolved["status"].as_str(), resolved["resolution_notes"].as_str()), (Some("resolved"), Some("signed")));
+        let (status, _, _) = call(db, "PUT", &path, Some(&key), None).await;
+        assert_eq!(status, StatusCode::CONFLICT, "resolving twice is refused");
+        let (_, _, open) = call(db, "GET", "/api/waiting?status=waiting", Some(&key), None).await;
+        assert_eq!(open.as_array().unwrap().len(), 1);
+        let (status, _, _) = call(db, "POST", "/api/waiting", Some(&key), Some(json!({"what": ""}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
     health_and_readiness_answer_without_a_key(db) {
         let (status, _, body) = call(db, "GET", "/healthz", None, None).await;
         assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ok")));

@@ -100,6 +100,24 @@ pub async fn list(
     .collect()
 }
 
+/// Open items whose follow-up date has passed, most overdue first.
+pub async fn overdue(
+    db: &Db,
+    tenant: TenantId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<WaitingItem>, StoreError> {
+    db.fetch_all(
+        &format!(
+            "SELECT {COLUMNS} FROM waiting_items WHERE tenant_id = $1 AND status = 'waiting' AND follow_up_date < $2 ORDER BY follow_up_date"
+        ),
+        &[tenant.into(), crate::value::micros(now).into()],
+    )
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
 /// Marks an item resolved, with optional notes.
 pub async fn resolve(
     tx: &mut Tx,
