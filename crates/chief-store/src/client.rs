@@ -3,6 +3,7 @@
 //! transaction.
 
 use crate::conn::{Conn, by_id};
+use crate::fields::snapshot;
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value};
 use chief_domain::client::{Client, ClientPatch, ClientStatus, NewClient};
@@ -25,10 +26,6 @@ fn from_row(r: &Row) -> Result<Client, StoreError> {
         created_at: r.ts("created_at")?,
         updated_at: r.ts("updated_at")?,
     })
-}
-
-fn snapshot(client: &Client) -> serde_json::Value {
-    serde_json::to_value(client).expect("clients serialise")
 }
 
 fn clean_name(name: &str) -> Result<String, StoreError> {

@@ -8,6 +8,7 @@
 //! `draft.updated`, `draft.status_changed`) in the same transaction.
 
 use crate::conn::{Conn, by_id};
+use crate::fields::{check_text, snapshot};
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
 use chief_domain::draft::{Draft, DraftOp, DraftPatch, DraftStatus, DraftType, NewDraft};
@@ -38,10 +39,6 @@ fn from_row(r: &Row) -> Result<Draft, StoreError> {
     })
 }
 
-fn snapshot(draft: &Draft) -> serde_json::Value {
-    serde_json::to_value(draft).expect("drafts serialise")
-}
-
 fn clean_body(body: &str) -> Result<String, StoreError> {
     if body.trim().is_empty() {
         return Err(StoreError::invalid("body", "must not be empty"));
@@ -53,16 +50,6 @@ fn clean_body(body: &str) -> Result<String, StoreError> {
         ));
     }
     Ok(body.to_string())
-}
-
-fn check_text(field: &'static str, text: &Option<String>) -> Result<(), StoreError> {
-    if text.as_deref().is_some_and(|t| t.contains('\0')) {
-        return Err(StoreError::invalid(
-            field,
-            "must not contain NUL characters",
-        ));
-    }
-    Ok(())
 }
 
 /// Which drafts a list shows; `None` matches any.

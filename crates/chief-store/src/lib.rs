@@ -16,6 +16,7 @@ pub mod db;
 pub mod draft;
 pub mod error;
 pub mod events;
+mod fields;
 pub mod knowledge;
 pub mod person;
 pub mod playbook;

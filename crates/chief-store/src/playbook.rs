@@ -9,6 +9,7 @@
 //! same transaction.
 
 use crate::conn::{Conn, by_id};
+use crate::fields::snapshot;
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
@@ -40,10 +41,6 @@ fn from_row(r: &Row) -> Result<Playbook, StoreError> {
         created_at: r.ts("created_at")?,
         updated_at: r.ts("updated_at")?,
     })
-}
-
-fn snapshot(playbook: &Playbook) -> serde_json::Value {
-    serde_json::to_value(playbook).expect("playbooks serialise")
 }
 
 fn clean_name(name: &str) -> Result<String, StoreError> {

@@ -6,6 +6,7 @@
 //! `sales.updated`, `sales.stage_changed`) in the same transaction.
 
 use crate::conn::{Conn, by_id};
+use crate::fields::{check_text, snapshot};
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx};
 use chief_domain::event::{action, verb};
@@ -37,10 +38,6 @@ fn from_row(r: &Row) -> Result<SalesOpportunity, StoreError> {
     })
 }
 
-fn snapshot(deal: &SalesOpportunity) -> serde_json::Value {
-    serde_json::to_value(deal).expect("opportunities serialise")
-}
-
 fn clean_name(name: &str) -> Result<String, StoreError> {
     let name = name.trim();
     if name.is_empty() || name.len() > 255 || name.contains('\0') {
@@ -59,16 +56,6 @@ fn check_value(value_cents: Option<i64>) -> Result<(), StoreError> {
 fn check_probability(probability: Option<i64>) -> Result<(), StoreError> {
     if probability.is_some_and(|p| !(0..=100).contains(&p)) {
         return Err(StoreError::invalid("probability", "must be 0 to 100"));
-    }
-    Ok(())
-}
-
-fn check_text(field: &'static str, text: &Option<String>) -> Result<(), StoreError> {
-    if text.as_deref().is_some_and(|t| t.contains('\0')) {
-        return Err(StoreError::invalid(
-            field,
-            "must not contain NUL characters",
-        ));
     }
     Ok(())
 }

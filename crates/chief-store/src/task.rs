@@ -3,6 +3,7 @@
 //! `task.status_changed`, `task.deleted`) in the same transaction.
 
 use crate::conn::{Conn, by_id};
+use crate::fields::{check_text, snapshot};
 use crate::value::Row;
 use crate::{Change, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
@@ -41,10 +42,6 @@ pub(crate) fn task_from_row(r: &Row) -> Result<Task, StoreError> {
     })
 }
 
-fn snapshot(task: &Task) -> serde_json::Value {
-    serde_json::to_value(task).expect("tasks serialise")
-}
-
 fn clean_labels(labels: &[String], field: &'static str) -> Result<Vec<String>, StoreError> {
     let mut out: Vec<String> = Vec::new();
     for l in labels {
@@ -63,16 +60,6 @@ fn clean_labels(labels: &[String], field: &'static str) -> Result<Vec<String>, S
         }
     }
     Ok(out)
-}
-
-fn check_text(field: &'static str, text: &Option<String>) -> Result<(), StoreError> {
-    if text.as_deref().is_some_and(|t| t.contains('\0')) {
-        return Err(StoreError::invalid(
-            field,
-            "must not contain NUL characters",
-        ));
-    }
-    Ok(())
 }
 
 /// Checks that a referenced row exists in the transaction's tenant.
