@@ -3,7 +3,7 @@
 //! transaction.
 
 use crate::conn::{Conn, by_id};
-use crate::fields::snapshot;
+use crate::fields::{check_text, clean_name, snapshot};
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value};
 use chief_domain::client::{Client, ClientPatch, ClientStatus, NewClient};
@@ -28,28 +28,10 @@ fn from_row(r: &Row) -> Result<Client, StoreError> {
     })
 }
 
-fn clean_name(name: &str) -> Result<String, StoreError> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 255 || name.contains('\0') {
-        return Err(StoreError::invalid("name", "must be 1 to 255 characters"));
-    }
-    Ok(name.to_string())
-}
-
-fn check_notes(notes: &Option<String>) -> Result<(), StoreError> {
-    if notes.as_deref().is_some_and(|n| n.contains('\0')) {
-        return Err(StoreError::invalid(
-            "notes",
-            "must not contain NUL characters",
-        ));
-    }
-    Ok(())
-}
-
 /// Adds a client; it starts active unless `new.status` says otherwise.
 pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewClient) -> Result<Client, StoreError> {
     let name = clean_name(&new.name)?;
-    check_notes(&new.notes)?;
+    check_text("notes", &new.notes)?;
     let status = new.status.unwrap_or(ClientStatus::Active);
     let id = new_id();
     let now = tx.now();
@@ -134,7 +116,7 @@ pub async fn update(tx: &mut Tx, id: Uuid, patch: ClientPatch) -> Result<Client,
         after.status = status;
     }
     if let Some(notes) = patch.notes {
-        check_notes(&notes)?;
+        check_text("notes", &notes)?;
         after.notes = notes;
     }
     let changes = chief_domain::log::diff(&snapshot(&before), &snapshot(&after));

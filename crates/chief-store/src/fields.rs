@@ -20,3 +20,12 @@ pub(crate) fn check_text(field: &'static str, text: &Option<String>) -> Result<(
 pub(crate) fn snapshot<T: Serialize>(entity: &T) -> serde_json::Value {
     serde_json::to_value(entity).expect("domain values serialise to JSON")
 }
+
+/// A trimmed name of 1 to 255 characters (seed 003's VARCHAR(255)).
+pub(crate) fn clean_name(name: &str) -> Result<String, StoreError> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 255 || name.contains('\0') {
+        return Err(StoreError::invalid("name", "must be 1 to 255 characters"));
+    }
+    Ok(name.to_string())
+}

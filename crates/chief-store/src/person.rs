@@ -1,6 +1,7 @@
 //! The people repository: contacts and their relationship context.
 
 use crate::conn::{Conn, by_id};
+use crate::fields::clean_name;
 use crate::value::Row;
 use crate::{Db, StoreError, Tx, Value};
 use chief_domain::event::verb;
@@ -36,10 +37,8 @@ fn from_row(r: &Row) -> Result<Person, StoreError> {
 
 /// Adds a person.
 pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewPerson) -> Result<Person, StoreError> {
-    let name = new.name.trim();
-    if name.is_empty() || name.len() > 255 || name.contains('\0') {
-        return Err(StoreError::invalid("name", "must be 1 to 255 characters"));
-    }
+    let name = clean_name(&new.name)?;
+    let name = name.as_str();
     if let Some(client) = new.client_id {
         crate::task::ensure_in_tenant(tx, "clients", "client", client).await?;
     }

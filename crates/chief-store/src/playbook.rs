@@ -9,7 +9,7 @@
 //! same transaction.
 
 use crate::conn::{Conn, by_id};
-use crate::fields::snapshot;
+use crate::fields::{clean_name, snapshot};
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
@@ -41,14 +41,6 @@ fn from_row(r: &Row) -> Result<Playbook, StoreError> {
         created_at: r.ts("created_at")?,
         updated_at: r.ts("updated_at")?,
     })
-}
-
-fn clean_name(name: &str) -> Result<String, StoreError> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 255 || name.contains('\0') {
-        return Err(StoreError::invalid("name", "must be 1 to 255 characters"));
-    }
-    Ok(name.to_string())
 }
 
 fn clean_text(field: &'static str, text: &str, required: bool) -> Result<String, StoreError> {

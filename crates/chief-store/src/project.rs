@@ -1,6 +1,7 @@
 //! The project repository: projects, initiatives and goals in one table,
 //! with a parent hierarchy.
 
+use crate::fields::clean_name;
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
@@ -31,10 +32,8 @@ fn from_row(r: &Row) -> Result<Project, StoreError> {
 
 /// Creates a project (or initiative, or goal).
 pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewProject) -> Result<Project, StoreError> {
-    let name = new.name.trim();
-    if name.is_empty() || name.len() > 255 || name.contains('\0') {
-        return Err(StoreError::invalid("name", "must be 1 to 255 characters"));
-    }
+    let name = clean_name(&new.name)?;
+    let name = name.as_str();
     if let Some(parent) = new.parent_id {
         crate::task::ensure_in_tenant(tx, "projects", "project", parent).await?;
     }

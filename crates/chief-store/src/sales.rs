@@ -6,7 +6,7 @@
 //! `sales.updated`, `sales.stage_changed`) in the same transaction.
 
 use crate::conn::{Conn, by_id};
-use crate::fields::{check_text, snapshot};
+use crate::fields::{check_text, clean_name, snapshot};
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx};
 use chief_domain::event::{action, verb};
@@ -36,14 +36,6 @@ fn from_row(r: &Row) -> Result<SalesOpportunity, StoreError> {
         updated_at: r.ts("updated_at")?,
         closed_at: r.opt_ts("closed_at")?,
     })
-}
-
-fn clean_name(name: &str) -> Result<String, StoreError> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 255 || name.contains('\0') {
-        return Err(StoreError::invalid("name", "must be 1 to 255 characters"));
-    }
-    Ok(name.to_string())
 }
 
 fn check_value(value_cents: Option<i64>) -> Result<(), StoreError> {
