@@ -15,7 +15,7 @@ text_enum! {
 }
 
 /// One event on the person's calendar.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CalendarEvent {
     pub id: Uuid,
     pub tenant_id: TenantId,
@@ -33,7 +33,7 @@ pub struct CalendarEvent {
 }
 
 /// The fields of a new calendar event; the source defaults to manual.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewCalendarEvent {
     pub title: String,
     pub description: Option<String>,

@@ -16,7 +16,7 @@ text_enum! {
 }
 
 /// A customer or account.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Client {
     pub id: Uuid,
     pub tenant_id: TenantId,
@@ -30,7 +30,7 @@ pub struct Client {
 }
 
 /// The fields of a new client; the status defaults to active.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewClient {
     pub name: String,
     pub status: Option<ClientStatus>,
@@ -38,7 +38,7 @@ pub struct NewClient {
 }
 
 /// Changes to a client; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClientPatch {
     pub name: Option<String>,
     pub status: Option<ClientStatus>,

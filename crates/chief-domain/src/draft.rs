@@ -90,7 +90,7 @@ impl DraftStatus {
 }
 
 /// External content awaiting review.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Draft {
     pub id: Uuid,
     pub tenant_id: TenantId,
@@ -112,7 +112,7 @@ pub struct Draft {
 }
 
 /// The fields of a new draft.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewDraft {
     pub task_id: Option<Uuid>,
     #[serde(rename = "type")]
@@ -138,7 +138,7 @@ impl NewDraft {
 }
 
 /// Changes to a pending draft; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DraftPatch {
     pub recipient: Option<Option<String>>,
     pub subject: Option<Option<String>>,

@@ -23,7 +23,7 @@ pub mod verb {
 }
 
 /// An event as the outbox keeps it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DomainEvent {
     /// The tenant's sequence number, shared with the audit chain, so a
     /// stream can resume from the last id it saw.

@@ -68,7 +68,7 @@ text_enum! {
 }
 
 /// A captured learning.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Knowledge {
     pub id: Uuid,
     pub tenant_id: TenantId,
@@ -86,7 +86,7 @@ pub struct Knowledge {
 }
 
 /// The fields of a newly captured learning; it starts `captured`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewKnowledge {
     pub content: String,
     pub category: KnowledgeCategory,

@@ -16,7 +16,7 @@ text_enum! {
 }
 
 /// The one making a change: a kind, and the user when there is one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Actor {
     pub kind: ActorKind,
     pub user_id: Option<Uuid>,
@@ -49,7 +49,7 @@ impl Actor {
 }
 
 /// One audited change.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LogEntry {
     pub id: Uuid,
     pub tenant_id: TenantId,

@@ -72,7 +72,7 @@ impl PlaybookStatus {
 }
 
 /// A procedure, in Markdown, with the phrases that should bring it up.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Playbook {
     pub id: Uuid,
     pub tenant_id: TenantId,
@@ -96,7 +96,7 @@ pub struct Playbook {
 }
 
 /// The fields of a new playbook, whether created active or proposed.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewPlaybook {
     pub name: String,
     pub description: String,
@@ -113,7 +113,7 @@ pub struct NewPlaybook {
 }
 
 /// Changes to a playbook; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlaybookPatch {
     pub name: Option<String>,
     pub description: Option<String>,

@@ -26,7 +26,7 @@ text_enum! {
 }
 
 /// A grouping of related work.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Project {
     pub id: Uuid,
     pub tenant_id: TenantId,
@@ -45,7 +45,7 @@ pub struct Project {
 }
 
 /// The fields a caller supplies to create a project.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewProject {
     pub name: String,
     pub description: Option<String>,

@@ -32,7 +32,7 @@ impl QuestionStatus {
 }
 
 /// Something the agent needs a person to decide.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Question {
     pub id: Uuid,
     pub tenant_id: TenantId,
@@ -51,7 +51,7 @@ pub struct Question {
 }
 
 /// The fields of a new question.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewQuestion {
     pub text: String,
     pub context: Option<String>,

@@ -16,7 +16,7 @@ text_enum! {
 }
 
 /// A template that creates a task each time it is due.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecurringTask {
     pub id: Uuid,
     pub tenant_id: TenantId,
@@ -33,7 +33,7 @@ pub struct RecurringTask {
 }
 
 /// The fields of a new recurring task; it starts active.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewRecurringTask {
     pub title: String,
     pub description: Option<String>,

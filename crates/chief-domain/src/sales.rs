@@ -42,7 +42,7 @@ impl SalesStage {
 }
 
 /// A deal in the pipeline. `value_cents` keeps money exact.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SalesOpportunity {
     pub id: Uuid,
     pub tenant_id: TenantId,
@@ -64,7 +64,7 @@ pub struct SalesOpportunity {
 }
 
 /// The fields of a new deal; the stage defaults to lead.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewSalesOpportunity {
     pub name: String,
     pub client_id: Option<Uuid>,
@@ -81,7 +81,7 @@ pub struct NewSalesOpportunity {
 
 /// Changes to a deal's details; `None` leaves a field as it is. The stage
 /// moves only by advancing or losing the deal.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SalesPatch {
     pub name: Option<String>,
     pub description: Option<Option<String>>,

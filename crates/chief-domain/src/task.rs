@@ -116,7 +116,7 @@ impl TaskStatus {
 }
 
 /// A piece of work for the person or the agent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Task {
     pub id: Uuid,
     pub tenant_id: TenantId,
@@ -149,7 +149,7 @@ pub struct Task {
 }
 
 /// The fields a caller supplies to create a task.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewTask {
     pub title: String,
     pub description: Option<String>,
@@ -175,7 +175,7 @@ pub struct NewTask {
 }
 
 /// A partial update: `None` leaves a field alone; `Some(None)` clears it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TaskPatch {
     pub title: Option<String>,
     pub description: Option<Option<String>>,

@@ -23,7 +23,7 @@ text_enum! {
 }
 
 /// A workspace: an organisation or one person's account.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tenant {
     pub id: TenantId,
     pub name: String,
@@ -36,7 +36,7 @@ pub struct Tenant {
 }
 
 /// A person who signs in to a tenant.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct User {
     pub id: Uuid,
     pub tenant_id: TenantId,

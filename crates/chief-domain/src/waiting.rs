@@ -15,7 +15,7 @@ text_enum! {
 }
 
 /// Something pending on someone else.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WaitingItem {
     pub id: Uuid,
     pub tenant_id: TenantId,
@@ -34,7 +34,7 @@ pub struct WaitingItem {
 }
 
 /// The fields of a new waiting item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewWaitingItem {
     pub what: String,
     pub who: Option<String>,

@@ -1,49 +1,119 @@
-//! API-key authentication. A key is accepted in `X-API-Key` or
-//! `Authorization: Bearer`; it resolves to a user and the user's tenant,
-//! which scopes everything the request touches.
+//! API-key authentication, roles and the per-key rate limit. A key is
+//! accepted in `X-API-Key` or `Authorization: Bearer`; it resolves to a user
+//! and the user's tenant, which scopes everything the request touches.
+//! [`authenticate`] runs once per request as middleware; handlers take the
+//! result as a [`Caller`].
 
+use crate::trace::TraceId;
 use crate::{ApiError, AppState};
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use chief_domain::tenant::User;
+use axum::middleware::Next;
+use axum::response::Response;
+use chief_domain::TenantId;
+use chief_domain::tenant::{Role, User};
 use chief_store::{Scope, tenancy};
+use uuid::Uuid;
 
 /// The authenticated caller.
+#[derive(Clone)]
 pub struct Caller {
     pub user: User,
+    /// The key the request presented.
+    pub key_id: Uuid,
+    pub trace_id: String,
 }
 
 impl Caller {
-    /// A write scope for this caller.
+    /// The caller's tenant.
+    pub fn tenant(&self) -> TenantId {
+        self.user.tenant_id
+    }
+
+    /// A write scope for this caller, carrying the request's trace id to
+    /// the audit rows it writes.
     pub fn scope(&self) -> Scope {
-        Scope::user(self.user.tenant_id, self.user.id)
+        let mut scope = Scope::user(self.user.tenant_id, self.user.id);
+        scope.trace_id = Some(self.trace_id.clone());
+        scope
     }
 }
 
-impl FromRequestParts<AppState> for Caller {
+/// How much a role may do: owner > admin > member.
+fn rank(role: Role) -> u8 {
+    match role {
+        Role::Owner => 3,
+        Role::Admin => 2,
+        Role::Member => 1,
+    }
+}
+
+/// The key a request presents, if any.
+pub fn presented_key(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| {
+            headers
+                .get(axum::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+        })
+        .map(str::trim)
+}
+
+/// Middleware: resolves the key to a caller, applies the key's rate limit
+/// and hands the caller to the handler.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let key = presented_key(req.headers()).ok_or_else(|| {
+        ApiError::unauthorized("send an API key in X-API-Key or Authorization: Bearer")
+    })?;
+    let Some((user, api_key)) = tenancy::authenticate(&state.db, key).await? else {
+        return Err(ApiError::unauthorized("the API key is unknown or revoked"));
+    };
+    if let Err(retry_after) = state.limiter.check(api_key.id) {
+        return Err(ApiError::rate_limited(retry_after));
+    }
+    let trace_id = req
+        .extensions()
+        .get::<TraceId>()
+        .map(|t| t.0.clone())
+        .unwrap_or_else(chief_store::new_trace_id);
+    req.extensions_mut().insert(Caller {
+        user,
+        key_id: api_key.id,
+        trace_id,
+    });
+    Ok(next.run(req).await)
+}
+
+/// Route middleware: answers 403 unless the caller holds at least `role`.
+pub async fn require_role(role: Role, req: Request, next: Next) -> Result<Response, ApiError> {
+    let caller = req
+        .extensions()
+        .get::<Caller>()
+        .ok_or_else(|| ApiError::unauthorized("send an API key"))?;
+    if rank(caller.user.role) < rank(role) {
+        return Err(ApiError::forbidden(format!(
+            "this needs the {role} role; your key belongs to a {}",
+            caller.user.role
+        )));
+    }
+    Ok(next.run(req).await)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let headers = &parts.headers;
-        let key = headers
-            .get("x-api-key")
-            .and_then(|v| v.to_str().ok())
-            .or_else(|| {
-                headers
-                    .get(axum::http::header::AUTHORIZATION)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.strip_prefix("Bearer "))
-            })
-            .map(str::trim)
-            .ok_or_else(|| {
-                ApiError::unauthorized("send an API key in X-API-Key or Authorization: Bearer")
-            })?;
-        match tenancy::authenticate(&state.db, key).await? {
-            Some((user, _)) => Ok(Caller { user }),
-            None => Err(ApiError::unauthorized("the API key is unknown or revoked")),
-        }
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| ApiError::unauthorized("send an API key"))
     }
 }

@@ -1,22 +1,112 @@
-//! JSON bodies and query strings whose rejections are problem+json, so a
-//! malformed request gets the same error shape as every other failure.
+//! JSON bodies and query strings whose rejections are problem+json, so a bad
+//! request gets the same error shape as every other failure:
+//! - malformed JSON is 400 with the line and column;
+//! - a wrong type or an unknown field is 422 naming the field;
+//! - a body over the limit is 413; a body that is not JSON is 415.
 
 use crate::ApiError;
-use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 /// A JSON request body.
 pub struct Body<T>(pub T);
 
+/// A JSON request body that may be left out: an empty body is `None`.
+pub struct MaybeBody<T>(pub Option<T>);
+
+/// The configured body limit, so a 413 can say what it is.
+#[derive(Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+async fn read<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    if let Some(ct) = req.headers().get(CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or_default().to_ascii_lowercase();
+        let essence = ct.split(';').next().unwrap_or_default().trim();
+        if !(essence == "application/json" || essence.ends_with("+json")) {
+            return Err(ApiError::unsupported_media(format!(
+                "send the body as application/json, not {essence}"
+            )));
+        }
+    }
+    let limit = req.extensions().get::<BodyLimit>().map(|l| l.0);
+    Bytes::from_request(req, state).await.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::too_large(limit.unwrap_or(0))
+        } else {
+            ApiError::bad_request(e.body_text())
+        }
+    })
+}
+
+/// Parses JSON, naming the field that failed.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let field = if path == "." {
+                    unknown_field(&inner.to_string()).unwrap_or_else(|| "body".into())
+                } else {
+                    path
+                };
+                ApiError::invalid(&field, strip_position(&inner.to_string()))
+            }
+            serde_json::error::Category::Eof if bytes.iter().all(u8::is_ascii_whitespace) => {
+                ApiError::bad_request("this request needs a JSON body")
+            }
+            _ => ApiError::bad_request(format!("malformed JSON: {inner}")),
+        }
+    })
+}
+
+/// The name in serde's "unknown field `x`, expected ..." message.
+fn unknown_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    Some(rest[..rest.find('`')?].to_string())
+}
+
+/// serde's message without its " at line 1 column 9" suffix.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Json::<T>::from_request(req, state)
-            .await
-            .map(|axum::Json(v)| Body(v))
-            .map_err(|e| ApiError::bad_request(e.body_text()))
+        let bytes = read(req, state).await?;
+        parse_json(&bytes).map(Body)
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for MaybeBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read(req, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(MaybeBody(None));
+        }
+        parse_json(&bytes).map(|v| MaybeBody(Some(v)))
+    }
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+pub mod double_option {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
     }
 }
 
@@ -26,10 +116,57 @@ pub struct Params<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|Query(v)| Params(v))
-            .map_err(|e| ApiError::bad_request(e.body_text()))
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(Params)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let message = e.into_inner().to_string();
+                let field = if path == "." {
+                    unknown_field(&message).unwrap_or_else(|| "query".into())
+                } else {
+                    path
+                };
+                ApiError::invalid(&field, message)
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        title: String,
+        priority: Option<i64>,
+    }
+
+    fn field_of(e: &ApiError) -> &str {
+        &e.errors[0].0
+    }
+
+    #[test]
+    fn wrong_types_and_unknown_fields_name_the_field() {
+        let e = parse_json::<T>(br#"{"title": 5}"#).unwrap_err();
+        assert_eq!((e.status.as_u16(), field_of(&e)), (422, "title"));
+        let e = parse_json::<T>(br#"{"title": "x", "colour": 1}"#).unwrap_err();
+        assert_eq!((e.status.as_u16(), field_of(&e)), (422, "colour"));
+        let e = parse_json::<T>(br#"{"priority": 1}"#).unwrap_err();
+        assert_eq!(e.status.as_u16(), 422);
+        assert!(e.detail.contains("title"), "{}", e.detail);
+    }
+
+    #[test]
+    fn malformed_and_empty_bodies_are_400() {
+        let e = parse_json::<T>(br#"{"title": "#).unwrap_err();
+        assert_eq!(e.status.as_u16(), 400);
+        assert!(e.detail.starts_with("malformed JSON"), "{}", e.detail);
+        let e = parse_json::<T>(b"").unwrap_err();
+        assert_eq!(e.detail, "this request needs a JSON body");
     }
 }

@@ -18,6 +18,8 @@ pub struct ApiError {
     pub detail: String,
     /// `[{field, message}]` for validation errors.
     pub errors: Vec<(String, String)>,
+    /// Seconds to wait, sent as `Retry-After` with a 429.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -33,6 +35,7 @@ impl ApiError {
             title,
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -56,6 +59,48 @@ impl ApiError {
         )
     }
 
+    /// 403 for a caller whose role is too low.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "/problems/forbidden",
+            "Forbidden",
+            detail,
+        )
+    }
+
+    /// 429 for a key over its rate limit.
+    pub fn rate_limited(retry_after: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "/problems/rate-limited",
+            "Too many requests",
+            format!("this key is over its rate limit; retry in {retry_after} s"),
+        );
+        e.retry_after = Some(retry_after);
+        e
+    }
+
+    /// 413 for a body over the configured limit.
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "/problems/too-large",
+            "Body too large",
+            format!("the request body is over the {limit}-byte limit"),
+        )
+    }
+
+    /// 415 for a body that is not JSON.
+    pub fn unsupported_media(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "/problems/unsupported-media-type",
+            "Unsupported media type",
+            detail,
+        )
+    }
+
     /// 400 for a body or query that cannot be read.
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Self::new(
@@ -73,7 +118,7 @@ impl ApiError {
             StatusCode::UNPROCESSABLE_ENTITY,
             "/problems/validation",
             "Invalid input",
-            format!("{field} {message}"),
+            format!("{field}: {message}"),
         );
         e.errors.push((field.to_string(), message));
         e
@@ -144,6 +189,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         response
     }
 }

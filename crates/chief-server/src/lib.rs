@@ -2,49 +2,163 @@
 //! request, call the store, and map the result. Every request under `/api`
 //! is authenticated by an API key and scoped to the key's tenant; another
 //! tenant's ids answer 404. Errors are RFC 9457 problem+json.
+//!
+//! Each endpoint is declared once in the route registry ([`api::Api`]),
+//! which builds both the router and the OpenAPI document.
 
+pub mod api;
 mod auth;
 mod body;
 mod error;
 mod health;
+mod limit;
+mod metrics;
+mod openapi;
+mod params;
 mod questions;
 mod tasks;
+mod trace;
 mod waiting;
 
 pub use error::ApiError;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method};
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
 use chief_store::Db;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// How the server behaves; the CLI fills it from flags and environment.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Requests per minute per API key; 0 turns the limit off.
+    pub rate_limit_per_minute: u32,
+    /// Origins allowed to call the API from a browser; `*` allows any.
+    /// Empty sends no CORS headers.
+    pub cors_origins: Vec<String>,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            rate_limit_per_minute: 1200,
+            cors_origins: Vec::new(),
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    limiter: Arc<limit::RateLimiter>,
+    metrics: Arc<metrics::Metrics>,
+    openapi: Arc<serde_json::Value>,
 }
 
-/// The whole application: health checks and the API.
+/// Every API operation, in declaration order.
+pub fn operations() -> Vec<api::Operation> {
+    registry().1
+}
+
+/// The OpenAPI document, as `/api/openapi.json` serves it.
+pub fn openapi_document() -> serde_json::Value {
+    openapi::document(&operations())
+}
+
+fn registry() -> (Router<AppState>, Vec<api::Operation>) {
+    let mut api = api::Api::default();
+    tasks::routes(&mut api);
+    questions::routes(&mut api);
+    waiting::routes(&mut api);
+    api.finish()
+}
+
+/// The application with default settings.
 pub fn router(db: Db) -> Router {
-    let state = AppState { db };
-    Router::new()
+    app(db, &ServerConfig::default())
+}
+
+/// The whole application: health, metrics, docs and the API.
+pub fn app(db: Db, config: &ServerConfig) -> Router {
+    let (api_router, ops) = registry();
+    let state = AppState {
+        db,
+        limiter: Arc::new(limit::RateLimiter::new(config.rate_limit_per_minute)),
+        metrics: Arc::new(metrics::Metrics::default()),
+        openapi: Arc::new(openapi::document(&ops)),
+    };
+    let api_router = api_router.route_layer(from_fn_with_state(state.clone(), auth::authenticate));
+    let mut app = Router::new()
         .merge(health::routes())
-        .nest(
-            "/api",
-            tasks::routes()
-                .merge(questions::routes())
-                .merge(waiting::routes()),
+        .route("/metrics", get(metrics::metrics))
+        .route("/api/openapi.json", get(openapi::openapi_json))
+        .route("/api/docs", get(openapi::docs))
+        .route("/api/docs/{asset}", get(openapi::asset))
+        .nest("/api", api_router)
+        .fallback(|| async { ApiError::not_found("route", "at this path") })
+        .layer(axum::Extension(body::BodyLimit(config.max_body_bytes)))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(from_fn_with_state(state.clone(), trace::trace));
+    if let Some(cors) = cors(&config.cors_origins) {
+        app = app.layer(cors);
+    }
+    app.with_state(state)
+}
+
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok()),
         )
-        .fallback(|| async { ApiError::not_found("route", "this path") })
-        .with_state(state)
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::DELETE,
+                Method::OPTIONS,
+            ])
+            .allow_headers([
+                HeaderName::from_static("content-type"),
+                HeaderName::from_static("authorization"),
+                HeaderName::from_static("x-api-key"),
+                HeaderName::from_static("last-event-id"),
+                HeaderName::from_static("traceparent"),
+            ])
+            .expose_headers([
+                HeaderName::from_static("x-trace-id"),
+                HeaderName::from_static("retry-after"),
+            ])
+            .max_age(std::time::Duration::from_secs(3600)),
+    )
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
 pub async fn serve(
     db: Db,
+    config: &ServerConfig,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(db))
+    axum::serve(listener, app(db, config))
         .with_graceful_shutdown(shutdown)
         .await
 }

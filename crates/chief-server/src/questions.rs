@@ -1,48 +1,53 @@
 //! `/api/questions`: what the agent is waiting on a person for. Answering a
 //! question unblocks every task it blocks and returns them.
 
+use crate::api::Api;
 use crate::auth::Caller;
-use crate::body::{Body, Params};
+use crate::body::{Body, MaybeBody, Params};
+use crate::params::{Id, page};
 use crate::{ApiError, AppState};
-use axum::extract::{Path, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, put};
-use axum::{Json, Router};
 use chief_domain::Priority;
 use chief_domain::question::{NewQuestion, Question, QuestionStatus};
 use chief_domain::task::Task;
-use chief_store::{Listing, Page, question};
+use chief_store::{Listing, question};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/questions", get(list).post(create))
-        .route("/questions/unanswered", get(unanswered))
-        .route("/questions/{id}/answer", put(answer))
-        .route("/questions/{id}/dismiss", put(dismiss))
+pub fn routes(api: &mut Api) {
+    api.section("Questions");
+    api.get("/questions", list)
+        .summary("List questions")
+        .query::<ListQuery>()
+        .ok::<Listing<Question>>();
+    api.get("/questions/unanswered", unanswered)
+        .summary("Unanswered questions, most urgent first")
+        .query::<ListQuery>()
+        .ok::<Listing<Question>>();
+    api.post("/questions", create)
+        .summary("Ask a standalone question")
+        .body::<CreateBody>()
+        .created::<Question>();
+    api.put("/questions/{id}/answer", answer)
+        .summary("Answer a question")
+        .describe("Returns the tasks the answer unblocked.")
+        .body::<AnswerBody>()
+        .ok::<Closed>();
+    api.put("/questions/{id}/dismiss", dismiss)
+        .summary("Dismiss a question without answering")
+        .body::<DismissBody>()
+        .ok::<Closed>();
 }
 
-fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::not_found("question", id))
-}
-
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 struct ListQuery {
     status: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
-}
-
-fn page(limit: Option<i64>, offset: Option<i64>) -> Result<Page, ApiError> {
-    let limit = limit.unwrap_or(50);
-    if !(1..=Page::MAX_LIMIT).contains(&limit) || offset.is_some_and(|o| o < 0) {
-        return Err(ApiError::invalid(
-            "limit",
-            "limit must be 1 to 1000 and offset at least 0",
-        ));
-    }
-    Ok(Page::new(limit, offset.unwrap_or(0)))
 }
 
 async fn list(
@@ -79,7 +84,8 @@ async fn unanswered(
 }
 
 /// The body of `POST /api/questions`; `what_claude_will_do` is seed 003's name.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct CreateBody {
     #[serde(alias = "question_text")]
     text: String,
@@ -122,18 +128,20 @@ async fn create(
     Ok((StatusCode::CREATED, Json(q)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 struct AnswerBody {
     answer: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 struct DismissBody {
     reason: Option<String>,
 }
 
 /// What closing a question returns.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Closed {
     question: Question,
     unblocked_tasks: Vec<Task>,
@@ -142,10 +150,9 @@ struct Closed {
 async fn answer(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     Body(b): Body<AnswerBody>,
 ) -> Result<Json<Closed>, ApiError> {
-    let id = parse_id(&id)?;
     let mut tx = state.db.write(&caller.scope()).await?;
     let (question, unblocked_tasks) = question::answer(&mut tx, id, &b.answer).await?;
     tx.commit().await?;
@@ -158,12 +165,12 @@ async fn answer(
 async fn dismiss(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-    Body(b): Body<DismissBody>,
+    Id(id): Id,
+    MaybeBody(b): MaybeBody<DismissBody>,
 ) -> Result<Json<Closed>, ApiError> {
-    let id = parse_id(&id)?;
     let mut tx = state.db.write(&caller.scope()).await?;
-    let (question, unblocked_tasks) = question::dismiss(&mut tx, id, b.reason.as_deref()).await?;
+    let (question, unblocked_tasks) =
+        question::dismiss(&mut tx, id, b.and_then(|b| b.reason).as_deref()).await?;
     tx.commit().await?;
     Ok(Json(Closed {
         question,

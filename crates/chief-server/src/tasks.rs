@@ -1,36 +1,59 @@
 //! `/api/tasks`: list, create, get, update and soft delete, as seed 003
 //! specifies them.
 
+use crate::api::Api;
 use crate::auth::Caller;
 use crate::body::{Body, Params};
+use crate::params::{Id, page};
 use crate::{ApiError, AppState};
-use axum::extract::{Path, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use chief_domain::Priority;
 use chief_domain::task::{Assignee, NewTask, Task, TaskPatch, TaskStatus};
 use chief_store::task_query::{TaskFilter, TaskSort};
-use chief_store::{Listing, Page, task, task_query};
+use chief_store::{Listing, task, task_query};
 use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/tasks", get(list).post(create))
-        .route("/tasks/{id}", get(show).put(update).delete(delete))
-        .route("/tasks/{id}/start", post(start))
-        .route("/tasks/{id}/block", post(block))
-}
-
-fn parse_id(id: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(id).map_err(|_| ApiError::not_found("task", id))
+pub fn routes(api: &mut Api) {
+    api.section("Tasks");
+    api.get("/tasks", list)
+        .summary("List tasks")
+        .query::<ListQuery>()
+        .ok::<Listing<Task>>();
+    api.post("/tasks", create)
+        .summary("Create a task")
+        .body::<CreateBody>()
+        .created::<Task>();
+    api.get("/tasks/{id}", show)
+        .summary("Get a task")
+        .ok::<Task>();
+    api.put("/tasks/{id}", update)
+        .summary("Update a task")
+        .describe("Fields present are changed; `null` clears an optional field.")
+        .body::<UpdateBody>()
+        .ok::<Task>();
+    api.delete("/tasks/{id}", delete)
+        .summary("Delete a task (soft)")
+        .no_content();
+    api.post("/tasks/{id}/start", start)
+        .summary("Start a task")
+        .describe("Marks the task working and returns its context and the playbooks that must be read first.")
+        .ok::<Started>();
+    api.post("/tasks/{id}/block", block)
+        .summary("Block a task on a question")
+        .body::<crate::questions::CreateBody>()
+        .ok::<Blocked>();
 }
 
 /// Seed 003's list filters.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 struct ListQuery {
+    /// One status or several, comma-separated.
     status: Option<String>,
     assignee: Option<String>,
     project_id: Option<Uuid>,
@@ -68,13 +91,7 @@ async fn list(
             ));
         }
     };
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=Page::MAX_LIMIT).contains(&limit) || q.offset.is_some_and(|o| o < 0) {
-        return Err(ApiError::invalid(
-            "limit",
-            "limit must be 1 to 1000 and offset at least 0",
-        ));
-    }
+    let page = page(q.limit, q.offset)?;
     let filter = TaskFilter {
         statuses,
         user_id: None,
@@ -87,14 +104,14 @@ async fn list(
         context: q.context,
         sort,
     };
-    let page = Page::new(limit, q.offset.unwrap_or(0));
     Ok(Json(
         task_query::list(&state.db, caller.user.tenant_id, &filter, page).await?,
     ))
 }
 
 /// The body of `POST /api/tasks`.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 struct CreateBody {
     title: String,
     description: Option<String>,
@@ -134,47 +151,34 @@ async fn create(
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<Task>, ApiError> {
-    Ok(Json(
-        task::get(&state.db, caller.user.tenant_id, parse_id(&id)?).await?,
-    ))
+    Ok(Json(task::get(&state.db, caller.user.tenant_id, id).await?))
 }
 
 /// The body of `PUT /api/tasks/{id}`: fields present are changed; `null`
 /// clears an optional field.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 struct UpdateBody {
     title: Option<String>,
-    #[serde(default, with = "double_option")]
+    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
     description: Option<Option<String>>,
     priority: Option<i64>,
     assignee: Option<String>,
-    #[serde(default, with = "double_option")]
+    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
     project_id: Option<Option<Uuid>>,
-    #[serde(default, with = "double_option")]
+    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
     due_date: Option<Option<DateTime<Utc>>>,
     tags: Option<Vec<String>>,
-}
-
-/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-mod double_option {
-    use serde::{Deserialize, Deserializer};
-
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(d).map(Some)
-    }
 }
 
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     Body(b): Body<UpdateBody>,
 ) -> Result<Json<Task>, ApiError> {
-    let id = parse_id(&id)?;
     let patch = TaskPatch {
         title: b.title,
         description: b.description,
@@ -195,9 +199,8 @@ async fn update(
 async fn delete(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    let id = parse_id(&id)?;
     let mut tx = state.db.write(&caller.scope()).await?;
     task::delete(&mut tx, id).await?;
     tx.commit().await?;
@@ -206,7 +209,7 @@ async fn delete(
 
 /// What starting a task returns: the task, its context, and the playbooks
 /// that must be read before the work.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, JsonSchema)]
 struct Started {
     task: Task,
     context: serde_json::Value,
@@ -216,9 +219,8 @@ struct Started {
 async fn start(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<Started>, ApiError> {
-    let id = parse_id(&id)?;
     let mut tx = state.db.write(&caller.scope()).await?;
     let task = task::transition(&mut tx, id, chief_domain::task::TaskOp::Start, None).await?;
     tx.commit().await?;
@@ -236,7 +238,7 @@ async fn start(
 }
 
 /// What blocking a task returns.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, JsonSchema)]
 struct Blocked {
     task: Task,
     question: chief_domain::question::Question,
@@ -245,10 +247,9 @@ struct Blocked {
 async fn block(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     Body(b): Body<crate::questions::CreateBody>,
 ) -> Result<Json<Blocked>, ApiError> {
-    let id = parse_id(&id)?;
     let (new, _) = b.into_new()?;
     let mut tx = state.db.write(&caller.scope()).await?;
     let (task, question) = task::block(&mut tx, id, new).await?;

@@ -1,27 +1,42 @@
 //! `/api/waiting`: things owed by someone outside, and which of them are
 //! past their follow-up date.
 
+use crate::api::Api;
 use crate::auth::Caller;
-use crate::body::{Body, Params};
+use crate::body::{Body, MaybeBody, Params};
+use crate::params::Id;
 use crate::{ApiError, AppState};
-use axum::extract::{Path, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, put};
-use axum::{Json, Router};
 use chief_domain::waiting::{NewWaitingItem, WaitingItem, WaitingStatus};
 use chief_store::waiting;
 use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/waiting", get(list).post(create))
-        .route("/waiting/overdue", get(overdue))
-        .route("/waiting/{id}/resolve", put(resolve))
+pub fn routes(api: &mut Api) {
+    api.section("Waiting");
+    api.get("/waiting", list)
+        .summary("List waiting-for items")
+        .query::<ListQuery>()
+        .ok::<Vec<WaitingItem>>();
+    api.get("/waiting/overdue", overdue)
+        .summary("Waiting-for items past their follow-up date")
+        .ok::<Vec<WaitingItem>>();
+    api.post("/waiting", create)
+        .summary("Record something you are waiting for")
+        .body::<CreateBody>()
+        .created::<WaitingItem>();
+    api.put("/waiting/{id}/resolve", resolve)
+        .summary("Mark a waiting-for item resolved")
+        .body::<ResolveBody>()
+        .ok::<WaitingItem>();
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 struct ListQuery {
     status: Option<String>,
 }
@@ -50,7 +65,8 @@ async fn overdue(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 struct CreateBody {
     what: String,
     who: Option<String>,
@@ -79,7 +95,8 @@ async fn create(
     Ok((StatusCode::CREATED, Json(item)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 struct ResolveBody {
     resolution_notes: Option<String>,
 }
@@ -87,18 +104,10 @@ struct ResolveBody {
 async fn resolve(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-    body: axum::body::Bytes,
+    Id(id): Id,
+    MaybeBody(body): MaybeBody<ResolveBody>,
 ) -> Result<Json<WaitingItem>, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::not_found("waiting item", &id))?;
-    // The body is optional: an empty one resolves without notes.
-    let notes = if body.is_empty() {
-        None
-    } else {
-        serde_json::from_slice::<ResolveBody>(&body)
-            .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?
-            .resolution_notes
-    };
+    let notes = body.and_then(|b| b.resolution_notes);
     let mut tx = state.db.write(&caller.scope()).await?;
     let item = waiting::resolve(&mut tx, id, notes.as_deref()).await?;
     tx.commit().await?;

@@ -151,6 +151,14 @@ impl Db {
         }
     }
 
+    /// The pool's open and idle connections, for metrics.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        match self {
+            Db::Sqlite(p) => (p.size(), p.num_idle()),
+            Db::Postgres(p) => (p.size(), p.num_idle()),
+        }
+    }
+
     /// Closes every connection, checkpointing SQLite's WAL.
     pub async fn close(&self) {
         match self {

@@ -69,7 +69,7 @@ impl Page {
 }
 
 /// One page of results and the total that matched.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Listing<T> {
     pub items: Vec<T>,
     pub total: i64,

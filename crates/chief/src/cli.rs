@@ -451,4 +451,14 @@ pub struct ServeArgs {
     /// The address to listen on.
     #[arg(long, env = "CHIEF_BIND", default_value = "127.0.0.1:7878")]
     pub bind: std::net::SocketAddr,
+    /// Requests per minute allowed per API key (0 turns the limit off).
+    #[arg(long, env = "CHIEF_RATE_LIMIT", default_value_t = 1200)]
+    pub rate_limit: u32,
+    /// Origins allowed to call the API from a browser, comma-separated;
+    /// `*` allows any. None by default.
+    #[arg(long, env = "CHIEF_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origin: Vec<String>,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, env = "CHIEF_MAX_BODY", default_value_t = 1024 * 1024)]
+    pub max_body: usize,
 }

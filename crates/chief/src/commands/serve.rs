@@ -7,6 +7,7 @@ use anyhow::{Context as _, Result};
 use chief_store::{Db, OpenOptions};
 
 pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
+    init_logging();
     let location = location(cli)?;
     let db = Db::open(
         &location,
@@ -29,10 +30,30 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         "Try: curl -H \"X-API-Key: $CHIEF_API_KEY\" {}/api/tasks",
         chief_server::url(addr)
     );
-    chief_server::serve(db.clone(), listener, shutdown_signal()).await?;
+    let config = chief_server::ServerConfig {
+        rate_limit_per_minute: args.rate_limit,
+        cors_origins: args.cors_origin.clone(),
+        max_body_bytes: args.max_body,
+    };
+    chief_server::serve(db.clone(), &config, listener, shutdown_signal()).await?;
     db.close().await;
     println!("chief stopped");
     Ok(())
+}
+
+/// Request logs go to stderr: JSON lines when `CHIEF_LOG_FORMAT=json`,
+/// readable lines otherwise. `CHIEF_LOG` filters them (`info` by default).
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("CHIEF_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if std::env::var("CHIEF_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 async fn shutdown_signal() {
