@@ -20,6 +20,7 @@ use uuid::Uuid;
 pub struct Caller {
     pub user: User,
     /// The key the request presented.
+    #[allow(dead_code)]
     pub key_id: Uuid,
     pub trace_id: String,
 }

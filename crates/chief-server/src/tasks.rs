@@ -3,14 +3,17 @@
 
 use crate::api::Api;
 use crate::auth::Caller;
-use crate::body::{Body, Params};
+use crate::body::{Body, MaybeBody, Params};
 use crate::params::{Id, page};
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chief_domain::Priority;
-use chief_domain::task::{Assignee, NewTask, Task, TaskPatch, TaskStatus};
+use chief_domain::knowledge::{Knowledge, KnowledgeCategory, KnowledgeSource, NewKnowledge};
+use chief_domain::playbook::{Playbook, PlaybookStatus};
+use chief_domain::task::{Assignee, NewTask, Task, TaskOp, TaskPatch, TaskStatus};
+use chief_domain::{Priority, TenantId};
+use chief_store::playbook::{self, PlaybookFilter};
 use chief_store::task_query::{TaskFilter, TaskSort};
 use chief_store::{Listing, task, task_query};
 use chrono::{DateTime, Utc};
@@ -28,6 +31,11 @@ pub fn routes(api: &mut Api) {
         .summary("Create a task")
         .body::<CreateBody>()
         .created::<Task>();
+    api.get("/tasks/next", next)
+        .summary("The next task to work on")
+        .describe("The highest-priority unblocked task with its context and the playbooks to read first. `assignee=agent` (the default) gives the agent's queue in seed 003's order; `assignee=user` gives the person's queue by urgency. `task` is null when the queue is empty.")
+        .query::<NextQuery>()
+        .ok::<Next>();
     api.get("/tasks/{id}", show)
         .summary("Get a task")
         .ok::<Task>();
@@ -43,6 +51,11 @@ pub fn routes(api: &mut Api) {
         .summary("Start a task")
         .describe("Marks the task working and returns its context and the playbooks that must be read first.")
         .ok::<Started>();
+    api.post("/tasks/{id}/complete", complete)
+        .summary("Complete a task")
+        .describe("Records the output, captures what was learned and creates the follow-up tasks, all in one transaction.")
+        .body::<CompleteBody>()
+        .ok::<Completed>();
     api.post("/tasks/{id}/block", block)
         .summary("Block a task on a question")
         .body::<crate::questions::CreateBody>()
@@ -255,4 +268,184 @@ async fn block(
     let (task, question) = task::block(&mut tx, id, new).await?;
     tx.commit().await?;
     Ok(Json(Blocked { task, question }))
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct NextQuery {
+    /// `agent` (default) or `user`.
+    assignee: Option<String>,
+}
+
+/// A must-consult playbook and why it matters.
+#[derive(serde::Serialize, JsonSchema)]
+struct MustConsult {
+    playbook: Playbook,
+    warning: String,
+}
+
+/// What `GET /api/tasks/next` returns.
+#[derive(serde::Serialize, JsonSchema)]
+struct Next {
+    task: Option<Task>,
+    context: serde_json::Value,
+    matched_playbooks: Vec<Playbook>,
+    must_consult_warnings: Vec<MustConsult>,
+}
+
+async fn next(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(q): Params<NextQuery>,
+) -> Result<Json<Next>, ApiError> {
+    let assignee = q
+        .assignee
+        .as_deref()
+        .map(Assignee::parse)
+        .transpose()?
+        .unwrap_or(Assignee::Agent);
+    let (tenant, user) = (caller.tenant(), caller.user.id);
+    let task = match assignee {
+        Assignee::Agent => task_query::next_for_agent(&state.db, tenant, user, 1)
+            .await?
+            .into_iter()
+            .next(),
+        Assignee::User => task_query::next_for_user(&state.db, tenant, user, Utc::now(), 1)
+            .await?
+            .into_iter()
+            .next()
+            .map(|r| r.task),
+    };
+    let must_consult = match &task {
+        Some(_) => must_consult(&state, tenant).await?,
+        None => Vec::new(),
+    };
+    Ok(Json(Next {
+        context: task
+            .as_ref()
+            .map(|t| t.context.clone())
+            .unwrap_or(serde_json::Value::Null),
+        task,
+        matched_playbooks: Vec::new(),
+        must_consult_warnings: must_consult,
+    }))
+}
+
+/// The active playbooks marked must-consult, with their warnings.
+async fn must_consult(state: &AppState, tenant: TenantId) -> Result<Vec<MustConsult>, ApiError> {
+    let filter = PlaybookFilter {
+        must_consult: Some(true),
+        status: Some(PlaybookStatus::Active),
+        ..Default::default()
+    };
+    Ok(playbook::list(&state.db, tenant, &filter)
+        .await?
+        .into_iter()
+        .map(|p| MustConsult {
+            warning: format!(
+                "Read the playbook \"{}\" before starting: it is marked must-consult.",
+                p.name
+            ),
+            playbook: p,
+        })
+        .collect())
+}
+
+/// A learning recorded at completion: plain text, or text with a category.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+enum Learning {
+    Text(String),
+    Detailed {
+        content: String,
+        category: Option<String>,
+    },
+}
+
+/// A task to create when this one is done.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct FollowUp {
+    title: String,
+    description: Option<String>,
+    priority: Option<i64>,
+    assignee: Option<String>,
+    due_date: Option<DateTime<Utc>>,
+}
+
+/// The body of `POST /api/tasks/{id}/complete`.
+#[derive(Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+struct CompleteBody {
+    output: Option<String>,
+    #[serde(default)]
+    knowledge_captured: Vec<Learning>,
+    #[serde(default)]
+    follow_up_tasks: Vec<FollowUp>,
+}
+
+/// What completing a task returns.
+#[derive(serde::Serialize, JsonSchema)]
+struct Completed {
+    task: Task,
+    knowledge: Vec<Knowledge>,
+    follow_up_tasks: Vec<Task>,
+}
+
+async fn complete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    MaybeBody(b): MaybeBody<CompleteBody>,
+) -> Result<Json<Completed>, ApiError> {
+    let b = b.unwrap_or_default();
+    let mut learnings = Vec::with_capacity(b.knowledge_captured.len());
+    for (i, l) in b.knowledge_captured.into_iter().enumerate() {
+        let (content, category) = match l {
+            Learning::Text(c) => (c, None),
+            Learning::Detailed { content, category } => (content, category),
+        };
+        let category = match category {
+            Some(c) => c.parse().map_err(|e: chief_domain::DomainError| {
+                ApiError::invalid(&format!("knowledge_captured[{i}].category"), e.to_string())
+            })?,
+            None => KnowledgeCategory::Rule,
+        };
+        learnings.push(NewKnowledge {
+            content,
+            category,
+            source_type: KnowledgeSource::Task,
+            source_task_id: Some(id),
+            trigger_phrase: None,
+            learned_at: None,
+        });
+    }
+    let mut tx = state.db.write(&caller.scope()).await?;
+    let task = task::transition(&mut tx, id, TaskOp::Complete, b.output).await?;
+    let mut knowledge = Vec::with_capacity(learnings.len());
+    for new in learnings {
+        knowledge.push(chief_store::knowledge::capture(&mut tx, caller.user.id, new).await?);
+    }
+    let mut follow_up_tasks = Vec::with_capacity(b.follow_up_tasks.len());
+    for f in b.follow_up_tasks {
+        let new = NewTask {
+            title: f.title,
+            description: f.description,
+            priority: f.priority.map(Priority::try_from).transpose()?,
+            assignee: f.assignee.as_deref().map(Assignee::parse).transpose()?,
+            project_id: task.project_id,
+            due_date: f.due_date,
+            due_has_time: f.due_date.is_some(),
+            context: Some(serde_json::json!({"follow_up_of": id})),
+            source: Some("follow_up".into()),
+            ..Default::default()
+        };
+        follow_up_tasks.push(task::create(&mut tx, caller.user.id, new).await?);
+    }
+    tx.commit().await?;
+    Ok(Json(Completed {
+        task,
+        knowledge,
+        follow_up_tasks,
+    }))
 }

@@ -167,4 +167,112 @@ both! {
         let (status, _, body) = call(db, "GET", "/readyz", None, None).await;
         assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ready")));
     }
+
+    next_gives_the_agent_queue_in_order_and_null_when_empty(db) {
+        let key = key_for(db, "acme").await;
+        let (status, _, empty) = call(db, "GET", "/api/tasks/next", Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(empty["task"].is_null());
+        for (title, priority, assignee) in [("Low", 4, "agent"), ("Top", 1, "agent"), ("Mine", 1, "user")] {
+            call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": title, "priority": priority, "assignee": assignee}))).await;
+        }
+        let (_, _, next) = call(db, "GET", "/api/tasks/next", Some(&key), None).await;
+        assert_eq!(next["task"]["title"], "Top");
+        assert!(next["matched_playbooks"].is_array());
+        let (_, _, mine) = call(db, "GET", "/api/tasks/next?assignee=user", Some(&key), None).await;
+        assert_eq!(mine["task"]["title"], "Mine");
+        // A blocked task is skipped.
+        let id = next["task"]["id"].as_str().unwrap();
+        call(db, "POST", &format!("/api/tasks/{id}/start"), Some(&key), None).await;
+        call(db, "POST", &format!("/api/tasks/{id}/block"), Some(&key), Some(json!({"question_text": "Which venue?"}))).await;
+        let (_, _, after) = call(db, "GET", "/api/tasks/next", Some(&key), None).await;
+        assert_eq!(after["task"]["title"], "Low");
+        let (status, _, problem) = call(db, "GET", "/api/tasks/next?assignee=robot", Some(&key), None).await;
+        assert_eq!((status, problem["type"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("/problems/validation")));
+    }
+
+    completing_records_output_learnings_and_follow_ups_in_one_go(db) {
+        let key = key_for(db, "acme").await;
+        let (_, _, task) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Draft the proposal"}))).await;
+        let id = task["id"].as_str().unwrap().to_string();
+        call(db, "POST", &format!("/api/tasks/{id}/start"), Some(&key), None).await;
+        let (status, _, done) = call(db, "POST", &format!("/api/tasks/{id}/complete"), Some(&key), Some(json!({
+            "output": "Sent to Patrick for review",
+            "knowledge_captured": ["Proposals go out as PDF", {"content": "Patrick prefers brief emails", "category": "person"}],
+            "follow_up_tasks": [{"title": "Chase Patrick on Friday", "priority": 2}]
+        }))).await;
+        assert_eq!(status, StatusCode::OK, "{done}");
+        assert_eq!(done["task"]["status"], "completed");
+        assert_eq!(done["task"]["output"], "Sent to Patrick for review");
+        assert_eq!(done["knowledge"].as_array().unwrap().len(), 2);
+        assert_eq!(done["knowledge"][0]["source_task_id"], id.as_str());
+        assert_eq!(done["knowledge"][1]["category"], "person");
+        assert_eq!(done["follow_up_tasks"][0]["title"], "Chase Patrick on Friday");
+        assert_eq!(done["follow_up_tasks"][0]["status"], "queued");
+        let (_, _, list) = call(db, "GET", "/api/tasks?status=queued", Some(&key), None).await;
+        assert_eq!(list["total"], 1);
+        // Completing twice is a conflict that names the state, and adds nothing.
+        let (status, _, problem) = call(db, "POST", &format!("/api/tasks/{id}/complete"), Some(&key), Some(json!({"follow_up_tasks": [{"title": "Again"}]}))).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(problem["detail"].as_str().unwrap().contains("complete"), "{problem}");
+        let (_, _, list) = call(db, "GET", "/api/tasks?status=queued", Some(&key), None).await;
+        assert_eq!(list["total"], 1);
+        // A bad follow-up rolls the whole completion back.
+        let (_, _, other) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Second"}))).await;
+        let oid = other["id"].as_str().unwrap();
+        let (status, _, _) = call(db, "POST", &format!("/api/tasks/{oid}/complete"), Some(&key), Some(json!({"follow_up_tasks": [{"title": ""}]}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (_, _, still) = call(db, "GET", &format!("/api/tasks/{oid}"), Some(&key), None).await;
+        assert_eq!(still["status"], "queued");
+    }
+
+    seed_case_1_the_task_state_machine_over_http(db) {
+        let key = key_for(db, "acme").await;
+        let new = |title: &'static str| { let key = key.clone(); async move {
+            let (_, _, t) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": title}))).await;
+            t["id"].as_str().unwrap().to_string()
+        }};
+        let post = |path: String, body: Option<serde_json::Value>| { let key = key.clone(); async move {
+            call(db, "POST", &path, Some(&key), body).await
+        }};
+        // queued -> working -> complete
+        let a = new("A").await;
+        assert_eq!(post(format!("/api/tasks/{a}/start"), None).await.2["task"]["status"], "working");
+        assert_eq!(post(format!("/api/tasks/{a}/complete"), None).await.2["task"]["status"], "completed");
+        // queued -> working -> blocked -> (answer) queued -> working -> complete
+        let b = new("B").await;
+        post(format!("/api/tasks/{b}/start"), None).await;
+        let (_, _, blocked) = post(format!("/api/tasks/{b}/block"), Some(json!({"question_text": "Budget?"}))).await;
+        assert_eq!(blocked["task"]["status"], "blocked");
+        // Cannot complete a blocked task.
+        let (status, _, problem) = post(format!("/api/tasks/{b}/complete"), None).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(problem["detail"].as_str().unwrap().contains("blocked"), "{problem}");
+        let qid = blocked["question"]["id"].as_str().unwrap();
+        let (_, _, answered) = call(db, "PUT", &format!("/api/questions/{qid}/answer"), Some(&key), Some(json!({"answer": "5k"}))).await;
+        assert_eq!(answered["unblocked_tasks"][0]["id"], b.as_str());
+        assert_eq!(answered["unblocked_tasks"][0]["status"], "queued");
+        post(format!("/api/tasks/{b}/start"), None).await;
+        assert_eq!(post(format!("/api/tasks/{b}/complete"), None).await.2["task"]["status"], "completed");
+        // Cannot block a completed task.
+        let (status, _, problem) = post(format!("/api/tasks/{a}/block"), Some(json!({"question_text": "Too late?"}))).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(problem["detail"].as_str().unwrap().contains("complete"), "{problem}");
+        let (_, _, questions) = call(db, "GET", "/api/questions", Some(&key), None).await;
+        assert_eq!(questions["total"], 1, "the refused block asked nothing");
+    }
+
+    seed_case_2_each_key_sees_only_its_own_tenant(db) {
+        let a = key_for(db, "alpha").await;
+        let b = key_for(db, "beta").await;
+        call(db, "POST", "/api/tasks", Some(&a), Some(json!({"title": "Alpha's plan"}))).await;
+        call(db, "POST", "/api/tasks", Some(&b), Some(json!({"title": "Beta's plan"}))).await;
+        for (key, mine) in [(&a, "Alpha's plan"), (&b, "Beta's plan")] {
+            let (_, _, list) = call(db, "GET", "/api/tasks", Some(key), None).await;
+            assert_eq!(list["total"], 1);
+            assert_eq!(list["items"][0]["title"], mine);
+            let (_, _, next) = call(db, "GET", "/api/tasks/next?assignee=agent", Some(key), None).await;
+            assert!(next["task"].is_null() || next["task"]["title"] == mine);
+        }
+    }
 }

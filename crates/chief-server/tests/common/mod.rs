@@ -163,3 +163,45 @@ macro_rules! both {
         }
     )*};
 }
+
+/// Sends a prepared request through `app` and returns the raw parts.
+pub async fn send(
+    app: &Router,
+    req: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, axum::body::Bytes) {
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let (parts, body) = resp.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    (parts.status, parts.headers, bytes)
+}
+
+/// A new member (not admin) of the workspace `slug` already made by
+/// `key_for`, and their key.
+pub async fn member_key(db: &Db, slug: &str) -> String {
+    let tenant = tenancy::list_tenants(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.slug == slug)
+        .expect("workspace exists");
+    let owner = tenancy::list_users(db, tenant.id).await.unwrap()[0].clone();
+    let mut tx = db
+        .write(&chief_store::Scope::user(tenant.id, owner.id))
+        .await
+        .unwrap();
+    let n = uuid::Uuid::now_v7().simple().to_string();
+    let user = tenancy::add_user(
+        &mut tx,
+        NewUser {
+            email: format!("member-{n}@{slug}.test"),
+            name: None,
+            role: Role::Member,
+            timezone: "UTC".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let (key, _) = tenancy::create_key(&mut tx, user.id, "test").await.unwrap();
+    tx.commit().await.unwrap();
+    key
+}

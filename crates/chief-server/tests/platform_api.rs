@@ -1,0 +1,217 @@
+//! What every endpoint shares: trace ids (stored on the audit rows), the
+//! per-key rate limit, CORS, the body limit, metrics, and the OpenAPI
+//! document with its embedded docs.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chief_server::{ServerConfig, app};
+use chief_store::Db;
+use common::{call_app, key_for, send};
+use serde_json::{Value, json};
+
+fn post_task(key: &str, body: &str) -> Request<Body> {
+    Request::post("/api/tasks")
+        .header("x-api-key", key)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+both! {
+    a_traceparent_is_returned_and_stored_on_the_audit_rows(db) {
+        let key = key_for(db, "acme").await;
+        let app = chief_server::router(db.clone());
+        let mut req = post_task(&key, r#"{"title": "Traced"}"#);
+        req.headers_mut().insert(
+            "traceparent",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".parse().unwrap(),
+        );
+        let (status, headers, body) = send(&app, req).await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert_eq!(headers["x-trace-id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+        let task: Value = serde_json::from_slice(&body).unwrap();
+        let id = task["id"].as_str().unwrap().parse().unwrap();
+        let tenant = chief_domain::TenantId(task["tenant_id"].as_str().unwrap().parse().unwrap());
+        let logs = chief_store::audit::list(db, tenant, Some(id), 10).await.unwrap();
+        assert!(!logs.is_empty());
+        assert!(logs.iter().all(|l| l.trace_id.as_deref() == Some("4bf92f3577b34da6a3ce929d0e0e4736")));
+
+        // Without one, a fresh id is made and returned.
+        let (_, headers, _) = send(&app, post_task(&key, r#"{"title": "Untraced"}"#)).await;
+        let made = headers["x-trace-id"].to_str().unwrap();
+        assert_eq!(made.len(), 32);
+        assert_ne!(made, "4bf92f3577b34da6a3ce929d0e0e4736");
+    }
+
+    a_key_over_its_rate_limit_gets_429_with_retry_after(db) {
+        let key = key_for(db, "acme").await;
+        let other = key_for(db, "other").await;
+        let config = ServerConfig { rate_limit_per_minute: 5, ..Default::default() };
+        let app = app(db.clone(), &config);
+        for _ in 0..5 {
+            let (status, _, _) = call_app(&app, "GET", "/api/tasks", Some(&key), None).await;
+            assert_eq!(status, StatusCode::OK);
+        }
+        let req = Request::get("/api/tasks").header("x-api-key", &key).body(Body::empty()).unwrap();
+        let (status, headers, body) = send(&app, req).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        let wait: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=60).contains(&wait), "{wait}");
+        let problem: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["type"], "/problems/rate-limited");
+        // Another key is not held back by the first one's use.
+        let (status, _, _) = call_app(&app, "GET", "/api/tasks", Some(&other), None).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
+    an_oversized_body_is_413_and_stores_nothing(db) {
+        let key = key_for(db, "acme").await;
+        let config = ServerConfig { max_body_bytes: 1024, ..Default::default() };
+        let app = app(db.clone(), &config);
+        let big = json!({"title": "x".repeat(2000)}).to_string();
+        let (status, headers, body) = send(&app, post_task(&key, &big)).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(headers["content-type"], "application/problem+json");
+        let problem: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["type"], "/problems/too-large");
+        assert!(problem["detail"].as_str().unwrap().contains("1024"));
+        let (_, _, list) = call_app(&app, "GET", "/api/tasks", Some(&key), None).await;
+        assert_eq!(list["total"], 0);
+    }
+
+    a_body_that_is_not_json_is_415(db) {
+        let key = key_for(db, "acme").await;
+        let app = chief_server::router(db.clone());
+        let req = Request::post("/api/tasks")
+            .header("x-api-key", &key)
+            .header("content-type", "text/plain")
+            .body(Body::from("title=x"))
+            .unwrap();
+        let (status, _, body) = send(&app, req).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let problem: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["type"], "/problems/unsupported-media-type");
+    }
+
+    cors_answers_only_the_configured_origins(db) {
+        let config = ServerConfig { cors_origins: vec!["https://app.example".into()], ..Default::default() };
+        let app = app(db.clone(), &config);
+        let preflight = |origin: &str| {
+            Request::builder()
+                .method("OPTIONS")
+                .uri("/api/tasks")
+                .header("origin", origin)
+                .header("access-control-request-method", "POST")
+                .header("access-control-request-headers", "x-api-key,content-type")
+                .body(Body::empty())
+                .unwrap()
+        };
+        let (status, headers, _) = send(&app, preflight("https://app.example")).await;
+        assert!(status.is_success(), "{status}");
+        assert_eq!(headers["access-control-allow-origin"], "https://app.example");
+        let allowed = headers["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
+        assert!(allowed.contains("x-api-key"), "{allowed}");
+        let (_, headers, _) = send(&app, preflight("https://evil.example")).await;
+        assert!(headers.get("access-control-allow-origin").is_none());
+        // With no origins configured, no CORS headers at all.
+        let plain = chief_server::router(db.clone());
+        let (_, headers, _) = send(&plain, preflight("https://app.example")).await;
+        assert!(headers.get("access-control-allow-origin").is_none());
+    }
+
+    metrics_count_requests_by_route_and_report_the_pool(db) {
+        let key = key_for(db, "acme").await;
+        let app = chief_server::router(db.clone());
+        call_app(&app, "POST", "/api/tasks", Some(&key), Some(json!({"title": "one"}))).await;
+        call_app(&app, "GET", "/api/tasks/00000000-0000-7000-8000-000000000000", Some(&key), None).await;
+        let (status, headers, body) = send(&app, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(headers["content-type"].to_str().unwrap().starts_with("text/plain"));
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(text.contains(r#"chief_http_requests_total{method="POST",route="/api/tasks",status="201"} 1"#), "{text}");
+        assert!(text.contains(r#"chief_http_requests_total{method="GET",route="/api/tasks/{id}",status="404"} 1"#), "{text}");
+        assert!(text.contains(r#"chief_http_request_duration_seconds_count{method="POST",route="/api/tasks"} 1"#), "{text}");
+        assert!(text.contains("chief_db_pool_connections "), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_operation() {
+    let doc = chief_server::openapi_document();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let ops = chief_server::operations();
+    assert!(ops.len() >= 15, "{}", ops.len());
+    for op in &ops {
+        let path = format!("/api{}", op.path);
+        let entry = &doc["paths"][&path][op.method.as_str().to_ascii_lowercase()];
+        assert!(entry.is_object(), "{} {path} is missing", op.method);
+        assert!(
+            !op.summary.is_empty(),
+            "{} {path} has no summary",
+            op.method
+        );
+        assert!(entry["responses"]["401"].is_object());
+        for param in op.path_params() {
+            assert!(
+                entry["parameters"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["name"] == param && p["in"] == "path"),
+                "{path} does not document {param}"
+            );
+        }
+    }
+    // Every $ref points at a schema the document defines.
+    let text = doc.to_string();
+    for piece in text.split("\"$ref\":\"").skip(1) {
+        let target = &piece[..piece.find('"').unwrap()];
+        let pointer = target.trim_start_matches('#');
+        assert!(doc.pointer(pointer).is_some(), "dangling $ref {target}");
+    }
+    // Request bodies and responses are described by real schemas.
+    let create = &doc["paths"]["/api/tasks"]["post"];
+    assert!(create["requestBody"]["content"]["application/json"]["schema"]["$ref"].is_string());
+    let task = &doc["components"]["schemas"]["Task"];
+    assert!(task["properties"]["status"].is_object(), "{task}");
+}
+
+#[tokio::test]
+async fn the_docs_page_and_its_assets_are_served_without_a_cdn() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(
+        &chief_store::Location::Sqlite(dir.path().join("chief.db")),
+        &chief_store::OpenOptions::default(),
+    )
+    .await
+    .unwrap();
+    let app = chief_server::router(db.clone());
+    let (status, _, body) =
+        send(&app, Request::get("/api/docs").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(body.to_vec()).unwrap();
+    assert!(
+        !html.contains("https://"),
+        "the page loads nothing from outside"
+    );
+    for asset in ["/api/docs/swagger-ui-bundle.js", "/api/docs/swagger-ui.css"] {
+        assert!(html.contains(asset));
+        let (status, _, body) = send(&app, Request::get(asset).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{asset}");
+        assert!(body.len() > 100_000, "{asset} is embedded");
+    }
+    let (status, headers, body) = send(
+        &app,
+        Request::get("/api/openapi.json")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/json");
+    let doc: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(doc, chief_server::openapi_document());
+    db.close().await;
+}
