@@ -4,6 +4,7 @@
 //! [`authenticate`] runs once per request as middleware; handlers take the
 //! result as a [`Caller`].
 
+use crate::cache::KnownKey;
 use crate::trace::TraceId;
 use crate::{ApiError, AppState};
 use axum::extract::{FromRequestParts, Request, State};
@@ -12,7 +13,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use chief_domain::TenantId;
 use chief_domain::tenant::{Role, User};
-use chief_store::{Scope, tenancy};
+use chief_store::{Scope, audit, tenancy};
 use uuid::Uuid;
 
 /// The authenticated caller.
@@ -23,6 +24,8 @@ pub struct Caller {
     #[allow(dead_code)]
     pub key_id: Uuid,
     pub trace_id: String,
+    /// The tenant's audit head when the request was authenticated.
+    pub seq: i64,
 }
 
 impl Caller {
@@ -73,10 +76,8 @@ pub async fn authenticate(
     let key = presented_key(req.headers()).ok_or_else(|| {
         ApiError::unauthorized("send an API key in X-API-Key or Authorization: Bearer")
     })?;
-    let Some((user, api_key)) = tenancy::authenticate(&state.db, key).await? else {
-        return Err(ApiError::unauthorized("the API key is unknown or revoked"));
-    };
-    if let Err(retry_after) = state.limiter.check(api_key.id) {
+    let known = resolve(&state, key).await?;
+    if let Err(retry_after) = state.limiter.check(known.key_id) {
         return Err(ApiError::rate_limited(retry_after));
     }
     let trace_id = req
@@ -85,11 +86,43 @@ pub async fn authenticate(
         .map(|t| t.0.clone())
         .unwrap_or_else(chief_store::new_trace_id);
     req.extensions_mut().insert(Caller {
-        user,
-        key_id: api_key.id,
+        user: known.user,
+        key_id: known.key_id,
         trace_id,
+        seq: known.seq,
     });
     Ok(next.run(req).await)
+}
+
+/// What a key resolves to: from the cache while the tenant's audit head
+/// has not moved (revoking a key or changing a user moves it), else from
+/// the store.
+async fn resolve(state: &AppState, key: &str) -> Result<KnownKey, ApiError> {
+    let unknown = || ApiError::unauthorized("the API key is unknown or revoked");
+    let hash = tenancy::hash_key(key);
+    if let Some(known) = state.caches.key(&hash) {
+        let seq = audit::head_seq(&state.db, known.user.tenant_id).await?;
+        if seq == known.seq {
+            return Ok(known);
+        }
+        state.caches.forget_key(&hash);
+    }
+    let (user, _) = tenancy::authenticate(&state.db, key)
+        .await?
+        .ok_or_else(unknown)?;
+    let seq = audit::head_seq(&state.db, user.tenant_id).await?;
+    // Check again after reading the head: a revocation committed between
+    // the two reads is either seen here or moves the head past `seq`.
+    let (user, api_key) = tenancy::authenticate(&state.db, key)
+        .await?
+        .ok_or_else(unknown)?;
+    let known = KnownKey {
+        user,
+        key_id: api_key.id,
+        seq,
+    };
+    state.caches.remember_key(hash, known.clone());
+    Ok(known)
 }
 
 /// Route middleware: answers 403 unless the caller holds at least `role`.

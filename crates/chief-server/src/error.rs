@@ -101,6 +101,16 @@ impl ApiError {
         )
     }
 
+    /// 500 for a failure that is ours, not the caller's.
+    pub fn internal(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "/problems/internal",
+            "Internal error",
+            detail,
+        )
+    }
+
     /// 400 for a body or query that cannot be read.
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Self::new(
@@ -153,12 +163,7 @@ impl From<StoreError> for ApiError {
                 "Store unavailable",
                 e.to_string(),
             ),
-            other => ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "/problems/internal",
-                "Internal error",
-                other.to_string(),
-            ),
+            other => ApiError::internal(other.to_string()),
         }
     }
 }

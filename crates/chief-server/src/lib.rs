@@ -9,6 +9,7 @@
 pub mod api;
 mod auth;
 mod body;
+mod cache;
 mod error;
 mod health;
 mod limit;
@@ -60,6 +61,7 @@ pub struct AppState {
     pub db: Db,
     limiter: Arc<limit::RateLimiter>,
     metrics: Arc<metrics::Metrics>,
+    caches: Arc<cache::Caches>,
     openapi: Arc<serde_json::Value>,
 }
 
@@ -93,6 +95,7 @@ pub fn app(db: Db, config: &ServerConfig) -> Router {
         db,
         limiter: Arc::new(limit::RateLimiter::new(config.rate_limit_per_minute)),
         metrics: Arc::new(metrics::Metrics::default()),
+        caches: Arc::new(cache::Caches::default()),
         openapi: Arc::new(openapi::document(&ops)),
     };
     let api_router = api_router.route_layer(from_fn_with_state(state.clone(), auth::authenticate));

@@ -4,11 +4,13 @@
 use crate::api::Api;
 use crate::auth::Caller;
 use crate::body::{Body, MaybeBody, Params};
+use crate::cache::cached_json;
 use crate::params::{Id, page};
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use chief_domain::knowledge::{Knowledge, KnowledgeCategory, KnowledgeSource, NewKnowledge};
 use chief_domain::playbook::{Playbook, PlaybookStatus};
 use chief_domain::task::{Assignee, NewTask, Task, TaskOp, TaskPatch, TaskStatus};
@@ -19,6 +21,7 @@ use chief_store::{Listing, task, task_query};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
+use std::time::Duration;
 use uuid::Uuid;
 
 pub fn routes(api: &mut Api) {
@@ -293,42 +296,61 @@ struct Next {
     must_consult_warnings: Vec<MustConsult>,
 }
 
+/// How long the person's queue may be served from the cache: their order
+/// depends on the clock (due dates come closer), the agent's does not.
+const USER_QUEUE_MAX_AGE: Duration = Duration::from_secs(5);
+
 async fn next(
     State(state): State<AppState>,
     caller: Caller,
     Params(q): Params<NextQuery>,
-) -> Result<Json<Next>, ApiError> {
+) -> Result<Response, ApiError> {
     let assignee = q
         .assignee
         .as_deref()
         .map(Assignee::parse)
         .transpose()?
         .unwrap_or(Assignee::Agent);
-    let (tenant, user) = (caller.tenant(), caller.user.id);
-    let task = match assignee {
-        Assignee::Agent => task_query::next_for_agent(&state.db, tenant, user, 1)
-            .await?
-            .into_iter()
-            .next(),
-        Assignee::User => task_query::next_for_user(&state.db, tenant, user, Utc::now(), 1)
-            .await?
-            .into_iter()
-            .next()
-            .map(|r| r.task),
+    let max_age = match assignee {
+        Assignee::Agent => Duration::MAX,
+        Assignee::User => USER_QUEUE_MAX_AGE,
     };
-    let must_consult = match &task {
-        Some(_) => must_consult(&state, tenant).await?,
-        None => Vec::new(),
+    let make = async {
+        let (tenant, user) = (caller.tenant(), caller.user.id);
+        let task = match assignee {
+            Assignee::Agent => task_query::next_for_agent(&state.db, tenant, user, 1)
+                .await?
+                .into_iter()
+                .next(),
+            Assignee::User => task_query::next_for_user(&state.db, tenant, user, Utc::now(), 1)
+                .await?
+                .into_iter()
+                .next()
+                .map(|r| r.task),
+        };
+        let must_consult = match &task {
+            Some(_) => must_consult(&state, tenant).await?,
+            None => Vec::new(),
+        };
+        Ok(Next {
+            context: task
+                .as_ref()
+                .map(|t| t.context.clone())
+                .unwrap_or(serde_json::Value::Null),
+            task,
+            matched_playbooks: Vec::new(),
+            must_consult_warnings: must_consult,
+        })
     };
-    Ok(Json(Next {
-        context: task
-            .as_ref()
-            .map(|t| t.context.clone())
-            .unwrap_or(serde_json::Value::Null),
-        task,
-        matched_playbooks: Vec::new(),
-        must_consult_warnings: must_consult,
-    }))
+    cached_json(
+        &state,
+        &caller,
+        "tasks.next",
+        assignee.as_str().into(),
+        max_age,
+        make,
+    )
+    .await
 }
 
 /// The active playbooks marked must-consult, with their warnings.

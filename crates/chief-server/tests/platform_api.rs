@@ -135,6 +135,32 @@ both! {
         assert!(text.contains(r#"chief_http_request_duration_seconds_count{method="POST",route="/api/tasks"} 1"#), "{text}");
         assert!(text.contains("chief_db_pool_connections "), "{text}");
     }
+
+    cached_keys_and_answers_follow_changes_made_elsewhere(db) {
+        // One app keeps its caches; the changes below go straight to the
+        // store, as another instance or the CLI would make them.
+        let key = key_for(db, "acme").await;
+        let app = chief_server::router(db.clone());
+        let (_, _, task) = call_app(&app, "POST", "/api/tasks", Some(&key), Some(json!({"title": "First"}))).await;
+        let (_, _, next) = call_app(&app, "GET", "/api/tasks/next", Some(&key), None).await;
+        assert_eq!(next["task"]["title"], "First");
+        let tenant = chief_domain::TenantId(task["tenant_id"].as_str().unwrap().parse().unwrap());
+        let user: uuid::Uuid = task["user_id"].as_str().unwrap().parse().unwrap();
+        let scope = chief_store::Scope::user(tenant, user);
+        let mut tx = db.write(&scope).await.unwrap();
+        let new = chief_domain::task::NewTask { title: "Urgent".into(), priority: Some(chief_domain::Priority::HIGHEST), ..Default::default() };
+        chief_store::task::create(&mut tx, user, new).await.unwrap();
+        tx.commit().await.unwrap();
+        let (_, _, next) = call_app(&app, "GET", "/api/tasks/next", Some(&key), None).await;
+        assert_eq!(next["task"]["title"], "Urgent", "the cached answer was dropped");
+
+        let keys = chief_store::tenancy::list_keys(db, tenant).await.unwrap();
+        let mut tx = db.write(&scope).await.unwrap();
+        chief_store::tenancy::revoke_key(&mut tx, &keys[0].id.to_string()).await.unwrap();
+        tx.commit().await.unwrap();
+        let (status, _, _) = call_app(&app, "GET", "/api/tasks/next", Some(&key), None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked key stops working at once");
+    }
 }
 
 #[tokio::test]

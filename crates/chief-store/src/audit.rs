@@ -225,3 +225,18 @@ pub async fn list(
         .map(log_from_row)
         .collect()
 }
+
+/// The tenant's latest audit sequence number (0 before any change). Every
+/// audited write moves it, so it tells a cache whether anything changed.
+pub async fn head_seq(db: &Db, tenant: TenantId) -> Result<i64, StoreError> {
+    match db
+        .fetch_optional(
+            "SELECT seq FROM audit_heads WHERE tenant_id = $1",
+            &[tenant.into()],
+        )
+        .await?
+    {
+        Some(row) => row.int("seq"),
+        None => Ok(0),
+    }
+}
