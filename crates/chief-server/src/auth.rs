@@ -100,22 +100,35 @@ pub async fn authenticate(
 async fn resolve(state: &AppState, key: &str) -> Result<KnownKey, ApiError> {
     let unknown = || ApiError::unauthorized("the API key is unknown or revoked");
     let hash = tenancy::hash_key(key);
-    if let Some(known) = state.caches.key(&hash) {
-        let seq = audit::head_seq(&state.db, known.user.tenant_id).await?;
-        if seq == known.seq {
-            return Ok(known);
+    // The head is read before the key is checked, so a revocation committed
+    // after the check moves the head past the remembered one.
+    let seq = match state.caches.key(&hash) {
+        Some(known) => {
+            let seq = audit::head_seq(&state.db, known.user.tenant_id).await?;
+            if seq == known.seq {
+                return Ok(known);
+            }
+            Some(seq)
         }
-        state.caches.forget_key(&hash);
-    }
-    let (user, _) = tenancy::authenticate(&state.db, key)
-        .await?
-        .ok_or_else(unknown)?;
-    let seq = audit::head_seq(&state.db, user.tenant_id).await?;
-    // Check again after reading the head: a revocation committed between
-    // the two reads is either seen here or moves the head past `seq`.
+        None => None,
+    };
     let (user, api_key) = tenancy::authenticate(&state.db, key)
         .await?
-        .ok_or_else(unknown)?;
+        .ok_or_else(|| {
+            state.caches.forget_key(&hash);
+            unknown()
+        })?;
+    let seq = match seq {
+        Some(seq) => seq,
+        // First sight of this key: read the head, then check once more.
+        None => {
+            let seq = audit::head_seq(&state.db, user.tenant_id).await?;
+            if tenancy::authenticate(&state.db, key).await?.is_none() {
+                return Err(unknown());
+            }
+            seq
+        }
+    };
     let known = KnownKey {
         user,
         key_id: api_key.id,
