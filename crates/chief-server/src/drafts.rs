@@ -71,11 +71,27 @@ async fn list(
     Params(q): Params<ListQuery>,
 ) -> Result<Json<Listing<Draft>>, ApiError> {
     let filter = DraftFilter {
-        status: q.status.as_deref().map(str::parse::<DraftStatus>).transpose()?,
-        draft_type: q.draft_type.as_deref().map(str::parse::<DraftType>).transpose()?,
+        status: q
+            .status
+            .as_deref()
+            .map(|s| {
+                s.parse::<DraftStatus>()
+                    .map_err(|e| ApiError::invalid("status", e.to_string()))
+            })
+            .transpose()?,
+        draft_type: q
+            .draft_type
+            .as_deref()
+            .map(|t| {
+                t.parse::<DraftType>()
+                    .map_err(|e| ApiError::invalid("type", e.to_string()))
+            })
+            .transpose()?,
     };
     let page = page(q.limit, q.offset)?;
-    Ok(Json(draft::list(&state.db, caller.tenant(), &filter, page).await?))
+    Ok(Json(
+        draft::list(&state.db, caller.tenant(), &filter, page).await?,
+    ))
 }
 
 /// A draft and what it was written in: its task and its recipient.
@@ -133,7 +149,10 @@ async fn create(
 ) -> Result<(StatusCode, Json<Draft>), ApiError> {
     let new = NewDraft {
         task_id: b.task_id,
-        draft_type: b.draft_type.parse()?,
+        draft_type: b
+            .draft_type
+            .parse()
+            .map_err(|e: chief_domain::DomainError| ApiError::invalid("type", e.to_string()))?,
         recipient: b.recipient,
         subject: b.subject,
         body: b.body,

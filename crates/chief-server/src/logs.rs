@@ -9,8 +9,8 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use chief_domain::log::{ActorKind, LogEntry};
-use chief_store::audit::{self, LogFilter};
 use chief_store::Listing;
+use chief_store::audit::{self, LogFilter};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -48,7 +48,10 @@ fn instant(field: &str, raw: &str, end_of_day: bool) -> Result<DateTime<Utc>, Ap
         return Ok(t.with_timezone(&Utc));
     }
     let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
-        ApiError::invalid(field, format!("{raw:?} is not a date (2026-03-01) or an RFC 3339 time"))
+        ApiError::invalid(
+            field,
+            format!("{raw:?} is not a date (2026-03-01) or an RFC 3339 time"),
+        )
     })?;
     let day = if end_of_day {
         day.checked_add_days(Days::new(1))
@@ -67,16 +70,30 @@ async fn list(
     let actor = match q.actor.as_deref() {
         None => None,
         Some("claude") => Some(ActorKind::Agent),
-        Some(other) => Some(other.parse::<ActorKind>()?),
+        Some(other) => Some(
+            other
+                .parse::<ActorKind>()
+                .map_err(|e| ApiError::invalid("actor", e.to_string()))?,
+        ),
     };
     let filter = LogFilter {
         entity_type: q.entity_type,
         entity_id: q.entity_id,
         actor,
         action: q.action,
-        since: q.start_date.as_deref().map(|d| instant("start_date", d, false)).transpose()?,
-        until: q.end_date.as_deref().map(|d| instant("end_date", d, true)).transpose()?,
+        since: q
+            .start_date
+            .as_deref()
+            .map(|d| instant("start_date", d, false))
+            .transpose()?,
+        until: q
+            .end_date
+            .as_deref()
+            .map(|d| instant("end_date", d, true))
+            .transpose()?,
     };
     let page = page(q.limit, q.offset)?;
-    Ok(Json(audit::search(&state.db, caller.tenant(), &filter, page).await?))
+    Ok(Json(
+        audit::search(&state.db, caller.tenant(), &filter, page).await?,
+    ))
 }

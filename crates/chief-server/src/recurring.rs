@@ -78,7 +78,12 @@ async fn create(
         title: b.title,
         description: b.description,
         task_template: b.task_template.unwrap_or_else(|| serde_json::json!({})),
-        frequency: b.frequency.parse()?,
+        frequency: b
+            .frequency
+            .parse()
+            .map_err(|e: chief_domain::DomainError| {
+                ApiError::invalid("frequency", e.to_string())
+            })?,
         cron_expression: b.cron_expression,
         next_run: b.next_run.unwrap_or_else(Utc::now),
     };

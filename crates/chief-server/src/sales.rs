@@ -35,7 +35,9 @@ pub fn routes(api: &mut Api) {
         .ok::<Opportunity>();
     api.put("/sales/{id}/advance", advance)
         .summary("Move an opportunity to its next stage")
-        .describe("lead → qualified → proposal → negotiation → closed_won. A closed deal answers 409.")
+        .describe(
+            "lead → qualified → proposal → negotiation → closed_won. A closed deal answers 409.",
+        )
         .ok::<Opportunity>();
 }
 
@@ -57,6 +59,11 @@ impl From<SalesOpportunity> for Opportunity {
         let value = deal.value_cents.map(|c| c as f64 / 100.0);
         Opportunity { deal, value }
     }
+}
+
+/// A parse error reported against `field`.
+fn named<T>(field: &str, parsed: Result<T, chief_domain::DomainError>) -> Result<T, ApiError> {
+    parsed.map_err(|e| ApiError::invalid(field, e.to_string()))
 }
 
 /// Whole cents from an amount in currency units, exactly.
@@ -101,7 +108,11 @@ async fn list(
     caller: Caller,
     Params(q): Params<ListQuery>,
 ) -> Result<Json<Vec<Opportunity>>, ApiError> {
-    let stage = q.stage.as_deref().map(str::parse::<SalesStage>).transpose()?;
+    let stage = q
+        .stage
+        .as_deref()
+        .map(|s| named("stage", s.parse::<SalesStage>()))
+        .transpose()?;
     let deals = sales::list(&state.db, caller.tenant(), stage).await?;
     Ok(Json(deals.into_iter().map(Opportunity::from).collect()))
 }
@@ -135,7 +146,11 @@ async fn create(
         name: b.name,
         client_id: b.client_id,
         description: b.description,
-        stage: b.stage.as_deref().map(str::parse).transpose()?,
+        stage: b
+            .stage
+            .as_deref()
+            .map(|s| named("stage", s.parse()))
+            .transpose()?,
         value_cents: b.value.map(cents).transpose()?,
         probability: b.probability,
         expected_close_date: b.expected_close_date,

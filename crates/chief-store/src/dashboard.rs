@@ -73,11 +73,12 @@ pub async fn overview(
     now: DateTime<Utc>,
 ) -> Result<Dashboard, StoreError> {
     let section = Page::new(SECTION_LIMIT, 0);
-    let today_priorities = crate::task_query::next_for_user(db, tenant, user_id, now, SECTION_LIMIT)
-        .await?
-        .into_iter()
-        .map(|r| r.task)
-        .collect();
+    let today_priorities =
+        crate::task_query::next_for_user(db, tenant, user_id, now, SECTION_LIMIT)
+            .await?
+            .into_iter()
+            .map(|r| r.task)
+            .collect();
     let questions_for_you =
         crate::question::list(db, tenant, Some(QuestionStatus::Unanswered), section)
             .await?
@@ -95,7 +96,9 @@ pub async fn overview(
         status: Some(DraftStatus::Pending),
         draft_type: None,
     };
-    let drafts_to_review = crate::draft::list(db, tenant, &pending, section).await?.items;
+    let drafts_to_review = crate::draft::list(db, tenant, &pending, section)
+        .await?
+        .items;
     let waiting_on = waiting_items(
         db,
         tenant,
@@ -168,7 +171,10 @@ fn start_of(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
     let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
     tz.from_local_datetime(&midnight)
         .earliest()
-        .or_else(|| tz.from_local_datetime(&(midnight + Duration::hours(1))).earliest())
+        .or_else(|| {
+            tz.from_local_datetime(&(midnight + Duration::hours(1)))
+                .earliest()
+        })
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| midnight.and_utc())
 }
@@ -217,7 +223,9 @@ pub async fn stats(
     .await?;
     let seconds = match db.backend() {
         Backend::Sqlite => "(julianday(answered_at) - julianday(created_at)) * 86400.0",
-        Backend::Postgres => "CAST(EXTRACT(EPOCH FROM (answered_at - created_at)) AS DOUBLE PRECISION)",
+        Backend::Postgres => {
+            "CAST(EXTRACT(EPOCH FROM (answered_at - created_at)) AS DOUBLE PRECISION)"
+        }
     };
     let row: Option<Row> = db
         .fetch_optional(

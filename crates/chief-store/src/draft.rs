@@ -103,7 +103,9 @@ pub async fn recipient_person<'a>(
         )
         .await?;
     match found {
-        Some(row) => Ok(Some(crate::person::get(conn, tenant, row.uuid("id")?).await?)),
+        Some(row) => Ok(Some(
+            crate::person::get(conn, tenant, row.uuid("id")?).await?,
+        )),
         None => Ok(None),
     }
 }

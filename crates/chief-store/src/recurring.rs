@@ -316,10 +316,22 @@ mod tests {
     #[test]
     fn the_next_run_skips_missed_runs_and_lands_after_now() {
         let now = at(2026, 3, 10) + Duration::hours(1);
-        assert_eq!(next_run_after(Frequency::Daily, at(2026, 3, 1), now).unwrap(), at(2026, 3, 11));
-        assert_eq!(next_run_after(Frequency::Weekly, at(2026, 3, 3), now).unwrap(), at(2026, 3, 17));
-        assert_eq!(next_run_after(Frequency::Monthly, at(2025, 12, 31), now).unwrap(), at(2026, 3, 31));
-        assert_eq!(next_run_after(Frequency::Daily, at(2026, 3, 12), now).unwrap(), at(2026, 3, 13));
+        assert_eq!(
+            next_run_after(Frequency::Daily, at(2026, 3, 1), now).unwrap(),
+            at(2026, 3, 11)
+        );
+        assert_eq!(
+            next_run_after(Frequency::Weekly, at(2026, 3, 3), now).unwrap(),
+            at(2026, 3, 17)
+        );
+        assert_eq!(
+            next_run_after(Frequency::Monthly, at(2025, 12, 31), now).unwrap(),
+            at(2026, 3, 31)
+        );
+        assert_eq!(
+            next_run_after(Frequency::Daily, at(2026, 3, 12), now).unwrap(),
+            at(2026, 3, 13)
+        );
         assert!(next_run_after(Frequency::Custom, at(2026, 3, 1), now).is_err());
     }
 }
