@@ -10,13 +10,18 @@ pub mod api;
 mod auth;
 mod body;
 mod cache;
+mod dashboard;
+mod drafts;
 mod error;
 mod health;
 mod limit;
+mod logs;
 mod metrics;
 mod openapi;
 mod params;
 mod questions;
+mod recurring;
+mod sales;
 mod tasks;
 mod trace;
 mod waiting;
@@ -80,6 +85,11 @@ fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     tasks::routes(&mut api);
     questions::routes(&mut api);
     waiting::routes(&mut api);
+    drafts::routes(&mut api);
+    recurring::routes(&mut api);
+    sales::routes(&mut api);
+    logs::routes(&mut api);
+    dashboard::routes(&mut api);
     api.finish()
 }
 

@@ -240,3 +240,64 @@ pub async fn head_seq(db: &Db, tenant: TenantId) -> Result<i64, StoreError> {
         None => Ok(0),
     }
 }
+
+/// Which log rows a search shows; `None` matches any.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LogFilter {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<Uuid>,
+    pub actor: Option<ActorKind>,
+    pub action: Option<String>,
+    /// Rows at or after this instant.
+    pub since: Option<DateTime<Utc>>,
+    /// Rows before this instant.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// A tenant's log rows matching `filter`, newest first, one page at a time.
+pub async fn search(
+    db: &Db,
+    tenant: TenantId,
+    filter: &LogFilter,
+    page: crate::Page,
+) -> Result<crate::Listing<LogEntry>, StoreError> {
+    let matches = "tenant_id = $1 AND ($2 IS NULL OR entity_type = $2) AND ($3 IS NULL OR entity_id = $3) \
+                   AND ($4 IS NULL OR actor = $4) AND ($5 IS NULL OR action = $5) \
+                   AND ($6 IS NULL OR timestamp >= $6) AND ($7 IS NULL OR timestamp < $7)";
+    let args: Vec<crate::Value> = vec![
+        tenant.into(),
+        filter.entity_type.clone().into(),
+        filter.entity_id.into(),
+        filter.actor.map(|a| a.as_str()).into(),
+        filter.action.clone().into(),
+        filter.since.into(),
+        filter.until.into(),
+    ];
+    let total = db
+        .fetch_optional(
+            &format!("SELECT COUNT(*) AS n FROM logs WHERE {matches}"),
+            &args,
+        )
+        .await?
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0);
+    let mut paged = args;
+    paged.push(page.limit.into());
+    paged.push(page.offset.into());
+    let items = db
+        .fetch_all(
+            &format!("SELECT {LOG_COLUMNS} FROM logs WHERE {matches} ORDER BY seq DESC LIMIT $8 OFFSET $9"),
+            &paged,
+        )
+        .await?
+        .iter()
+        .map(log_from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(crate::Listing {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    })
+}

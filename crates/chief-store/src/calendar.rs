@@ -123,6 +123,26 @@ pub async fn list_between(
     .collect()
 }
 
+/// At most `limit` of `user_id`'s events starting in `[from, to)`, by
+/// start time: the dashboard's week ahead.
+pub async fn upcoming_for_user(
+    db: &Db,
+    tenant: TenantId,
+    user_id: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<CalendarEvent>, StoreError> {
+    db.fetch_all(
+        &format!("SELECT {COLUMNS} FROM calendar_events WHERE tenant_id = $1 AND user_id = $2 AND starts_at >= $3 AND starts_at < $4 ORDER BY starts_at, id LIMIT $5"),
+        &[tenant.into(), user_id.into(), from.into(), to.into(), limit.into()],
+    )
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
 /// Removes an event.
 pub async fn delete(tx: &mut Tx, id: Uuid) -> Result<(), StoreError> {
     let tenant = tx.tenant();

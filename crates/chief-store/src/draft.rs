@@ -1,6 +1,10 @@
 //! The draft repository: external content the agent prepared, waiting for a
 //! person to approve, reject or revise it.
 //!
+//! A new draft with a recipient captures the `relationship_context` of the
+//! person it is for (matched by email or name), so the review sees what the
+//! agent knew when it wrote.
+//!
 //! Every move goes through [`DraftStatus::apply`], so a wrong step (sending a
 //! pending draft, editing an approved one) is a typed transition error.
 //! [`mark_sent`] is the single gate a sender passes through: only an approved
@@ -13,6 +17,7 @@ use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
 use chief_domain::draft::{Draft, DraftOp, DraftPatch, DraftStatus, DraftType, NewDraft};
 use chief_domain::event::{action, verb};
+use chief_domain::person::Person;
 use chief_domain::{TenantId, new_id};
 use uuid::Uuid;
 
@@ -59,9 +64,94 @@ pub struct DraftFilter {
     pub draft_type: Option<DraftType>,
 }
 
-/// Adds a pending draft for `user_id`.
-pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewDraft) -> Result<Draft, StoreError> {
+/// Adds a pending draft for `user_id`. Without a given
+/// `relationship_context`, the recipient's person record supplies it.
+pub async fn create(tx: &mut Tx, user_id: Uuid, mut new: NewDraft) -> Result<Draft, StoreError> {
+    if new.relationship_context.is_none()
+        && let Some(recipient) = new.recipient.as_deref()
+    {
+        let tenant = tx.tenant();
+        new.relationship_context = recipient_person(&mut *tx, tenant, recipient)
+            .await?
+            .map(|p| relationship_context(&p));
+    }
     insert(tx, user_id, new, None).await
+}
+
+/// The tenant's person a recipient names: by email (also inside
+/// `Name <email>`), else by name, ignoring case.
+pub async fn recipient_person<'a>(
+    conn: impl Into<Conn<'a>>,
+    tenant: TenantId,
+    recipient: &str,
+) -> Result<Option<Person>, StoreError> {
+    let address = match (recipient.find('<'), recipient.rfind('>')) {
+        (Some(open), Some(close)) if open < close => &recipient[open + 1..close],
+        _ => recipient,
+    }
+    .trim();
+    let name = recipient.split('<').next().unwrap_or("").trim();
+    if address.is_empty() && name.is_empty() {
+        return Ok(None);
+    }
+    let mut conn = conn.into();
+    let found = conn
+        .fetch_optional(
+            "SELECT id FROM people WHERE tenant_id = $1 AND (LOWER(email) = LOWER($2) OR LOWER(name) = LOWER($3)) \
+             ORDER BY CASE WHEN LOWER(email) = LOWER($2) THEN 0 ELSE 1 END, name, id LIMIT 1",
+            &[tenant.into(), address.into(), name.into()],
+        )
+        .await?;
+    match found {
+        Some(row) => Ok(Some(
+            crate::person::get(conn, tenant, row.uuid("id")?).await?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// The snapshot of a person a draft keeps: who they are to the user and how
+/// to write to them.
+pub fn relationship_context(person: &Person) -> serde_json::Value {
+    serde_json::json!({
+        "person_id": person.id,
+        "name": person.name,
+        "email": person.email,
+        "company": person.company,
+        "relationship": person.relationship,
+        "relationship_to_user": person.relationship_to_user,
+        "communication_notes": person.communication_notes,
+        "political_context": person.political_context,
+        "context_notes": person.context_notes,
+    })
+}
+
+/// What sending an approved draft would do. chief never sends by itself:
+/// a person (or a sender they configured) acts on this.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct SendAction {
+    /// `email`, `slack` or `message`; `none` for documents and notes, which
+    /// are filed rather than sent.
+    pub channel: &'static str,
+    pub recipient: Option<String>,
+    pub subject: Option<String>,
+    /// Always false: approval records a decision and sends nothing.
+    pub sent: bool,
+}
+
+/// What sending `draft` would do.
+pub fn send_action(draft: &Draft) -> SendAction {
+    SendAction {
+        channel: match draft.draft_type {
+            DraftType::Email => "email",
+            DraftType::Slack => "slack",
+            DraftType::Message => "message",
+            DraftType::Document | DraftType::Note => "none",
+        },
+        recipient: draft.recipient.clone(),
+        subject: draft.subject.clone(),
+        sent: false,
+    }
 }
 
 async fn insert(

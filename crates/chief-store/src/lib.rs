@@ -12,6 +12,7 @@ pub mod audit;
 pub mod calendar;
 pub mod client;
 pub mod conn;
+pub mod dashboard;
 pub mod db;
 pub mod draft;
 pub mod error;

@@ -2,8 +2,9 @@
 //! schedule.
 //!
 //! The scheduler asks for the [`due`] templates, creates their tasks, then
-//! records the run with [`set_next_run`]; working out the next run (cron,
-//! calendar math) is the caller's job, so this module holds no clock.
+//! records the run with [`set_next_run`]. [`run`] does both in one step,
+//! working out the next run from the frequency with [`next_run_after`]; the
+//! instant comes from the transaction, so this module holds no clock.
 //! Changes are audited (`recurring.created`, `recurring.ran`,
 //! `recurring.updated`).
 
@@ -12,8 +13,9 @@ use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
 use chief_domain::recurring::{Frequency, NewRecurringTask, RecurringTask};
+use chief_domain::task::{NewTask, Task};
 use chief_domain::{TenantId, TransitionError, new_id};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, Utc};
 use uuid::Uuid;
 
 const COLUMNS: &str = "id, tenant_id, user_id, title, description, task_template, frequency, cron_expression, last_run, next_run, active, created_at";
@@ -63,6 +65,7 @@ pub async fn create(
             "must be a JSON object",
         ));
     }
+    task_from_template(&new.task_template, title, new.description.as_deref())?;
     let id = new_id();
     let now = tx.now();
     let tenant = tx.tenant();
@@ -209,4 +212,126 @@ pub async fn deactivate(tx: &mut Tx, id: Uuid) -> Result<RecurringTask, StoreErr
     })
     .await?;
     get(&mut *tx, tenant, id).await
+}
+
+/// The task a template creates: the template's fields, with the recurring
+/// task's title and description where the template has none.
+fn task_from_template(
+    template: &serde_json::Value,
+    title: &str,
+    description: Option<&str>,
+) -> Result<NewTask, StoreError> {
+    let mut fields = template.clone();
+    if let Some(map) = fields.as_object_mut() {
+        map.entry("title").or_insert_with(|| title.into());
+        if let Some(d) = description {
+            map.entry("description").or_insert_with(|| d.into());
+        }
+    }
+    let mut task: NewTask = serde_json::from_value(fields)
+        .map_err(|e| StoreError::invalid("task_template", e.to_string()))?;
+    // A template describes fresh work, never an imported history.
+    task.status = None;
+    task.completed_at = None;
+    task.created_at = None;
+    task.source = Some("recurring".into());
+    Ok(task)
+}
+
+/// The first run after `now` on the schedule that was due at `scheduled`;
+/// runs missed while nothing ran are skipped, not replayed. Custom (cron)
+/// schedules are not computed here.
+pub fn next_run_after(
+    frequency: Frequency,
+    scheduled: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, StoreError> {
+    let period = match frequency {
+        Frequency::Daily => Duration::days(1),
+        Frequency::Weekly => Duration::weeks(1),
+        Frequency::Monthly => {
+            let behind = (now.year() - scheduled.year()) * 12 + now.month() as i32
+                - scheduled.month() as i32;
+            let mut months = behind.max(1) as u32 - 1;
+            loop {
+                months += 1;
+                let next = scheduled
+                    .checked_add_months(Months::new(months))
+                    .ok_or_else(|| StoreError::invalid("next_run", "is out of range"))?;
+                if next > now {
+                    return Ok(next);
+                }
+            }
+        }
+        Frequency::Custom => {
+            return Err(StoreError::invalid(
+                "frequency",
+                "custom (cron) schedules cannot be run by hand yet; use daily, weekly or monthly",
+            ));
+        }
+    };
+    let steps = if scheduled > now {
+        1
+    } else {
+        (now - scheduled).num_seconds() / period.num_seconds() + 1
+    };
+    Ok(scheduled + period * steps as i32)
+}
+
+/// Runs a recurring task now: creates its task from the template and
+/// schedules the next run. An inactive one cannot run.
+pub async fn run(tx: &mut Tx, id: Uuid) -> Result<(Task, RecurringTask), StoreError> {
+    let tenant = tx.tenant();
+    let now = tx.now();
+    let recurring = get(&mut *tx, tenant, id).await?;
+    if !recurring.active {
+        return Err(TransitionError {
+            entity: "recurring task",
+            from: "inactive",
+            operation: "run",
+            hint: "",
+        }
+        .into());
+    }
+    let next = next_run_after(recurring.frequency, recurring.next_run, now)?;
+    let new = task_from_template(
+        &recurring.task_template,
+        &recurring.title,
+        recurring.description.as_deref(),
+    )?;
+    let task = crate::task::create(tx, recurring.user_id, new).await?;
+    let recurring = set_next_run(tx, id, now, next).await?;
+    Ok((task, recurring))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn the_next_run_skips_missed_runs_and_lands_after_now() {
+        let now = at(2026, 3, 10) + Duration::hours(1);
+        assert_eq!(
+            next_run_after(Frequency::Daily, at(2026, 3, 1), now).unwrap(),
+            at(2026, 3, 11)
+        );
+        assert_eq!(
+            next_run_after(Frequency::Weekly, at(2026, 3, 3), now).unwrap(),
+            at(2026, 3, 17)
+        );
+        assert_eq!(
+            next_run_after(Frequency::Monthly, at(2025, 12, 31), now).unwrap(),
+            at(2026, 3, 31)
+        );
+        assert_eq!(
+            next_run_after(Frequency::Daily, at(2026, 3, 12), now).unwrap(),
+            at(2026, 3, 13)
+        );
+        assert!(next_run_after(Frequency::Custom, at(2026, 3, 1), now).is_err());
+    }
 }
