@@ -13,6 +13,7 @@ mod cache;
 mod dashboard;
 mod drafts;
 mod error;
+mod events;
 mod health;
 mod limit;
 mod logs;
@@ -90,6 +91,7 @@ fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     sales::routes(&mut api);
     logs::routes(&mut api);
     dashboard::routes(&mut api);
+    events::routes(&mut api);
     api.finish()
 }
 
@@ -112,6 +114,7 @@ pub fn app(db: Db, config: &ServerConfig) -> Router {
     let mut app = Router::new()
         .merge(health::routes())
         .route("/metrics", get(metrics::metrics))
+        .merge(events::ws_routes())
         .route("/api/openapi.json", get(openapi::openapi_json))
         .route("/api/docs", get(openapi::docs))
         .route("/api/docs/{asset}", get(openapi::asset))
@@ -164,15 +167,18 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
     )
 }
 
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// Serves until `shutdown` resolves, then ends the event streams and
+/// finishes the requests in flight. On PostgreSQL it also listens for the
+/// events other instances commit.
 pub async fn serve(
     db: Db,
     config: &ServerConfig,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(db, config))
-        .with_graceful_shutdown(shutdown)
+    let live = events::Live::start(&db).await?;
+    axum::serve(listener, app(db, config).layer(live.layer()))
+        .with_graceful_shutdown(live.stop_on(shutdown))
         .await
 }
 

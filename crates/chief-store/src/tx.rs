@@ -51,6 +51,8 @@ pub struct Tx {
     now: DateTime<Utc>,
     /// The chain head, once taken: (seq, hash).
     head: Option<(i64, String)>,
+    /// Whether an event was written, so the commit must wake followers.
+    wrote_events: bool,
 }
 
 /// One audited change.
@@ -76,6 +78,7 @@ impl Db {
             now: micros(scope.now.unwrap_or_else(Utc::now)),
             scope: scope.clone(),
             head: None,
+            wrote_events: false,
         })
     }
 }
@@ -253,6 +256,7 @@ impl Tx {
         )
         .await?;
         self.head = Some((seq, hash));
+        self.wrote_events = true;
         Ok(seq)
     }
 
@@ -276,19 +280,31 @@ impl Tx {
         .await
     }
 
-    /// Commits the change, its audit rows and its events together.
+    /// Commits the change, its audit rows and its events together, then
+    /// wakes the tenant's followers: in this process at once, and in other
+    /// instances through PostgreSQL's NOTIFY, which is sent at commit.
     pub async fn commit(mut self) -> Result<(), StoreError> {
+        let tenant = self.tenant();
         if let Some((seq, hash)) = self.head.take() {
-            let tenant = self.tenant();
             self.execute(
                 "UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1",
                 &[tenant.into(), seq.into(), hash.into()],
             )
             .await?;
         }
+        if self.wrote_events && self.backend() == crate::Backend::Postgres {
+            self.execute(
+                "SELECT pg_notify($1, $2)",
+                &[crate::events::CHANNEL.into(), tenant.to_string().into()],
+            )
+            .await?;
+        }
         match self.inner {
             Inner::Sqlite(t) => t.commit().await?,
             Inner::Postgres(t) => t.commit().await?,
+        }
+        if self.wrote_events {
+            crate::events::wake(tenant);
         }
         Ok(())
     }

@@ -1,0 +1,170 @@
+//! Two `chief serve` instances on one PostgreSQL store share live events:
+//! a task created through one reaches an SSE client of the other, through
+//! NOTIFY, and both stop gracefully with the stream still open.
+
+mod support;
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::Store;
+
+/// A running `chief serve`, killed if the test fails before stopping it.
+struct Instance {
+    child: Child,
+    addr: String,
+}
+
+impl Instance {
+    fn start(store: &Store) -> Instance {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_chief"))
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .env_remove("CHIEF_TENANT")
+            .env_remove("CHIEF_USER")
+            .env("CHIEF_DATA_DIR", store.dir.path())
+            .env(
+                "CHIEF_DATABASE_URL",
+                store.database_url.as_deref().expect("a PostgreSQL store"),
+            )
+            .env("CHIEF_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start chief serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.as_mut().expect("piped stdout"))
+            .read_line(&mut line)
+            .expect("read the serving line");
+        let url = line
+            .trim()
+            .rsplit(" on ")
+            .next()
+            .filter(|u| u.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"));
+        let addr = url.trim_start_matches("http://").to_string();
+        Instance { child, addr }
+    }
+
+    fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(&self.addr).expect("connect");
+        // Bounds every read so a broken stream fails instead of hanging.
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        stream
+    }
+
+    /// SIGTERM, then waits for a clean exit.
+    fn stop(mut self) {
+        // SAFETY: signalling our own child process by its id.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "chief serve exited with {status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "chief serve did not stop");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads an HTTP/1.0 response head; answers the status code.
+fn read_head(reader: &mut impl BufRead) -> u16 {
+    let mut status = String::new();
+    reader.read_line(&mut status).unwrap();
+    let code = status.split(' ').nth(1).unwrap().parse().unwrap();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line.trim().is_empty() {
+            return code;
+        }
+    }
+}
+
+/// The next SSE block's fields, up to a blank line.
+fn read_block(reader: &mut impl BufRead) -> Vec<String> {
+    let mut block = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "the stream ended");
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            return block;
+        }
+        block.push(line.to_string());
+    }
+}
+
+#[test]
+fn a_task_created_on_one_instance_reaches_an_event_stream_on_another() {
+    let Some(store) = Store::postgres() else {
+        return;
+    };
+    store.init();
+    let key = store.json(&["keys", "create", "--name", "events"])["api_key"]
+        .as_str()
+        .expect("a key")
+        .to_string();
+    let first = Instance::start(&store);
+    let second = Instance::start(&store);
+
+    let mut stream = second.connect();
+    write!(
+        stream,
+        "GET /api/events HTTP/1.0\r\nHost: chief\r\nX-API-Key: {key}\r\n\r\n"
+    )
+    .unwrap();
+    let mut events = BufReader::new(stream);
+    assert_eq!(read_head(&mut events), 200);
+    let hello = read_block(&mut events);
+    assert!(hello.iter().any(|l| l.starts_with("retry:")), "{hello:?}");
+
+    let body = r#"{"title":"Call Patrick"}"#;
+    let mut post = first.connect();
+    write!(
+        post,
+        "POST /api/tasks HTTP/1.0\r\nHost: chief\r\nX-API-Key: {key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = BufReader::new(post);
+    assert_eq!(read_head(&mut response), 201);
+    let mut text = String::new();
+    response.read_to_string(&mut text).unwrap();
+    let task: Value = serde_json::from_str(&text).unwrap();
+
+    let block = loop {
+        let block = read_block(&mut events);
+        if block.iter().any(|l| l.starts_with("data:")) {
+            break block;
+        }
+    };
+    assert!(
+        block.contains(&"event: task.created".to_string()),
+        "{block:?}"
+    );
+    let data = block
+        .iter()
+        .find_map(|l| l.strip_prefix("data:"))
+        .expect("data");
+    let event: Value = serde_json::from_str(data.trim()).unwrap();
+    assert_eq!(event["type"], "task.created");
+    assert_eq!(event["entity_id"], task["id"]);
+
+    // The open stream must not hold up a graceful shutdown.
+    second.stop();
+    first.stop();
+}
