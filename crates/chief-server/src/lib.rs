@@ -10,21 +10,27 @@ pub mod api;
 mod auth;
 mod body;
 mod cache;
+mod clients;
+mod context;
 mod dashboard;
 mod drafts;
 mod error;
 mod events;
 mod health;
+mod keys;
 mod limit;
 mod logs;
 mod metrics;
 mod openapi;
 mod params;
+mod people;
+mod projects;
 mod questions;
 mod recurring;
 mod sales;
 mod tasks;
 mod trace;
+mod users;
 mod waiting;
 
 pub use error::ApiError;
@@ -92,6 +98,12 @@ fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     logs::routes(&mut api);
     dashboard::routes(&mut api);
     events::routes(&mut api);
+    projects::routes(&mut api);
+    people::routes(&mut api);
+    clients::routes(&mut api);
+    users::routes(&mut api);
+    keys::routes(&mut api);
+    context::routes(&mut api);
     api.finish()
 }
 

@@ -46,6 +46,8 @@ pub fn routes(api: &mut Api) {
 #[serde(deny_unknown_fields)]
 struct ListQuery {
     status: Option<String>,
+    /// Only questions of this priority, 1 (highest) to 5.
+    priority: Option<i64>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -60,9 +62,10 @@ async fn list(
         .as_deref()
         .map(str::parse::<QuestionStatus>)
         .transpose()?;
+    let priority = q.priority.map(Priority::try_from).transpose()?;
     let page = page(q.limit, q.offset)?;
     Ok(Json(
-        question::list(&state.db, caller.user.tenant_id, status, page).await?,
+        question::list_filtered(&state.db, caller.user.tenant_id, status, priority, page).await?,
     ))
 }
 
@@ -71,12 +74,14 @@ async fn unanswered(
     caller: Caller,
     Params(q): Params<ListQuery>,
 ) -> Result<Json<Listing<Question>>, ApiError> {
+    let priority = q.priority.map(Priority::try_from).transpose()?;
     let page = page(q.limit, q.offset)?;
     Ok(Json(
-        question::list(
+        question::list_filtered(
             &state.db,
             caller.user.tenant_id,
             Some(QuestionStatus::Unanswered),
+            priority,
             page,
         )
         .await?,

@@ -4,8 +4,9 @@
 
 use crate::conn::{Conn, by_id};
 use crate::fields::{check_text, clean_name, snapshot};
+use crate::search::contains_pattern;
 use crate::value::Row;
-use crate::{Change, Db, StoreError, Tx, Value};
+use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
 use chief_domain::client::{Client, ClientPatch, ClientStatus, NewClient};
 use chief_domain::event::{action, verb};
 use chief_domain::{TenantId, new_id};
@@ -144,4 +145,80 @@ pub async fn update(tx: &mut Tx, id: Uuid, patch: ClientPatch) -> Result<Client,
     })
     .await?;
     Ok(after)
+}
+
+/// One page of the tenant's clients whose name contains `q` (any when
+/// `None`), by name.
+pub async fn listing(
+    db: &Db,
+    tenant: TenantId,
+    q: Option<&str>,
+    page: Page,
+) -> Result<Listing<Client>, StoreError> {
+    let pattern = q.map(contains_pattern);
+    let filter = "tenant_id = $1 AND ($2 IS NULL OR LOWER(name) LIKE $2)";
+    let total = db
+        .fetch_optional(
+            &format!("SELECT COUNT(*) AS n FROM clients WHERE {filter}"),
+            &[tenant.into(), pattern.clone().into()],
+        )
+        .await?
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0);
+    let items = db
+        .fetch_all(
+            &format!(
+                "SELECT {COLUMNS} FROM clients WHERE {filter} ORDER BY name, id LIMIT $3 OFFSET $4"
+            ),
+            &[
+                tenant.into(),
+                pattern.into(),
+                page.limit.into(),
+                page.offset.into(),
+            ],
+        )
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(Listing {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    })
+}
+
+/// Deletes a client. Its people and deals stay, without the client; the
+/// audit entry counts them.
+pub async fn delete(tx: &mut Tx, id: Uuid) -> Result<(), StoreError> {
+    let tenant = tx.tenant();
+    let client = get(&mut *tx, tenant, id).await?;
+    let now = tx.now();
+    let people = tx
+        .execute(
+            "UPDATE people SET client_id = NULL, updated_at = $3 WHERE tenant_id = $1 AND client_id = $2",
+            &[tenant.into(), id.into(), now.into()],
+        )
+        .await?;
+    let deals = tx
+        .execute(
+            "UPDATE sales_opportunities SET client_id = NULL WHERE tenant_id = $1 AND client_id = $2",
+            &[tenant.into(), id.into()],
+        )
+        .await?;
+    tx.execute(
+        "DELETE FROM clients WHERE tenant_id = $1 AND id = $2",
+        &[tenant.into(), id.into()],
+    )
+    .await?;
+    tx.audit(Change {
+        action: action("client", verb::DELETED),
+        entity_type: "client",
+        entity_id: id,
+        details: serde_json::json!({"name": client.name, "detached_people": people, "detached_opportunities": deals}),
+    })
+    .await?;
+    Ok(())
 }

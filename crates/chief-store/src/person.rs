@@ -1,17 +1,19 @@
 //! The people repository: contacts and their relationship context.
 
 use crate::conn::{Conn, by_id};
-use crate::fields::clean_name;
+use crate::fields::{check_text, clean_name, snapshot};
+use crate::search::contains_pattern;
 use crate::value::Row;
-use crate::{Db, StoreError, Tx, Value};
-use chief_domain::event::verb;
+use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
+use chief_domain::event::{action, verb};
 use chief_domain::person::{NewPerson, Person};
 use chief_domain::{TenantId, new_id};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-const COLUMNS: &str = "id, tenant_id, user_id, client_id, name, email, phone, title, company, relationship, relationship_to_user, political_context, communication_notes, last_contact, next_follow_up, context_notes, metadata, created_at, updated_at";
+pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, client_id, name, email, phone, title, company, relationship, relationship_to_user, political_context, communication_notes, last_contact, next_follow_up, context_notes, metadata, created_at, updated_at";
 
-fn from_row(r: &Row) -> Result<Person, StoreError> {
+pub(crate) fn from_row(r: &Row) -> Result<Person, StoreError> {
     Ok(Person {
         id: r.uuid("id")?,
         tenant_id: r.tenant("tenant_id")?,
@@ -101,4 +103,223 @@ pub async fn list(db: &Db, tenant: TenantId) -> Result<Vec<Person>, StoreError> 
     .iter()
     .map(from_row)
     .collect()
+}
+
+/// Changes to a person; `None` leaves a field as it is, `Some(None)` clears
+/// an optional one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PersonPatch {
+    pub name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub title: Option<Option<String>>,
+    pub company: Option<Option<String>>,
+    pub client_id: Option<Option<Uuid>>,
+    pub relationship: Option<Option<String>>,
+    pub relationship_to_user: Option<Option<String>>,
+    pub political_context: Option<Option<String>>,
+    pub communication_notes: Option<Option<String>>,
+    pub context_notes: Option<Option<String>>,
+    pub last_contact: Option<Option<DateTime<Utc>>>,
+    pub next_follow_up: Option<Option<DateTime<Utc>>>,
+}
+
+/// One page of the tenant's people whose name contains `q` (any when
+/// `None`), by name.
+pub async fn listing(
+    db: &Db,
+    tenant: TenantId,
+    q: Option<&str>,
+    page: Page,
+) -> Result<Listing<Person>, StoreError> {
+    let pattern = q.map(contains_pattern);
+    let filter = "tenant_id = $1 AND ($2 IS NULL OR LOWER(name) LIKE $2)";
+    let total = db
+        .fetch_optional(
+            &format!("SELECT COUNT(*) AS n FROM people WHERE {filter}"),
+            &[tenant.into(), pattern.clone().into()],
+        )
+        .await?
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0);
+    let items = db
+        .fetch_all(
+            &format!(
+                "SELECT {COLUMNS} FROM people WHERE {filter} ORDER BY name, id LIMIT $3 OFFSET $4"
+            ),
+            &[
+                tenant.into(),
+                pattern.into(),
+                page.limit.into(),
+                page.offset.into(),
+            ],
+        )
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(Listing {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    })
+}
+
+/// The people who belong to a client, by name.
+pub async fn for_client(
+    db: &Db,
+    tenant: TenantId,
+    client_id: Uuid,
+) -> Result<Vec<Person>, StoreError> {
+    db.fetch_all(
+        &format!(
+            "SELECT {COLUMNS} FROM people WHERE tenant_id = $1 AND client_id = $2 ORDER BY name, id"
+        ),
+        &[tenant.into(), client_id.into()],
+    )
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+/// The people whose full name appears in `text` as whole words, ignoring
+/// case: "Call Patrick Smith" mentions Patrick Smith but not Pat.
+pub async fn mentioned_in(
+    db: &Db,
+    tenant: TenantId,
+    text: &str,
+) -> Result<Vec<Person>, StoreError> {
+    let words = words_of(text);
+    if words.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(list(db, tenant)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            let name = words_of(&p.name);
+            !name.is_empty() && words.windows(name.len()).any(|w| w == name.as_slice())
+        })
+        .collect())
+}
+
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Changes a person's fields; an empty patch writes nothing.
+pub async fn update(tx: &mut Tx, id: Uuid, patch: PersonPatch) -> Result<Person, StoreError> {
+    let tenant = tx.tenant();
+    let before = get(&mut *tx, tenant, id).await?;
+    let mut after = before.clone();
+    if let Some(name) = patch.name {
+        after.name = clean_name(&name)?;
+    }
+    if let Some(client) = patch.client_id {
+        if let Some(c) = client {
+            crate::task::ensure_in_tenant(tx, "clients", "client", c).await?;
+        }
+        after.client_id = client;
+    }
+    let texts = [
+        ("email", patch.email, &mut after.email),
+        ("phone", patch.phone, &mut after.phone),
+        ("title", patch.title, &mut after.title),
+        ("company", patch.company, &mut after.company),
+        ("relationship", patch.relationship, &mut after.relationship),
+        (
+            "relationship_to_user",
+            patch.relationship_to_user,
+            &mut after.relationship_to_user,
+        ),
+        (
+            "political_context",
+            patch.political_context,
+            &mut after.political_context,
+        ),
+        (
+            "communication_notes",
+            patch.communication_notes,
+            &mut after.communication_notes,
+        ),
+        (
+            "context_notes",
+            patch.context_notes,
+            &mut after.context_notes,
+        ),
+    ];
+    for (field, new, slot) in texts {
+        if let Some(value) = new {
+            check_text(field, &value)?;
+            *slot = value;
+        }
+    }
+    if let Some(t) = patch.last_contact {
+        after.last_contact = t;
+    }
+    if let Some(t) = patch.next_follow_up {
+        after.next_follow_up = t;
+    }
+    let changes = chief_domain::log::diff(&snapshot(&before), &snapshot(&after));
+    if changes.as_object().is_some_and(|m| m.is_empty()) {
+        return Ok(before);
+    }
+    after.updated_at = tx.now();
+    tx.execute(
+        "UPDATE people SET name = $3, email = $4, phone = $5, title = $6, company = $7, client_id = $8, relationship = $9, relationship_to_user = $10, \
+         political_context = $11, communication_notes = $12, context_notes = $13, last_contact = $14, next_follow_up = $15, updated_at = $16 \
+         WHERE tenant_id = $1 AND id = $2",
+        &[
+            tenant.into(), id.into(), after.name.as_str().into(), after.email.clone().into(), after.phone.clone().into(),
+            after.title.clone().into(), after.company.clone().into(), after.client_id.into(), after.relationship.clone().into(),
+            after.relationship_to_user.clone().into(), after.political_context.clone().into(), after.communication_notes.clone().into(),
+            after.context_notes.clone().into(), after.last_contact.into(), after.next_follow_up.into(), after.updated_at.into(),
+        ],
+    )
+    .await?;
+    tx.audit(Change {
+        action: action("person", verb::UPDATED),
+        entity_type: "person",
+        entity_id: id,
+        details: changes,
+    })
+    .await?;
+    get(&mut *tx, tenant, id).await
+}
+
+/// Deletes a person. Their links to tasks go with them; waiting items that
+/// named them stay, without the person.
+pub async fn delete(tx: &mut Tx, id: Uuid) -> Result<(), StoreError> {
+    let tenant = tx.tenant();
+    let person = get(&mut *tx, tenant, id).await?;
+    tx.execute(
+        "UPDATE waiting_items SET person_id = NULL WHERE tenant_id = $1 AND person_id = $2",
+        &[tenant.into(), id.into()],
+    )
+    .await?;
+    let unlinked = tx
+        .execute(
+            "DELETE FROM task_people WHERE tenant_id = $1 AND person_id = $2",
+            &[tenant.into(), id.into()],
+        )
+        .await?;
+    tx.execute(
+        "DELETE FROM people WHERE tenant_id = $1 AND id = $2",
+        &[tenant.into(), id.into()],
+    )
+    .await?;
+    tx.audit(Change {
+        action: action("person", verb::DELETED),
+        entity_type: "person",
+        entity_id: id,
+        details: serde_json::json!({"name": person.name, "unlinked_tasks": unlinked}),
+    })
+    .await?;
+    Ok(())
 }

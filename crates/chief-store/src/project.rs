@@ -1,12 +1,14 @@
 //! The project repository: projects, initiatives and goals in one table,
 //! with a parent hierarchy.
 
-use crate::fields::clean_name;
+use crate::fields::{check_text, clean_name, snapshot};
+use crate::search::contains_pattern;
 use crate::value::Row;
-use crate::{Change, Db, StoreError, Tx, Value};
+use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
 use chief_domain::project::{NewProject, Project, ProjectStatus, ProjectType};
 use chief_domain::{TenantId, new_id};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 const COLUMNS: &str = "id, tenant_id, user_id, name, description, project_type, status, priority_order, success_criteria, target_date, parent_id, metadata, created_at, updated_at";
@@ -132,4 +134,183 @@ pub async fn list(
     .iter()
     .map(from_row)
     .collect()
+}
+
+/// Changes to a project; `None` leaves a field as it is, `Some(None)`
+/// clears an optional one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProjectPatch {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub project_type: Option<ProjectType>,
+    pub status: Option<ProjectStatus>,
+    pub priority_order: Option<i64>,
+    pub success_criteria: Option<Option<String>>,
+    pub target_date: Option<Option<NaiveDate>>,
+    pub parent_id: Option<Option<Uuid>>,
+}
+
+/// One page of the tenant's projects whose name contains `q` (any when
+/// `None`), by order then name.
+pub async fn listing(
+    db: &Db,
+    tenant: TenantId,
+    q: Option<&str>,
+    page: Page,
+) -> Result<Listing<Project>, StoreError> {
+    let pattern = q.map(contains_pattern);
+    let filter = "tenant_id = $1 AND ($2 IS NULL OR LOWER(name) LIKE $2)";
+    let total = db
+        .fetch_optional(
+            &format!("SELECT COUNT(*) AS n FROM projects WHERE {filter}"),
+            &[tenant.into(), pattern.clone().into()],
+        )
+        .await?
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0);
+    let items = db
+        .fetch_all(
+            &format!("SELECT {COLUMNS} FROM projects WHERE {filter} ORDER BY priority_order, name, id LIMIT $3 OFFSET $4"),
+            &[tenant.into(), pattern.into(), page.limit.into(), page.offset.into()],
+        )
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(Listing {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    })
+}
+
+async fn get_in(tx: &mut Tx, id: Uuid) -> Result<Project, StoreError> {
+    let tenant = tx.tenant();
+    let row = tx
+        .fetch_optional(
+            &format!("SELECT {COLUMNS} FROM projects WHERE tenant_id = $1 AND id = $2"),
+            &[tenant.into(), id.into()],
+        )
+        .await?
+        .ok_or_else(|| StoreError::not_found("project", id))?;
+    from_row(&row)
+}
+
+/// Refuses a parent that is the project itself or one of its descendants,
+/// which would make the hierarchy a loop.
+async fn check_parent(tx: &mut Tx, id: Uuid, parent: Uuid) -> Result<(), StoreError> {
+    let mut next = Some(parent);
+    let mut steps = 0;
+    while let Some(current) = next {
+        if current == id || steps > 1000 {
+            return Err(StoreError::invalid(
+                "parent_id",
+                "would make the project its own ancestor",
+            ));
+        }
+        next = get_in(tx, current).await?.parent_id;
+        steps += 1;
+    }
+    Ok(())
+}
+
+/// Changes a project's fields; an empty patch writes nothing.
+pub async fn update(tx: &mut Tx, id: Uuid, patch: ProjectPatch) -> Result<Project, StoreError> {
+    let tenant = tx.tenant();
+    let before = get_in(tx, id).await?;
+    let mut after = before.clone();
+    if let Some(name) = patch.name {
+        after.name = clean_name(&name)?;
+    }
+    if let Some(description) = patch.description {
+        check_text("description", &description)?;
+        after.description = description;
+    }
+    if let Some(kind) = patch.project_type {
+        after.project_type = kind;
+    }
+    if let Some(status) = patch.status {
+        after.status = status;
+    }
+    if let Some(order) = patch.priority_order {
+        after.priority_order = order;
+    }
+    if let Some(criteria) = patch.success_criteria {
+        check_text("success_criteria", &criteria)?;
+        after.success_criteria = criteria;
+    }
+    if let Some(date) = patch.target_date {
+        after.target_date = date;
+    }
+    if let Some(parent) = patch.parent_id {
+        if let Some(p) = parent {
+            check_parent(tx, id, p).await?;
+        }
+        after.parent_id = parent;
+    }
+    let changes = chief_domain::log::diff(&snapshot(&before), &snapshot(&after));
+    if changes.as_object().is_some_and(|m| m.is_empty()) {
+        return Ok(before);
+    }
+    after.updated_at = tx.now();
+    tx.execute(
+        "UPDATE projects SET name = $3, description = $4, project_type = $5, status = $6, priority_order = $7, success_criteria = $8, target_date = $9, parent_id = $10, updated_at = $11 WHERE tenant_id = $1 AND id = $2",
+        &[
+            tenant.into(),
+            id.into(),
+            after.name.as_str().into(),
+            after.description.clone().into(),
+            after.project_type.as_str().into(),
+            after.status.as_str().into(),
+            after.priority_order.into(),
+            after.success_criteria.clone().into(),
+            after.target_date.into(),
+            after.parent_id.into(),
+            after.updated_at.into(),
+        ],
+    )
+    .await?;
+    tx.audit(Change {
+        action: action("project", verb::UPDATED),
+        entity_type: "project",
+        entity_id: id,
+        details: changes,
+    })
+    .await?;
+    get_in(tx, id).await
+}
+
+/// Deletes a project. Its tasks stay, without a project, and its
+/// sub-projects move to the top level; the audit entry counts both.
+pub async fn delete(tx: &mut Tx, id: Uuid) -> Result<(), StoreError> {
+    let tenant = tx.tenant();
+    let project = get_in(tx, id).await?;
+    let now = tx.now();
+    let detached_tasks = tx
+        .execute(
+            "UPDATE tasks SET project_id = NULL, updated_at = $3 WHERE tenant_id = $1 AND project_id = $2",
+            &[tenant.into(), id.into(), now.into()],
+        )
+        .await?;
+    let detached_children = tx
+        .execute(
+            "UPDATE projects SET parent_id = NULL, updated_at = $3 WHERE tenant_id = $1 AND parent_id = $2",
+            &[tenant.into(), id.into(), now.into()],
+        )
+        .await?;
+    tx.execute(
+        "DELETE FROM projects WHERE tenant_id = $1 AND id = $2",
+        &[tenant.into(), id.into()],
+    )
+    .await?;
+    tx.audit(Change {
+        action: action("project", verb::DELETED),
+        entity_type: "project",
+        entity_id: id,
+        details: serde_json::json!({"name": project.name, "detached_tasks": detached_tasks, "detached_projects": detached_children}),
+    })
+    .await?;
+    Ok(())
 }

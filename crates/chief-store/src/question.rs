@@ -106,24 +106,41 @@ pub async fn get<'a>(
     )
 }
 
-/// Questions, filtered by status; unanswered ones by priority then age.
+/// Questions, filtered by status and priority; by priority then age.
 pub async fn list(
     db: &Db,
     tenant: TenantId,
     status: Option<QuestionStatus>,
     page: Page,
 ) -> Result<Listing<Question>, StoreError> {
+    list_filtered(db, tenant, status, None, page).await
+}
+
+/// Questions, filtered by status and by priority (any when `None`); by
+/// priority then age.
+pub async fn list_filtered(
+    db: &Db,
+    tenant: TenantId,
+    status: Option<QuestionStatus>,
+    priority: Option<Priority>,
+    page: Page,
+) -> Result<Listing<Question>, StoreError> {
     let status = status.map(|s| s.as_str());
+    let priority = priority.map(|p| p.get());
+    let filter = "tenant_id = $1 AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR priority = $3)";
     let total = db
-        .fetch_optional("SELECT COUNT(*) AS n FROM questions WHERE tenant_id = $1 AND ($2 IS NULL OR status = $2)", &[tenant.into(), status.into()])
+        .fetch_optional(
+            &format!("SELECT COUNT(*) AS n FROM questions WHERE {filter}"),
+            &[tenant.into(), status.into(), priority.into()],
+        )
         .await?
         .map(|r| r.int("n"))
         .transpose()?
         .unwrap_or(0);
     let items = db
         .fetch_all(
-            &format!("SELECT {COLUMNS} FROM questions WHERE tenant_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY priority, created_at LIMIT $3 OFFSET $4"),
-            &[tenant.into(), status.into(), page.limit.into(), page.offset.into()],
+            &format!("SELECT {COLUMNS} FROM questions WHERE {filter} ORDER BY priority, created_at LIMIT $4 OFFSET $5"),
+            &[tenant.into(), status.into(), priority.into(), page.limit.into(), page.offset.into()],
         )
         .await?
         .iter()

@@ -9,7 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 /// A searchable kind of entity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     Task,
@@ -94,7 +94,7 @@ impl EntityKind {
 }
 
 /// One search result.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Hit {
     pub entity_type: EntityKind,
     pub id: Uuid,
@@ -102,6 +102,12 @@ pub struct Hit {
     pub snippet: String,
     /// Higher is more relevant.
     pub score: f64,
+}
+
+/// A `LIKE` pattern matching lower-cased text that contains `q`; the
+/// wildcards `%` and `_` in `q` are dropped so they match literally nothing.
+pub fn contains_pattern(q: &str) -> String {
+    format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], ""))
 }
 
 /// Turns free text into an FTS5 query of quoted terms (all must match), so

@@ -4,8 +4,9 @@
 //! whole key is stored; the prefix is kept in the clear so a person can tell
 //! keys apart in `chief keys list`.
 
+use crate::fields::snapshot;
 use crate::value::Row;
-use crate::{Change, Db, Scope, StoreError, Tx};
+use crate::{Change, Db, Listing, Page, Scope, StoreError, Tx};
 use chief_domain::api_key::{ApiKey, key_prefix};
 use chief_domain::log::Actor;
 use chief_domain::tenant::{Role, Tenant, User};
@@ -135,6 +136,7 @@ async fn insert_user(tx: &mut Tx, new: NewUser) -> Result<User, StoreError> {
             format!("{:?} is not an email address", new.email),
         ));
     }
+    check_timezone(&new.timezone)?;
     let id = new_id();
     let now = tx.now();
     let tenant = tx.tenant();
@@ -350,4 +352,234 @@ pub async fn revoke_key(tx: &mut Tx, id_or_prefix: &str) -> Result<ApiKey, Store
         revoked_at: Some(now),
         ..key
     })
+}
+
+fn check_timezone(tz: &str) -> Result<(), StoreError> {
+    tz.parse::<chrono_tz::Tz>().map(|_| ()).map_err(|_| {
+        StoreError::invalid(
+            "timezone",
+            format!("{tz:?} is not an IANA timezone such as Europe/Paris"),
+        )
+    })
+}
+
+/// Changes to a user; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UserPatch {
+    pub name: Option<Option<String>>,
+    pub role: Option<Role>,
+    pub timezone: Option<String>,
+}
+
+async fn user_in(tx: &mut Tx, id: Uuid) -> Result<User, StoreError> {
+    let tenant = tx.tenant();
+    let row = tx
+        .fetch_optional(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2"),
+            &[tenant.into(), id.into()],
+        )
+        .await?
+        .ok_or_else(|| StoreError::not_found("user", id))?;
+    user_from_row(&row)
+}
+
+/// Refuses to leave the workspace without an owner.
+async fn keep_an_owner(tx: &mut Tx, leaving: &User) -> Result<(), StoreError> {
+    if leaving.role != Role::Owner {
+        return Ok(());
+    }
+    let tenant = tx.tenant();
+    let owners = tx
+        .fetch_optional(
+            "SELECT COUNT(*) AS n FROM users WHERE tenant_id = $1 AND role = 'owner'",
+            &[tenant.into()],
+        )
+        .await?
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0);
+    if owners <= 1 {
+        return Err(StoreError::Conflict(format!(
+            "{} is the workspace's only owner: make another user owner first",
+            leaving.email
+        )));
+    }
+    Ok(())
+}
+
+/// Changes a user's name, role or timezone; an empty patch writes nothing.
+/// The last owner cannot be demoted.
+pub async fn update_user(tx: &mut Tx, id: Uuid, patch: UserPatch) -> Result<User, StoreError> {
+    let tenant = tx.tenant();
+    let before = user_in(tx, id).await?;
+    let mut after = before.clone();
+    if let Some(name) = patch.name {
+        crate::fields::check_text("name", &name)?;
+        after.name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    }
+    if let Some(role) = patch.role {
+        if role != Role::Owner {
+            keep_an_owner(tx, &before).await?;
+        }
+        after.role = role;
+    }
+    if let Some(tz) = patch.timezone {
+        check_timezone(&tz)?;
+        after.timezone = tz;
+    }
+    let changes = chief_domain::log::diff(&snapshot(&before), &snapshot(&after));
+    if changes.as_object().is_some_and(|m| m.is_empty()) {
+        return Ok(before);
+    }
+    after.updated_at = tx.now();
+    tx.execute(
+        "UPDATE users SET name = $3, role = $4, timezone = $5, updated_at = $6 WHERE tenant_id = $1 AND id = $2",
+        &[tenant.into(), id.into(), after.name.clone().into(), after.role.as_str().into(), after.timezone.as_str().into(), after.updated_at.into()],
+    )
+    .await?;
+    tx.audit(Change {
+        action: "user.updated".into(),
+        entity_type: "user",
+        entity_id: id,
+        details: changes,
+    })
+    .await?;
+    user_in(tx, id).await
+}
+
+/// The tables whose rows belong to a user and would go with them.
+const OWNED_BY_USER: [&str; 10] = [
+    "tasks",
+    "questions",
+    "clients",
+    "people",
+    "drafts",
+    "playbooks",
+    "knowledge",
+    "recurring_tasks",
+    "waiting_items",
+    "sales_opportunities",
+];
+
+/// Removes a user and their keys. A user who still owns work (tasks,
+/// people, drafts…) is refused with a conflict, because the schema would
+/// delete that work with them; so is the last owner.
+pub async fn delete_user(tx: &mut Tx, id: Uuid) -> Result<(), StoreError> {
+    let tenant = tx.tenant();
+    let user = user_in(tx, id).await?;
+    keep_an_owner(tx, &user).await?;
+    for table in OWNED_BY_USER {
+        let owns = tx
+            .fetch_optional(
+                &format!(
+                    "SELECT 1 AS one FROM {table} WHERE tenant_id = $1 AND user_id = $2 LIMIT 1"
+                ),
+                &[tenant.into(), id.into()],
+            )
+            .await?;
+        if owns.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "{} still owns {table}; revoke their keys instead, or move their work first",
+                user.email
+            )));
+        }
+    }
+    tx.execute(
+        "DELETE FROM api_keys WHERE tenant_id = $1 AND user_id = $2",
+        &[tenant.into(), id.into()],
+    )
+    .await?;
+    tx.execute(
+        "DELETE FROM users WHERE tenant_id = $1 AND id = $2",
+        &[tenant.into(), id.into()],
+    )
+    .await?;
+    tx.audit(Change {
+        action: "user.deleted".into(),
+        entity_type: "user",
+        entity_id: id,
+        details: serde_json::json!({"email": user.email, "role": user.role.as_str()}),
+    })
+    .await?;
+    Ok(())
+}
+
+/// One page of the tenant's users, oldest first.
+pub async fn users_page(
+    db: &Db,
+    tenant: TenantId,
+    page: Page,
+) -> Result<Listing<User>, StoreError> {
+    let total = db
+        .fetch_optional(
+            "SELECT COUNT(*) AS n FROM users WHERE tenant_id = $1",
+            &[tenant.into()],
+        )
+        .await?
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0);
+    let items = db
+        .fetch_all(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3"),
+            &[tenant.into(), page.limit.into(), page.offset.into()],
+        )
+        .await?
+        .iter()
+        .map(user_from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(Listing {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    })
+}
+
+/// A key of the tenant, without its secret.
+pub async fn get_key(db: &Db, tenant: TenantId, id: Uuid) -> Result<ApiKey, StoreError> {
+    let row = db
+        .fetch_optional(
+            &format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2"),
+            &[tenant.into(), id.into()],
+        )
+        .await?
+        .ok_or_else(|| StoreError::not_found("api key", id))?;
+    key_from_row(&row)
+}
+
+/// A user's keys, revoked ones included, oldest first.
+pub async fn keys_of_user(
+    db: &Db,
+    tenant: TenantId,
+    user_id: Uuid,
+) -> Result<Vec<ApiKey>, StoreError> {
+    db.fetch_all(
+        &format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 AND user_id = $2 ORDER BY created_at, id"),
+        &[tenant.into(), user_id.into()],
+    )
+    .await?
+    .iter()
+    .map(key_from_row)
+    .collect()
+}
+
+/// Revokes a key by id; revoking it twice is a conflict.
+pub async fn revoke_key_by_id(tx: &mut Tx, id: Uuid) -> Result<ApiKey, StoreError> {
+    let tenant = tx.tenant();
+    let row = tx
+        .fetch_optional(
+            &format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2"),
+            &[tenant.into(), id.into()],
+        )
+        .await?
+        .ok_or_else(|| StoreError::not_found("api key", id))?;
+    let key = key_from_row(&row)?;
+    if let Some(at) = key.revoked_at {
+        return Err(StoreError::Conflict(format!(
+            "the key {} was already revoked at {at}",
+            key.prefix
+        )));
+    }
+    revoke_key(tx, &id.to_string()).await
 }

@@ -1,0 +1,218 @@
+//! `/api/context` over HTTP, on SQLite and PostgreSQL: what a task, person,
+//! project or client brings with it, full-text search with its filters,
+//! and another tenant's ids answering 404.
+
+use axum::http::StatusCode;
+use chief_domain::draft::{DraftType, NewDraft};
+use chief_domain::playbook::NewPlaybook;
+use chief_domain::sales::NewSalesOpportunity;
+use chief_store::{Db, Scope, Tx, tenancy};
+use serde_json::{Value, json};
+
+mod common;
+
+use common::{call, key_for};
+
+async fn create(db: &Db, key: &str, path: &str, body: Value) -> String {
+    let (status, _, created) = call(db, "POST", path, Some(key), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{path}: {created}");
+    created["id"].as_str().unwrap().to_string()
+}
+
+/// A write transaction as the key's user, for the rows no endpoint here
+/// creates (playbooks, drafts, deals); returns it with the user's id.
+async fn write_as(db: &Db, key: &str) -> (Tx, uuid::Uuid) {
+    let (user, _) = tenancy::authenticate(db, key).await.unwrap().unwrap();
+    (
+        db.write(&Scope::user(user.tenant_id, user.id))
+            .await
+            .unwrap(),
+        user.id,
+    )
+}
+
+fn ids_of(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect()
+}
+
+both! {
+    a_tasks_context_has_its_project_people_related_tasks_history_and_playbooks(db) {
+        let key = key_for(db, "acme").await;
+        let project = create(db, &key, "/api/projects", json!({"name": "Renewals"})).await;
+        let patrick = create(db, &key, "/api/people", json!({"name": "Patrick Smith", "relationship_to_user": "client CEO", "communication_notes": "brief emails"})).await;
+        let linked = create(db, &key, "/api/people", json!({"name": "Dana"})).await;
+        create(db, &key, "/api/people", json!({"name": "Pat"})).await;
+        let task = create(db, &key, "/api/tasks", json!({"title": "Send the renewal proposal to Patrick Smith", "project_id": project})).await;
+        let sibling = create(db, &key, "/api/tasks", json!({"title": "Check the invoice", "project_id": project})).await;
+        let shares_dana = create(db, &key, "/api/tasks", json!({"title": "Lunch"})).await;
+        let unrelated = create(db, &key, "/api/tasks", json!({"title": "Unrelated"})).await;
+        for t in [&task, &shares_dana] {
+            let (status, _, _) = call(db, "POST", &format!("/api/people/{linked}/tasks/{t}"), Some(&key), Some(json!({"role": "stakeholder"}))).await;
+            assert_eq!(status, StatusCode::NO_CONTENT);
+        }
+        call(db, "PUT", &format!("/api/tasks/{task}"), Some(&key), Some(json!({"priority": 1}))).await;
+        let (mut tx, user) = write_as(db, &key).await;
+        let playbook = |name: &str, triggers: &[&str], must_consult: bool| NewPlaybook {
+            name: name.into(),
+            description: name.into(),
+            triggers: triggers.iter().map(|t| t.to_string()).collect(),
+            must_consult,
+            content: "steps".into(),
+            ..Default::default()
+        };
+        chief_store::playbook::create(&mut tx, user, playbook("Proposals", &["renewal proposal"], false)).await.unwrap();
+        chief_store::playbook::create(&mut tx, user, playbook("House rules", &[], true)).await.unwrap();
+        chief_store::playbook::create(&mut tx, user, playbook("Hiring", &["interview"], false)).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let (status, _, ctx) = call(db, "GET", &format!("/api/context/task/{task}"), Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK, "{ctx}");
+        assert_eq!(ctx["task"]["id"].as_str(), Some(task.as_str()));
+        assert_eq!(ctx["project"]["name"], "Renewals");
+        let people: Vec<(&str, &str)> = ctx["related_people"].as_array().unwrap().iter()
+            .map(|r| (r["person"]["id"].as_str().unwrap(), r["relationship_context"]["source"].as_str().unwrap()))
+            .collect();
+        assert_eq!(people, vec![(linked.as_str(), "linked"), (patrick.as_str(), "mentioned")], "Pat is not Patrick Smith");
+        assert_eq!(ctx["related_people"][1]["relationship_context"]["communication_notes"], "brief emails");
+        let mut related = ids_of(&ctx["related_tasks"]);
+        related.sort();
+        let mut want = vec![sibling.as_str(), shares_dana.as_str()];
+        want.sort();
+        assert_eq!(related, want, "same project or same people, never {unrelated}");
+        let actions: Vec<&str> = ctx["history"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
+        assert_eq!(actions.first(), Some(&"task.updated"), "newest first: {actions:?}");
+        assert_eq!(actions.last(), Some(&"task.created"));
+        let mut playbooks: Vec<&str> = ctx["relevant_playbooks"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+        playbooks.sort();
+        assert_eq!(playbooks, vec!["House rules", "Proposals"]);
+    }
+
+    a_persons_context_has_their_tasks_waiting_items_drafts_and_client(db) {
+        let key = key_for(db, "acme").await;
+        let client = create(db, &key, "/api/clients", json!({"name": "Acme Corp"})).await;
+        let person = create(db, &key, "/api/people", json!({"name": "Patrick", "email": "patrick@acme.test", "client_id": client})).await;
+        let linked = create(db, &key, "/api/tasks", json!({"title": "Prepare the QBR"})).await;
+        let named = create(db, &key, "/api/tasks", json!({"title": "Call Patrick"})).await;
+        create(db, &key, "/api/tasks", json!({"title": "Other work"})).await;
+        call(db, "POST", &format!("/api/people/{person}/tasks/{linked}"), Some(&key), None).await;
+        create(db, &key, "/api/waiting", json!({"what": "Signed contract", "person_id": person})).await;
+        create(db, &key, "/api/waiting", json!({"what": "Budget", "who": "patrick"})).await;
+        create(db, &key, "/api/waiting", json!({"what": "Someone else's", "who": "Dana"})).await;
+        let (mut tx, user) = write_as(db, &key).await;
+        let mut to_him = NewDraft::new(DraftType::Email, "Hi Patrick");
+        to_him.recipient = Some("patrick@acme.test".into());
+        chief_store::draft::create(&mut tx, user, to_him).await.unwrap();
+        let mut to_dana = NewDraft::new(DraftType::Email, "Hi Dana");
+        to_dana.recipient = Some("dana@acme.test".into());
+        chief_store::draft::create(&mut tx, user, to_dana).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let (status, _, ctx) = call(db, "GET", &format!("/api/context/person/{person}"), Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK, "{ctx}");
+        assert_eq!(ctx["person"]["name"], "Patrick");
+        let mut tasks = ids_of(&ctx["tasks"]);
+        tasks.sort();
+        let mut want = vec![linked.as_str(), named.as_str()];
+        want.sort();
+        assert_eq!(tasks, want);
+        let mut waiting: Vec<&str> = ctx["waiting"].as_array().unwrap().iter().map(|w| w["what"].as_str().unwrap()).collect();
+        waiting.sort();
+        assert_eq!(waiting, vec!["Budget", "Signed contract"]);
+        assert_eq!(ctx["drafts"].as_array().unwrap().len(), 1);
+        assert_eq!(ctx["drafts"][0]["body"], "Hi Patrick");
+        assert_eq!(ctx["client"]["name"], "Acme Corp");
+    }
+
+    project_and_client_contexts_list_what_belongs_to_them(db) {
+        let key = key_for(db, "acme").await;
+        let project = create(db, &key, "/api/projects", json!({"name": "Offsite"})).await;
+        let low = create(db, &key, "/api/tasks", json!({"title": "Snacks", "project_id": project, "priority": 5})).await;
+        let high = create(db, &key, "/api/tasks", json!({"title": "Venue", "project_id": project, "priority": 1})).await;
+        create(db, &key, "/api/tasks", json!({"title": "Elsewhere"})).await;
+        let (status, _, ctx) = call(db, "GET", &format!("/api/context/project/{project}"), Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(ctx["project"]["name"], "Offsite");
+        assert_eq!(ids_of(&ctx["tasks"]), vec![high.as_str(), low.as_str()], "by priority");
+
+        let client = create(db, &key, "/api/clients", json!({"name": "Acme Corp"})).await;
+        create(db, &key, "/api/people", json!({"name": "Patrick", "client_id": client})).await;
+        create(db, &key, "/api/people", json!({"name": "Not theirs"})).await;
+        let (mut tx, user) = write_as(db, &key).await;
+        let deal = NewSalesOpportunity { name: "Renewal".into(), client_id: Some(client.parse().unwrap()), ..Default::default() };
+        chief_store::sales::create(&mut tx, user, deal).await.unwrap();
+        let other = NewSalesOpportunity { name: "Other deal".into(), ..Default::default() };
+        chief_store::sales::create(&mut tx, user, other).await.unwrap();
+        tx.commit().await.unwrap();
+        let (status, _, ctx) = call(db, "GET", &format!("/api/context/client/{client}"), Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK, "{ctx}");
+        assert_eq!(ctx["client"]["name"], "Acme Corp");
+        assert_eq!(ctx["people"].as_array().unwrap().len(), 1);
+        assert_eq!(ctx["people"][0]["name"], "Patrick");
+        assert_eq!(ctx["opportunities"].as_array().unwrap().len(), 1);
+        assert_eq!(ctx["opportunities"][0]["name"], "Renewal");
+    }
+
+    search_finds_entities_filtered_by_type_in_both_forms(db) {
+        let key = key_for(db, "acme").await;
+        let other = key_for(db, "other").await;
+        create(db, &key, "/api/tasks", json!({"title": "Liberty renewal call"})).await;
+        create(db, &key, "/api/people", json!({"name": "Liberty Jones"})).await;
+        create(db, &key, "/api/projects", json!({"name": "Liberty launch"})).await;
+        create(db, &other, "/api/tasks", json!({"title": "Liberty secret"})).await;
+        let kinds = |hits: &Value| {
+            let mut k: Vec<String> = hits.as_array().unwrap().iter().map(|h| h["entity_type"].as_str().unwrap().to_string()).collect();
+            k.sort();
+            k
+        };
+        let (status, _, all) = call(db, "GET", "/api/context/search?q=liberty", Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK, "{all}");
+        assert_eq!(kinds(&all), vec!["person", "project", "task"], "never another tenant's task");
+        assert!(all[0]["snippet"].as_str().unwrap().to_lowercase().contains("[liberty]"), "{all}");
+        let (_, _, comma) = call(db, "GET", "/api/context/search?q=liberty&entity_types=task,person", Some(&key), None).await;
+        assert_eq!(kinds(&comma), vec!["person", "task"]);
+        let (_, _, repeated) = call(db, "GET", "/api/context/search?q=liberty&entity_types[]=task&entity_types[]=person", Some(&key), None).await;
+        assert_eq!(kinds(&repeated), vec!["person", "task"]);
+        let (_, _, encoded) = call(db, "GET", "/api/context/search?q=liberty&entity_types%5B%5D=project", Some(&key), None).await;
+        assert_eq!(kinds(&encoded), vec!["project"]);
+        let (_, _, one) = call(db, "GET", "/api/context/search?q=liberty&limit=1", Some(&key), None).await;
+        assert_eq!(one.as_array().unwrap().len(), 1);
+        for (path, field) in [
+            ("/api/context/search?q=liberty&entity_types=task,spaceship", "entity_types"),
+            ("/api/context/search?q=liberty&limit=0", "limit"),
+            ("/api/context/search?q=liberty&limit=lots", "limit"),
+            ("/api/context/search?q=liberty&colour=red", "colour"),
+            ("/api/context/search", "q"),
+        ] {
+            let (status, ctype, problem) = call(db, "GET", path, Some(&key), None).await;
+            assert_eq!((status, ctype.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "application/problem+json"), "{path}: {problem}");
+            assert!(problem.to_string().contains(field), "{path} names {field}: {problem}");
+        }
+        let (_, _, problem) = call(db, "GET", "/api/context/search?q=x&entity_types=spaceship", Some(&key), None).await;
+        assert!(problem.to_string().contains("spaceship"), "the unknown type is named: {problem}");
+        let (status, _, none) = call(db, "GET", "/api/context/search?q=%3B%3B", Some(&key), None).await;
+        assert_eq!((status, none.as_array().map(Vec::len)), (StatusCode::OK, Some(0)));
+    }
+
+    another_tenants_ids_answer_404_in_every_context(db) {
+        let a = key_for(db, "a").await;
+        let b = key_for(db, "b").await;
+        let task = create(db, &b, "/api/tasks", json!({"title": "B's task"})).await;
+        let person = create(db, &b, "/api/people", json!({"name": "B's person"})).await;
+        let project = create(db, &b, "/api/projects", json!({"name": "B's project"})).await;
+        let client = create(db, &b, "/api/clients", json!({"name": "B's client"})).await;
+        for (kind, id) in [("task", &task), ("person", &person), ("project", &project), ("client", &client)] {
+            let path = format!("/api/context/{kind}/{id}");
+            let (status, ctype, problem) = call(db, "GET", &path, Some(&a), None).await;
+            assert_eq!((status, ctype.as_str()), (StatusCode::NOT_FOUND, "application/problem+json"), "{path}");
+            assert_eq!(problem["type"], "/problems/not-found");
+            let (status, _, _) = call(db, "GET", &path, Some(&b), None).await;
+            assert_eq!(status, StatusCode::OK, "{path} for its own tenant");
+        }
+        let (status, _, _) = call(db, "GET", "/api/context/task/not-a-uuid", Some(&a), None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
