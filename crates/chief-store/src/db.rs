@@ -97,15 +97,23 @@ impl Default for OpenOptions {
 /// An open store on one of the two backends.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, WriteLock),
     Postgres(PgPool),
 }
+
+/// SQLite has one writer at a time. Writers in this process queue on this
+/// lock (first come, first served) before `BEGIN IMMEDIATE`, instead of
+/// spinning in SQLite's busy handler; the busy timeout still covers writers
+/// in other processes.
+pub type WriteLock = std::sync::Arc<tokio::sync::Mutex<()>>;
 
 impl Db {
     /// Opens the store and brings its schema up to date.
     pub async fn open(location: &Location, opts: &OpenOptions) -> Result<Db, StoreError> {
         let db = match location {
-            Location::Sqlite(path) => Db::Sqlite(open_sqlite(path, opts).await?),
+            Location::Sqlite(path) => {
+                Db::Sqlite(open_sqlite(path, opts).await?, WriteLock::default())
+            }
             Location::Postgres(url) => {
                 let mut connect = PgConnectOptions::from_str(url)
                     .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
@@ -134,7 +142,7 @@ impl Db {
 
     async fn migrate(&self) -> Result<(), StoreError> {
         let result = match self {
-            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await,
+            Db::Sqlite(p, _) => SQLITE_MIGRATIONS.run(p).await,
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await,
         };
         result.map_err(|e| match e {
@@ -146,7 +154,7 @@ impl Db {
     /// Which engine this store runs on.
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
@@ -154,7 +162,7 @@ impl Db {
     /// The pool's open and idle connections, for metrics.
     pub fn pool_stats(&self) -> (u32, usize) {
         match self {
-            Db::Sqlite(p) => (p.size(), p.num_idle()),
+            Db::Sqlite(p, _) => (p.size(), p.num_idle()),
             Db::Postgres(p) => (p.size(), p.num_idle()),
         }
     }
@@ -162,7 +170,7 @@ impl Db {
     /// Closes every connection, checkpointing SQLite's WAL.
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(p, _) => p.close().await,
             Db::Postgres(p) => p.close().await,
         }
     }
@@ -170,7 +178,7 @@ impl Db {
     /// Runs a statement and returns how many rows it touched.
     pub async fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
         match self {
-            Db::Sqlite(p) => Ok(sqlite_query(sql, args).execute(p).await?.rows_affected()),
+            Db::Sqlite(p, _) => Ok(sqlite_query(sql, args).execute(p).await?.rows_affected()),
             Db::Postgres(p) => Ok(pg_query(sql, args).execute(p).await?.rows_affected()),
         }
     }
@@ -182,7 +190,7 @@ impl Db {
         args: &[Value],
     ) -> Result<Option<Row>, StoreError> {
         match self {
-            Db::Sqlite(p) => Ok(sqlite_query(sql, args)
+            Db::Sqlite(p, _) => Ok(sqlite_query(sql, args)
                 .fetch_optional(p)
                 .await?
                 .map(Row::Sqlite)),
@@ -196,7 +204,7 @@ impl Db {
     /// Runs a query and returns all its rows.
     pub async fn fetch_all(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
         match self {
-            Db::Sqlite(p) => Ok(sqlite_query(sql, args)
+            Db::Sqlite(p, _) => Ok(sqlite_query(sql, args)
                 .fetch_all(p)
                 .await?
                 .into_iter()

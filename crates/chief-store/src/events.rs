@@ -18,7 +18,8 @@ use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::sync::broadcast;
 
-/// The PostgreSQL channel that carries a tenant id per committed change.
+/// The PostgreSQL channel that carries a tenant id per committed change
+/// (sent by the `logs_outbox` trigger; see migration 0007).
 pub const CHANNEL: &str = "chief_events";
 
 /// How often a follower looks at the table without a wake-up: often on

@@ -118,14 +118,17 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewTask) -> Result<Task, St
             .into(),
         now.into(),
     ];
-    tx.execute(
-                    "INSERT INTO tasks (id, tenant_id, user_id, project_id, title, description, priority, status, assignee, due_date, due_has_time, completed_at, context, source, tags, contexts, attributes, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-        &args,
-    )
-    .await?;
-    let tenant = tx.tenant();
-    let task = get(&mut *tx, tenant, id).await?;
+    let row = tx
+        .fetch_optional(
+            &format!(
+                "INSERT INTO tasks (id, tenant_id, user_id, project_id, title, description, priority, status, assignee, due_date, due_has_time, completed_at, context, source, tags, contexts, attributes, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING {TASK_COLUMNS}"
+            ),
+            &args,
+        )
+        .await?
+        .ok_or_else(|| StoreError::not_found("task", id))?;
+    let task = task_from_row(&row)?;
     tx.audit_new("task", verb::CREATED, "task", &task, id)
         .await?;
     Ok(task)

@@ -53,6 +53,9 @@ pub struct Tx {
     head: Option<(i64, String)>,
     /// Whether an event was written, so the commit must wake followers.
     wrote_events: bool,
+    /// This process's SQLite write turn, released after the transaction
+    /// ends (fields drop in order).
+    _write_turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 /// One audited change.
@@ -69,9 +72,15 @@ impl Db {
     /// Begins a write transaction. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so concurrent writers queue instead of failing.
     pub async fn write(&self, scope: &Scope) -> Result<Tx, StoreError> {
-        let inner = match self {
-            Db::Sqlite(p) => Inner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(p) => Inner::Postgres(p.begin().await?),
+        let (inner, write_turn) = match self {
+            Db::Sqlite(p, lock) => {
+                let turn = lock.clone().lock_owned().await;
+                (
+                    Inner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+                    Some(turn),
+                )
+            }
+            Db::Postgres(p) => (Inner::Postgres(p.begin().await?), None),
         };
         Ok(Tx {
             inner,
@@ -79,6 +88,7 @@ impl Db {
             scope: scope.clone(),
             head: None,
             wrote_events: false,
+            _write_turn: write_turn,
         })
     }
 }
@@ -193,8 +203,9 @@ impl Tx {
         Ok(head)
     }
 
-    /// Records a change: appends a row to the audit chain and the matching
-    /// event to the outbox. Returns the sequence number of both.
+    /// Records a change: appends a row to the audit chain. The database's
+    /// `logs_outbox` trigger writes the matching outbox event and moves the
+    /// chain head in the same statement. Returns the sequence number of both.
     pub async fn audit(&mut self, change: Change<'_>) -> Result<i64, StoreError> {
         let (prev_seq, prev_hash) = self.take_head().await?;
         let seq = prev_seq + 1;
@@ -234,27 +245,6 @@ impl Tx {
             &args,
         )
         .await?;
-        let payload = serde_json::json!({
-            "entity_type": change.entity_type,
-            "entity_id": change.entity_id,
-            "actor": self.scope.actor.kind.as_str(),
-            "trace_id": self.scope.trace_id,
-            "changes": change.details,
-        });
-        let event_args = [
-            self.tenant().into(),
-            seq.into(),
-            change.action.as_str().into(),
-            change.entity_type.into(),
-            change.entity_id.into(),
-            Value::Json(Some(payload)),
-            self.now.into(),
-        ];
-        self.execute(
-            "INSERT INTO events (tenant_id, seq, event_type, entity_type, entity_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &event_args,
-        )
-        .await?;
         self.head = Some((seq, hash));
         self.wrote_events = true;
         Ok(seq)
@@ -283,22 +273,8 @@ impl Tx {
     /// Commits the change, its audit rows and its events together, then
     /// wakes the tenant's followers: in this process at once, and in other
     /// instances through PostgreSQL's NOTIFY, which is sent at commit.
-    pub async fn commit(mut self) -> Result<(), StoreError> {
+    pub async fn commit(self) -> Result<(), StoreError> {
         let tenant = self.tenant();
-        if let Some((seq, hash)) = self.head.take() {
-            self.execute(
-                "UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1",
-                &[tenant.into(), seq.into(), hash.into()],
-            )
-            .await?;
-        }
-        if self.wrote_events && self.backend() == crate::Backend::Postgres {
-            self.execute(
-                "SELECT pg_notify($1, $2)",
-                &[crate::events::CHANNEL.into(), tenant.to_string().into()],
-            )
-            .await?;
-        }
         match self.inner {
             Inner::Sqlite(t) => t.commit().await?,
             Inner::Postgres(t) => t.commit().await?,
