@@ -54,6 +54,7 @@ async fn list(
 /// The body of `POST /api/clients`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ClientCreate")]
 struct CreateBody {
     name: String,
     /// `prospect`, `active` (the default), `churned` or `archived`.
@@ -88,6 +89,7 @@ async fn show(
 /// The body of `PUT /api/clients/{id}`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ClientUpdate")]
 struct UpdateBody {
     name: Option<String>,
     status: Option<ClientStatus>,

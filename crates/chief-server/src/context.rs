@@ -228,6 +228,7 @@ struct SearchQuery {
     q: String,
     /// Comma-separated kinds, or repeated as `entity_types[]=task`: task,
     /// person, playbook, project, knowledge. Every kind when absent.
+    #[serde(default)]
     entity_types: Vec<String>,
     /// 1 to 200; 20 by default.
     limit: Option<i64>,

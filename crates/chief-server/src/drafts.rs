@@ -132,6 +132,7 @@ async fn show(
 /// The body of `POST /api/drafts`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "DraftCreate")]
 struct CreateBody {
     /// email, slack, document, note or message.
     #[serde(rename = "type")]
@@ -168,6 +169,7 @@ async fn create(
 /// clears the recipient or subject.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "DraftUpdate")]
 struct UpdateBody {
     #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
     recipient: Option<Option<String>>,
@@ -216,6 +218,7 @@ async fn approve(
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "DraftReject")]
 struct RejectBody {
     /// What to change; it guides the revision.
     feedback: Option<String>,
@@ -235,6 +238,7 @@ async fn reject(
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "DraftRevise")]
 struct ReviseBody {
     body: String,
     /// The new subject; the original's when absent.

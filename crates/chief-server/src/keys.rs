@@ -101,6 +101,7 @@ async fn list(
 /// The body of `POST /api/keys`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "KeyCreate")]
 struct CreateBody {
     /// A label to tell keys apart, such as `laptop`.
     name: String,

@@ -66,6 +66,7 @@ async fn list(
 /// The body of `POST /api/people`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PersonCreate")]
 struct CreateBody {
     name: String,
     email: Option<String>,
@@ -115,6 +116,7 @@ async fn show(
 /// The body of `PUT /api/people/{id}`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PersonUpdate")]
 struct UpdateBody {
     name: Option<String>,
     #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
@@ -184,6 +186,7 @@ async fn delete(
 /// The optional body of `POST /api/people/{id}/tasks/{task_id}`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PersonLink")]
 struct LinkBody {
     /// `subject`, `recipient`, `stakeholder` or `mentioned`.
     role: Option<TaskPersonRole>,

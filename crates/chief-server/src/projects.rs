@@ -74,6 +74,7 @@ async fn list(
 /// The body of `POST /api/projects`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ProjectCreate")]
 struct CreateBody {
     name: String,
     description: Option<String>,
@@ -114,6 +115,7 @@ async fn show(
 /// The body of `PUT /api/projects/{id}`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ProjectUpdate")]
 struct UpdateBody {
     name: Option<String>,
     #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]

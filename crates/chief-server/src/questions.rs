@@ -91,6 +91,7 @@ async fn unanswered(
 /// The body of `POST /api/questions`; `what_claude_will_do` is seed 003's name.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "QuestionCreate")]
 pub(crate) struct CreateBody {
     #[serde(alias = "question_text")]
     text: String,
@@ -135,12 +136,14 @@ async fn create(
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "QuestionAnswer")]
 struct AnswerBody {
     answer: String,
 }
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "QuestionDismiss")]
 struct DismissBody {
     reason: Option<String>,
 }

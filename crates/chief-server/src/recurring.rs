@@ -55,6 +55,7 @@ async fn due(
 /// The body of `POST /api/recurring`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "RecurringCreate")]
 struct CreateBody {
     title: String,
     description: Option<String>,

@@ -120,6 +120,7 @@ async fn list(
 /// The body of `POST /api/sales`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "SaleCreate")]
 struct CreateBody {
     name: String,
     client_id: Option<Uuid>,
@@ -167,6 +168,7 @@ async fn create(
 /// The body of `PUT /api/sales/{id}`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "SaleUpdate")]
 struct UpdateBody {
     name: Option<String>,
     #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]

@@ -128,6 +128,7 @@ async fn list(
 /// The body of `POST /api/tasks`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "TaskCreate")]
 struct CreateBody {
     title: String,
     description: Option<String>,
@@ -176,6 +177,7 @@ async fn show(
 /// clears an optional field.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "TaskUpdate")]
 struct UpdateBody {
     title: Option<String>,
     #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
@@ -398,6 +400,7 @@ struct FollowUp {
 /// The body of `POST /api/tasks/{id}/complete`.
 #[derive(Deserialize, JsonSchema, Default)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "TaskComplete")]
 struct CompleteBody {
     output: Option<String>,
     #[serde(default)]

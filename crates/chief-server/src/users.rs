@@ -86,6 +86,7 @@ async fn list(
 /// The body of `POST /api/users`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "UserCreate")]
 struct CreateBody {
     email: String,
     name: Option<String>,
@@ -129,6 +130,7 @@ async fn show(
 /// The body of `PUT /api/users/{id}`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "UserUpdate")]
 struct UpdateBody {
     #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
     name: Option<Option<String>>,

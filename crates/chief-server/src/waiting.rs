@@ -67,6 +67,7 @@ async fn overdue(
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "WaitingCreate")]
 struct CreateBody {
     what: String,
     who: Option<String>,
@@ -97,6 +98,7 @@ async fn create(
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "WaitingResolve")]
 struct ResolveBody {
     resolution_notes: Option<String>,
 }
