@@ -3,11 +3,17 @@
 
 use crate::api::Api;
 use crate::auth::Caller;
+use crate::cache::cached_json;
 use crate::{ApiError, AppState};
-use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use chief_store::dashboard::{self, Dashboard, Stats};
 use chrono::Utc;
+use std::time::Duration;
+
+/// How long an answer is reused while nothing in the workspace changes; it
+/// bounds how late the clock-driven parts (overdue, today) can be.
+const MAX_AGE: Duration = Duration::from_secs(5);
 
 pub fn routes(api: &mut Api) {
     api.section("Dashboard");
@@ -21,20 +27,27 @@ pub fn routes(api: &mut Api) {
         .ok::<Stats>();
 }
 
-async fn overview(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Dashboard>, ApiError> {
-    Ok(Json(
-        dashboard::overview(&state.db, caller.tenant(), caller.user.id, Utc::now()).await?,
-    ))
+async fn overview(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    let make = async {
+        Ok(dashboard::overview(&state.db, caller.tenant(), caller.user.id, Utc::now()).await?)
+    };
+    cached_json(&state, &caller, "dashboard", String::new(), MAX_AGE, make).await
 }
 
-async fn stats(State(state): State<AppState>, caller: Caller) -> Result<Json<Stats>, ApiError> {
+async fn stats(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     // An unknown zone name (set outside the API) falls back to UTC rather
     // than failing the dashboard.
     let tz = caller.user.timezone.parse().unwrap_or(chrono_tz::UTC);
-    Ok(Json(
-        dashboard::stats(&state.db, caller.tenant(), caller.user.id, Utc::now(), tz).await?,
-    ))
+    let make = async {
+        Ok(dashboard::stats(&state.db, caller.tenant(), caller.user.id, Utc::now(), tz).await?)
+    };
+    cached_json(
+        &state,
+        &caller,
+        "dashboard.stats",
+        String::new(),
+        MAX_AGE,
+        make,
+    )
+    .await
 }
