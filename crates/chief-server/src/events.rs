@@ -66,6 +66,8 @@ struct StreamQuery {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WsQuery {
+    /// Seed 003's clients send it as `?token=`.
+    #[serde(alias = "token")]
     api_key: Option<String>,
     after: Option<i64>,
 }
@@ -207,7 +209,7 @@ async fn websocket(
         .or_else(|| q.api_key.as_deref().map(str::trim))
         .ok_or_else(|| {
             ApiError::unauthorized(
-                "send an API key in X-API-Key, Authorization: Bearer, or ?api_key=",
+                "send an API key in X-API-Key, Authorization: Bearer, ?api_key= or ?token=",
             )
         })?;
     let Some((user, api_key)) = tenancy::authenticate(&state.db, key).await? else {

@@ -268,6 +268,12 @@ both! {
         let first: Value = serde_json::from_str(first.to_text().unwrap()).unwrap();
         assert_eq!(first["seq"], 1);
 
+        // Seed 003's clients send the key as ?token=.
+        let (mut seed_client, _) = within("the handshake", tokio_tungstenite::connect_async(format!("ws://{}/ws?token={a}&after=0", server.addr))).await.unwrap();
+        let first = within("a message", futures_util::StreamExt::next(&mut seed_client)).await.unwrap().unwrap();
+        let first: Value = serde_json::from_str(first.to_text().unwrap()).unwrap();
+        assert_eq!(first["seq"], 1);
+
         for url in [format!("ws://{}/ws?api_key=chief_nope_nope", server.addr), format!("ws://{}/ws", server.addr)] {
             match tokio_tungstenite::connect_async(url).await {
                 Err(tungstenite::Error::Http(response)) => assert_eq!(response.status(), 401),

@@ -43,7 +43,7 @@ pub struct Cli {
 pub enum Command {
     /// Create the store, the first workspace and its owner; prints an API key once.
     Init(InitArgs),
-    /// Serve the HTTP API (health checks, tasks, questions and waiting items so far).
+    /// Serve the HTTP API, its docs at /api/docs and live events (creates the store on first run).
     Serve(ServeArgs),
     /// Add a task: `chief add "(A) Call Patrick +liberty @phone due:2026-12-01"`.
     Add(AddArgs),

@@ -6,25 +6,12 @@ use crate::cli::{Cli, InitArgs};
 use crate::context::location;
 use anyhow::{Result, bail};
 use chief_domain::tenant::{Role, slugify};
-use chief_store::tenancy::{self, NewUser};
+use chief_store::tenancy::{self, NewUser, Workspace};
 use chief_store::{Db, OpenOptions};
 
 pub async fn run(cli: &Cli, args: &InitArgs) -> Result<()> {
     let location = location(cli)?;
-    let timezone = args
-        .timezone
-        .clone()
-        .or_else(|| {
-            std::env::var("TZ")
-                .ok()
-                .filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
-        })
-        .unwrap_or_else(|| "UTC".to_string());
-    if timezone.parse::<chrono_tz::Tz>().is_err() {
-        bail!(
-            "{timezone:?} is not an IANA timezone (for example Europe/Berlin or America/New_York)"
-        );
-    }
+    let timezone = timezone(args.timezone.clone())?;
     let db = Db::open(
         &location,
         &OpenOptions {
@@ -42,18 +29,7 @@ pub async fn run(cli: &Cli, args: &InitArgs) -> Result<()> {
             first.slug
         );
     }
-    let ws = tenancy::create_workspace(
-        &db,
-        args.name.trim(),
-        &slugify(&args.name),
-        NewUser {
-            email: args.email.clone(),
-            name: args.user_name.clone(),
-            role: Role::Owner,
-            timezone,
-        },
-    )
-    .await?;
+    let ws = first_workspace(&db, args, timezone).await?;
     db.close().await;
     if cli.json {
         return crate::output::json(&serde_json::json!({
@@ -75,4 +51,37 @@ pub async fn run(cli: &Cli, args: &InitArgs) -> Result<()> {
     println!();
     println!("Next: chief add \"(A) Plan the week +admin due:tomorrow\", then chief next");
     Ok(())
+}
+
+/// The owner's timezone: the flag, else `$TZ` when it names a zone, else UTC.
+pub fn timezone(flag: Option<String>) -> Result<String> {
+    let timezone = flag
+        .or_else(|| {
+            std::env::var("TZ")
+                .ok()
+                .filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
+        })
+        .unwrap_or_else(|| "UTC".to_string());
+    if timezone.parse::<chrono_tz::Tz>().is_err() {
+        bail!(
+            "{timezone:?} is not an IANA timezone (for example Europe/Berlin or America/New_York)"
+        );
+    }
+    Ok(timezone)
+}
+
+/// Creates the store's first workspace and its owner, with an API key.
+pub async fn first_workspace(db: &Db, args: &InitArgs, timezone: String) -> Result<Workspace> {
+    Ok(tenancy::create_workspace(
+        db,
+        args.name.trim(),
+        &slugify(&args.name),
+        NewUser {
+            email: args.email.clone(),
+            name: args.user_name.clone(),
+            role: Role::Owner,
+            timezone,
+        },
+    )
+    .await?)
 }

@@ -1,22 +1,20 @@
 //! `chief serve`: the HTTP API on the same store the CLI uses. It prints
-//! the URL it serves and stops gracefully on Ctrl-C or SIGTERM.
+//! the URL it serves and stops gracefully on Ctrl-C or SIGTERM. On a new
+//! store it first creates the workspace `chief init` would, and prints its
+//! API key once.
 
-use crate::cli::{Cli, ServeArgs};
+use crate::cli::{Cli, InitArgs, ServeArgs};
+use crate::commands::init;
 use crate::context::location;
 use anyhow::{Context as _, Result};
+use chief_store::tenancy::{self, Workspace};
 use chief_store::{Db, OpenOptions};
 
 pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     init_logging();
     let location = location(cli)?;
-    let db = Db::open(
-        &location,
-        &OpenOptions {
-            create: false,
-            ..Default::default()
-        },
-    )
-    .await?;
+    let db = Db::open(&location, &OpenOptions::default()).await?;
+    let created = first_run(&db).await?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
@@ -26,9 +24,16 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         location.describe(),
         chief_server::url(addr)
     );
+    if let Some(ws) = &created {
+        println!(
+            "Created workspace {:?} for {}. API key (shown once; store it somewhere safe):",
+            ws.tenant.name, ws.owner.email
+        );
+        println!("  {}", ws.api_key);
+    }
+    let url = chief_server::url(addr);
     println!(
-        "Try: curl -H \"X-API-Key: $CHIEF_API_KEY\" {}/api/tasks",
-        chief_server::url(addr)
+        "Try: curl -H \"X-API-Key: $CHIEF_API_KEY\" {url}/api/tasks/next   (docs: {url}/api/docs)"
     );
     let config = chief_server::ServerConfig {
         rate_limit_per_minute: args.rate_limit,
@@ -39,6 +44,19 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     db.close().await;
     println!("chief stopped");
     Ok(())
+}
+
+/// A store without a workspace gets the one `chief init` would create.
+async fn first_run(db: &Db) -> Result<Option<Workspace>> {
+    if !tenancy::list_tenants(db).await?.is_empty() {
+        return Ok(None);
+    }
+    // `chief init`'s defaults, as its flags define them.
+    let matches = <InitArgs as clap::Args>::augment_args(clap::Command::new("init"))
+        .get_matches_from(["init"]);
+    let args = <InitArgs as clap::FromArgMatches>::from_arg_matches(&matches)?;
+    let timezone = init::timezone(None)?;
+    Ok(Some(init::first_workspace(db, &args, timezone).await?))
 }
 
 /// Request logs go to stderr: JSON lines when `CHIEF_LOG_FORMAT=json`,

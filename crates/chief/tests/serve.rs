@@ -1,6 +1,7 @@
-//! Two `chief serve` instances on one PostgreSQL store share live events:
-//! a task created through one reaches an SSE client of the other, through
-//! NOTIFY, and both stop gracefully with the stream still open.
+//! `chief serve` as a process: on a new store it creates a workspace and
+//! prints its key once; two instances on one PostgreSQL store share live
+//! events (a task created through one reaches an SSE client of the other,
+//! through NOTIFY), and both stop gracefully with the stream still open.
 
 mod support;
 
@@ -15,29 +16,46 @@ use support::Store;
 struct Instance {
     child: Child,
     addr: String,
+    /// What it printed on start, up to its `Try:` hint.
+    banner: Vec<String>,
+    /// Kept open so its last words do not meet a closed pipe.
+    _stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl Instance {
     fn start(store: &Store) -> Instance {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_chief"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_chief"));
+        command
             .args(["serve", "--bind", "127.0.0.1:0"])
             .env_remove("CHIEF_TENANT")
             .env_remove("CHIEF_USER")
+            .env_remove("CHIEF_DATABASE_URL")
             .env("CHIEF_DATA_DIR", store.dir.path())
-            .env(
-                "CHIEF_DATABASE_URL",
-                store.database_url.as_deref().expect("a PostgreSQL store"),
-            )
-            .env("CHIEF_LOG", "warn")
+            .env("CHIEF_LOG", "warn");
+        if let Some(url) = &store.database_url {
+            command.env("CHIEF_DATABASE_URL", url);
+        }
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start chief serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().expect("piped stdout"))
-            .read_line(&mut line)
-            .expect("read the serving line");
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut banner = Vec::new();
+        loop {
+            let mut line = String::new();
+            assert!(
+                stdout.read_line(&mut line).expect("read the banner") > 0,
+                "no banner: {banner:?}"
+            );
+            let done = line.starts_with("Try:");
+            banner.push(line.trim_end().to_string());
+            if done {
+                break;
+            }
+        }
+        let line = &banner[0];
         let url = line
             .trim()
             .rsplit(" on ")
@@ -45,7 +63,12 @@ impl Instance {
             .filter(|u| u.starts_with("http://"))
             .unwrap_or_else(|| panic!("no URL in {line:?}"));
         let addr = url.trim_start_matches("http://").to_string();
-        Instance { child, addr }
+        Instance {
+            child,
+            addr,
+            banner,
+            _stdout: stdout,
+        }
     }
 
     fn connect(&self) -> TcpStream {
@@ -71,6 +94,50 @@ impl Instance {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+impl Instance {
+    /// One HTTP/1.0 request; answers the status and the body.
+    fn request(&self, head: &str) -> (u16, String) {
+        let mut stream = self.connect();
+        write!(stream, "{head}\r\nHost: chief\r\n\r\n").unwrap();
+        let mut reader = BufReader::new(stream);
+        let status = read_head(&mut reader);
+        let mut body = String::new();
+        reader.read_to_string(&mut body).unwrap();
+        (status, body)
+    }
+}
+
+#[test]
+fn a_new_store_gets_a_workspace_and_a_key_shown_once() {
+    let store = Store::sqlite();
+    let first = Instance::start(&store);
+    let key = first
+        .banner
+        .iter()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("chief_")
+                .map(|k| format!("chief_{k}"))
+        })
+        .unwrap_or_else(|| panic!("no key in {:?}", first.banner));
+    let (status, body) = first.request(&format!("GET /api/users/me HTTP/1.0\r\nX-API-Key: {key}"));
+    assert_eq!(status, 200, "{body}");
+    let me: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(me["role"], "owner");
+    first.stop();
+
+    // The second start finds the workspace and prints no key.
+    let second = Instance::start(&store);
+    assert!(
+        !second.banner.iter().any(|l| l.contains("chief_")),
+        "{:?}",
+        second.banner
+    );
+    let (status, _) = second.request(&format!("GET /api/users/me HTTP/1.0\r\nX-API-Key: {key}"));
+    assert_eq!(status, 200);
+    second.stop();
 }
 
 impl Drop for Instance {
