@@ -22,6 +22,7 @@ pub mod project;
 pub mod question;
 pub mod recurring;
 pub mod sales;
+pub mod schedule;
 pub mod setting;
 pub mod task;
 pub mod tenant;

@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use chief_domain::TenantId;
 use chief_store::{Db, Scope, recurring};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -70,7 +70,7 @@ both! {
         assert!(next > ts(&later["next_run"]) + Duration::days(27), "a month after the scheduled run: {next}");
     }
 
-    an_inactive_or_custom_template_does_not_run(db) {
+    an_inactive_template_does_not_run_and_a_cron_one_follows_its_expression(db) {
         let key = key_for(db, "acme").await;
         let (tenant, user) = owner(db, "acme").await;
         let (_, _, t) = call(db, "POST", "/api/recurring", Some(&key), Some(json!({"title": "Standup", "frequency": "daily"}))).await;
@@ -81,11 +81,19 @@ both! {
         let (status, _, problem) = call(db, "POST", &format!("/api/recurring/{id}/run"), Some(&key), None).await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert!(problem["detail"].as_str().unwrap().contains("inactive"), "{problem}");
-        let (_, _, custom) = call(db, "POST", "/api/recurring", Some(&key), Some(json!({"title": "Payroll", "frequency": "custom", "cron_expression": "0 9 1 * *"}))).await;
-        let (status, _, problem) = call(db, "POST", &format!("/api/recurring/{}/run", custom["id"].as_str().unwrap()), Some(&key), None).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
         let (_, _, tasks) = call(db, "GET", "/api/tasks", Some(&key), None).await;
         assert_eq!(tasks["total"], 0, "a refused run creates no task");
+
+        // Nine on the first of each month, in the owner's zone (UTC here).
+        let (status, _, custom) = call(db, "POST", "/api/recurring", Some(&key), Some(json!({"title": "Payroll", "frequency": "custom", "cron_expression": "0 9 1 * *"}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{custom}");
+        let (status, _, ran) = call(db, "POST", &format!("/api/recurring/{}/run", custom["id"].as_str().unwrap()), Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK, "{ran}");
+        assert_eq!(ran["task"]["title"], "Payroll");
+        let next = ts(&ran["recurring"]["next_run"]);
+        assert!(next > Utc::now(), "{next}");
+        assert_eq!((next.day(), next.hour(), next.minute()), (1, 9, 0), "{next}");
+        assert!(next < Utc::now() + Duration::days(32), "{next}");
     }
 
     another_tenants_template_answers_404_and_is_not_run(db) {
@@ -108,6 +116,8 @@ both! {
         let cases = [
             ("POST", "/api/recurring", Some(json!({"title": "x", "frequency": "hourly"})), StatusCode::UNPROCESSABLE_ENTITY),
             ("POST", "/api/recurring", Some(json!({"title": "x", "frequency": "custom"})), StatusCode::UNPROCESSABLE_ENTITY),
+            ("POST", "/api/recurring", Some(json!({"title": "x", "frequency": "custom", "cron_expression": "every monday"})), StatusCode::UNPROCESSABLE_ENTITY),
+            ("POST", "/api/recurring", Some(json!({"title": "x", "frequency": "custom", "cron_expression": "0 0 31 2 *"})), StatusCode::UNPROCESSABLE_ENTITY),
             ("POST", "/api/recurring", Some(json!({"title": "", "frequency": "daily"})), StatusCode::UNPROCESSABLE_ENTITY),
             ("POST", "/api/recurring", Some(json!({"title": "x", "frequency": "daily", "task_template": [1]})), StatusCode::UNPROCESSABLE_ENTITY),
             ("POST", "/api/recurring", Some(json!({"title": "x", "frequency": "daily", "task_template": {"priority": "high"}})), StatusCode::UNPROCESSABLE_ENTITY),

@@ -13,6 +13,7 @@ use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
 use chief_domain::recurring::{Frequency, NewRecurringTask, RecurringTask};
+use chief_domain::schedule::CronSchedule;
 use chief_domain::task::{NewTask, Task};
 use chief_domain::{TenantId, TransitionError, new_id};
 use chrono::{DateTime, Datelike, Duration, Months, Utc};
@@ -58,6 +59,9 @@ pub async fn create(
             "cron_expression",
             "is required for a custom frequency",
         ));
+    }
+    if let Some(expr) = cron {
+        CronSchedule::parse(expr).map_err(|e| StoreError::invalid("cron_expression", e))?;
     }
     if !new.task_template.is_object() {
         return Err(StoreError::invalid(
@@ -239,10 +243,12 @@ fn task_from_template(
 }
 
 /// The first run after `now` on the schedule that was due at `scheduled`;
-/// runs missed while nothing ran are skipped, not replayed. Custom (cron)
-/// schedules are not computed here.
+/// runs missed while nothing ran are skipped, not replayed. A custom
+/// frequency follows its cron expression, read in `tz` (the owner's zone).
 pub fn next_run_after(
     frequency: Frequency,
+    cron: Option<&str>,
+    tz: chrono_tz::Tz,
     scheduled: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, StoreError> {
@@ -264,10 +270,14 @@ pub fn next_run_after(
             }
         }
         Frequency::Custom => {
-            return Err(StoreError::invalid(
-                "frequency",
-                "custom (cron) schedules cannot be run by hand yet; use daily, weekly or monthly",
-            ));
+            let expr = cron.ok_or_else(|| {
+                StoreError::invalid("cron_expression", "is required for a custom frequency")
+            })?;
+            let schedule =
+                CronSchedule::parse(expr).map_err(|e| StoreError::invalid("cron_expression", e))?;
+            return schedule
+                .next_after(scheduled.max(now), &tz)
+                .ok_or_else(|| StoreError::invalid("cron_expression", "never matches again"));
         }
     };
     let steps = if scheduled > now {
@@ -293,7 +303,14 @@ pub async fn run(tx: &mut Tx, id: Uuid) -> Result<(Task, RecurringTask), StoreEr
         }
         .into());
     }
-    let next = next_run_after(recurring.frequency, recurring.next_run, now)?;
+    let tz = owner_timezone(tx, recurring.user_id).await?;
+    let next = next_run_after(
+        recurring.frequency,
+        recurring.cron_expression.as_deref(),
+        tz,
+        recurring.next_run,
+        now,
+    )?;
     let new = task_from_template(
         &recurring.task_template,
         &recurring.title,
@@ -304,10 +321,26 @@ pub async fn run(tx: &mut Tx, id: Uuid) -> Result<(Task, RecurringTask), StoreEr
     Ok((task, recurring))
 }
 
+/// The owner's time zone; UTC when it is not a zone name.
+async fn owner_timezone(tx: &mut Tx, user_id: Uuid) -> Result<chrono_tz::Tz, StoreError> {
+    let tenant = tx.tenant();
+    let row = tx
+        .fetch_optional(
+            "SELECT timezone FROM users WHERE tenant_id = $1 AND id = $2",
+            &[tenant.into(), user_id.into()],
+        )
+        .await?;
+    Ok(match row {
+        Some(r) => r.text("timezone")?.parse().unwrap_or(chrono_tz::UTC),
+        None => chrono_tz::UTC,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use chrono_tz::{Europe::Berlin, UTC};
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
@@ -317,21 +350,33 @@ mod tests {
     fn the_next_run_skips_missed_runs_and_lands_after_now() {
         let now = at(2026, 3, 10) + Duration::hours(1);
         assert_eq!(
-            next_run_after(Frequency::Daily, at(2026, 3, 1), now).unwrap(),
+            next_run_after(Frequency::Daily, None, UTC, at(2026, 3, 1), now).unwrap(),
             at(2026, 3, 11)
         );
         assert_eq!(
-            next_run_after(Frequency::Weekly, at(2026, 3, 3), now).unwrap(),
+            next_run_after(Frequency::Weekly, None, UTC, at(2026, 3, 3), now).unwrap(),
             at(2026, 3, 17)
         );
         assert_eq!(
-            next_run_after(Frequency::Monthly, at(2025, 12, 31), now).unwrap(),
+            next_run_after(Frequency::Monthly, None, UTC, at(2025, 12, 31), now).unwrap(),
             at(2026, 3, 31)
         );
         assert_eq!(
-            next_run_after(Frequency::Daily, at(2026, 3, 12), now).unwrap(),
+            next_run_after(Frequency::Daily, None, UTC, at(2026, 3, 12), now).unwrap(),
             at(2026, 3, 13)
         );
-        assert!(next_run_after(Frequency::Custom, at(2026, 3, 1), now).is_err());
+        // Nine on weekdays in Berlin (UTC+1 in March): Wednesday 11th, 08:00 UTC.
+        assert_eq!(
+            next_run_after(
+                Frequency::Custom,
+                Some("0 9 * * 1-5"),
+                Berlin,
+                at(2026, 3, 1),
+                now
+            )
+            .unwrap(),
+            at(2026, 3, 11) - Duration::hours(1)
+        );
+        assert!(next_run_after(Frequency::Custom, None, UTC, at(2026, 3, 1), now).is_err());
     }
 }
