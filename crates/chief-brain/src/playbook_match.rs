@@ -15,9 +15,9 @@
 //!
 //! Pure and deterministic: ties are broken by name, then id.
 
-use crate::words::{contains_words, stem, terms, words};
+use crate::words::{for_each_term_where, spaced, spaced_into, stem, terms, words};
 use chief_domain::playbook::{Playbook, PlaybookStatus};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The least relevance that counts as a match by similarity.
 pub const SIMILARITY_THRESHOLD: f64 = 0.5;
@@ -121,17 +121,37 @@ pub fn match_playbooks<'a>(task_text: &str, playbooks: &'a [Playbook]) -> Playbo
         .iter()
         .filter(|p| p.status == PlaybookStatus::Active)
         .collect();
-    let task_words = words(task_text);
-    let task_terms: Vec<String> = dedup(terms(task_text));
-    let docs: Vec<HashSet<String>> = active.iter().map(|p| doc_terms(p)).collect();
-    let weights = idf_weights(&task_terms, &docs);
+    let task_spaced = spaced(task_text);
+    let task_terms = dedup(terms(task_text));
+    let index: HashMap<&str, usize> = task_terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    let mut starts = vec![0u64; 1024];
+    for t in &task_terms {
+        if let [a, b, ..] = t.as_bytes() {
+            let k = usize::from(*a) << 8 | usize::from(*b);
+            starts[k / 64] |= 1 << (k % 64);
+        }
+    }
+    let may_match = |p: [u8; 2]| {
+        let k = usize::from(p[0]) << 8 | usize::from(p[1]);
+        starts[k / 64] & (1 << (k % 64)) != 0
+    };
+    let hits: Vec<Vec<bool>> = active
+        .iter()
+        .map(|p| shared_terms(p, &index, &may_match))
+        .collect();
+    let mut trigger = String::new();
+    let weights = idf_weights(task_terms.len(), &hits);
 
     let mut out = PlaybookMatch::default();
-    for (playbook, doc) in active.iter().copied().zip(&docs) {
-        let matched = match trigger_in(&task_words, playbook) {
+    for (playbook, hits) in active.iter().copied().zip(&hits) {
+        let matched = match trigger_in(&task_spaced, playbook, &mut trigger) {
             Some(trigger) => Some((format!("trigger: '{trigger}'"), 1.0)),
             None => {
-                let score = similarity(&task_terms, &weights, doc);
+                let score = similarity(&weights, hits);
                 (score >= SIMILARITY_THRESHOLD)
                     .then(|| ("description similarity".to_string(), score))
             }
@@ -178,51 +198,65 @@ fn dedup(mut terms: Vec<String>) -> Vec<String> {
     terms
 }
 
-/// The first of the playbook's triggers that the task contains.
-fn trigger_in<'p>(task_words: &[String], playbook: &'p Playbook) -> Option<&'p str> {
-    playbook
-        .triggers
-        .iter()
-        .map(|t| t.trim())
-        .find(|t| contains_words(task_words, &words(t)))
+/// The first of the playbook's triggers that the task contains as whole
+/// words; `task_spaced` is the task's [`spaced`] form, `buffer` is scratch.
+fn trigger_in<'p>(
+    task_spaced: &str,
+    playbook: &'p Playbook,
+    buffer: &mut String,
+) -> Option<&'p str> {
+    playbook.triggers.iter().map(|t| t.trim()).find(|t| {
+        spaced_into(t, buffer);
+        buffer.len() > 1 && task_spaced.contains(buffer.as_str())
+    })
 }
 
-/// The terms a playbook is compared on: its name, description and
-/// category.
-fn doc_terms(p: &Playbook) -> HashSet<String> {
-    let mut doc: HashSet<String> = terms(&p.name).into_iter().collect();
-    doc.extend(terms(&p.description));
+/// Which of the task's terms (by their `index`) the playbook's name,
+/// description or category use. `may_match` says which first two letters
+/// a task term can start with.
+fn shared_terms(
+    p: &Playbook,
+    index: &HashMap<&str, usize>,
+    may_match: &impl Fn([u8; 2]) -> bool,
+) -> Vec<bool> {
+    let mut hits = vec![false; index.len()];
+    let mut mark = |term: &str| {
+        if let Some(&i) = index.get(term) {
+            hits[i] = true;
+        }
+    };
+    for_each_term_where(&p.name, may_match, &mut mark);
+    for_each_term_where(&p.description, may_match, &mut mark);
     if let Some(c) = &p.category {
-        doc.extend(terms(c));
+        for_each_term_where(c, may_match, &mut mark);
     }
-    doc
+    hits
 }
 
 /// Each task term's weight, `ln(1 + N / df)`: a term few playbooks use
 /// weighs more. A term no playbook uses weighs as one used once, so a task
 /// with many unknown words is not called similar to anything.
-fn idf_weights(task_terms: &[String], docs: &[HashSet<String>]) -> Vec<f64> {
-    let n = docs.len().max(1) as f64;
-    task_terms
-        .iter()
-        .map(|t| {
-            let df = docs.iter().filter(|d| d.contains(t)).count().max(1) as f64;
+fn idf_weights(terms: usize, hits: &[Vec<bool>]) -> Vec<f64> {
+    let n = hits.len().max(1) as f64;
+    (0..terms)
+        .map(|i| {
+            let df = hits.iter().filter(|h| h[i]).count().max(1) as f64;
             (1.0 + n / df).ln()
         })
         .collect()
 }
 
 /// The weighted share of the task's terms the playbook uses, 0 to 1.
-fn similarity(task_terms: &[String], weights: &[f64], doc: &HashSet<String>) -> f64 {
+fn similarity(weights: &[f64], hits: &[bool]) -> f64 {
     let total: f64 = weights.iter().sum();
     if total <= 0.0 {
         return 0.0;
     }
-    let shared: f64 = task_terms
+    let shared: f64 = weights
         .iter()
-        .zip(weights)
-        .filter(|(t, _)| doc.contains(*t))
-        .map(|(_, w)| w)
+        .zip(hits)
+        .filter(|(_, hit)| **hit)
+        .map(|(w, _)| w)
         .sum();
     shared / total
 }

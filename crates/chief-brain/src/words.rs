@@ -34,19 +34,56 @@ pub fn words(text: &str) -> Vec<String> {
 /// The words of `text` that carry meaning, stemmed: stop words and single
 /// letters are dropped.
 pub fn terms(text: &str) -> Vec<String> {
-    words(text)
-        .into_iter()
-        .filter(|w| w.chars().count() > 1 && !is_stop_word(w))
-        .map(|w| stem(&w))
-        .collect()
+    let mut out = Vec::new();
+    for_each_term(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// Calls `f` with each term of `text`, as [`terms`] gives them, without
+/// allocating for each word.
+pub fn for_each_term(text: &str, f: impl FnMut(&str)) {
+    for_each_term_where(text, |_| true, f);
+}
+
+/// [`for_each_term`], skipping at once the ASCII words whose first two
+/// letters (lower-cased) `may_match` refuses. A term starts with the same
+/// two letters as its word, so a matcher that knows which terms it wants
+/// need not stem the rest: this is what keeps matching a task against a
+/// thousand playbooks cheap.
+pub fn for_each_term_where(
+    text: &str,
+    may_match: impl Fn([u8; 2]) -> bool,
+    mut f: impl FnMut(&str),
+) {
+    let mut word = String::new();
+    for piece in text.split(|c: char| !c.is_alphanumeric()) {
+        let b = piece.as_bytes();
+        if b.len() < 2
+            || (piece.is_ascii()
+                && !may_match([b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase()]))
+        {
+            continue;
+        }
+        word.clear();
+        word.extend(piece.chars().flat_map(char::to_lowercase));
+        if word.chars().count() > 1 && !is_stop_word(&word) {
+            stem_in_place(&mut word);
+            f(&word);
+        }
+    }
 }
 
 /// `word` without its common English ending: plural `s`/`es`/`ies`, `ing`,
 /// `ed` and a final `e`. Short and non-ASCII words are left alone.
 pub fn stem(word: &str) -> String {
     let mut w = word.to_string();
+    stem_in_place(&mut w);
+    w
+}
+
+fn stem_in_place(w: &mut String) {
     if w.len() <= 3 || !w.is_ascii() {
-        return w;
+        return;
     }
     if w.ends_with("ies") && w.len() > 4 {
         w.truncate(w.len() - 3);
@@ -80,7 +117,27 @@ pub fn stem(word: &str) -> String {
     if w.ends_with('e') && w.len() > 3 {
         w.pop();
     }
-    w
+}
+
+/// `text`'s words joined by single spaces, with a space at each end:
+/// `" here s how "`. A phrase's form is found in a text's form exactly when
+/// its words occur in the text as whole words.
+pub fn spaced(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    spaced_into(text, &mut out);
+    out
+}
+
+/// [`spaced`], written into `out` (cleared first) to reuse its buffer.
+pub fn spaced_into(text: &str, out: &mut String) {
+    out.clear();
+    out.push(' ');
+    for piece in text.split(|c: char| !c.is_alphanumeric()) {
+        if !piece.is_empty() {
+            out.extend(piece.chars().flat_map(char::to_lowercase));
+            out.push(' ');
+        }
+    }
 }
 
 /// Whether `needle` occurs in `haystack` as a run of whole words.
@@ -143,10 +200,34 @@ mod tests {
     }
 
     #[test]
+    fn spaced_forms_find_phrases_as_whole_words() {
+        assert_eq!(spaced("Here’s how, WE do"), " here s how we do ");
+        assert!(spaced("Draft an EMAIL to Pat").contains(&spaced("email to")));
+        assert!(!spaced("email tomorrow").contains(&spaced("email to")));
+    }
+
+    #[test]
     fn terms_drop_stop_words_and_stem() {
         assert_eq!(
             terms("Schedule the meetings for Q3"),
             ["schedul", "meet", "q3"]
         );
+    }
+
+    #[test]
+    fn filtered_terms_are_the_terms_whose_first_letters_pass() {
+        let text = "Scheduling MEETINGS with Zoë on Calendars, flying";
+        let mut kept = Vec::new();
+        for_each_term_where(
+            text,
+            |p| p == *b"sc" || p == *b"ca",
+            |t| kept.push(t.to_string()),
+        );
+        assert_eq!(kept, ["schedul", "zoë", "calendar"]);
+        let expected: Vec<String> = terms(text)
+            .into_iter()
+            .filter(|t| !t.is_ascii() || t.starts_with("sc") || t.starts_with("ca"))
+            .collect();
+        assert_eq!(kept, expected);
     }
 }

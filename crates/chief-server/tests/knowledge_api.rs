@@ -49,7 +49,11 @@ fn id(v: &Value) -> String {
 /// Asserts a 422 problem that names `field`.
 async fn invalid(db: &Db, key: &str, method: &str, path: &str, body: Option<Value>, field: &str) {
     let (status, ctype, problem) = call(db, method, path, Some(key), body).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {problem}");
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{path}: {problem}"
+    );
     assert_eq!(ctype, "application/problem+json");
     assert_eq!(problem["errors"][0]["field"], field, "{problem}");
 }

@@ -276,10 +276,7 @@ async fn propose(tx: &mut Tx, user_id: Uuid, learning: &Knowledge) -> Result<Rou
             id: proposed.id,
             field_updated: None,
         }),
-        action_taken: format!(
-            "Proposed the playbook \"{}\" for review",
-            proposed.name
-        ),
+        action_taken: format!("Proposed the playbook \"{}\" for review", proposed.name),
     })
 }
 
