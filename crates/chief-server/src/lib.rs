@@ -30,6 +30,7 @@ mod projects;
 mod questions;
 mod recurring;
 mod sales;
+mod task_playbooks;
 mod tasks;
 mod trace;
 mod users;

@@ -1,23 +1,23 @@
 //! `/api/playbooks`: procedures the agent follows. A person creates active
 //! playbooks; the agent proposes them and a person approves (active) or
 //! rejects them. `/playbooks/match` runs `chief_brain::playbook_match`
-//! over the active playbooks, as `/tasks/next` and `/tasks/{id}/start` do. A
-//! wrong workflow step is a 409 naming the playbook's status.
+//! over the active playbooks, as `/tasks/next` and `/tasks/{id}/start` do
+//! (see `task_playbooks`). A wrong workflow step is a 409 naming the
+//! playbook's status.
 
 use crate::api::Api;
 use crate::auth::Caller;
 use crate::body::{Body, Params};
 use crate::params::{Id, page};
+use crate::task_playbooks;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chief_brain::playbook_match::{PlaybookMatch, match_playbooks};
-use chief_domain::TenantId;
+use chief_brain::playbook_match::match_playbooks;
 use chief_domain::playbook::{NewPlaybook, Playbook, PlaybookOp, PlaybookPatch, PlaybookStatus};
-use chief_domain::task::Task;
+use chief_store::Listing;
 use chief_store::playbook::{self, PlaybookFilter};
-use chief_store::{Db, Listing};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -103,23 +103,6 @@ async fn list(
     ))
 }
 
-/// The tenant's active playbooks, the ones matching considers: one query.
-pub(crate) async fn active(db: &Db, tenant: TenantId) -> Result<Vec<Playbook>, ApiError> {
-    let filter = PlaybookFilter {
-        status: Some(PlaybookStatus::Active),
-        ..Default::default()
-    };
-    Ok(playbook::list(db, tenant, &filter).await?)
-}
-
-/// The text a task is matched on.
-fn task_text(task: &Task) -> String {
-    match &task.description {
-        Some(d) => format!("{}\n{d}", task.title),
-        None => task.title.clone(),
-    }
-}
-
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MatchQuery {
@@ -161,7 +144,7 @@ async fn match_task(
         .task_description
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| ApiError::invalid("task_description", "is required"))?;
-    let playbooks = active(&state.db, caller.tenant()).await?;
+    let playbooks = task_playbooks::active(&state.db, caller.tenant()).await?;
     let found = match_playbooks(&text, &playbooks);
     Ok(Json(Matches {
         matched: found
@@ -182,87 +165,6 @@ async fn match_task(
             })
             .collect(),
     }))
-}
-
-/// How much of a playbook's content `/tasks/next` shows, in characters.
-const PREVIEW_CHARS: usize = 200;
-
-/// A playbook the next task calls for, as `/tasks/next` lists it.
-#[derive(Serialize, JsonSchema)]
-pub(crate) struct TaskPlaybook {
-    id: Uuid,
-    name: String,
-    match_reason: String,
-    relevance_score: f64,
-    must_consult: bool,
-    /// The start of the content; get the playbook for all of it.
-    content_preview: String,
-}
-
-/// A must-consult playbook that the next task must not skip.
-#[derive(Serialize, JsonSchema)]
-pub(crate) struct MustConsultWarning {
-    playbook_id: Uuid,
-    playbook_name: String,
-    warning: String,
-    /// Why it is relevant to the task.
-    match_reason: String,
-}
-
-fn preview(content: &str) -> String {
-    match content.char_indices().nth(PREVIEW_CHARS) {
-        Some((cut, _)) => format!("{}…", content[..cut].trim_end()),
-        None => content.to_string(),
-    }
-}
-
-fn matched_for<'p>(task: &Task, playbooks: &'p [Playbook]) -> PlaybookMatch<'p> {
-    match_playbooks(&task_text(task), playbooks)
-}
-
-/// The playbooks `task` calls for and the must-consult warnings, as
-/// `/tasks/next` shows them.
-pub(crate) fn for_task(
-    task: &Task,
-    playbooks: &[Playbook],
-) -> (Vec<TaskPlaybook>, Vec<MustConsultWarning>) {
-    let found = matched_for(task, playbooks);
-    let matched = found
-        .matched
-        .into_iter()
-        .map(|m| TaskPlaybook {
-            id: m.playbook.id,
-            name: m.playbook.name.clone(),
-            match_reason: m.match_reason,
-            relevance_score: m.relevance_score,
-            must_consult: m.playbook.must_consult,
-            content_preview: preview(&m.playbook.content),
-        })
-        .collect();
-    let warnings = found
-        .must_consult
-        .into_iter()
-        .map(|c| MustConsultWarning {
-            playbook_id: c.playbook.id,
-            playbook_name: c.playbook.name.clone(),
-            warning: c.warning,
-            match_reason: c.match_reason,
-        })
-        .collect();
-    (matched, warnings)
-}
-
-/// The playbooks to read before working on `task`: the matched ones, best
-/// first, then the relevant must-consult ones not matched.
-pub(crate) fn to_read(task: &Task, playbooks: &[Playbook]) -> Vec<Playbook> {
-    let found = matched_for(task, playbooks);
-    let mut out: Vec<Playbook> = found.matched.iter().map(|m| m.playbook.clone()).collect();
-    for c in found.must_consult {
-        if !out.iter().any(|p| p.id == c.playbook.id) {
-            out.push(c.playbook.clone());
-        }
-    }
-    out
 }
 
 async fn show(

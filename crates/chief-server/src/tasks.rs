@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::body::{Body, MaybeBody, Params};
 use crate::cache::cached_json;
 use crate::params::{Id, page};
-use crate::playbooks;
+use crate::task_playbooks;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
@@ -241,8 +241,8 @@ async fn start(
     let mut tx = state.db.write(&caller.scope()).await?;
     let task = task::transition(&mut tx, id, chief_domain::task::TaskOp::Start, None).await?;
     tx.commit().await?;
-    let active = playbooks::active(&state.db, caller.tenant()).await?;
-    let playbooks = playbooks::to_read(&task, &active);
+    let active = task_playbooks::active(&state.db, caller.tenant()).await?;
+    let playbooks = task_playbooks::to_read(&task, &active);
     Ok(Json(Started {
         context: task.context.clone(),
         task,
@@ -283,9 +283,9 @@ struct Next {
     task: Option<Task>,
     context: serde_json::Value,
     /// The active playbooks the task calls for, best first.
-    matched_playbooks: Vec<playbooks::TaskPlaybook>,
+    matched_playbooks: Vec<task_playbooks::TaskPlaybook>,
     /// The must-consult playbooks relevant to the task: read them first.
-    must_consult_warnings: Vec<playbooks::MustConsultWarning>,
+    must_consult_warnings: Vec<task_playbooks::MustConsultWarning>,
 }
 
 /// How long the person's queue may be served from the cache: their order
@@ -321,7 +321,9 @@ async fn next(
                 .map(|r| r.task),
         };
         let (matched_playbooks, must_consult_warnings) = match &task {
-            Some(t) => playbooks::for_task(t, &playbooks::active(&state.db, tenant).await?),
+            Some(t) => {
+                task_playbooks::for_task(t, &task_playbooks::active(&state.db, tenant).await?)
+            }
             None => (Vec::new(), Vec::new()),
         };
         Ok(Next {
