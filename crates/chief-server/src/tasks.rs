@@ -6,16 +6,16 @@ use crate::auth::Caller;
 use crate::body::{Body, MaybeBody, Params};
 use crate::cache::cached_json;
 use crate::params::{Id, page};
+use crate::task_playbooks;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chief_domain::knowledge::{Knowledge, KnowledgeCategory, KnowledgeSource, NewKnowledge};
-use chief_domain::playbook::{Playbook, PlaybookStatus};
+use chief_domain::Priority;
+use chief_domain::playbook::Playbook;
 use chief_domain::task::{Assignee, NewTask, Task, TaskOp, TaskPatch, TaskStatus};
-use chief_domain::{Priority, TenantId};
-use chief_store::playbook::{self, PlaybookFilter};
+use chief_store::knowledge_routing::{self, Capture, Routed};
 use chief_store::task_query::{TaskFilter, TaskSort};
 use chief_store::{Listing, task, task_query};
 use chrono::{DateTime, Utc};
@@ -226,12 +226,13 @@ async fn delete(
 }
 
 /// What starting a task returns: the task, its context, and the playbooks
-/// that must be read before the work.
+/// to read before the work (matched ones, best first, then the relevant
+/// must-consult ones).
 #[derive(serde::Serialize, JsonSchema)]
 struct Started {
     task: Task,
     context: serde_json::Value,
-    playbooks: Vec<chief_domain::playbook::Playbook>,
+    playbooks: Vec<Playbook>,
 }
 
 async fn start(
@@ -242,12 +243,8 @@ async fn start(
     let mut tx = state.db.write(&caller.scope()).await?;
     let task = task::transition(&mut tx, id, chief_domain::task::TaskOp::Start, None).await?;
     tx.commit().await?;
-    let filter = chief_store::playbook::PlaybookFilter {
-        must_consult: Some(true),
-        status: Some(chief_domain::playbook::PlaybookStatus::Active),
-        ..Default::default()
-    };
-    let playbooks = chief_store::playbook::list(&state.db, caller.user.tenant_id, &filter).await?;
+    let active = task_playbooks::active(&state.db, caller.tenant()).await?;
+    let playbooks = task_playbooks::to_read(&task, &active);
     Ok(Json(Started {
         context: task.context.clone(),
         task,
@@ -282,20 +279,15 @@ struct NextQuery {
     assignee: Option<String>,
 }
 
-/// A must-consult playbook and why it matters.
-#[derive(serde::Serialize, JsonSchema)]
-struct MustConsult {
-    playbook: Playbook,
-    warning: String,
-}
-
 /// What `GET /api/tasks/next` returns.
 #[derive(serde::Serialize, JsonSchema)]
 struct Next {
     task: Option<Task>,
     context: serde_json::Value,
-    matched_playbooks: Vec<Playbook>,
-    must_consult_warnings: Vec<MustConsult>,
+    /// The active playbooks the task calls for, best first.
+    matched_playbooks: Vec<task_playbooks::TaskPlaybook>,
+    /// The must-consult playbooks relevant to the task: read them first.
+    must_consult_warnings: Vec<task_playbooks::MustConsultWarning>,
 }
 
 /// How long the person's queue may be served from the cache: their order
@@ -330,9 +322,11 @@ async fn next(
                 .next()
                 .map(|r| r.task),
         };
-        let must_consult = match &task {
-            Some(_) => must_consult(&state, tenant).await?,
-            None => Vec::new(),
+        let (matched_playbooks, must_consult_warnings) = match &task {
+            Some(t) => {
+                task_playbooks::for_task(t, &task_playbooks::active(&state.db, tenant).await?)
+            }
+            None => (Vec::new(), Vec::new()),
         };
         Ok(Next {
             context: task
@@ -340,8 +334,8 @@ async fn next(
                 .map(|t| t.context.clone())
                 .unwrap_or(serde_json::Value::Null),
             task,
-            matched_playbooks: Vec::new(),
-            must_consult_warnings: must_consult,
+            matched_playbooks,
+            must_consult_warnings,
         })
     };
     cached_json(
@@ -355,27 +349,9 @@ async fn next(
     .await
 }
 
-/// The active playbooks marked must-consult, with their warnings.
-async fn must_consult(state: &AppState, tenant: TenantId) -> Result<Vec<MustConsult>, ApiError> {
-    let filter = PlaybookFilter {
-        must_consult: Some(true),
-        status: Some(PlaybookStatus::Active),
-        ..Default::default()
-    };
-    Ok(playbook::list(&state.db, tenant, &filter)
-        .await?
-        .into_iter()
-        .map(|p| MustConsult {
-            warning: format!(
-                "Read the playbook \"{}\" before starting: it is marked must-consult.",
-                p.name
-            ),
-            playbook: p,
-        })
-        .collect())
-}
-
-/// A learning recorded at completion: plain text, or text with a category.
+/// A learning recorded at completion: plain text, or text with its
+/// category (inferred when absent) and the phrase that prompted it. Each is
+/// routed as `POST /api/knowledge/capture` routes it.
 #[derive(Deserialize, JsonSchema)]
 #[serde(untagged)]
 enum Learning {
@@ -383,6 +359,7 @@ enum Learning {
     Detailed {
         content: String,
         category: Option<String>,
+        trigger_phrase: Option<String>,
     },
 }
 
@@ -413,7 +390,8 @@ struct CompleteBody {
 #[derive(serde::Serialize, JsonSchema)]
 struct Completed {
     task: Task,
-    knowledge: Vec<Knowledge>,
+    /// Each learning and where it was routed.
+    knowledge: Vec<Routed>,
     follow_up_tasks: Vec<Task>,
 }
 
@@ -426,30 +404,34 @@ async fn complete(
     let b = b.unwrap_or_default();
     let mut learnings = Vec::with_capacity(b.knowledge_captured.len());
     for (i, l) in b.knowledge_captured.into_iter().enumerate() {
-        let (content, category) = match l {
-            Learning::Text(c) => (c, None),
-            Learning::Detailed { content, category } => (content, category),
+        let (content, category, trigger_phrase) = match l {
+            Learning::Text(c) => (c, None, None),
+            Learning::Detailed {
+                content,
+                category,
+                trigger_phrase,
+            } => (content, category, trigger_phrase),
         };
-        let category = match category {
-            Some(c) => c.parse().map_err(|e: chief_domain::DomainError| {
-                ApiError::invalid(&format!("knowledge_captured[{i}].category"), e.to_string())
-            })?,
-            None => KnowledgeCategory::Rule,
-        };
-        learnings.push(NewKnowledge {
+        let category = category
+            .map(|c| {
+                c.parse().map_err(|e: chief_domain::DomainError| {
+                    ApiError::invalid(&format!("knowledge_captured[{i}].category"), e.to_string())
+                })
+            })
+            .transpose()?;
+        learnings.push(Capture {
             content,
             category,
-            source_type: KnowledgeSource::Task,
             source_task_id: Some(id),
-            trigger_phrase: None,
-            learned_at: None,
+            trigger_phrase,
+            target: None,
         });
     }
     let mut tx = state.db.write(&caller.scope()).await?;
     let task = task::transition(&mut tx, id, TaskOp::Complete, b.output).await?;
     let mut knowledge = Vec::with_capacity(learnings.len());
-    for new in learnings {
-        knowledge.push(chief_store::knowledge::capture(&mut tx, caller.user.id, new).await?);
+    for capture in learnings {
+        knowledge.push(knowledge_routing::capture(&mut tx, caller.user.id, capture).await?);
     }
     let mut follow_up_tasks = Vec::with_capacity(b.follow_up_tasks.len());
     for f in b.follow_up_tasks {

@@ -205,8 +205,10 @@ both! {
         assert_eq!(done["task"]["status"], "completed");
         assert_eq!(done["task"]["output"], "Sent to Patrick for review");
         assert_eq!(done["knowledge"].as_array().unwrap().len(), 2);
-        assert_eq!(done["knowledge"][0]["source_task_id"], id.as_str());
-        assert_eq!(done["knowledge"][1]["category"], "person");
+        assert_eq!(done["knowledge"][0]["knowledge"]["source_task_id"], id.as_str());
+        assert_eq!(done["knowledge"][1]["knowledge"]["category"], "person");
+        // No Patrick in this workspace: the learning waits for review.
+        assert_eq!(done["knowledge"][1]["knowledge"]["status"], "pending_review");
         assert_eq!(done["follow_up_tasks"][0]["title"], "Chase Patrick on Friday");
         assert_eq!(done["follow_up_tasks"][0]["status"], "queued");
         let (_, _, list) = call(db, "GET", "/api/tasks?status=queued", Some(&key), None).await;

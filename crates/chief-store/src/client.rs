@@ -67,6 +67,23 @@ pub async fn get<'a>(
     from_row(&by_id(conn.into(), "clients", COLUMNS, "", "client", tenant, id).await?)
 }
 
+/// The id and name of each of the tenant's clients, for finding the ones a
+/// text names.
+pub async fn names<'a>(
+    conn: impl Into<Conn<'a>>,
+    tenant: TenantId,
+) -> Result<Vec<(Uuid, String)>, StoreError> {
+    conn.into()
+        .fetch_all(
+            "SELECT id, name FROM clients WHERE tenant_id = $1 ORDER BY name, id",
+            &[tenant.into()],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.uuid("id")?, r.text("name")?)))
+        .collect()
+}
+
 /// The tenant's clients, by name.
 pub async fn list(db: &Db, tenant: TenantId) -> Result<Vec<Client>, StoreError> {
     db.fetch_all(

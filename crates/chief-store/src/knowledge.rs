@@ -164,16 +164,37 @@ pub async fn list(
 }
 
 /// Learnings still to be routed (`captured` or `pending_review`), oldest
-/// first.
-pub async fn pending(db: &Db, tenant: TenantId) -> Result<Vec<Knowledge>, StoreError> {
-    db.fetch_all(
-        &format!("SELECT {COLUMNS} FROM knowledge WHERE tenant_id = $1 AND status IN ('captured', 'pending_review') ORDER BY learned_at, id"),
-        &[tenant.into()],
-    )
-    .await?
-    .iter()
-    .map(from_row)
-    .collect()
+/// first, one page at a time.
+pub async fn pending(
+    db: &Db,
+    tenant: TenantId,
+    page: Page,
+) -> Result<Listing<Knowledge>, StoreError> {
+    let matches = "tenant_id = $1 AND status IN ('captured', 'pending_review')";
+    let total = db
+        .fetch_optional(
+            &format!("SELECT COUNT(*) AS n FROM knowledge WHERE {matches}"),
+            &[tenant.into()],
+        )
+        .await?
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0);
+    let items = db
+        .fetch_all(
+            &format!("SELECT {COLUMNS} FROM knowledge WHERE {matches} ORDER BY learned_at, id LIMIT $2 OFFSET $3"),
+            &[tenant.into(), page.limit.into(), page.offset.into()],
+        )
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(Listing {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    })
 }
 
 /// Records that a learning was routed to `target_type` `target_id` (a
@@ -221,18 +242,28 @@ pub async fn mark_pending_review(tx: &mut Tx, id: Uuid) -> Result<Knowledge, Sto
         KnowledgeStatus::PendingReview,
         "hold for review",
         verb::STATUS_CHANGED,
+        None,
     )
     .await
 }
 
-/// Dismisses a learning that is not worth keeping.
-pub async fn dismiss(tx: &mut Tx, id: Uuid) -> Result<Knowledge, StoreError> {
+/// Dismisses a learning that is not worth keeping; the reason, if given,
+/// is kept in the audit log.
+pub async fn dismiss(tx: &mut Tx, id: Uuid, reason: Option<&str>) -> Result<Knowledge, StoreError> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.contains('\0')) {
+        return Err(StoreError::invalid(
+            "reason",
+            "must not contain NUL characters",
+        ));
+    }
     set_status(
         tx,
         id,
         KnowledgeStatus::Dismissed,
         "dismiss",
         verb::DISMISSED,
+        reason,
     )
     .await
 }
@@ -243,6 +274,7 @@ async fn set_status(
     to: KnowledgeStatus,
     operation: &'static str,
     verb: &str,
+    reason: Option<&str>,
 ) -> Result<Knowledge, StoreError> {
     let tenant = tx.tenant();
     let before = get(&mut *tx, tenant, id).await?;
@@ -256,7 +288,10 @@ async fn set_status(
         action: action("knowledge", verb),
         entity_type: "knowledge",
         entity_id: id,
-        details: serde_json::json!({"status": {"before": before.status, "after": to}}),
+        details: match reason {
+            Some(reason) => serde_json::json!({"status": {"before": before.status, "after": to}, "reason": reason}),
+            None => serde_json::json!({"status": {"before": before.status, "after": to}}),
+        },
     })
     .await?;
     get(&mut *tx, tenant, id).await

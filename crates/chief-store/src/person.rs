@@ -93,6 +93,23 @@ pub async fn find_by_name(
     rows.iter().map(from_row).collect()
 }
 
+/// The id and name of each of the tenant's people, for finding the ones a
+/// text names.
+pub async fn names<'a>(
+    conn: impl Into<Conn<'a>>,
+    tenant: TenantId,
+) -> Result<Vec<(Uuid, String)>, StoreError> {
+    conn.into()
+        .fetch_all(
+            "SELECT id, name FROM people WHERE tenant_id = $1 ORDER BY name, id",
+            &[tenant.into()],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((r.uuid("id")?, r.text("name")?)))
+        .collect()
+}
+
 /// The tenant's people, by name.
 pub async fn list(db: &Db, tenant: TenantId) -> Result<Vec<Person>, StoreError> {
     db.fetch_all(

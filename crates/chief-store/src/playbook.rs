@@ -11,7 +11,7 @@
 use crate::conn::{Conn, by_id};
 use crate::fields::{clean_name, snapshot};
 use crate::value::Row;
-use crate::{Change, Db, StoreError, Tx, Value};
+use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
 use chief_domain::playbook::{NewPlaybook, Playbook, PlaybookOp, PlaybookPatch, PlaybookStatus};
 use chief_domain::{TenantId, new_id};
@@ -74,9 +74,19 @@ fn clean_triggers(triggers: &[String]) -> Result<Vec<String>, StoreError> {
     Ok(out)
 }
 
-/// `null` becomes the column's empty default; anything else is kept.
-fn or_empty(value: serde_json::Value, empty: serde_json::Value) -> serde_json::Value {
-    if value.is_null() { empty } else { value }
+/// `null` becomes the column's empty default (`{}` or `[]`); any other
+/// value must have the default's shape.
+fn or_empty(
+    field: &'static str,
+    value: serde_json::Value,
+    empty: serde_json::Value,
+) -> Result<serde_json::Value, StoreError> {
+    match value {
+        serde_json::Value::Null => Ok(empty),
+        v if v.is_object() == empty.is_object() && v.is_array() == empty.is_array() => Ok(v),
+        _ if empty.is_array() => Err(StoreError::invalid(field, "must be a JSON array")),
+        _ => Err(StoreError::invalid(field, "must be a JSON object")),
+    }
 }
 
 /// Which playbooks a list shows; `None` matches any.
@@ -143,6 +153,9 @@ async fn insert(
     let content = clean_text("content", &new.content, true)?;
     let category = clean_category(new.category)?;
     let triggers = clean_triggers(&new.triggers)?;
+    let scripts = or_empty("scripts", new.scripts, serde_json::json!({}))?;
+    let references = or_empty("references", new.references, serde_json::json!({}))?;
+    let examples = or_empty("examples", new.examples, serde_json::json!([]))?;
     let id = new_id();
     let now = tx.now();
     let tenant = tx.tenant();
@@ -159,9 +172,9 @@ async fn insert(
             Value::json(&triggers),
             new.must_consult.into(),
             content.into(),
-            Value::json(&or_empty(new.scripts, serde_json::json!({}))),
-            Value::json(&or_empty(new.references, serde_json::json!({}))),
-            Value::json(&or_empty(new.examples, serde_json::json!([]))),
+            Value::json(&scripts),
+            Value::json(&references),
+            Value::json(&examples),
             learned_from.into(),
             source_task_id.into(),
             status.as_str().into(),
@@ -195,6 +208,77 @@ pub async fn get<'a>(
     )
 }
 
+/// The tenant's oldest playbook named `name` (ignoring case) in `status`.
+pub async fn find_by_name<'a>(
+    conn: impl Into<Conn<'a>>,
+    tenant: TenantId,
+    name: &str,
+    status: PlaybookStatus,
+) -> Result<Option<Playbook>, StoreError> {
+    conn.into()
+        .fetch_optional(
+            &format!(
+                "SELECT {COLUMNS} FROM playbooks WHERE tenant_id = $1 AND LOWER(name) = LOWER($2) \
+                 AND status = $3 ORDER BY created_at, id LIMIT 1"
+            ),
+            &[tenant.into(), name.trim().into(), status.as_str().into()],
+        )
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+const FILTER: &str = "tenant_id = $1 AND ($2 IS NULL OR category = $2) \
+     AND ($3 IS NULL OR must_consult = $3) AND ($4 IS NULL OR status = $4)";
+
+fn filter_args(tenant: TenantId, filter: &PlaybookFilter) -> [Value; 4] {
+    [
+        tenant.into(),
+        filter.category.as_deref().into(),
+        filter.must_consult.into(),
+        filter.status.map(|s| s.as_str()).into(),
+    ]
+}
+
+/// One page of the playbooks matching `filter`, by name.
+pub async fn listing(
+    db: &Db,
+    tenant: TenantId,
+    filter: &PlaybookFilter,
+    page: Page,
+) -> Result<Listing<Playbook>, StoreError> {
+    let args = filter_args(tenant, filter);
+    let total = db
+        .fetch_optional(
+            &format!("SELECT COUNT(*) AS n FROM playbooks WHERE {FILTER}"),
+            &args,
+        )
+        .await?
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0);
+    let mut paged = args.to_vec();
+    paged.extend([page.limit.into(), page.offset.into()]);
+    let items = db
+        .fetch_all(
+            &format!(
+                "SELECT {COLUMNS} FROM playbooks WHERE {FILTER} ORDER BY name, id LIMIT $5 OFFSET $6"
+            ),
+            &paged,
+        )
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(Listing {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    })
+}
+
 /// Playbooks matching `filter`, by name.
 pub async fn list(
     db: &Db,
@@ -202,16 +286,8 @@ pub async fn list(
     filter: &PlaybookFilter,
 ) -> Result<Vec<Playbook>, StoreError> {
     db.fetch_all(
-        &format!(
-            "SELECT {COLUMNS} FROM playbooks WHERE tenant_id = $1 AND ($2 IS NULL OR category = $2) \
-             AND ($3 IS NULL OR must_consult = $3) AND ($4 IS NULL OR status = $4) ORDER BY name, id"
-        ),
-        &[
-            tenant.into(),
-            filter.category.as_deref().into(),
-            filter.must_consult.into(),
-            filter.status.map(|s| s.as_str()).into(),
-        ],
+        &format!("SELECT {COLUMNS} FROM playbooks WHERE {FILTER} ORDER BY name, id"),
+        &filter_args(tenant, filter),
     )
     .await?
     .iter()

@@ -1,6 +1,7 @@
 //! The project repository: projects, initiatives and goals in one table,
 //! with a parent hierarchy.
 
+use crate::conn::{Conn, by_id};
 use crate::fields::{check_text, clean_name, snapshot};
 use crate::search::contains_pattern;
 use crate::value::Row;
@@ -67,15 +68,29 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewProject) -> Result<Proje
 }
 
 /// A project of the tenant.
-pub async fn get(db: &Db, tenant: TenantId, id: Uuid) -> Result<Project, StoreError> {
-    let row = db
-        .fetch_optional(
-            &format!("SELECT {COLUMNS} FROM projects WHERE tenant_id = $1 AND id = $2"),
-            &[tenant.into(), id.into()],
+pub async fn get<'a>(
+    conn: impl Into<Conn<'a>>,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Project, StoreError> {
+    from_row(&by_id(conn.into(), "projects", COLUMNS, "", "project", tenant, id).await?)
+}
+
+/// The id and name of each of the tenant's projects, initiatives and goals, for finding the ones a
+/// text names.
+pub async fn names<'a>(
+    conn: impl Into<Conn<'a>>,
+    tenant: TenantId,
+) -> Result<Vec<(Uuid, String)>, StoreError> {
+    conn.into()
+        .fetch_all(
+            "SELECT id, name FROM projects WHERE tenant_id = $1 ORDER BY name, id",
+            &[tenant.into()],
         )
         .await?
-        .ok_or_else(|| StoreError::not_found("project", id))?;
-    from_row(&row)
+        .iter()
+        .map(|r| Ok((r.uuid("id")?, r.text("name")?)))
+        .collect()
 }
 
 /// A project by name, ignoring case (todo.txt's `+project`).

@@ -8,6 +8,7 @@
 //! (SQLite) and the unique index (PostgreSQL) keep two writers from adding
 //! the same key twice. Every change is audited as `setting.updated`.
 
+use crate::conn::Conn;
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value};
 use chief_domain::TenantId;
@@ -111,13 +112,13 @@ pub async fn set(
 
 /// The value of `key` that applies to `user_id`: theirs if they set one,
 /// else the workspace's. With `user_id` `None`, only the workspace's.
-pub async fn get(
-    db: &Db,
+pub async fn get<'a>(
+    conn: impl Into<Conn<'a>>,
     tenant: TenantId,
     user_id: Option<Uuid>,
     key: &str,
 ) -> Result<Option<Setting>, StoreError> {
-    db.fetch_optional(
+    conn.into().fetch_optional(
         &format!("SELECT {COLUMNS} FROM settings WHERE tenant_id = $1 AND key = $3 AND (user_id IS NULL OR user_id = $2) ORDER BY (user_id IS NULL) LIMIT 1"),
         &[tenant.into(), user_id.into(), key.into()],
     )

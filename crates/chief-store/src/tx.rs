@@ -181,6 +181,14 @@ impl Tx {
         Ok(())
     }
 
+    /// Waits for the tenant's other writers, so that rows read next stay
+    /// current until this transaction commits: a read-modify-write (say,
+    /// appending to a note) cannot lose a concurrent one. PostgreSQL locks
+    /// the tenant's audit head; SQLite already holds the write lock.
+    pub async fn lock_tenant(&mut self) -> Result<(), StoreError> {
+        self.take_head().await.map(|_| ())
+    }
+
     async fn take_head(&mut self) -> Result<(i64, String), StoreError> {
         if let Some(head) = &self.head {
             return Ok(head.clone());

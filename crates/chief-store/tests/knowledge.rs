@@ -65,7 +65,12 @@ backend_test!(
         })
         .await?;
         assert_eq!(held.status, KnowledgeStatus::PendingReview);
-        assert_eq!(knowledge::pending(&db, tenant).await?, [held]);
+        assert_eq!(
+            knowledge::pending(&db, tenant, Page::default())
+                .await?
+                .items,
+            [held]
+        );
 
         let routed = in_tx(&db, &s, async |tx| {
             knowledge::mark_routed(tx, captured.id, "person", person.id).await
@@ -74,7 +79,12 @@ backend_test!(
         assert_eq!(routed.status, KnowledgeStatus::Routed);
         assert_eq!(routed.routed_to_type.as_deref(), Some("person"));
         assert_eq!(routed.routed_to_id, Some(person.id));
-        assert!(knowledge::pending(&db, tenant).await?.is_empty());
+        assert!(
+            knowledge::pending(&db, tenant, Page::default())
+                .await?
+                .items
+                .is_empty()
+        );
 
         assert_eq!(
             actions_of(&db, tenant, captured.id).await,
@@ -96,7 +106,7 @@ backend_test!(
         let s = scope(tenant, user);
         let dismissed = capture(&db, &s, learning("Not useful")).await?;
         in_tx(&db, &s, async |tx| {
-            knowledge::dismiss(tx, dismissed.id).await
+            knowledge::dismiss(tx, dismissed.id, None).await
         })
         .await?;
         let logs_before = common::count_rows(&db, "logs", tenant).await;
@@ -116,7 +126,7 @@ backend_test!(
         );
         transition_error(
             in_tx(&db, &s, async |tx| {
-                knowledge::dismiss(tx, dismissed.id).await
+                knowledge::dismiss(tx, dismissed.id, None).await
             })
             .await,
         );
@@ -132,7 +142,10 @@ backend_test!(
         })
         .await?;
         let err = transition_error(
-            in_tx(&db, &s, async |tx| knowledge::dismiss(tx, routed.id).await).await,
+            in_tx(&db, &s, async |tx| {
+                knowledge::dismiss(tx, routed.id, None).await
+            })
+            .await,
         );
         assert_eq!((err.from, err.operation), ("routed", "dismiss"));
         Ok(())
@@ -170,7 +183,10 @@ backend_test!(
         .await?;
         let about_person = capture(&db, &s, learning("Sam is on leave in July")).await?;
         let third = capture(&db, &s, learning("Sam likes short emails")).await?;
-        in_tx(&db, &s, async |tx| knowledge::dismiss(tx, third.id).await).await?;
+        in_tx(&db, &s, async |tx| {
+            knowledge::dismiss(tx, third.id, None).await
+        })
+        .await?;
 
         let by_category = KnowledgeFilter {
             category: Some(KnowledgeCategory::Person),
@@ -226,7 +242,7 @@ backend_test!(
         );
         assert_not_found(
             in_tx(&db, &a, async |tx| {
-                knowledge::dismiss(tx, b_learning.id).await
+                knowledge::dismiss(tx, b_learning.id, None).await
             })
             .await,
         );
@@ -245,7 +261,12 @@ backend_test!(
         let everything = KnowledgeFilter::default();
         let a_list = knowledge::list(&db, a_tenant, &everything, Page::default()).await?;
         assert_eq!(a_list.items, std::slice::from_ref(&a_learning));
-        assert_eq!(knowledge::pending(&db, a_tenant).await?, [a_learning]);
+        assert_eq!(
+            knowledge::pending(&db, a_tenant, Page::default())
+                .await?
+                .items,
+            [a_learning]
+        );
 
         assert_eq!(
             knowledge::get(&db, b_tenant, b_learning.id).await?,

@@ -1,0 +1,114 @@
+//! The playbooks a task calls for, as the task endpoints show them:
+//! `/tasks/next` lists the matched ones with a content preview and the
+//! must-consult warnings; `/tasks/{id}/start` returns the playbooks to read
+//! first. The active playbooks are loaded with one query and matched in
+//! memory by `chief_brain::playbook_match`, so `/tasks/next` stays fast.
+
+use crate::ApiError;
+use chief_brain::playbook_match::{PlaybookMatch, match_playbooks};
+use chief_domain::TenantId;
+use chief_domain::playbook::{Playbook, PlaybookStatus};
+use chief_domain::task::Task;
+use chief_store::Db;
+use chief_store::playbook::{self, PlaybookFilter};
+use schemars::JsonSchema;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// The tenant's active playbooks, the ones matching considers: one query.
+pub(crate) async fn active(db: &Db, tenant: TenantId) -> Result<Vec<Playbook>, ApiError> {
+    let filter = PlaybookFilter {
+        status: Some(PlaybookStatus::Active),
+        ..Default::default()
+    };
+    Ok(playbook::list(db, tenant, &filter).await?)
+}
+
+/// The text a task is matched on: its title and description.
+fn task_text(task: &Task) -> String {
+    match &task.description {
+        Some(d) => format!("{}\n{d}", task.title),
+        None => task.title.clone(),
+    }
+}
+
+/// How much of a playbook's content `/tasks/next` shows, in characters.
+const PREVIEW_CHARS: usize = 200;
+
+/// A playbook the next task calls for, as `/tasks/next` lists it.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct TaskPlaybook {
+    id: Uuid,
+    name: String,
+    match_reason: String,
+    relevance_score: f64,
+    must_consult: bool,
+    /// The start of the content; get the playbook for all of it.
+    content_preview: String,
+}
+
+/// A must-consult playbook that the next task must not skip.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct MustConsultWarning {
+    playbook_id: Uuid,
+    playbook_name: String,
+    warning: String,
+    /// Why it is relevant to the task.
+    match_reason: String,
+}
+
+fn preview(content: &str) -> String {
+    match content.char_indices().nth(PREVIEW_CHARS) {
+        Some((cut, _)) => format!("{}…", content[..cut].trim_end()),
+        None => content.to_string(),
+    }
+}
+
+fn matched_for<'p>(task: &Task, playbooks: &'p [Playbook]) -> PlaybookMatch<'p> {
+    match_playbooks(&task_text(task), playbooks)
+}
+
+/// The playbooks `task` calls for and the must-consult warnings, as
+/// `/tasks/next` shows them.
+pub(crate) fn for_task(
+    task: &Task,
+    playbooks: &[Playbook],
+) -> (Vec<TaskPlaybook>, Vec<MustConsultWarning>) {
+    let found = matched_for(task, playbooks);
+    let matched = found
+        .matched
+        .into_iter()
+        .map(|m| TaskPlaybook {
+            id: m.playbook.id,
+            name: m.playbook.name.clone(),
+            match_reason: m.match_reason,
+            relevance_score: m.relevance_score,
+            must_consult: m.playbook.must_consult,
+            content_preview: preview(&m.playbook.content),
+        })
+        .collect();
+    let warnings = found
+        .must_consult
+        .into_iter()
+        .map(|c| MustConsultWarning {
+            playbook_id: c.playbook.id,
+            playbook_name: c.playbook.name.clone(),
+            warning: c.warning,
+            match_reason: c.match_reason,
+        })
+        .collect();
+    (matched, warnings)
+}
+
+/// The playbooks to read before working on `task`: the matched ones, best
+/// first, then the relevant must-consult ones not matched.
+pub(crate) fn to_read(task: &Task, playbooks: &[Playbook]) -> Vec<Playbook> {
+    let found = matched_for(task, playbooks);
+    let mut out: Vec<Playbook> = found.matched.iter().map(|m| m.playbook.clone()).collect();
+    for c in found.must_consult {
+        if !out.iter().any(|p| p.id == c.playbook.id) {
+            out.push(c.playbook.clone());
+        }
+    }
+    out
+}

@@ -1,0 +1,432 @@
+//! Capturing a learning and routing it where it belongs, in one transaction
+//! (seed 003's knowledge routing). [`chief_brain::knowledge_route`] decides
+//! from the text and the names of the workspace's people, clients and
+//! projects; this module reads those names and applies the decision:
+//!
+//! - person: a dated paragraph in their communication or context notes;
+//! - client: in its notes; project: in its description;
+//! - playbook: a new playbook, proposed for a person to approve;
+//! - rule: a paragraph in the workspace's `rules` playbook, made on first use;
+//! - setting: an entry in the user's `custom` setting.
+//!
+//! When it cannot tell (nobody is named, or several are), the learning waits
+//! in `pending_review` until a person routes it with [`route`]. Nothing is
+//! created on a guess: an unknown person is not added.
+//!
+//! The API's capture endpoint and task completion both come here, so a
+//! learning is routed the same way whichever door it came in by.
+
+use crate::person::PersonPatch;
+use crate::project::ProjectPatch;
+use crate::{StoreError, Tx, client, knowledge, person, playbook, project, setting};
+use chief_brain::knowledge_route::{self, Destination, Known, PersonField};
+use chief_domain::client::ClientPatch;
+use chief_domain::knowledge::{
+    Knowledge, KnowledgeCategory, KnowledgeSource, KnowledgeStatus, NewKnowledge,
+};
+use chief_domain::playbook::{NewPlaybook, PlaybookPatch, PlaybookStatus};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// The name of the playbook that collects a workspace's rules.
+pub const RULES_PLAYBOOK: &str = "rules";
+
+/// The setting that collects a user's learned preferences.
+pub const SETTINGS_KEY: &str = "custom";
+
+const RULES_DESCRIPTION: &str = "Company rules and terminology, learned while working. Consult before writing for or about the company.";
+
+/// Where a learning is routed to by hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Person(Uuid),
+    Client(Uuid),
+    Project(Uuid),
+    /// Appended to this playbook's content.
+    Playbook(Uuid),
+    /// The routing user's settings.
+    Setting,
+    /// The workspace's rules playbook.
+    Rules,
+}
+
+impl Target {
+    /// The target a `target_type` (person, client, project, playbook,
+    /// setting or rule) and `target_id` name. The first four need the id;
+    /// a setting or a rule takes none.
+    pub fn parse(target_type: &str, target_id: Option<Uuid>) -> Result<Target, StoreError> {
+        let kind = target_type.trim().to_ascii_lowercase();
+        let with_id = |to: fn(Uuid) -> Target| {
+            target_id.map(to).ok_or_else(|| {
+                StoreError::invalid("target_id", format!("is required to route to a {kind}"))
+            })
+        };
+        let without_id = |target: Target| match target_id {
+            Some(_) => Err(StoreError::invalid(
+                "target_id",
+                format!("must be left out: a {kind} target has no id"),
+            )),
+            None => Ok(target),
+        };
+        match kind.as_str() {
+            "person" => with_id(Target::Person),
+            "client" => with_id(Target::Client),
+            "project" => with_id(Target::Project),
+            "playbook" => with_id(Target::Playbook),
+            "setting" => without_id(Target::Setting),
+            "rule" => without_id(Target::Rules),
+            _ => Err(StoreError::invalid(
+                "target_type",
+                format!(
+                    "{target_type:?} is not one of person, client, project, playbook, setting, rule"
+                ),
+            )),
+        }
+    }
+
+    /// The category a learning routed here is about.
+    pub fn category(self) -> KnowledgeCategory {
+        match self {
+            Target::Person(_) => KnowledgeCategory::Person,
+            Target::Client(_) => KnowledgeCategory::Client,
+            Target::Project(_) => KnowledgeCategory::Project,
+            Target::Playbook(_) => KnowledgeCategory::Playbook,
+            Target::Setting => KnowledgeCategory::Setting,
+            Target::Rules => KnowledgeCategory::Rule,
+        }
+    }
+}
+
+/// A learning to capture.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Capture {
+    pub content: String,
+    /// What it is about; inferred from the content when `None`.
+    pub category: Option<KnowledgeCategory>,
+    /// The task that taught it.
+    pub source_task_id: Option<Uuid>,
+    /// The phrase that prompted it; looked for in the content when `None`.
+    pub trigger_phrase: Option<String>,
+    /// Where it goes; decided from the category when `None`.
+    pub target: Option<Target>,
+}
+
+/// The record a learning was written to.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct RoutedTo {
+    /// person, client, project, playbook or user_settings.
+    #[serde(rename = "type")]
+    pub target_type: String,
+    /// The record's id; the user's for user_settings.
+    pub id: Uuid,
+    /// The field written to an existing record; `null` for a new playbook.
+    pub field_updated: Option<String>,
+}
+
+/// What capturing or routing a learning did.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Routed {
+    pub knowledge: Knowledge,
+    /// `null` while the learning waits for review.
+    pub routed_to: Option<RoutedTo>,
+    /// What happened, in words: "Updated Patrick Fields's
+    /// communication_notes".
+    pub action_taken: String,
+}
+
+/// What routing will do once the learning is stored.
+enum Step {
+    Write(Target),
+    Propose,
+    Review(String),
+}
+
+/// Captures a learning for `user_id` and routes it, all in `tx`.
+pub async fn capture(tx: &mut Tx, user_id: Uuid, capture: Capture) -> Result<Routed, StoreError> {
+    tx.lock_tenant().await?;
+    let trigger_phrase = capture
+        .trigger_phrase
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .or_else(|| knowledge_route::detect_trigger(&capture.content).map(str::to_string));
+    let (category, step) = match capture.target {
+        Some(target) => (
+            capture.category.unwrap_or(target.category()),
+            Step::Write(target),
+        ),
+        None => decide(tx, &capture.content, capture.category).await?,
+    };
+    let source_type = match (capture.source_task_id, &trigger_phrase) {
+        (Some(_), _) => KnowledgeSource::Task,
+        (None, Some(_)) => KnowledgeSource::TriggerPhrase,
+        (None, None) => KnowledgeSource::Manual,
+    };
+    let learning = knowledge::capture(
+        tx,
+        user_id,
+        NewKnowledge {
+            content: capture.content,
+            category,
+            source_type,
+            source_task_id: capture.source_task_id,
+            trigger_phrase,
+            learned_at: None,
+        },
+    )
+    .await?;
+    match step {
+        Step::Write(target) => write_and_mark(tx, user_id, &learning, target).await,
+        Step::Propose => propose(tx, user_id, &learning).await,
+        Step::Review(why) => Ok(Routed {
+            knowledge: knowledge::mark_pending_review(tx, learning.id).await?,
+            routed_to: None,
+            action_taken: format!("Held for review: {why}"),
+        }),
+    }
+}
+
+/// Routes a captured or pending learning to `target` by hand. A routed or
+/// dismissed learning is a transition error naming its status.
+pub async fn route(
+    tx: &mut Tx,
+    user_id: Uuid,
+    id: Uuid,
+    target: Target,
+) -> Result<Routed, StoreError> {
+    tx.lock_tenant().await?;
+    let tenant = tx.tenant();
+    let learning = knowledge::get(&mut *tx, tenant, id).await?;
+    learning.status.move_to(KnowledgeStatus::Routed, "route")?;
+    write_and_mark(tx, user_id, &learning, target).await
+}
+
+/// The category and the next step for a learning without a target.
+async fn decide(
+    tx: &mut Tx,
+    content: &str,
+    category: Option<KnowledgeCategory>,
+) -> Result<(KnowledgeCategory, Step), StoreError> {
+    use KnowledgeCategory as C;
+    let tenant = tx.tenant();
+    let wants = |c: C| category.is_none() || category == Some(c);
+    let people = if wants(C::Person) {
+        person::names(&mut *tx, tenant).await?
+    } else {
+        Vec::new()
+    };
+    let clients = if wants(C::Client) {
+        client::names(&mut *tx, tenant).await?
+    } else {
+        Vec::new()
+    };
+    let projects = if wants(C::Project) {
+        project::names(&mut *tx, tenant).await?
+    } else {
+        Vec::new()
+    };
+    let (people_names, client_names, project_names) =
+        (as_names(&people), as_names(&clients), as_names(&projects));
+    let known = Known {
+        people: &people_names,
+        clients: &client_names,
+        projects: &project_names,
+    };
+    let decision = knowledge_route::route(content, category, &known);
+    let step = match decision.destination {
+        Destination::Person(i) => Step::Write(Target::Person(people[i].0)),
+        Destination::Client(i) => Step::Write(Target::Client(clients[i].0)),
+        Destination::Project(i) => Step::Write(Target::Project(projects[i].0)),
+        Destination::ProposePlaybook => Step::Propose,
+        Destination::Rules => Step::Write(Target::Rules),
+        Destination::Setting => Step::Write(Target::Setting),
+        Destination::Review(why) => Step::Review(why),
+    };
+    Ok((decision.category, step))
+}
+
+fn as_names(list: &[(Uuid, String)]) -> Vec<&str> {
+    list.iter().map(|(_, name)| name.as_str()).collect()
+}
+
+/// Proposes a playbook made from the learning, for a person to approve.
+async fn propose(tx: &mut Tx, user_id: Uuid, learning: &Knowledge) -> Result<Routed, StoreError> {
+    let learned_from = match learning.source_task_id {
+        Some(task) => format!("Task {task}"),
+        None => format!("Knowledge {}", learning.id),
+    };
+    let new = NewPlaybook {
+        name: knowledge_route::playbook_name(&learning.content),
+        description: learning.content.clone(),
+        content: learning.content.clone(),
+        ..Default::default()
+    };
+    let proposed = playbook::propose(
+        tx,
+        user_id,
+        new,
+        Some(&learned_from),
+        learning.source_task_id,
+    )
+    .await?;
+    let knowledge = knowledge::mark_routed(tx, learning.id, "playbook", proposed.id).await?;
+    Ok(Routed {
+        knowledge,
+        routed_to: Some(RoutedTo {
+            target_type: "playbook".into(),
+            id: proposed.id,
+            field_updated: None,
+        }),
+        action_taken: format!("Proposed the playbook \"{}\" for review", proposed.name),
+    })
+}
+
+/// Writes the learning into `target` and marks it routed there.
+async fn write_and_mark(
+    tx: &mut Tx,
+    user_id: Uuid,
+    learning: &Knowledge,
+    target: Target,
+) -> Result<Routed, StoreError> {
+    let (routed_to, action_taken) = write(tx, user_id, learning, target).await?;
+    let knowledge =
+        knowledge::mark_routed(tx, learning.id, &routed_to.target_type, routed_to.id).await?;
+    Ok(Routed {
+        knowledge,
+        routed_to: Some(routed_to),
+        action_taken,
+    })
+}
+
+/// Appends the learning, dated, to the target's notes.
+async fn write(
+    tx: &mut Tx,
+    user_id: Uuid,
+    learning: &Knowledge,
+    target: Target,
+) -> Result<(RoutedTo, String), StoreError> {
+    let tenant = tx.tenant();
+    let on = learning.learned_at.date_naive();
+    let content = learning.content.as_str();
+    let note = |existing: Option<&str>| knowledge_route::dated_note(existing, on, content);
+    let to = |target_type: &str, id: Uuid, field: &str| RoutedTo {
+        target_type: target_type.into(),
+        id,
+        field_updated: Some(field.into()),
+    };
+    Ok(match target {
+        Target::Person(id) => {
+            let found = person::get(&mut *tx, tenant, id).await?;
+            let field = knowledge_route::person_field(content);
+            let mut patch = PersonPatch::default();
+            match field {
+                PersonField::CommunicationNotes => {
+                    patch.communication_notes =
+                        Some(Some(note(found.communication_notes.as_deref())));
+                }
+                PersonField::ContextNotes => {
+                    patch.context_notes = Some(Some(note(found.context_notes.as_deref())));
+                }
+            }
+            person::update(tx, id, patch).await?;
+            (
+                to("person", id, field.as_str()),
+                format!("Updated {}'s {}", found.name, field.as_str()),
+            )
+        }
+        Target::Client(id) => {
+            let found = client::get(&mut *tx, tenant, id).await?;
+            let patch = ClientPatch {
+                notes: Some(Some(note(found.notes.as_deref()))),
+                ..Default::default()
+            };
+            client::update(tx, id, patch).await?;
+            (
+                to("client", id, "notes"),
+                format!("Updated {}'s notes", found.name),
+            )
+        }
+        Target::Project(id) => {
+            let found = project::get(&mut *tx, tenant, id).await?;
+            let patch = ProjectPatch {
+                description: Some(Some(note(found.description.as_deref()))),
+                ..Default::default()
+            };
+            project::update(tx, id, patch).await?;
+            (
+                to("project", id, "description"),
+                format!("Updated {}'s description", found.name),
+            )
+        }
+        Target::Playbook(id) => {
+            let found = playbook::get(&mut *tx, tenant, id).await?;
+            let patch = PlaybookPatch {
+                content: Some(note(Some(&found.content))),
+                ..Default::default()
+            };
+            playbook::update(tx, id, patch).await?;
+            (
+                to("playbook", id, "content"),
+                format!("Added to the playbook \"{}\"", found.name),
+            )
+        }
+        Target::Rules => {
+            let existing =
+                playbook::find_by_name(&mut *tx, tenant, RULES_PLAYBOOK, PlaybookStatus::Active)
+                    .await?;
+            match existing {
+                Some(rules) => {
+                    let patch = PlaybookPatch {
+                        content: Some(note(Some(&rules.content))),
+                        ..Default::default()
+                    };
+                    playbook::update(tx, rules.id, patch).await?;
+                    (
+                        to("playbook", rules.id, "content"),
+                        "Added to the rules playbook".to_string(),
+                    )
+                }
+                None => {
+                    let new = NewPlaybook {
+                        name: RULES_PLAYBOOK.into(),
+                        description: RULES_DESCRIPTION.into(),
+                        category: Some("rules".into()),
+                        content: format!("# Rules\n\n{}", note(None)),
+                        ..Default::default()
+                    };
+                    let rules = playbook::create(tx, user_id, new).await?;
+                    (
+                        to("playbook", rules.id, "content"),
+                        "Started the rules playbook with it".to_string(),
+                    )
+                }
+            }
+        }
+        Target::Setting => {
+            let mut entries = match setting::get(&mut *tx, tenant, Some(user_id), SETTINGS_KEY)
+                .await?
+                .filter(|s| s.user_id == Some(user_id))
+                .map(|s| s.value)
+            {
+                Some(serde_json::Value::Array(items)) => items,
+                Some(other) => vec![other],
+                None => Vec::new(),
+            };
+            entries.push(serde_json::json!({
+                "note": content,
+                "learned_at": learning.learned_at,
+                "knowledge_id": learning.id,
+            }));
+            setting::set(
+                tx,
+                Some(user_id),
+                SETTINGS_KEY,
+                serde_json::Value::Array(entries),
+            )
+            .await?;
+            (
+                to("user_settings", user_id, SETTINGS_KEY),
+                format!("Saved in your settings under \"{SETTINGS_KEY}\""),
+            )
+        }
+    })
+}
