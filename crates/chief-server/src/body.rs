@@ -49,12 +49,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = e.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => {
-                let field = if path == "." {
-                    unknown_field(&inner.to_string()).unwrap_or_else(|| "body".into())
-                } else {
-                    path
-                };
-                ApiError::invalid(&field, strip_position(&inner.to_string()))
+                field_error(&path, &strip_position(&inner.to_string()), "body")
             }
             serde_json::error::Category::Eof if bytes.iter().all(u8::is_ascii_whitespace) => {
                 ApiError::bad_request("this request needs a JSON body")
@@ -64,10 +59,24 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// The name in serde's "unknown field `x`, expected ..." message.
-fn unknown_field(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    Some(rest[..rest.find('`')?].to_string())
+/// A 422 naming the field: the path serde reached, or the name in its
+/// "unknown field `x`, expected ..." and "missing field `x`" messages;
+/// `whole` when neither names one.
+fn field_error(path: &str, message: &str, whole: &str) -> ApiError {
+    if path != "." {
+        return ApiError::invalid(path, message);
+    }
+    let named = |prefix: &str| {
+        let rest = message.strip_prefix(prefix)?;
+        Some(rest[..rest.find('`')?].to_string())
+    };
+    if let Some(field) = named("missing field `") {
+        return ApiError::invalid(&field, "is required");
+    }
+    match named("unknown field `") {
+        Some(field) => ApiError::invalid(&field, message),
+        None => ApiError::invalid(whole, message),
+    }
 }
 
 /// serde's message without its " at line 1 column 9" suffix.
@@ -123,13 +132,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
             .map(Params)
             .map_err(|e| {
                 let path = e.path().to_string();
-                let message = e.into_inner().to_string();
-                let field = if path == "." {
-                    unknown_field(&message).unwrap_or_else(|| "query".into())
-                } else {
-                    path
-                };
-                ApiError::invalid(&field, message)
+                field_error(&path, &e.into_inner().to_string(), "query")
             })
     }
 }
@@ -157,8 +160,8 @@ mod tests {
         let e = parse_json::<T>(br#"{"title": "x", "colour": 1}"#).unwrap_err();
         assert_eq!((e.status.as_u16(), field_of(&e)), (422, "colour"));
         let e = parse_json::<T>(br#"{"priority": 1}"#).unwrap_err();
-        assert_eq!(e.status.as_u16(), 422);
-        assert!(e.detail.contains("title"), "{}", e.detail);
+        assert_eq!((e.status.as_u16(), field_of(&e)), (422, "title"));
+        assert_eq!(e.detail, "title: is required");
     }
 
     #[test]

@@ -70,6 +70,7 @@ fn category(field: &str, text: Option<&str>) -> Result<Option<KnowledgeCategory>
 /// The body of `POST /api/knowledge/capture`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "KnowledgeCapture")]
 struct CaptureBody {
     /// What was learned: "Patrick prefers brief, direct emails".
     content: String,
@@ -198,9 +199,10 @@ async fn show(
 /// The body of `POST /api/knowledge/{id}/route`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "KnowledgeRoute")]
 struct RouteBody {
-    /// person, client, project, playbook, setting or rule. Required.
-    target_type: Option<String>,
+    /// person, client, project, playbook, setting or rule.
+    target_type: String,
     /// The person, client, project or playbook; left out for a setting or
     /// a rule.
     target_id: Option<Uuid>,
@@ -212,10 +214,7 @@ async fn route(
     Id(id): Id,
     Body(b): Body<RouteBody>,
 ) -> Result<Json<Routed>, ApiError> {
-    let target_type = b
-        .target_type
-        .ok_or_else(|| ApiError::invalid("target_type", "is required"))?;
-    let target = Target::parse(&target_type, b.target_id)?;
+    let target = Target::parse(&b.target_type, b.target_id)?;
     let mut tx = state.db.write(&caller.scope()).await?;
     let routed = knowledge_routing::route(&mut tx, caller.user.id, id, target).await?;
     tx.commit().await?;
@@ -225,6 +224,7 @@ async fn route(
 /// The body of `POST /api/knowledge/{id}/dismiss`; it may be left out.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "KnowledgeDismiss")]
 struct DismissBody {
     /// Why it is not worth keeping: "Already known".
     reason: Option<String>,

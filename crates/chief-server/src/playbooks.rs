@@ -107,7 +107,7 @@ async fn list(
 #[serde(deny_unknown_fields)]
 struct MatchQuery {
     /// The task's title and description.
-    task_description: Option<String>,
+    task_description: String,
 }
 
 /// A playbook the task calls for.
@@ -140,10 +140,10 @@ async fn match_task(
     caller: Caller,
     Params(q): Params<MatchQuery>,
 ) -> Result<Json<Matches>, ApiError> {
-    let text = q
-        .task_description
-        .filter(|t| !t.trim().is_empty())
-        .ok_or_else(|| ApiError::invalid("task_description", "is required"))?;
+    let text = q.task_description;
+    if text.trim().is_empty() {
+        return Err(ApiError::invalid("task_description", "must not be empty"));
+    }
     let playbooks = task_playbooks::active(&state.db, caller.tenant()).await?;
     let found = match_playbooks(&text, &playbooks);
     Ok(Json(Matches {
@@ -178,6 +178,7 @@ async fn show(
 /// The body of `POST /api/playbooks`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PlaybookCreate")]
 struct CreateBody {
     name: String,
     /// What it is for; matching reads it.
@@ -229,6 +230,7 @@ async fn create(
 /// The body of `POST /api/playbooks/propose`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PlaybookPropose")]
 struct ProposeBody {
     name: String,
     #[serde(default)]
@@ -283,6 +285,7 @@ async fn propose(
 /// `null` clears the category.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PlaybookUpdate")]
 struct UpdateBody {
     name: Option<String>,
     description: Option<String>,

@@ -148,10 +148,10 @@ fn hint(field: &str) -> Option<Value> {
 }
 
 /// A minimal valid instance of a JSON schema: its required fields only.
-fn example(doc: &Value, schema: &Value, field: &str, b_task: &str) -> Value {
+fn example(doc: &Value, schema: &Value, field: &str, ids: &HashMap<&str, String>) -> Value {
     if let Some(r) = schema["$ref"].as_str() {
         let name = r.trim_start_matches("#/components/schemas/");
-        return example(doc, &doc["components"]["schemas"][name], field, b_task);
+        return example(doc, &doc["components"]["schemas"][name], field, ids);
     }
     for key in ["anyOf", "oneOf", "allOf"] {
         if let Some(variants) = schema[key].as_array() {
@@ -159,7 +159,7 @@ fn example(doc: &Value, schema: &Value, field: &str, b_task: &str) -> Value {
                 .iter()
                 .find(|v| v["type"] != "null")
                 .unwrap_or(&variants[0]);
-            return example(doc, pick, field, b_task);
+            return example(doc, pick, field, ids);
         }
     }
     if let Some(values) = schema["enum"].as_array() {
@@ -176,11 +176,16 @@ fn example(doc: &Value, schema: &Value, field: &str, b_task: &str) -> Value {
     match ty.as_str() {
         Some("object") => {
             let mut obj = Map::new();
-            for name in schema["required"].as_array().into_iter().flatten() {
-                let name = name.as_str().unwrap();
+            let required = schema["required"].as_array().into_iter().flatten();
+            let mut names: Vec<&str> = required.map(|n| n.as_str().unwrap()).collect();
+            // Routing a learning names its target (a person, with `hint`).
+            if schema["properties"]["target_id"].is_object() {
+                names.push("target_id");
+            }
+            for name in names {
                 obj.insert(
                     name.to_string(),
-                    example(doc, &schema["properties"][name], name, b_task),
+                    example(doc, &schema["properties"][name], name, ids),
                 );
             }
             Value::Object(obj)
@@ -190,7 +195,8 @@ fn example(doc: &Value, schema: &Value, field: &str, b_task: &str) -> Value {
         Some("number") => json!(1.0),
         Some("boolean") => json!(true),
         Some("string") => match schema["format"].as_str() {
-            Some("uuid") => json!(b_task),
+            Some("uuid") if field == "target_id" => json!(ids.get("person")),
+            Some("uuid") => json!(ids.get("task")),
             Some("date-time") => json!("2030-01-01T09:00:00Z"),
             Some("date") => json!("2030-01-01"),
             _ => hint(field).unwrap_or_else(|| json!("isolation check")),
@@ -208,7 +214,7 @@ fn required_query(doc: &Value, op: &Value) -> String {
         .filter(|p| p["in"] == "query" && p["required"] == true)
         .map(|p| {
             let name = p["name"].as_str().unwrap();
-            let v = example(doc, &p["schema"], name, "");
+            let v = example(doc, &p["schema"], name, &HashMap::new());
             let text = v.as_str().map(str::to_string).unwrap_or(v.to_string());
             format!("{name}={}", text.replace(' ', "+"))
         })
@@ -243,9 +249,9 @@ fn routes(doc: &Value) -> Vec<Route> {
     out
 }
 
-fn body_for(doc: &Value, op: &Value, b_task: &str) -> Option<Value> {
+fn body_for(doc: &Value, op: &Value, ids: &HashMap<&str, String>) -> Option<Value> {
     let schema = &op["requestBody"]["content"]["application/json"]["schema"];
-    (!schema.is_null()).then(|| example(doc, schema, "", b_task))
+    (!schema.is_null()).then(|| example(doc, schema, "", ids))
 }
 
 fn streams(op: &Value) -> bool {
@@ -277,7 +283,7 @@ both! {
                 continue;
             }
             let path = fill(&route.path, &ids);
-            let body = body_for(&doc, &route.op, &ids["task"]);
+            let body = body_for(&doc, &route.op, &ids);
             let what = format!("{} {}", route.method, route.path);
 
             let before = audit::head_seq(db, b_tenant).await.unwrap();
@@ -295,7 +301,7 @@ both! {
             assert!(!status.is_server_error(), "{what} as B: {v}");
             checked += 1;
         }
-        assert!(checked >= 36, "only {checked} routes with ids were walked");
+        assert!(checked >= 45, "only {checked} routes with ids were walked");
     }
 
     list_routes_show_nothing_of_another_workspace(db) {
@@ -331,7 +337,7 @@ both! {
                 continue;
             }
             let path = route.path.replace("{id}", &uuid::Uuid::now_v7().to_string());
-            let body = body_for(&doc, &route.op, &uuid::Uuid::now_v7().to_string());
+            let body = body_for(&doc, &route.op, &HashMap::new());
             let (status, _, v) = call(db, &route.method, &path, Some(&member), body).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{} {}: {v}", route.method, route.path);
             assert_eq!(v["type"], "/problems/forbidden");
