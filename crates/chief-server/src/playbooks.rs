@@ -36,6 +36,7 @@ pub fn routes(api: &mut Api) {
         .ok::<Matches>();
     api.get("/playbooks/{id}", show)
         .summary("Get a playbook with its content")
+        .describe("Reading a playbook records a use (`use_count`, `last_used`): completing a task checks its must-consult playbooks against that.")
         .ok::<Playbook>();
     api.post("/playbooks", create)
         .summary("Create a playbook")
@@ -172,7 +173,12 @@ async fn show(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Playbook>, ApiError> {
-    Ok(Json(playbook::get(&state.db, caller.tenant(), id).await?))
+    // Reading a playbook is consulting it: the use is recorded, and task
+    // completion checks must-consult playbooks against it.
+    let mut tx = state.db.write(&caller.scope()).await?;
+    let read = playbook::record_use(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Json(read))
 }
 
 /// The body of `POST /api/playbooks`.

@@ -47,7 +47,8 @@ pub(crate) struct TaskPlaybook {
     content_preview: String,
 }
 
-/// A must-consult playbook that the next task must not skip.
+/// A must-consult playbook that the next task must not skip (or, on
+/// completion, that it skipped).
 #[derive(Serialize, JsonSchema)]
 pub(crate) struct MustConsultWarning {
     playbook_id: Uuid,
@@ -111,4 +112,38 @@ pub(crate) fn to_read(task: &Task, playbooks: &[Playbook]) -> Vec<Playbook> {
         }
     }
     out
+}
+
+/// The relevant must-consult playbooks nobody read while `task` was worked
+/// on: not returned by its start nor fetched since it started (or since it
+/// was created, if it never started).
+pub(crate) fn skipped(task: &Task, playbooks: &[Playbook]) -> Vec<MustConsultWarning> {
+    let since = task.started_at.unwrap_or(task.created_at);
+    let (_, warnings) = for_task(task, playbooks);
+    warnings
+        .into_iter()
+        .filter(|w| {
+            playbooks
+                .iter()
+                .find(|p| p.id == w.playbook_id)
+                .is_none_or(|p| p.last_used.is_none_or(|used| used < since))
+        })
+        .collect()
+}
+
+/// Records that `task`'s completion skipped `warning`'s playbook, in the
+/// completion's transaction: the audit log keeps `playbook.skipped`.
+pub(crate) async fn record_skip(
+    tx: &mut chief_store::Tx,
+    task: &Task,
+    warning: &MustConsultWarning,
+) -> Result<(), ApiError> {
+    tx.audit(chief_store::Change {
+        action: chief_domain::event::action("playbook", "skipped"),
+        entity_type: "playbook",
+        entity_id: warning.playbook_id,
+        details: serde_json::json!({"task_id": task.id, "warning": warning.warning}),
+    })
+    .await?;
+    Ok(())
 }

@@ -17,7 +17,7 @@ use chief_domain::playbook::Playbook;
 use chief_domain::task::{Assignee, NewTask, Task, TaskOp, TaskPatch, TaskStatus};
 use chief_store::knowledge_routing::{self, Capture, Routed};
 use chief_store::task_query::{TaskFilter, TaskSort};
-use chief_store::{Listing, task, task_query};
+use chief_store::{Listing, playbook, task, task_query};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -240,11 +240,16 @@ async fn start(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Started>, ApiError> {
+    let active = task_playbooks::active(&state.db, caller.tenant()).await?;
     let mut tx = state.db.write(&caller.scope()).await?;
     let task = task::transition(&mut tx, id, chief_domain::task::TaskOp::Start, None).await?;
+    // Handing the playbooks over is reading them: each records a use, which
+    // completion checks must-consult playbooks against.
+    let mut playbooks = Vec::new();
+    for p in task_playbooks::to_read(&task, &active) {
+        playbooks.push(playbook::record_use(&mut tx, p.id).await?);
+    }
     tx.commit().await?;
-    let active = task_playbooks::active(&state.db, caller.tenant()).await?;
-    let playbooks = task_playbooks::to_read(&task, &active);
     Ok(Json(Started {
         context: task.context.clone(),
         task,
@@ -393,6 +398,10 @@ struct Completed {
     /// Each learning and where it was routed.
     knowledge: Vec<Routed>,
     follow_up_tasks: Vec<Task>,
+    /// Relevant must-consult playbooks not read while the task was worked
+    /// on (neither returned by its start nor fetched since); each is logged
+    /// as `playbook.skipped`. Completion is not refused.
+    must_consult_warnings: Vec<task_playbooks::MustConsultWarning>,
 }
 
 async fn complete(
@@ -427,8 +436,14 @@ async fn complete(
             target: None,
         });
     }
+    let active = task_playbooks::active(&state.db, caller.tenant()).await?;
     let mut tx = state.db.write(&caller.scope()).await?;
     let task = task::transition(&mut tx, id, TaskOp::Complete, b.output).await?;
+    // Skipping a must-consult playbook does not block; it is answered and logged.
+    let must_consult_warnings = task_playbooks::skipped(&task, &active);
+    for warning in &must_consult_warnings {
+        task_playbooks::record_skip(&mut tx, &task, warning).await?;
+    }
     let mut knowledge = Vec::with_capacity(learnings.len());
     for capture in learnings {
         knowledge.push(knowledge_routing::capture(&mut tx, caller.user.id, capture).await?);
@@ -454,5 +469,6 @@ async fn complete(
         task,
         knowledge,
         follow_up_tasks,
+        must_consult_warnings,
     }))
 }

@@ -276,6 +276,39 @@ both! {
         assert_eq!(get(db, &b, "/api/playbooks?status=proposed").await["total"], 1);
     }
 
+    completing_without_reading_a_must_consult_playbook_warns_and_is_logged(db) {
+        let key = key_for(db, "acme").await;
+        let task = |title: &str| json!({"title": title});
+        let (_, _, early) = call(db, "POST", "/api/tasks", Some(&key), Some(task("Email to Patrick about the pilot"))).await;
+        // Started before the guide existed: nobody handed it over.
+        let (status, _, _) = call(db, "POST", &format!("/api/tasks/{}/start", id(&early)), Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK);
+        let guide = create(db, &key, email_guide()).await;
+
+        let (status, _, done) = call(db, "POST", &format!("/api/tasks/{}/complete", id(&early)), Some(&key), Some(json!({"output": "sent the draft"}))).await;
+        assert_eq!(status, StatusCode::OK, "completion is not refused: {done}");
+        assert_eq!(done["task"]["status"], "completed");
+        let warnings = done["must_consult_warnings"].as_array().unwrap();
+        assert_eq!(warnings.len(), 1, "{done}");
+        assert_eq!(warnings[0]["playbook_name"], "email-drafting-guide");
+        let logs = get(db, &key, &format!("/api/logs?entity_id={}", id(&guide))).await;
+        let skipped: Vec<&Value> = logs["items"].as_array().unwrap().iter().filter(|l| l["action"] == "playbook.skipped").collect();
+        assert_eq!(skipped.len(), 1, "{logs}");
+        assert_eq!(skipped[0]["details"]["task_id"], early["id"]);
+
+        // Started with the guide in place: start hands it over, no warning.
+        let (_, _, later) = call(db, "POST", "/api/tasks", Some(&key), Some(task("Reply to Sarah's email"))).await;
+        let (_, _, started) = call(db, "POST", &format!("/api/tasks/{}/start", id(&later)), Some(&key), None).await;
+        assert!(started["playbooks"].as_array().unwrap().iter().any(|p| p["id"] == guide["id"]), "{started}");
+        let (_, _, done) = call(db, "POST", &format!("/api/tasks/{}/complete", id(&later)), Some(&key), None).await;
+        assert_eq!(done["must_consult_warnings"], json!([]), "{done}");
+
+        // Reading the guide counts too, and every read is counted.
+        let before = get(db, &key, &format!("/api/playbooks/{}", id(&guide))).await;
+        let after = get(db, &key, &format!("/api/playbooks/{}", id(&guide))).await;
+        assert_eq!(after["use_count"].as_i64().unwrap(), before["use_count"].as_i64().unwrap() + 1);
+    }
+
     the_next_task_brings_its_playbooks_and_must_consult_warnings(db) {
         let key = key_for(db, "acme").await;
         let mut guide = email_guide();
