@@ -97,22 +97,37 @@ impl Default for OpenOptions {
 /// An open store on one of the two backends.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool, WriteLock),
+    Sqlite(SqlitePool, SqliteWriter),
     Postgres(PgPool),
 }
 
-/// SQLite has one writer at a time. Writers in this process queue on this
-/// lock (first come, first served) before `BEGIN IMMEDIATE`, instead of
-/// spinning in SQLite's busy handler; the busy timeout still covers writers
-/// in other processes.
-pub type WriteLock = std::sync::Arc<tokio::sync::Mutex<()>>;
+/// SQLite has one writer at a time. Writers in this process take turns on
+/// `turn` (first come, first served) instead of spinning in SQLite's busy
+/// handler (which still covers writers in other processes), and write
+/// through one long-lived connection whose page cache stays warm: a write
+/// through any other connection would make it reread the pages it needs.
+#[derive(Clone, Debug)]
+pub struct SqliteWriter {
+    /// `None` when the store has one connection (the command line's), which
+    /// then does both.
+    pub(crate) pool: Option<SqlitePool>,
+    pub(crate) turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// The writer connection's page cache, in KiB (SQLite's default is 2,000).
+const WRITER_CACHE_KIB: i64 = 16 * 1024;
 
 impl Db {
     /// Opens the store and brings its schema up to date.
     pub async fn open(location: &Location, opts: &OpenOptions) -> Result<Db, StoreError> {
         let db = match location {
             Location::Sqlite(path) => {
-                Db::Sqlite(open_sqlite(path, opts).await?, WriteLock::default())
+                let (read, write) = open_sqlite(path, opts).await?;
+                let writer = SqliteWriter {
+                    pool: write,
+                    turn: Default::default(),
+                };
+                Db::Sqlite(read, writer)
             }
             Location::Postgres(url) => {
                 let mut connect = PgConnectOptions::from_str(url)
@@ -162,7 +177,10 @@ impl Db {
     /// The pool's open and idle connections, for metrics.
     pub fn pool_stats(&self) -> (u32, usize) {
         match self {
-            Db::Sqlite(p, _) => (p.size(), p.num_idle()),
+            Db::Sqlite(p, w) => match &w.pool {
+                Some(wp) => (p.size() + wp.size(), p.num_idle() + wp.num_idle()),
+                None => (p.size(), p.num_idle()),
+            },
             Db::Postgres(p) => (p.size(), p.num_idle()),
         }
     }
@@ -170,7 +188,12 @@ impl Db {
     /// Closes every connection, checkpointing SQLite's WAL.
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p, _) => p.close().await,
+            Db::Sqlite(p, w) => {
+                if let Some(wp) = &w.pool {
+                    wp.close().await;
+                }
+                p.close().await;
+            }
             Db::Postgres(p) => p.close().await,
         }
     }
@@ -220,7 +243,12 @@ impl Db {
     }
 }
 
-async fn open_sqlite(path: &Path, opts: &OpenOptions) -> Result<SqlitePool, StoreError> {
+/// Opens the readers' pool and the writer's (none when only one connection
+/// is allowed, as the command line asks).
+async fn open_sqlite(
+    path: &Path,
+    opts: &OpenOptions,
+) -> Result<(SqlitePool, Option<SqlitePool>), StoreError> {
     if !opts.create && !path.exists() {
         return Err(StoreError::Missing(path.to_path_buf()));
     }
@@ -236,12 +264,56 @@ async fn open_sqlite(path: &Path, opts: &OpenOptions) -> Result<SqlitePool, Stor
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(opts.busy_timeout);
-    SqlitePoolOptions::new()
+    let read = SqlitePoolOptions::new()
         .max_connections(opts.max_connections)
         .min_connections(0)
-        .connect_with(connect)
+        .connect_with(connect.clone())
         .await
-        .map_err(|e| StoreError::from_open(path, e))
+        .map_err(|e| StoreError::from_open(path, e))?;
+    if opts.max_connections <= 1 {
+        return Ok((read, None));
+    }
+    let write = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(0)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_lazy_with(
+            connect
+                .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"))
+                .pragma("wal_autocheckpoint", "0"),
+        );
+    spawn_checkpoints(read.clone());
+    Ok((read, Some(write)))
+}
+
+/// How often the WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Checkpoints the WAL from a reader connection, off the writer's path: the
+/// writer never pays for copying pages back and syncing the file. Passive
+/// checkpoints never wait for, nor block, readers or the writer. Stops when
+/// the store is closed.
+fn spawn_checkpoints(readers: SqlitePool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if readers.is_closed() {
+                return;
+            }
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&readers)
+                .await
+            {
+                if readers.is_closed() {
+                    return;
+                }
+                tracing::warn!("WAL checkpoint failed: {e}");
+            }
+        }
+    });
 }
 
 pub(crate) type SqliteQuery<'q> =

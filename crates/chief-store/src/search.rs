@@ -154,7 +154,7 @@ pub async fn search(
                     format!(
                         "SELECT '{kind}' AS kind, e.id AS id, e.{title} AS title, \
                          snippet({table}_fts, -1, '[', ']', '…', 12) AS snippet, -bm25({table}_fts, 10.0, 1.0) AS score \
-                         FROM {table}_fts JOIN {table} e ON e.rowid = {table}_fts.rowid \
+                         FROM {table}_fts CROSS JOIN {table} e ON e.rowid = {table}_fts.rowid \
                          WHERE {table}_fts MATCH $2 AND e.tenant_id = $1{live}",
                         kind = k.as_str(),
                         title = k.title(),

@@ -73,10 +73,11 @@ impl Db {
     /// (`BEGIN IMMEDIATE`), so concurrent writers queue instead of failing.
     pub async fn write(&self, scope: &Scope) -> Result<Tx, StoreError> {
         let (inner, write_turn) = match self {
-            Db::Sqlite(p, lock) => {
-                let turn = lock.clone().lock_owned().await;
+            Db::Sqlite(readers, writer) => {
+                let turn = writer.turn.clone().lock_owned().await;
+                let pool = writer.pool.as_ref().unwrap_or(readers);
                 (
-                    Inner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+                    Inner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
                     Some(turn),
                 )
             }
