@@ -261,18 +261,27 @@ pub async fn search(
     filter: &LogFilter,
     page: crate::Page,
 ) -> Result<crate::Listing<LogEntry>, StoreError> {
-    let matches = "tenant_id = $1 AND ($2 IS NULL OR entity_type = $2) AND ($3 IS NULL OR entity_id = $3) \
-                   AND ($4 IS NULL OR actor = $4) AND ($5 IS NULL OR action = $5) \
-                   AND ($6 IS NULL OR timestamp >= $6) AND ($7 IS NULL OR timestamp < $7)";
-    let args: Vec<crate::Value> = vec![
-        tenant.into(),
-        filter.entity_type.clone().into(),
-        filter.entity_id.into(),
-        filter.actor.map(|a| a.as_str()).into(),
-        filter.action.clone().into(),
-        filter.since.into(),
-        filter.until.into(),
-    ];
+    // Only the filters given become clauses, so the indexes on
+    // (tenant_id, seq) and (tenant_id, entity_type, entity_id) serve them.
+    let mut clauses = vec!["tenant_id = $1".to_string()];
+    let mut args: Vec<crate::Value> = vec![tenant.into()];
+    let mut add = |column: &str, op: &str, value: Option<crate::Value>| {
+        if let Some(v) = value {
+            args.push(v);
+            clauses.push(format!("{column} {op} ${}", args.len()));
+        }
+    };
+    add(
+        "entity_type",
+        "=",
+        filter.entity_type.clone().map(Into::into),
+    );
+    add("entity_id", "=", filter.entity_id.map(Into::into));
+    add("actor", "=", filter.actor.map(|a| a.as_str().into()));
+    add("action", "=", filter.action.clone().map(Into::into));
+    add("timestamp", ">=", filter.since.map(Into::into));
+    add("timestamp", "<", filter.until.map(Into::into));
+    let matches = clauses.join(" AND ");
     let total = db
         .fetch_optional(
             &format!("SELECT COUNT(*) AS n FROM logs WHERE {matches}"),
@@ -282,12 +291,13 @@ pub async fn search(
         .map(|r| r.int("n"))
         .transpose()?
         .unwrap_or(0);
+    let (limit_at, offset_at) = (args.len() + 1, args.len() + 2);
     let mut paged = args;
     paged.push(page.limit.into());
     paged.push(page.offset.into());
     let items = db
         .fetch_all(
-            &format!("SELECT {LOG_COLUMNS} FROM logs WHERE {matches} ORDER BY seq DESC LIMIT $8 OFFSET $9"),
+            &format!("SELECT {LOG_COLUMNS} FROM logs WHERE {matches} ORDER BY seq DESC LIMIT ${limit_at} OFFSET ${offset_at}"),
             &paged,
         )
         .await?
