@@ -102,6 +102,8 @@ run() {
   local extra=()
   [[ -n "$script" ]] && extra=(-s "$script")
   local out
+  # Let the previous run's requests still in flight finish first.
+  sleep 2
   out=$(wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -H "X-API-Key: $KEY" "${extra[@]}" "$URL$path")
   local p50 p99 rps non2xx
   p50=$(echo "$out" | awk '$1 == "50%" {print $2}' | to_ms)

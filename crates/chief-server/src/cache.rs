@@ -41,6 +41,9 @@ pub struct ResponseKey {
 pub struct Caches {
     keys: Mutex<HashMap<String, KnownKey>>,
     responses: Mutex<HashMap<ResponseKey, (i64, Instant, Bytes)>>,
+    /// One lock per response being made, so concurrent misses wait for one
+    /// computation instead of each running it.
+    making: Mutex<HashMap<ResponseKey, std::sync::Arc<tokio::sync::Mutex<()>>>>,
 }
 
 fn bounded_insert<K: Eq + std::hash::Hash, V>(map: &mut HashMap<K, V>, k: K, v: V) {
@@ -79,6 +82,15 @@ impl Caches {
         (*at_seq == seq && made.elapsed() < max_age).then(|| bytes.clone())
     }
 
+    /// The lock that makes `key`'s response one request at a time.
+    fn maker(&self, key: &ResponseKey) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+        let mut making = self.making.lock().unwrap_or_else(|e| e.into_inner());
+        if making.len() >= MAX_ENTRIES {
+            making.retain(|_, m| std::sync::Arc::strong_count(m) > 1);
+        }
+        making.entry(key.clone()).or_default().clone()
+    }
+
     pub fn remember_response(&self, key: ResponseKey, seq: i64, bytes: Bytes) {
         let mut responses = self.responses.lock().unwrap_or_else(|e| e.into_inner());
         bounded_insert(&mut responses, key, (seq, Instant::now(), bytes));
@@ -103,7 +115,15 @@ pub async fn cached_json<T: serde::Serialize>(
         user: caller.user.id,
         variant,
     };
-    let bytes = match state.caches.response(&key, caller.seq, max_age) {
+    let cached = state.caches.response(&key, caller.seq, max_age);
+    // On a miss, one request makes the answer while the others wait for it.
+    let maker = cached.is_none().then(|| state.caches.maker(&key));
+    let _making = match &maker {
+        Some(m) => Some(m.lock().await),
+        None => None,
+    };
+    let cached = cached.or_else(|| state.caches.response(&key, caller.seq, max_age));
+    let bytes = match cached {
         Some(bytes) => bytes,
         None => {
             let value = make.await?;

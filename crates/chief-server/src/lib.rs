@@ -184,9 +184,13 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
     )
 }
 
+/// How long requests in flight may take to finish once shutdown starts.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Serves until `shutdown` resolves, then ends the event streams and
-/// finishes the requests in flight. On PostgreSQL it also listens for the
-/// events other instances commit.
+/// finishes the requests in flight, giving them [`SHUTDOWN_GRACE`] before
+/// stopping anyway. On PostgreSQL it also listens for the events other
+/// instances commit.
 pub async fn serve(
     db: Db,
     config: &ServerConfig,
@@ -194,9 +198,24 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let live = events::Live::start(&db).await?;
-    axum::serve(listener, app(db, config).layer(live.layer()))
-        .with_graceful_shutdown(live.stop_on(shutdown))
-        .await
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let signal = async move {
+        shutdown.await;
+        let _ = stopping.send(true);
+    };
+    let server = axum::serve(listener, app(db, config).layer(live.layer()))
+        .with_graceful_shutdown(live.stop_on(signal));
+    let deadline = async move {
+        let _ = stopped.wait_for(|s| *s).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = server => served,
+        () = deadline => {
+            tracing::warn!("requests still running {}s after shutdown began; stopping anyway", SHUTDOWN_GRACE.as_secs());
+            Ok(())
+        }
+    }
 }
 
 /// The address a listener is bound to, as a URL.
