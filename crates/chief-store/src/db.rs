@@ -127,6 +127,9 @@ impl Db {
                     pool: write,
                     turn: Default::default(),
                 };
+                if let Some(pool) = &writer.pool {
+                    spawn_checkpoints(pool.clone(), writer.turn.clone());
+                }
                 Db::Sqlite(read, writer)
             }
             Location::Postgres(url) => {
@@ -283,31 +286,31 @@ async fn open_sqlite(
                 .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"))
                 .pragma("wal_autocheckpoint", "0"),
         );
-    spawn_checkpoints(read.clone());
     Ok((read, Some(write)))
 }
 
 /// How often the WAL is copied back into the database file.
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
-/// Checkpoints the WAL from a reader connection, off the writer's path: the
-/// writer never pays for copying pages back and syncing the file. Passive
-/// checkpoints never wait for, nor block, readers or the writer. Stops when
-/// the store is closed.
-fn spawn_checkpoints(readers: SqlitePool) {
+/// Checkpoints the WAL off the writer's commit path, between write
+/// transactions: it takes the writers' turn, so no frame is appended while
+/// it copies, the checkpoint completes, and the next write starts the WAL
+/// over instead of growing it. Stops when the store is closed.
+fn spawn_checkpoints(writer: SqlitePool, turn: std::sync::Arc<tokio::sync::Mutex<()>>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if readers.is_closed() {
+            if writer.is_closed() {
                 return;
             }
+            let _turn = turn.lock().await;
             if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&readers)
+                .execute(&writer)
                 .await
             {
-                if readers.is_closed() {
+                if writer.is_closed() {
                     return;
                 }
                 tracing::warn!("WAL checkpoint failed: {e}");
