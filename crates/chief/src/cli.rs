@@ -72,6 +72,14 @@ pub enum Command {
     Delete(IdArg),
     /// Full-text search over tasks, people, projects, playbooks and knowledge.
     Search(SearchArgs),
+    /// What a chat message asks for (add_task, list_tasks, complete_task,
+    /// query, capture_knowledge, brief, answer_question or unknown), by rules:
+    /// `chief classify "remind me to call Patrick" --json`.
+    Classify {
+        /// The message.
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+    },
     /// People and their relationship context.
     #[command(subcommand)]
     People(PeopleCommand),

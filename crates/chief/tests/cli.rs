@@ -260,3 +260,25 @@ fn a_read_only_store_says_so_instead_of_failing_obscurely() {
     assert!(err.contains("read-only"), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn classify_names_the_intent_without_a_store() {
+    let s = Store::sqlite();
+    let out = s
+        .chief()
+        .args(["classify", "--json", "remind me to call Patrick tomorrow"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["intent"], "add_task", "{v}");
+    assert!(v["confidence"].as_f64().unwrap() > 0.5, "{v}");
+    s.chief()
+        .args(["classify", "remember", "that", "Sarah", "prefers", "calls"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("capture_knowledge"));
+    s.chief().arg("classify").assert().code(2);
+}

@@ -24,6 +24,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Audit(cmd) => audit::run(&cli, cmd).await,
         Command::Tenants(cmd) => keys::tenants(&cli, cmd).await,
         Command::Serve(args) => serve::run(&cli, args).await,
+        Command::Classify { text } => classify(&cli, &text.join(" ")),
         command => {
             let ctx = Ctx::open(&cli).await?;
             let result = dispatch(&ctx, command).await;
@@ -73,8 +74,25 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         | Command::Completions { .. }
         | Command::Audit(_)
         | Command::Tenants(_)
-        | Command::Serve(_) => {
+        | Command::Serve(_)
+        | Command::Classify { .. } => {
             unreachable!("handled in run")
         }
     }
+}
+
+/// `chief classify`: needs no store.
+fn classify(cli: &Cli, text: &str) -> Result<()> {
+    let c = chief_brain::intent::classify(text);
+    if cli.json {
+        return crate::output::json(&c);
+    }
+    let intent = serde_json::to_value(c.intent)?;
+    println!(
+        "{} (confidence {:.2}): {}",
+        intent.as_str().unwrap_or("unknown"),
+        c.confidence,
+        c.reasons.join(", ")
+    );
+    Ok(())
 }
