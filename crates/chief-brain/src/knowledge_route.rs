@@ -15,11 +15,15 @@ use chief_domain::knowledge::KnowledgeCategory;
 use chrono::NaiveDate;
 
 /// The phrases that mean a person is teaching something worth keeping.
-pub const TRIGGER_PHRASES: [&str; 7] = [
+pub const TRIGGER_PHRASES: [&str; 11] = [
     "remember that",
     "for future reference",
     "here's how we do this",
     "going forward",
+    "from now on",
+    "note that",
+    "keep in mind",
+    "don't ever",
     "always",
     "never",
     "FYI for next time",
@@ -392,6 +396,14 @@ mod tests {
             Some("FYI for next time")
         );
         assert_eq!(detect_trigger("We never ship on Fridays"), Some("never"));
+        assert_eq!(
+            detect_trigger("From now on, cc Sarah; never skip it"),
+            Some("from now on")
+        );
+        assert_eq!(
+            detect_trigger("Don't ever book before 9"),
+            Some("don't ever")
+        );
         assert_eq!(detect_trigger("The nevermore tavern"), None);
         assert_eq!(detect_trigger("Patrick prefers brief emails"), None);
     }

@@ -306,7 +306,8 @@ both! {
         let triggers = get(db, &key, "/api/knowledge/triggers").await;
         assert_eq!(triggers, json!({"phrases": [
             "remember that", "for future reference", "here's how we do this",
-            "going forward", "always", "never", "FYI for next time"
+            "going forward", "from now on", "note that", "keep in mind", "don't ever",
+            "always", "never", "FYI for next time"
         ]}));
         let (status, _, _) = call(db, "GET", "/api/knowledge/triggers", None, None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
