@@ -282,32 +282,15 @@ pub async fn search(
     add("timestamp", ">=", filter.since.map(Into::into));
     add("timestamp", "<", filter.until.map(Into::into));
     let matches = clauses.join(" AND ");
-    let total = db
-        .fetch_optional(
-            &format!("SELECT COUNT(*) AS n FROM logs WHERE {matches}"),
-            &args,
-        )
-        .await?
-        .map(|r| r.int("n"))
-        .transpose()?
-        .unwrap_or(0);
-    let (limit_at, offset_at) = (args.len() + 1, args.len() + 2);
-    let mut paged = args;
-    paged.push(page.limit.into());
-    paged.push(page.offset.into());
-    let items = db
-        .fetch_all(
-            &format!("SELECT {LOG_COLUMNS} FROM logs WHERE {matches} ORDER BY seq DESC LIMIT ${limit_at} OFFSET ${offset_at}"),
-            &paged,
-        )
-        .await?
-        .iter()
-        .map(log_from_row)
-        .collect::<Result<_, _>>()?;
-    Ok(crate::Listing {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    })
+    crate::conn::page_of(
+        db,
+        "logs",
+        LOG_COLUMNS,
+        &matches,
+        args,
+        "seq DESC",
+        page,
+        log_from_row,
+    )
+    .await
 }

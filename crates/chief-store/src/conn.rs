@@ -62,3 +62,48 @@ pub(crate) async fn by_id(
         .await?
         .ok_or_else(|| StoreError::not_found(entity, id))
 }
+
+/// One page of `table`'s rows where `filter` holds (its placeholders bound
+/// to `args`), in `order`, with how many match in all: the count and the page
+/// every list endpoint answers with.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn page_of<T>(
+    db: &Db,
+    table: &str,
+    columns: &str,
+    filter: &str,
+    mut args: Vec<Value>,
+    order: &str,
+    page: crate::Page,
+    from_row: impl Fn(&Row) -> Result<T, StoreError>,
+) -> Result<crate::Listing<T>, StoreError> {
+    let total = db
+        .fetch_optional(
+            &format!("SELECT COUNT(*) AS n FROM {table} WHERE {filter}"),
+            &args,
+        )
+        .await?
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0);
+    let (limit_at, offset_at) = (args.len() + 1, args.len() + 2);
+    args.push(page.limit.into());
+    args.push(page.offset.into());
+    let items = db
+        .fetch_all(
+            &format!(
+                "SELECT {columns} FROM {table} WHERE {filter} ORDER BY {order} LIMIT ${limit_at} OFFSET ${offset_at}"
+            ),
+            &args,
+        )
+        .await?
+        .iter()
+        .map(from_row)
+        .collect::<Result<_, _>>()?;
+    Ok(crate::Listing {
+        items,
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    })
+}

@@ -212,30 +212,17 @@ pub async fn list(
     let status = filter.status.map(|s| s.as_str());
     let kind = filter.draft_type.map(|t| t.as_str());
     let matches = "tenant_id = $1 AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR type = $3)";
-    let total = db
-        .fetch_optional(
-            &format!("SELECT COUNT(*) AS n FROM drafts WHERE {matches}"),
-            &[tenant.into(), status.into(), kind.into()],
-        )
-        .await?
-        .map(|r| r.int("n"))
-        .transpose()?
-        .unwrap_or(0);
-    let items = db
-        .fetch_all(
-            &format!("SELECT {COLUMNS} FROM drafts WHERE {matches} ORDER BY created_at DESC, id LIMIT $4 OFFSET $5"),
-            &[tenant.into(), status.into(), kind.into(), page.limit.into(), page.offset.into()],
-        )
-        .await?
-        .iter()
-        .map(from_row)
-        .collect::<Result<_, _>>()?;
-    Ok(Listing {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    })
+    crate::conn::page_of(
+        db,
+        "drafts",
+        COLUMNS,
+        matches,
+        vec![tenant.into(), status.into(), kind.into()],
+        "created_at DESC, id",
+        page,
+        from_row,
+    )
+    .await
 }
 
 /// Edits a pending draft in place; approved or rejected drafts are revised

@@ -135,32 +135,17 @@ pub async fn list(
         status.into(),
         filter.source_task_id.into(),
     ];
-    let total = db
-        .fetch_optional(
-            &format!("SELECT COUNT(*) AS n FROM knowledge WHERE {matches}"),
-            &args,
-        )
-        .await?
-        .map(|r| r.int("n"))
-        .transpose()?
-        .unwrap_or(0);
-    let mut paged = args.to_vec();
-    paged.extend([page.limit.into(), page.offset.into()]);
-    let items = db
-        .fetch_all(
-            &format!("SELECT {COLUMNS} FROM knowledge WHERE {matches} ORDER BY learned_at DESC, id LIMIT $5 OFFSET $6"),
-            &paged,
-        )
-        .await?
-        .iter()
-        .map(from_row)
-        .collect::<Result<_, _>>()?;
-    Ok(Listing {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    })
+    crate::conn::page_of(
+        db,
+        "knowledge",
+        COLUMNS,
+        matches,
+        args.to_vec(),
+        "learned_at DESC, id",
+        page,
+        from_row,
+    )
+    .await
 }
 
 /// Learnings still to be routed (`captured` or `pending_review`), oldest
@@ -171,30 +156,17 @@ pub async fn pending(
     page: Page,
 ) -> Result<Listing<Knowledge>, StoreError> {
     let matches = "tenant_id = $1 AND status IN ('captured', 'pending_review')";
-    let total = db
-        .fetch_optional(
-            &format!("SELECT COUNT(*) AS n FROM knowledge WHERE {matches}"),
-            &[tenant.into()],
-        )
-        .await?
-        .map(|r| r.int("n"))
-        .transpose()?
-        .unwrap_or(0);
-    let items = db
-        .fetch_all(
-            &format!("SELECT {COLUMNS} FROM knowledge WHERE {matches} ORDER BY learned_at, id LIMIT $2 OFFSET $3"),
-            &[tenant.into(), page.limit.into(), page.offset.into()],
-        )
-        .await?
-        .iter()
-        .map(from_row)
-        .collect::<Result<_, _>>()?;
-    Ok(Listing {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    })
+    crate::conn::page_of(
+        db,
+        "knowledge",
+        COLUMNS,
+        matches,
+        vec![tenant.into()],
+        "learned_at, id",
+        page,
+        from_row,
+    )
+    .await
 }
 
 /// Records that a learning was routed to `target_type` `target_id` (a

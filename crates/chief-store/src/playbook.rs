@@ -249,34 +249,17 @@ pub async fn listing(
     page: Page,
 ) -> Result<Listing<Playbook>, StoreError> {
     let args = filter_args(tenant, filter);
-    let total = db
-        .fetch_optional(
-            &format!("SELECT COUNT(*) AS n FROM playbooks WHERE {FILTER}"),
-            &args,
-        )
-        .await?
-        .map(|r| r.int("n"))
-        .transpose()?
-        .unwrap_or(0);
-    let mut paged = args.to_vec();
-    paged.extend([page.limit.into(), page.offset.into()]);
-    let items = db
-        .fetch_all(
-            &format!(
-                "SELECT {COLUMNS} FROM playbooks WHERE {FILTER} ORDER BY name, id LIMIT $5 OFFSET $6"
-            ),
-            &paged,
-        )
-        .await?
-        .iter()
-        .map(from_row)
-        .collect::<Result<_, _>>()?;
-    Ok(Listing {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    })
+    crate::conn::page_of(
+        db,
+        "playbooks",
+        COLUMNS,
+        FILTER,
+        args.to_vec(),
+        "name, id",
+        page,
+        from_row,
+    )
+    .await
 }
 
 /// Playbooks matching `filter`, by name.

@@ -1,7 +1,7 @@
 //! The project repository: projects, initiatives and goals in one table,
 //! with a parent hierarchy.
 
-use crate::conn::{Conn, by_id};
+use crate::conn::{Conn, by_id, page_of};
 use crate::fields::{check_text, clean_name, snapshot};
 use crate::search::contains_pattern;
 use crate::value::Row;
@@ -173,32 +173,19 @@ pub async fn listing(
     q: Option<&str>,
     page: Page,
 ) -> Result<Listing<Project>, StoreError> {
-    let pattern = q.map(contains_pattern);
     let filter = "tenant_id = $1 AND ($2 IS NULL OR LOWER(name) LIKE $2)";
-    let total = db
-        .fetch_optional(
-            &format!("SELECT COUNT(*) AS n FROM projects WHERE {filter}"),
-            &[tenant.into(), pattern.clone().into()],
-        )
-        .await?
-        .map(|r| r.int("n"))
-        .transpose()?
-        .unwrap_or(0);
-    let items = db
-        .fetch_all(
-            &format!("SELECT {COLUMNS} FROM projects WHERE {filter} ORDER BY priority_order, name, id LIMIT $3 OFFSET $4"),
-            &[tenant.into(), pattern.into(), page.limit.into(), page.offset.into()],
-        )
-        .await?
-        .iter()
-        .map(from_row)
-        .collect::<Result<_, _>>()?;
-    Ok(Listing {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    })
+    let args = vec![tenant.into(), q.map(contains_pattern).into()];
+    page_of(
+        db,
+        "projects",
+        COLUMNS,
+        filter,
+        args,
+        "priority_order, name, id",
+        page,
+        from_row,
+    )
+    .await
 }
 
 async fn get_in(tx: &mut Tx, id: Uuid) -> Result<Project, StoreError> {

@@ -128,30 +128,17 @@ pub async fn list_filtered(
     let status = status.map(|s| s.as_str());
     let priority = priority.map(|p| p.get());
     let filter = "tenant_id = $1 AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR priority = $3)";
-    let total = db
-        .fetch_optional(
-            &format!("SELECT COUNT(*) AS n FROM questions WHERE {filter}"),
-            &[tenant.into(), status.into(), priority.into()],
-        )
-        .await?
-        .map(|r| r.int("n"))
-        .transpose()?
-        .unwrap_or(0);
-    let items = db
-        .fetch_all(
-            &format!("SELECT {COLUMNS} FROM questions WHERE {filter} ORDER BY priority, created_at LIMIT $4 OFFSET $5"),
-            &[tenant.into(), status.into(), priority.into(), page.limit.into(), page.offset.into()],
-        )
-        .await?
-        .iter()
-        .map(from_row)
-        .collect::<Result<_, _>>()?;
-    Ok(Listing {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    })
+    crate::conn::page_of(
+        db,
+        "questions",
+        COLUMNS,
+        filter,
+        vec![tenant.into(), status.into(), priority.into()],
+        "priority, created_at",
+        page,
+        from_row,
+    )
+    .await
 }
 
 /// Answers a question and unblocks the tasks waiting for it.

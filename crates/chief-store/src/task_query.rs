@@ -127,36 +127,17 @@ pub async fn list(
         TaskSort::Oldest => "created_at, id",
     };
     let where_sql = w.sql();
-    let total = db
-        .fetch_optional(
-            &format!("SELECT COUNT(*) AS n FROM tasks WHERE {where_sql}"),
-            &w.args,
-        )
-        .await?
-        .map(|r| r.int("n"))
-        .transpose()?
-        .unwrap_or(0);
-    let n = w.args.len();
-    let mut args = w.args;
-    args.push(page.limit.into());
-    args.push(page.offset.into());
-    let sql = format!(
-        "SELECT {TASK_COLUMNS} FROM tasks WHERE {where_sql} ORDER BY {order} LIMIT ${} OFFSET ${}",
-        n + 1,
-        n + 2
-    );
-    let items = db
-        .fetch_all(&sql, &args)
-        .await?
-        .iter()
-        .map(task_from_row)
-        .collect::<Result<_, _>>()?;
-    Ok(Listing {
-        items,
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    })
+    crate::conn::page_of(
+        db,
+        "tasks",
+        TASK_COLUMNS,
+        &where_sql,
+        w.args,
+        order,
+        page,
+        task_from_row,
+    )
+    .await
 }
 
 /// A task in a queue, with its urgency.
