@@ -58,6 +58,12 @@ const PHRASES: &[(Intent, &str, f64)] = &[
     (Intent::ListTasks, "what do i have", 3.0),
     (Intent::ListTasks, "what should i do", 2.5),
     (Intent::ListTasks, "list", 1.5),
+    (Intent::Query, "how many", 3.0),
+    (Intent::ListTasks, "whats next", 2.5),
+    (Intent::ListTasks, "tasks", 2.0),
+    (Intent::ListTasks, "blocked", 1.0),
+    (Intent::ListTasks, "what do i need to do", 4.0),
+    (Intent::ListTasks, "what s on", 1.5),
     (Intent::ListTasks, "show me", 1.0),
     (Intent::ListTasks, "overdue", 1.5),
     (Intent::ListTasks, "due today", 1.5),
@@ -68,8 +74,10 @@ const PHRASES: &[(Intent, &str, f64)] = &[
     (Intent::CompleteTask, "i did", 2.0),
     (Intent::CompleteTask, "i ve sent", 2.0),
     (Intent::CompleteTask, "i sent", 2.0),
-    (Intent::CompleteTask, "check off", 2.5),
-    (Intent::CompleteTask, "tick off", 2.5),
+    (Intent::CompleteTask, "check off", 3.5),
+    (Intent::CompleteTask, "tick off", 3.5),
+    (Intent::CompleteTask, "complete", 2.0),
+    (Intent::CompleteTask, "wrapped up", 2.5),
     (Intent::CompleteTask, "close", 1.0),
     (Intent::Brief, "brief", 3.0),
     (Intent::Brief, "briefing", 3.0),
@@ -82,6 +90,14 @@ const PHRASES: &[(Intent, &str, f64)] = &[
     (Intent::Brief, "weekly review", 3.0),
     (Intent::Brief, "how did today go", 3.0),
     (Intent::Brief, "what happened", 2.0),
+    (Intent::Brief, "digest", 3.0),
+    (Intent::Brief, "catch me up", 3.0),
+    (Intent::Brief, "day look like", 3.0),
+    (Intent::Brief, "end of day", 1.5),
+    (Intent::CaptureKnowledge, "fyi", 2.5),
+    (Intent::CaptureKnowledge, "remember", 3.0),
+    (Intent::CaptureKnowledge, "note to self", 3.5),
+    (Intent::CaptureKnowledge, "the rule is", 3.5),
     (Intent::AnswerQuestion, "the answer is", 3.5),
     (Intent::AnswerQuestion, "answer", 2.0),
     (Intent::AnswerQuestion, "to your question", 3.5),
@@ -93,6 +109,9 @@ const PHRASES: &[(Intent, &str, f64)] = &[
     (Intent::AddTask, "add task", 3.5),
     (Intent::AddTask, "new task", 3.5),
     (Intent::AddTask, "todo", 1.5),
+    (Intent::AddTask, "add", 3.0),
+    (Intent::AddTask, "to my list", 3.0),
+    (Intent::AddTask, "reminder", 2.5),
     (Intent::AddTask, "i need to", 2.0),
     (Intent::AddTask, "i have to", 2.0),
     (Intent::AddTask, "don t forget", 2.5),
@@ -107,8 +126,71 @@ const TASK_VERBS: &[&str] = &[
     "schedule", "pay", "fix", "review", "prepare", "prep", "follow", "check", "ask", "tell",
     "invite", "order", "renew", "cancel", "update", "finish", "submit", "file", "plan", "organize",
     "organise", "clean", "read", "research", "contact", "meet", "reply", "respond", "set", "pick",
-    "get", "make", "create", "arrange", "confirm", "print", "sign",
+    "get", "make", "create", "arrange", "confirm", "print", "sign", "put",
 ];
+
+/// Past forms of task verbs that say a piece of work is done ("paid the
+/// bill"): the regular ones are found by their `-ed` ending.
+const IRREGULAR_PAST: &[&str] = &[
+    "paid", "sent", "wrote", "made", "bought", "did", "rang", "met", "told", "got",
+];
+
+/// Politeness and filler that may come before the verb that matters:
+/// "pls add …", "can you add …", "just wrapped up …".
+const LEADING_FILLER: &[&[&str]] = &[
+    &["can", "you"],
+    &["could", "you"],
+    &["would", "you"],
+    &["pls"],
+    &["please"],
+    &["just"],
+    &["i", "ve"],
+    &["i"],
+    &["also"],
+    &["hey"],
+];
+
+/// Words that carry no request at all: "ok cool thanks" is small talk.
+const SMALL_TALK: &[&str] = &[
+    "awesome", "bye", "cheers", "cool", "great", "hello", "hey", "hi", "lol", "nice", "ok", "okay",
+    "thank", "thanks", "thx", "you",
+];
+
+/// The first word that matters, after any filler.
+fn first_meaningful(w: &[String]) -> &str {
+    let mut rest = w;
+    loop {
+        let Some(filler) = LEADING_FILLER
+            .iter()
+            .find(|f| rest.len() > f.len() && rest.iter().zip(f.iter()).all(|(a, b)| a == b))
+        else {
+            break;
+        };
+        rest = &rest[filler.len()..];
+    }
+    rest.first().map(String::as_str).unwrap_or("")
+}
+
+/// Whether `word` is the past form of a task verb: "called", "emailed", "paid".
+fn is_done_verb(word: &str) -> bool {
+    if IRREGULAR_PAST.contains(&word) {
+        return true;
+    }
+    let Some(base) = word.strip_suffix("ed") else {
+        return false;
+    };
+    let doubled =
+        base.len() > 2 && base.as_bytes()[base.len() - 1] == base.as_bytes()[base.len() - 2];
+    let candidates = [
+        base.to_string(),
+        format!("{base}e"),
+        base[..base.len() - usize::from(doubled)].to_string(),
+        base.strip_suffix('i')
+            .map(|b| format!("{b}y"))
+            .unwrap_or_default(),
+    ];
+    candidates.iter().any(|c| TASK_VERBS.contains(&c.as_str()))
+}
 
 /// Words that open a question.
 const QUESTION_WORDS: &[&str] = &[
@@ -141,12 +223,26 @@ pub fn classify(text: &str) -> Classification {
         }
     }
     let first = w.first().map(String::as_str).unwrap_or("");
+    let verb = first_meaningful(&w);
     let trimmed = text.trim();
-    if TASK_VERBS.contains(&first) {
+    if w.iter().all(|x| SMALL_TALK.contains(&x.as_str())) {
+        return Classification {
+            intent: Intent::Unknown,
+            confidence: 1.0,
+            reasons: vec!["no request: small talk or nothing".into()],
+        };
+    }
+    if is_done_verb(verb) {
+        add(
+            Intent::CompleteTask,
+            2.5,
+            format!("starts with the past form '{verb}'"),
+        );
+    } else if TASK_VERBS.contains(&verb) {
         add(
             Intent::AddTask,
             2.5,
-            format!("starts with the verb '{first}'"),
+            format!("starts with the verb '{verb}'"),
         );
     }
     let asks = trimmed.ends_with('?');
