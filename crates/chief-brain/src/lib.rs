@@ -2,6 +2,7 @@
 //! clock is passed in, nothing is read from the outside world.
 
 pub mod intent;
+pub mod job_timing;
 pub mod knowledge_route;
 pub mod playbook_match;
 pub mod urgency;

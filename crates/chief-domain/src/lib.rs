@@ -13,6 +13,7 @@ pub mod draft;
 pub mod error;
 pub mod event;
 pub mod id;
+pub mod job;
 pub mod knowledge;
 pub mod log;
 pub mod person;

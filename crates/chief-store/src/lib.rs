@@ -19,6 +19,7 @@ pub mod draft;
 pub mod error;
 pub mod events;
 mod fields;
+pub mod job;
 pub mod knowledge;
 pub mod knowledge_routing;
 pub mod person;

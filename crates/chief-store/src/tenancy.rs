@@ -354,7 +354,7 @@ pub async fn revoke_key(tx: &mut Tx, id_or_prefix: &str) -> Result<ApiKey, Store
     })
 }
 
-fn check_timezone(tz: &str) -> Result<(), StoreError> {
+pub(crate) fn check_timezone(tz: &str) -> Result<(), StoreError> {
     tz.parse::<chrono_tz::Tz>().map(|_| ()).map_err(|_| {
         StoreError::invalid(
             "timezone",

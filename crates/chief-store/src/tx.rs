@@ -94,6 +94,21 @@ impl Db {
     }
 }
 
+impl Db {
+    /// A write transaction for the scheduler's bookkeeping (leases, run
+    /// records), which spans tenants and is not a change to any workspace:
+    /// it belongs to no tenant and refuses to audit.
+    pub async fn bookkeeping(&self) -> Result<Tx, StoreError> {
+        self.write(&Scope {
+            tenant: TenantId(Uuid::nil()),
+            actor: Actor::system(),
+            trace_id: None,
+            now: None,
+        })
+        .await
+    }
+}
+
 impl Tx {
     /// The tenant every statement in this transaction is for.
     pub fn tenant(&self) -> TenantId {
@@ -216,6 +231,12 @@ impl Tx {
     /// `logs_outbox` trigger writes the matching outbox event and moves the
     /// chain head in the same statement. Returns the sequence number of both.
     pub async fn audit(&mut self, change: Change<'_>) -> Result<i64, StoreError> {
+        if self.tenant().0.is_nil() {
+            return Err(StoreError::invalid(
+                "tenant",
+                "a bookkeeping transaction cannot record a workspace change",
+            ));
+        }
         let (prev_seq, prev_hash) = self.take_head().await?;
         let seq = prev_seq + 1;
         let id = new_id();

@@ -1,0 +1,107 @@
+//! Scheduled jobs: what runs when, for whom, and what happened each time.
+//! A job has a cron schedule read in its owner's time zone, a `next_run_at`
+//! the scheduler waits for, a lease so that one instance runs it at a time,
+//! and a misfire policy for runs that fell due while nothing was running.
+
+use crate::{TenantId, text_enum};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+text_enum! {
+    /// What a job does when it runs.
+    JobKind {
+        /// Turns due recurring tasks into tasks.
+        RecurringTasks => "recurring_tasks",
+    }
+}
+
+impl JobKind {
+    /// The schedule a new user's job starts with, in their time zone.
+    pub fn default_schedule(self) -> &'static str {
+        match self {
+            JobKind::RecurringTasks => "*/5 * * * *",
+        }
+    }
+
+    /// What a person reads in a job list.
+    pub fn describe(self) -> &'static str {
+        match self {
+            JobKind::RecurringTasks => "Recurring tasks become tasks",
+        }
+    }
+}
+
+text_enum! {
+    /// What to do with a run that fell due while no scheduler was running.
+    MisfirePolicy {
+        /// Run once to catch up when the scheduler is back within the grace
+        /// window; further back, record it as missed.
+        CatchUpOnce => "catch_up_once",
+        /// Never catch up: record missed runs and wait for the next.
+        Skip => "skip",
+    }
+}
+
+text_enum! {
+    /// How a run ended (or that it has not yet).
+    RunStatus {
+        Running => "running",
+        Succeeded => "succeeded",
+        Failed => "failed",
+        /// Fell due while nothing ran and was past its grace window.
+        Missed => "missed",
+    }
+}
+
+/// The grace window a new job gets, in seconds.
+pub const DEFAULT_GRACE_SECONDS: i64 = 3600;
+
+/// A scheduled job.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Job {
+    pub id: Uuid,
+    pub tenant_id: TenantId,
+    /// Whose job it is; its schedule is read in their time zone.
+    pub user_id: Uuid,
+    /// Unique per user; a built-in job is named after its kind.
+    pub name: String,
+    pub kind: JobKind,
+    /// Cron: five or six fields, or an alias such as `@daily`.
+    pub schedule: String,
+    /// IANA time zone the schedule is read in.
+    pub timezone: String,
+    pub enabled: bool,
+    pub misfire_policy: MisfirePolicy,
+    pub grace_seconds: i64,
+    /// When it is next due.
+    pub next_run_at: DateTime<Utc>,
+    pub last_run_at: Option<DateTime<Utc>>,
+    /// The instance holding the lease, while one does.
+    pub lease_owner: Option<String>,
+    pub lease_expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One run of a job, or a record that it was missed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct JobRun {
+    pub id: Uuid,
+    pub tenant_id: TenantId,
+    pub job_id: Uuid,
+    /// The occurrence it ran for; at most one run per occurrence. Manual
+    /// runs use the moment they were asked for.
+    pub scheduled_for: DateTime<Utc>,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub status: RunStatus,
+    /// What it did, for a person: "created 2 tasks".
+    pub output: Option<String>,
+    pub error: Option<String>,
+    /// Why it ran: `schedule`, `catch_up` or `manual`; `missed` runs say
+    /// `schedule`.
+    pub cause: String,
+    /// The instance that ran it.
+    pub instance: Option<String>,
+}

@@ -1,0 +1,173 @@
+//! chief's durable scheduler. Jobs live in the store with their next due
+//! time; each instance of `chief serve` runs a [`Scheduler`] that sleeps
+//! until the soonest one, leases what is due, and runs it:
+//!
+//! 1. [`chief_store::job::claim_due`] leases due jobs to this instance (on
+//!    PostgreSQL with `FOR UPDATE SKIP LOCKED`);
+//! 2. [`chief_brain::job_timing::plan`] decides, from the schedule and the
+//!    clock, which occurrence runs, which were missed, and when it is next
+//!    due;
+//! 3. the run is recorded before the action starts; the database refuses a
+//!    second run of one occurrence;
+//! 4. the action runs ([`actions::perform`]), its outcome is recorded, and the
+//!    job moves to its next due time and gives its lease back.
+//!
+//! The clock is passed in: [`Scheduler::tick`] handles everything due at a
+//! given instant, which is how the tests drive it with no sleeps.
+
+pub mod actions;
+
+use chief_brain::job_timing::plan;
+use chief_domain::job::{Job, JobRun};
+use chief_store::{Db, StoreError, job};
+use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// How many due jobs one claim takes.
+const BATCH: i64 = 100;
+/// How long a lease lasts: a run that takes longer may be taken over, and
+/// the occurrence is then marked interrupted rather than run twice.
+const LEASE: Duration = Duration::minutes(5);
+/// The longest the loop sleeps without looking again, so jobs added by
+/// another instance are seen.
+const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// What one tick did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Tick {
+    /// Runs started and finished, failed ones included.
+    pub ran: Vec<JobRun>,
+    /// Jobs whose missed occurrences were recorded.
+    pub missed: usize,
+    /// Jobs whose occurrence had already run elsewhere.
+    pub skipped: usize,
+}
+
+/// One instance's scheduler.
+#[derive(Clone)]
+pub struct Scheduler {
+    db: Db,
+    instance: String,
+    wake: Arc<Notify>,
+}
+
+impl Scheduler {
+    /// A scheduler over `db`, naming itself `instance` in leases and runs.
+    pub fn new(db: Db, instance: impl Into<String>) -> Scheduler {
+        Scheduler {
+            db,
+            instance: instance.into(),
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// A handle that wakes the loop at once, for when jobs change.
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
+    /// Runs every job due at `now`, batch by batch, until none is left.
+    pub async fn tick(&self, now: DateTime<Utc>) -> Result<Tick, StoreError> {
+        let mut tick = Tick::default();
+        loop {
+            let due = job::claim_due(&self.db, &self.instance, now, LEASE, BATCH).await?;
+            if due.is_empty() {
+                return Ok(tick);
+            }
+            for j in due {
+                self.handle(&j, now, &mut tick).await?;
+            }
+        }
+    }
+
+    async fn handle(&self, j: &Job, now: DateTime<Utc>, tick: &mut Tick) -> Result<(), StoreError> {
+        let timing = match job::Timing::parse(&j.schedule, &j.timezone) {
+            Ok(t) => t,
+            Err(e) => {
+                // Cannot happen through the store's checks; if the row was
+                // edited by hand, park the job rather than spin on it.
+                tracing::error!(job = %j.id, error = %e, "job has an invalid schedule; disabling it");
+                job::reschedule(&self.db, j, &self.instance, None, None).await?;
+                return Ok(());
+            }
+        };
+        let p = plan(
+            &timing.schedule,
+            &timing.tz,
+            j.next_run_at,
+            now,
+            j.misfire_policy,
+            Duration::seconds(j.grace_seconds),
+        );
+        if let Some(m) = &p.missed {
+            job::record_missed(&self.db, j, m.first, m.last, m.count, now).await?;
+            tick.missed += 1;
+        }
+        let mut ran_at = None;
+        if let Some((occurrence, cause)) = p.run {
+            match job::begin_run(&self.db, j, occurrence, cause.as_str(), &self.instance, now)
+                .await?
+            {
+                Some(run) => {
+                    tick.ran.push(self.perform(j, run, now).await?);
+                    ran_at = Some(now);
+                }
+                None => tick.skipped += 1,
+            }
+        }
+        job::reschedule(&self.db, j, &self.instance, p.next_run_at, ran_at).await?;
+        Ok(())
+    }
+
+    async fn perform(
+        &self,
+        j: &Job,
+        run: JobRun,
+        now: DateTime<Utc>,
+    ) -> Result<JobRun, StoreError> {
+        let outcome = actions::perform(&self.db, j, now)
+            .await
+            .map_err(|e| e.to_string());
+        if let Err(e) = &outcome {
+            tracing::warn!(job = %j.name, tenant = %j.tenant_id, error = %e, "job failed");
+        }
+        job::finish_run(&self.db, j.tenant_id, run.id, outcome, now).await
+    }
+
+    /// Runs `j` once now, whatever its schedule, as a manual run; its next
+    /// scheduled run is left as it is.
+    pub async fn run_now(&self, j: &Job, now: DateTime<Utc>) -> Result<JobRun, StoreError> {
+        let run = job::begin_run(&self.db, j, now, "manual", &self.instance, now)
+            .await?
+            .expect("manual runs are never refused as duplicates");
+        self.perform(j, run, now).await
+    }
+
+    /// Runs due jobs until `shutdown` resolves: ticks, then sleeps until the
+    /// soonest job is due (at most 30 s, or until woken).
+    pub async fn run(&self, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            if let Err(e) = self.tick(Utc::now()).await {
+                tracing::error!(error = %e, "scheduler tick failed; retrying shortly");
+            }
+            let sleep = match job::next_due_at(&self.db).await {
+                Ok(Some(due)) => (due - Utc::now())
+                    .to_std()
+                    .unwrap_or_default()
+                    .min(MAX_SLEEP),
+                Ok(None) => MAX_SLEEP,
+                Err(e) => {
+                    tracing::error!(error = %e, "scheduler cannot read the next due job");
+                    MAX_SLEEP
+                }
+            };
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = tokio::time::sleep(sleep) => {}
+                _ = self.wake.notified() => {}
+            }
+        }
+    }
+}
