@@ -33,6 +33,9 @@ const LEASE: Duration = Duration::minutes(5);
 /// another instance are seen.
 const MAX_SLEEP: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// How often users added since are given their built-in jobs.
+const PROVISION_EVERY: Duration = Duration::minutes(1);
+
 /// What one tick did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tick {
@@ -135,6 +138,25 @@ impl Scheduler {
         job::finish_run(&self.db, j.tenant_id, run.id, outcome, now).await
     }
 
+    /// Gives every user who lacks them the built-in jobs, in their time
+    /// zone, as the system acting in their tenant; returns how many jobs
+    /// were created.
+    pub async fn provision(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let mut created = 0;
+        for (tenant, user, tz) in job::users_without_builtin(&self.db).await? {
+            let scope = chief_store::Scope {
+                tenant,
+                actor: chief_domain::log::Actor::system(),
+                trace_id: Some(chief_store::new_trace_id()),
+                now: Some(now),
+            };
+            let mut tx = self.db.write(&scope).await?;
+            created += job::ensure_builtin(&mut tx, user, &tz).await?.len();
+            tx.commit().await?;
+        }
+        Ok(created)
+    }
+
     /// Runs `j` once now, whatever its schedule, as a manual run; its next
     /// scheduled run is left as it is.
     pub async fn run_now(&self, j: &Job, now: DateTime<Utc>) -> Result<JobRun, StoreError> {
@@ -148,8 +170,18 @@ impl Scheduler {
     /// soonest job is due (at most 30 s, or until woken).
     pub async fn run(&self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
+        let mut provisioned_at: Option<DateTime<Utc>> = None;
         loop {
-            if let Err(e) = self.tick(Utc::now()).await {
+            let now = Utc::now();
+            if provisioned_at.is_none_or(|t| now - t >= PROVISION_EVERY) {
+                match self.provision(now).await {
+                    Ok(n) if n > 0 => tracing::info!(created = n, "gave users their built-in jobs"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "cannot give users their built-in jobs"),
+                }
+                provisioned_at = Some(now);
+            }
+            if let Err(e) = self.tick(now).await {
                 tracing::error!(error = %e, "scheduler tick failed; retrying shortly");
             }
             let sleep = match job::next_due_at(&self.db).await {

@@ -17,6 +17,7 @@ mod drafts;
 mod error;
 mod events;
 mod health;
+mod jobs;
 mod keys;
 mod knowledge;
 mod limit;
@@ -109,6 +110,7 @@ fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     users::routes(&mut api);
     keys::routes(&mut api);
     context::routes(&mut api);
+    jobs::routes(&mut api);
     api.finish()
 }
 

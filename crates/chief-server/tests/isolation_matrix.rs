@@ -76,6 +76,23 @@ async fn seed_other_workspace(db: &Db, key: &str) -> HashMap<&'static str, Strin
         assert_eq!(status, StatusCode::CREATED, "creating B's {kind}: {v}");
         ids.insert(kind, id_in(&v).unwrap_or_else(|| panic!("no id in {v}")));
     }
+    // Jobs are given to users by the scheduler, not created over the API.
+    let (status, _, me) = call(db, "GET", "/api/users/me", Some(key), None).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    let user: uuid::Uuid = me["id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("my id");
+    let tenant: TenantId = serde_json::from_value(me["tenant_id"].clone()).expect("my tenant");
+    let mut tx = db
+        .write(&chief_store::Scope::user(tenant, user))
+        .await
+        .unwrap();
+    let jobs = chief_store::job::ensure_builtin(&mut tx, user, "UTC")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    ids.insert("job", jobs[0].id.to_string());
     ids
 }
 
@@ -115,6 +132,7 @@ fn kind_of(path: &str, param: &str) -> &'static str {
         "keys" => "key",
         "knowledge" => "knowledge",
         "playbooks" => "playbook",
+        "jobs" => "job",
         other => panic!("{path}: no entity of kind {other:?} in the matrix; add one"),
     }
 }

@@ -544,3 +544,39 @@ pub async fn runs(
     )
     .await
 }
+
+/// Users, across tenants, who lack one of the built-in jobs: (tenant, user,
+/// time zone). The scheduler gives them theirs when it starts and now and
+/// then after, so users added since get their jobs without a restart.
+pub async fn users_without_builtin(db: &Db) -> Result<Vec<(TenantId, Uuid, String)>, StoreError> {
+    let kinds = JobKind::ALL.len() as i64;
+    let names: Vec<String> = JobKind::ALL
+        .iter()
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect();
+    db.fetch_all(
+        &format!(
+            "SELECT u.tenant_id, u.id, u.timezone FROM users u WHERE (SELECT COUNT(*) FROM jobs j \
+             WHERE j.tenant_id = u.tenant_id AND j.user_id = u.id AND j.name IN ({})) < $1",
+            names.join(", ")
+        ),
+        &[kinds.into()],
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((r.tenant("tenant_id")?, r.uuid("id")?, r.text("timezone")?)))
+    .collect()
+}
+
+/// Every enabled job named `name`, across tenants: what `chief run-job`
+/// runs when a system cron (a Kubernetes CronJob, say) does the timing.
+pub async fn enabled_named(db: &Db, name: &str) -> Result<Vec<Job>, StoreError> {
+    db.fetch_all(
+        &format!("SELECT {COLUMNS} FROM jobs WHERE name = $1 AND enabled = $2 ORDER BY tenant_id, user_id"),
+        &[name.into(), true.into()],
+    )
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}

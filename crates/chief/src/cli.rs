@@ -95,6 +95,15 @@ pub enum Command {
     /// The tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Your scheduled jobs: list, history, run NAME, pause NAME, resume NAME.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+    /// Run every enabled job of this name once, now, for every user: for a
+    /// system cron (a Kubernetes CronJob) instead of `chief serve`'s scheduler.
+    RunJob {
+        /// The job's name, such as recurring_tasks.
+        name: String,
+    },
     /// API keys for the HTTP API and MCP clients.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -401,6 +410,26 @@ pub enum ExportCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Your jobs with their schedule, time zone and next run.
+    #[command(alias = "ls")]
+    List,
+    /// A job's runs, newest first.
+    History {
+        name: String,
+        /// How many runs to show.
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: i64,
+    },
+    /// Run a job now (its schedule is unchanged).
+    Run { name: String },
+    /// Stop a job from running until resumed.
+    Pause { name: String },
+    /// Resume a paused job from its next occurrence; missed runs are not replayed.
+    Resume { name: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum KeysCommand {
     /// Create a key for a user (default: you); the key is shown once.
     Create {
@@ -469,4 +498,8 @@ pub struct ServeArgs {
     /// The largest request body accepted, in bytes.
     #[arg(long, env = "CHIEF_MAX_BODY", default_value_t = 1024 * 1024)]
     pub max_body: usize,
+    /// Do not run scheduled jobs in this instance (another instance, or a
+    /// system cron calling `chief run-job`, runs them).
+    #[arg(long, env = "CHIEF_NO_SCHEDULER")]
+    pub no_scheduler: bool,
 }

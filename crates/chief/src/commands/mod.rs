@@ -3,6 +3,7 @@
 mod audit;
 mod entities;
 mod init;
+mod jobs;
 mod keys;
 mod serve;
 mod tasks;
@@ -24,6 +25,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Audit(cmd) => audit::run(&cli, cmd).await,
         Command::Tenants(cmd) => keys::tenants(&cli, cmd).await,
         Command::Serve(args) => serve::run(&cli, args).await,
+        Command::RunJob { name } => jobs::run_job(&cli, name).await,
         Command::Classify { text } => classify(&cli, &text.join(" ")),
         command => {
             let ctx = Ctx::open(&cli).await?;
@@ -67,6 +69,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         Command::Questions(c) => entities::questions(ctx, c).await,
         Command::Waiting(c) => entities::waiting(ctx, c).await,
         Command::Keys(c) => keys::keys(ctx, c).await,
+        Command::Jobs(c) => jobs::jobs(ctx, c).await,
         Command::Users(c) => keys::users(ctx, c).await,
         Command::Import(c) => todotxt::import(ctx, c).await,
         Command::Export(c) => todotxt::export(ctx, c).await,
@@ -75,6 +78,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         | Command::Audit(_)
         | Command::Tenants(_)
         | Command::Serve(_)
+        | Command::RunJob { .. }
         | Command::Classify { .. } => {
             unreachable!("handled in run")
         }

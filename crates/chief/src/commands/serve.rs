@@ -40,10 +40,34 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         cors_origins: args.cors_origin.clone(),
         max_body_bytes: args.max_body,
     };
-    chief_server::serve(db.clone(), &config, listener, shutdown_signal()).await?;
+    let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+    let scheduler = (!args.no_scheduler).then(|| {
+        let scheduler = chief_scheduler::Scheduler::new(db.clone(), instance_name());
+        let stop = stop.clone();
+        tokio::spawn(async move { scheduler.run(stop.notified()).await })
+    });
+    let served = chief_server::serve(db.clone(), &config, listener, shutdown_signal()).await;
+    stop.notify_one();
+    if let Some(handle) = scheduler {
+        let _ = handle.await;
+    }
+    served?;
     db.close().await;
     println!("chief stopped");
     Ok(())
+}
+
+/// How this instance names itself in job leases and runs: host and process.
+fn instance_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_default();
+    let host = if host.is_empty() {
+        "chief".to_string()
+    } else {
+        host
+    };
+    format!("{host}:{}", std::process::id())
 }
 
 /// A store without a workspace gets the one `chief init` would create.

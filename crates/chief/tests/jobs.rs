@@ -1,0 +1,30 @@
+//! `chief jobs` and `chief run-job` end to end, on SQLite and PostgreSQL.
+
+mod support;
+
+use predicates::prelude::*;
+use support::Store;
+
+both_backends! {
+    jobs_are_listed_run_paused_resumed_and_their_history_shown(s) {
+        s.init();
+        let jobs = s.json(&["jobs", "list"]);
+        let names: Vec<&str> = jobs.as_array().unwrap().iter().filter_map(|j| j["name"].as_str()).collect();
+        assert!(names.contains(&"recurring_tasks"), "{jobs}");
+        s.chief().args(["jobs", "run", "recurring_tasks"]).assert().success()
+            .stdout(predicate::str::contains("succeeded (manual): no recurring task was due"));
+        let history = s.json(&["jobs", "history", "recurring_tasks"]);
+        assert_eq!(history["total"], 1);
+        assert_eq!(history["items"][0]["status"], "succeeded");
+        s.chief().args(["jobs", "pause", "recurring_tasks"]).assert().success().stdout(predicate::str::contains("Paused"));
+        assert_eq!(s.json(&["jobs", "list"])[0]["enabled"], false);
+        // A system cron runs enabled jobs only.
+        s.chief().args(["run-job", "recurring_tasks"]).assert().code(1)
+            .stderr(predicate::str::contains("no enabled job named \"recurring_tasks\""));
+        s.chief().args(["jobs", "resume", "recurring_tasks"]).assert().success().stdout(predicate::str::contains("Resumed"));
+        let ran = s.json(&["run-job", "recurring_tasks"]);
+        assert_eq!(ran.as_array().unwrap().len(), 1, "one user, one run");
+        s.chief().args(["jobs", "run", "nightly_backup"]).assert().code(1)
+            .stderr(predicate::str::contains("no job \"nightly_backup\"; yours are: recurring_tasks"));
+    }
+}
