@@ -9,6 +9,7 @@
 pub mod api_key;
 pub mod calendar;
 pub mod client;
+pub mod delivery;
 pub mod draft;
 pub mod error;
 pub mod event;

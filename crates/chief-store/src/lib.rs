@@ -15,6 +15,7 @@ pub mod conn;
 pub mod context;
 pub mod dashboard;
 pub mod db;
+pub mod delivery;
 pub mod draft;
 pub mod error;
 pub mod events;
