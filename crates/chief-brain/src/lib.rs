@@ -4,5 +4,6 @@
 pub mod intent;
 pub mod knowledge_route;
 pub mod playbook_match;
+pub mod quick_add;
 pub mod urgency;
 pub mod words;
