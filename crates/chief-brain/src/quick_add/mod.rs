@@ -110,6 +110,10 @@ pub struct QuickAdd {
     pub assignee: Option<Assignee>,
     /// What could not be read, or was read with a choice made.
     pub warnings: Vec<String>,
+    /// The warnings about dates that do not exist ("Feb 30"), which an
+    /// edge that saves the task may refuse.
+    #[serde(skip)]
+    pub bad_dates: Vec<String>,
 }
 
 /// Today and now in the user's zone.
@@ -181,6 +185,7 @@ pub fn parse(text: &str, now: DateTime<Tz>, opts: &ParseOptions) -> QuickAdd {
         recurrence: None,
         assignee: None,
         warnings: Vec::new(),
+        bad_dates: Vec::new(),
     };
     let mut when = When::default();
     let mut adjective_rule = None;
@@ -277,6 +282,7 @@ pub fn parse(text: &str, now: DateTime<Tz>, opts: &ParseOptions) -> QuickAdd {
                 continue;
             }
             Some(Err(warning)) => {
+                out.bad_dates.push(warning.clone());
                 out.warnings.push(warning);
                 i = start + 1;
                 continue;

@@ -4,6 +4,7 @@ mod audit;
 mod entities;
 mod init;
 mod keys;
+mod quick_add;
 mod serve;
 mod tasks;
 mod todotxt;
@@ -25,6 +26,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Tenants(cmd) => keys::tenants(&cli, cmd).await,
         Command::Serve(args) => serve::run(&cli, args).await,
         Command::Classify { text } => classify(&cli, &text.join(" ")),
+        Command::Parse(args) => quick_add::run_parse(&cli, args).await,
         command => {
             let ctx = Ctx::open(&cli).await?;
             let result = dispatch(&ctx, command).await;
@@ -36,7 +38,7 @@ pub async fn run(cli: Cli) -> Result<()> {
 
 async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
     match command {
-        Command::Add(a) => tasks::add(ctx, a).await,
+        Command::Add(a) => quick_add::add(ctx, a).await,
         Command::List(a) => tasks::list(ctx, a).await,
         Command::Next(a) => tasks::next(ctx, a).await,
         Command::Show(a) => tasks::show(ctx, &a.id).await,
@@ -75,7 +77,8 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         | Command::Audit(_)
         | Command::Tenants(_)
         | Command::Serve(_)
-        | Command::Classify { .. } => {
+        | Command::Classify { .. }
+        | Command::Parse(_) => {
             unreachable!("handled in run")
         }
     }
