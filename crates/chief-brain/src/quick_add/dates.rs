@@ -11,10 +11,11 @@
 //! already passed this year is next year's. A date that does not exist
 //! ("Feb 30") is reported and left in the title.
 
+use super::relative;
 use super::times::{Time, part_of_day};
 use super::tokens::{Token, count};
 use super::{Clock, DateOrder};
-use chrono::{Datelike, Days, Duration, Months, NaiveDate, Weekday};
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
 /// A date or time phrase found at a token: how many tokens it spans and
 /// what it says.
@@ -25,7 +26,7 @@ pub(crate) struct Hit {
     pub time: Option<Time>,
 }
 
-fn on(len: usize, date: Option<NaiveDate>) -> Option<Result<Hit, String>> {
+pub(crate) fn on(len: usize, date: Option<NaiveDate>) -> Option<Result<Hit, String>> {
     date.map(|d| {
         Ok(Hit {
             len,
@@ -143,7 +144,7 @@ fn monday_of_next_week(today: NaiveDate) -> NaiveDate {
     today + Days::new(u64::from(7 - today.weekday().num_days_from_monday()))
 }
 
-fn end_of_month(today: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn end_of_month(today: NaiveDate) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(today.year(), today.month(), 1)?
         .checked_add_months(Months::new(1))?
         .pred_opt()
@@ -241,147 +242,6 @@ fn one_token(w: &str, clock: &Clock, order: DateOrder) -> Option<Result<NaiveDat
     }
 }
 
-/// How far "in 3 days" reaches: a count and a unit.
-fn span(count: u32, unit: &str) -> Option<Span> {
-    let n = count.min(3650);
-    Some(match unit {
-        "day" | "days" | "d" => Span::Days(u64::from(n)),
-        "week" | "weeks" | "wk" | "wks" | "w" => Span::Days(u64::from(n) * 7),
-        "month" | "months" | "mo" | "mos" | "mth" | "mths" => Span::Months(n),
-        "year" | "years" | "yr" | "yrs" | "y" => Span::Months(n * 12),
-        "hour" | "hours" | "hr" | "hrs" | "h" => Span::Minutes(i64::from(n) * 60),
-        "minute" | "minutes" | "min" | "mins" | "m" => Span::Minutes(i64::from(n)),
-        _ => return None,
-    })
-}
-
-enum Span {
-    Days(u64),
-    Months(u32),
-    Minutes(i64),
-}
-
-/// "in 3 days", "in a couple of weeks", "in 2h", "in the morning".
-fn in_phrase(toks: &[Token], i: usize, clock: &Clock) -> Option<Result<Hit, String>> {
-    let w = |k: usize| toks.get(i + k).map(|t| t.w()).unwrap_or("");
-    if w(1) == "the"
-        && let Some(t) = part_of_day(w(2))
-    {
-        return Some(Ok(Hit {
-            len: 3,
-            date: None,
-            time: Some(t),
-        }));
-    }
-    // "3d", "2wks": count and unit in one token.
-    let glued = w(1)
-        .find(|c: char| !c.is_ascii_digit())
-        .filter(|&k| k > 0)
-        .and_then(|k| Some((w(1)[..k].parse::<u32>().ok()?, &w(1)[k..])));
-    let (n, unit, len) = match glued {
-        Some((n, unit)) => (n, unit, 2),
-        None => {
-            let mut k = 1;
-            let mut n = count(w(k))?;
-            if matches!(w(k), "a" | "an") && matches!(w(k + 1), "couple" | "few") {
-                k += 1;
-                n = if w(k) == "few" { 3 } else { 2 };
-            } else if w(k) == "couple" {
-                n = 2;
-            }
-            if w(k + 1) == "of" {
-                k += 1;
-            }
-            (n, w(k + 1), k + 2)
-        }
-    };
-    in_span(n, unit, len, clock).map(Ok)
-}
-
-/// The date (and, for hours and minutes, the time) `n` `unit`s from now.
-fn in_span(n: u32, unit: &str, len: usize, clock: &Clock) -> Option<Hit> {
-    let hit = match span(n, unit)? {
-        Span::Days(d) => Hit {
-            len,
-            date: clock.today.checked_add_days(Days::new(d)),
-            time: None,
-        },
-        Span::Months(m) => Hit {
-            len,
-            date: clock.today.checked_add_months(Months::new(m)),
-            time: None,
-        },
-        Span::Minutes(m) => {
-            let at = clock.now.checked_add_signed(Duration::minutes(m))?;
-            Hit {
-                len,
-                date: Some(at.date()),
-                time: Some(Time {
-                    at: at.time().with_nanosecond_zero(),
-                    soft: false,
-                    bare: false,
-                }),
-            }
-        }
-    };
-    hit.date.map(|_| hit)
-}
-
-trait ZeroNanos {
-    fn with_nanosecond_zero(self) -> Self;
-}
-
-impl ZeroNanos for chrono::NaiveTime {
-    fn with_nanosecond_zero(self) -> Self {
-        use chrono::Timelike;
-        self.with_second(0)
-            .and_then(|t| t.with_nanosecond(0))
-            .unwrap_or(self)
-    }
-}
-
-/// "end of (the) day/week/month/year", "end of next week".
-fn end_phrase(toks: &[Token], i: usize, today: NaiveDate) -> Option<Result<Hit, String>> {
-    let w = |k: usize| toks.get(i + k).map(|t| t.w()).unwrap_or("");
-    if w(1) != "of" {
-        return None;
-    }
-    let mut k = 2;
-    if w(k) == "the" || w(k) == "this" {
-        k += 1;
-    }
-    let next = w(k) == "next";
-    if next {
-        k += 1;
-    }
-    let len = k + 1;
-    match (w(k), next) {
-        ("day", false) => Some(Ok(Hit {
-            len,
-            date: None,
-            // The end of the working day, as "eod".
-            time: chrono::NaiveTime::from_hms_opt(17, 0, 0).map(|at| Time {
-                at,
-                soft: false,
-                bare: false,
-            }),
-        })),
-        ("week", n) => on(
-            len,
-            Some(next_weekday(today, Weekday::Fri, true) + Days::new(7 * u64::from(n))),
-        ),
-        ("month", n) => on(
-            len,
-            end_of_month(today.checked_add_months(Months::new(u32::from(n)))?),
-        ),
-        ("year", n) => on(
-            len,
-            NaiveDate::from_ymd_opt(today.year() + i32::from(n), 12, 31),
-        ),
-        _ => None,
-    }
-}
-
 /// A date phrase starting at token `i`. `Err` is a phrase that names a date
 /// that does not exist; its tokens stay in the title. `after_prep` says a
 /// preposition came just before, which lets the weak weekdays count.
@@ -405,8 +265,8 @@ pub(crate) fn date_at(
         "day" if w(1) == "after" && w(2) == "tomorrow" => {
             return on(3, today.checked_add_days(Days::new(2)));
         }
-        "in" | "within" => return in_phrase(toks, i, clock),
-        "end" => return end_phrase(toks, i, today),
+        "in" | "within" => return relative::in_phrase(toks, i, clock),
+        "end" => return relative::end_phrase(toks, i, today),
         "this" | "next" | "coming" => {
             let next = w(0) == "next";
             if let Some(t) = part_of_day(w(1)).filter(|_| !next) {
@@ -432,7 +292,7 @@ pub(crate) fn date_at(
         }
         "the" => {
             if w(1) == "end" {
-                return end_phrase(toks, i + 1, today).map(|r| {
+                return relative::end_phrase(toks, i + 1, today).map(|r| {
                     r.map(|h| Hit {
                         len: h.len + 1,
                         ..h
@@ -531,7 +391,7 @@ pub(crate) fn date_at(
     {
         // "3 weeks from now": the same as "in 3 weeks".
         let len = if w(2) == "later" { 3 } else { 4 };
-        return in_span(n, w(1), len, clock).map(Ok);
+        return relative::in_span(n, w(1), len, clock).map(Ok);
     }
     match one_token(w(0), clock, order)? {
         Ok(d) => on(1, Some(d)),

@@ -16,6 +16,7 @@ mod dates;
 mod markers;
 mod people;
 mod recurrence;
+mod relative;
 mod times;
 mod title;
 mod tokens;
