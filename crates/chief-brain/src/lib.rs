@@ -5,5 +5,6 @@ pub mod intent;
 pub mod job_timing;
 pub mod knowledge_route;
 pub mod playbook_match;
+pub mod quick_add;
 pub mod urgency;
 pub mod words;

@@ -7,3 +7,20 @@ mod labelled;
 fn intent_classification_is_at_least_90_percent_accurate_on_100_messages() {
     labelled::intents::score().assert_floor("intent", 0.90, 100);
 }
+
+#[test]
+fn quick_add_reads_every_field_at_least_95_percent_right_on_150_phrases() {
+    let report = labelled::quick_add::score();
+    for field in [
+        "title",
+        "due",
+        "priority",
+        "project",
+        "contexts",
+        "tags",
+        "people",
+        "recurrence",
+    ] {
+        report.assert_floor(field, 0.95, 150);
+    }
+}

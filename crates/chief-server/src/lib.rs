@@ -31,6 +31,7 @@ mod projects;
 mod questions;
 mod recurring;
 mod sales;
+mod task_parse;
 mod task_playbooks;
 mod tasks;
 mod trace;
@@ -94,6 +95,7 @@ pub fn openapi_document() -> serde_json::Value {
 fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     let mut api = api::Api::default();
     tasks::routes(&mut api);
+    task_parse::routes(&mut api);
     questions::routes(&mut api);
     waiting::routes(&mut api);
     drafts::routes(&mut api);

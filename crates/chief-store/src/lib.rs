@@ -27,6 +27,7 @@ pub mod person;
 pub mod playbook;
 pub mod project;
 pub mod question;
+pub mod quick_add;
 pub mod recurring;
 pub mod sales;
 pub mod search;

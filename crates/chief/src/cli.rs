@@ -45,8 +45,11 @@ pub enum Command {
     Init(InitArgs),
     /// Serve the HTTP API, its docs at /api/docs and live events (creates the store on first run).
     Serve(ServeArgs),
-    /// Add a task: `chief add "(A) Call Patrick +liberty @phone due:2026-12-01"`.
+    /// Add a task from one line: `chief add "Call Patrick tomorrow 3pm !1 +liberty @phone"`.
     Add(AddArgs),
+    /// Show what `chief add` would read from a line, without saving:
+    /// `chief parse "Call Patrick tomorrow 3pm !1 +liberty" --json`.
+    Parse(ParseArgs),
     /// List tasks, with filters.
     #[command(alias = "ls")]
     List(ListArgs),
@@ -144,7 +147,9 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
-    /// The task, with todo.txt tokens: (A) priority, +project, @context, #tag, due:YYYY-MM-DD.
+    /// The task as you would say it: dates ("tomorrow 3pm", "Dec 3", "in 2
+    /// weeks"), repeats ("every Monday"), !1 or (A) priority, +project,
+    /// @context, #tag, due:YYYY-MM-DD. See `chief parse`.
     #[arg(required = true, num_args = 1..)]
     pub text: Vec<String>,
     /// Assign to the agent instead of yourself.
@@ -153,6 +158,24 @@ pub struct AddArgs {
     /// A longer description.
     #[arg(long, short)]
     pub description: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// The line to read.
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// Read relative dates from this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// The IANA time zone (default: the workspace owner's if a store
+    /// exists, else $TZ, else UTC).
+    #[arg(long, value_name = "IANA")]
+    pub tz: Option<String>,
+    /// How "3/12" reads: dmy (3 December) or mdy (March 12). Default: the
+    /// `date_order` setting, else mdy.
+    #[arg(long, value_name = "ORDER")]
+    pub date_order: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

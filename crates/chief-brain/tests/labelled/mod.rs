@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod intents;
+pub mod quick_add;
 
 /// One labelled field's tally.
 #[derive(Debug, Clone)]
@@ -108,5 +109,5 @@ pub fn data_lines(text: &'static str) -> impl Iterator<Item = (usize, &'static s
 
 /// Every labelled set's report, in a stable order.
 pub fn all() -> Vec<Report> {
-    vec![intents::score()]
+    vec![intents::score(), quick_add::score()]
 }

@@ -5,6 +5,7 @@ mod entities;
 mod init;
 mod jobs;
 mod keys;
+mod quick_add;
 mod serve;
 mod tasks;
 mod todotxt;
@@ -27,6 +28,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve::run(&cli, args).await,
         Command::RunJob { name } => jobs::run_job(&cli, name).await,
         Command::Classify { text } => classify(&cli, &text.join(" ")),
+        Command::Parse(args) => quick_add::run_parse(&cli, args).await,
         command => {
             let ctx = Ctx::open(&cli).await?;
             let result = dispatch(&ctx, command).await;
@@ -38,7 +40,7 @@ pub async fn run(cli: Cli) -> Result<()> {
 
 async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
     match command {
-        Command::Add(a) => tasks::add(ctx, a).await,
+        Command::Add(a) => quick_add::add(ctx, a).await,
         Command::List(a) => tasks::list(ctx, a).await,
         Command::Next(a) => tasks::next(ctx, a).await,
         Command::Show(a) => tasks::show(ctx, &a.id).await,
@@ -79,7 +81,8 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         | Command::Tenants(_)
         | Command::Serve(_)
         | Command::RunJob { .. }
-        | Command::Classify { .. } => {
+        | Command::Classify { .. }
+        | Command::Parse(_) => {
             unreachable!("handled in run")
         }
     }

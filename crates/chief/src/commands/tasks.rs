@@ -1,10 +1,7 @@
-//! Task commands: add, list, next, show, edit, start/done/cancel/reopen,
+//! Task commands: list, next, show, edit, start/done/cancel/reopen,
 //! block, delete, search.
 
-use super::todotxt::item_to_new_task;
-use crate::cli::{
-    AddArgs, BlockArgs, EditArgs, ListArgs, NextArgs, SearchArgs, SortArg, StatusArg,
-};
+use crate::cli::{BlockArgs, EditArgs, ListArgs, NextArgs, SearchArgs, SortArg, StatusArg};
 use crate::context::Ctx;
 use crate::dates::{ago, end_of_day, local_date, parse_date, relative_due, start_of_day};
 use crate::output::{Style, Table, json, paint, short};
@@ -12,38 +9,10 @@ use anyhow::{Context as _, Result, bail};
 use chief_domain::Priority;
 use chief_domain::question::NewQuestion;
 use chief_domain::task::{Assignee, Task, TaskOp, TaskPatch, TaskStatus};
-use chief_interchange::todotxt;
 use chief_store::task_query::{TaskFilter, TaskSort};
 use chief_store::{Page, project, search as fts, task, task_query};
 
-pub async fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
-    let text = args.text.join(" ");
-    let item = todotxt::parse_line(&text)
-        .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_start_matches("line 1: ")))?
-        .context("the task has no text")?;
-    let mut tx = ctx.db.write(&ctx.scope()).await?;
-    let mut new = item_to_new_task(&mut tx, ctx, &item, &mut Default::default()).await?;
-    new.assignee = Some(if args.agent {
-        Assignee::Agent
-    } else {
-        Assignee::User
-    });
-    new.description = args.description.clone();
-    new.source = Some("cli".into());
-    let created = task::create(&mut tx, ctx.user.id, new).await?;
-    tx.commit().await?;
-    if ctx.json {
-        return json(&created);
-    }
-    println!(
-        "Added {} {}",
-        paint(&short(&created.id), Style::Cyan),
-        describe(ctx, &created)
-    );
-    Ok(())
-}
-
-fn describe(ctx: &Ctx, t: &Task) -> String {
+pub(super) fn describe(ctx: &Ctx, t: &Task) -> String {
     let mut parts = vec![t.title.clone()];
     if t.priority != Priority::DEFAULT {
         parts.push(format!("(p{})", t.priority));

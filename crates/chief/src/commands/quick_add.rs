@@ -1,0 +1,283 @@
+//! `chief add` and `chief parse`: one typed line read by the quick-add
+//! parser ("Call Patrick tomorrow 3pm !1 +liberty @phone"). `parse` prints
+//! what was read and saves nothing, and needs no store; `add` saves the
+//! task, its project (created if new), a recurring task when the line
+//! repeats, and links the people it names who exist.
+
+use crate::cli::{AddArgs, Cli, ParseArgs};
+use crate::context::{Ctx, now};
+use crate::dates::end_of_day;
+use crate::output::{Style, json, paint, short};
+use anyhow::{Context as _, Result, anyhow, bail};
+use chief_brain::quick_add::{DateOrder, Due, ParseOptions, QuickAdd, parse, short_name};
+use chief_domain::Priority;
+use chief_domain::person::TaskPersonRole;
+use chief_domain::recurring::NewRecurringTask;
+use chief_domain::task::{Assignee, NewTask};
+use chief_store::quick_add::{date_order, resolve_people};
+use chief_store::{project, recurring, task, task_people};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// `chief parse`: the extraction, without saving. The zone and date order
+/// come from the flags, else the workspace owner when a store exists, else
+/// $TZ (or UTC) and month first.
+pub async fn run_parse(cli: &Cli, args: &ParseArgs) -> Result<()> {
+    let text = args.text.join(" ");
+    let stored = match (&args.tz, &args.date_order) {
+        (Some(_), Some(_)) => None,
+        _ => owner_defaults(cli).await,
+    };
+    let tz = match &args.tz {
+        Some(name) => parse_tz(name)?,
+        None => match &stored {
+            Some((tz, _)) => *tz,
+            None => std::env::var("TZ")
+                .ok()
+                .and_then(|t| t.trim_start_matches(':').parse().ok())
+                .unwrap_or(chrono_tz::UTC),
+        },
+    };
+    let date_order = match &args.date_order {
+        Some(o) => DateOrder::parse(o)
+            .ok_or_else(|| anyhow!("--date-order {o:?} is not a date order: use dmy or mdy"))?,
+        None => stored.map(|(_, o)| o).unwrap_or_default(),
+    };
+    let now = match &args.now {
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map_err(|_| {
+                anyhow!("--now {t:?} is not an RFC 3339 time such as 2026-11-24T10:00:00+01:00")
+            })?
+            .with_timezone(&Utc),
+        None => now()?,
+    };
+    let q = parse(&text, now.with_timezone(&tz), &ParseOptions { date_order });
+    if cli.json {
+        return json(&q);
+    }
+    print_extraction(&q);
+    Ok(())
+}
+
+fn parse_tz(name: &str) -> Result<Tz> {
+    name.parse()
+        .map_err(|_| anyhow!("--tz {name:?} is not an IANA time zone such as Europe/Berlin"))
+}
+
+/// The acting user's zone and date order, when a store with a workspace
+/// can be opened; parsing never requires one.
+async fn owner_defaults(cli: &Cli) -> Option<(Tz, DateOrder)> {
+    let ctx = Ctx::open(cli).await.ok()?;
+    let order = date_order(&ctx.db, ctx.tenant.id, ctx.user.id)
+        .await
+        .unwrap_or_default();
+    ctx.db.close().await;
+    Some((ctx.tz, order))
+}
+
+fn print_extraction(q: &QuickAdd) {
+    let mut rows: Vec<(&str, String)> = vec![("title", q.title.clone())];
+    if let Some(due) = &q.due {
+        rows.push((
+            "due",
+            serde_json::to_value(due)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+        ));
+    }
+    if let Some(p) = q.priority {
+        rows.push(("priority", p.to_string()));
+    }
+    if let Some(p) = &q.project {
+        rows.push(("project", p.clone()));
+    }
+    for (label, list) in [
+        ("contexts", &q.contexts),
+        ("tags", &q.tags),
+        ("people", &q.people),
+    ] {
+        if !list.is_empty() {
+            rows.push((label, list.join(", ")));
+        }
+    }
+    if let Some(r) = &q.recurrence {
+        rows.push(("repeats", describe_rule(r)));
+    }
+    if let Some(a) = q.assignee {
+        rows.push(("assignee", a.to_string()));
+    }
+    for (label, value) in rows {
+        println!("{:<9} {value}", format!("{label}:"));
+    }
+    for w in &q.warnings {
+        println!("{} {w}", paint("note:", Style::Yellow));
+    }
+}
+
+fn describe_rule(r: &chief_brain::quick_add::Recurrence) -> String {
+    let unit = serde_json::to_value(r.frequency)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let mut s = if r.interval == 1 {
+        unit
+    } else {
+        format!("{unit}, every {}", r.interval)
+    };
+    if !r.weekdays.is_empty() {
+        let days: Vec<&str> = r.weekdays.iter().map(|d| short_name(*d)).collect();
+        s.push_str(&format!(" on {}", days.join(", ")));
+    }
+    s
+}
+
+/// `chief add`: parses the line and saves the task.
+pub async fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
+    let text = args.text.join(" ");
+    let order = date_order(&ctx.db, ctx.tenant.id, ctx.user.id).await?;
+    let q = parse(
+        &text,
+        ctx.now.with_timezone(&ctx.tz),
+        &ParseOptions { date_order: order },
+    );
+    if let Some(bad) = q.bad_dates.first() {
+        bail!(
+            "{}",
+            bad.replace(": left in the title", ": give a date that exists")
+        );
+    }
+    if q.title.is_empty() {
+        bail!("the task has no title once its dates and tokens are taken out: {text:?}");
+    }
+    let people = resolve_people(&ctx.db, ctx.tenant.id, &q.people, &q.title).await?;
+    let mut tx = ctx.db.write(&ctx.scope()).await?;
+    let project_id = match &q.project {
+        Some(name) => Some(
+            project::find_or_create(&mut tx, ctx.user.id, name)
+                .await?
+                .id,
+        ),
+        None => None,
+    };
+    let (due_date, due_has_time) = match q.due {
+        Some(Due::Date(d)) => (Some(end_of_day(d, ctx.tz)), false),
+        Some(Due::At(t)) => (Some(t.with_timezone(&Utc)), true),
+        None => (None, false),
+    };
+    let assignee = if args.agent {
+        Assignee::Agent
+    } else {
+        q.assignee.unwrap_or(Assignee::User)
+    };
+    let new = NewTask {
+        title: q.title.clone(),
+        description: args.description.clone(),
+        priority: q
+            .priority
+            .map(|p| Priority::try_from(i64::from(p)))
+            .transpose()?,
+        assignee: Some(assignee),
+        project_id,
+        due_has_time,
+        tags: q.tags.clone(),
+        contexts: q.contexts.clone(),
+        attributes: q
+            .other_projects
+            .iter()
+            .map(|p| ("project".to_string(), p.clone()))
+            .collect(),
+        source: Some("cli".into()),
+        ..Default::default()
+    };
+    let mut notes: Vec<String> = q.warnings.clone();
+    let repeats = match (&q.recurrence, due_date) {
+        (Some(rule), Some(first)) => {
+            let time = match q.due {
+                Some(Due::At(t)) => Some(t.with_timezone(&ctx.tz).time()),
+                _ => None,
+            };
+            let first_day = q.due.map(|d| d.date()).unwrap_or_default();
+            match rule.schedule(first_day, time) {
+                Ok(schedule) => {
+                    // The first task is created now; the template takes
+                    // over from the occurrence after it.
+                    let first_run = if due_has_time {
+                        first
+                    } else {
+                        crate::dates::start_of_day(first_day, ctx.tz)
+                    };
+                    let next_run = recurring::next_run_after(
+                        schedule.frequency,
+                        schedule.cron_expression.as_deref(),
+                        ctx.tz,
+                        first_run,
+                        first_run,
+                    )?;
+                    let mut template = serde_json::to_value(&new).context("task template")?;
+                    if let Some(map) = template.as_object_mut() {
+                        map.retain(|_, v| !v.is_null());
+                    }
+                    let created = recurring::create(
+                        &mut tx,
+                        ctx.user.id,
+                        NewRecurringTask {
+                            title: q.title.clone(),
+                            description: args.description.clone(),
+                            task_template: template,
+                            frequency: schedule.frequency,
+                            cron_expression: schedule.cron_expression,
+                            next_run,
+                        },
+                    )
+                    .await?;
+                    Some(created)
+                }
+                Err(why) => {
+                    notes.push(format!("{why}: the task was added once"));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let created = task::create(&mut tx, ctx.user.id, NewTask { due_date, ..new }).await?;
+    for p in &people {
+        if let Some(id) = p.person_id {
+            task_people::link(&mut tx, created.id, id, Some(TaskPersonRole::Subject)).await?;
+        }
+    }
+    tx.commit().await?;
+    for p in &people {
+        if let Some(s) = &p.suggestion {
+            notes.push(s.clone());
+        }
+    }
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
+    if ctx.json {
+        return json(&created);
+    }
+    println!(
+        "Added {} {}",
+        paint(&short(&created.id), Style::Cyan),
+        super::tasks::describe(ctx, &created)
+    );
+    let linked: Vec<&str> = people
+        .iter()
+        .filter(|p| p.person_id.is_some())
+        .map(|p| p.name.as_str())
+        .collect();
+    if !linked.is_empty() {
+        println!("  with {}", linked.join(", "));
+    }
+    if let (Some(r), Some(rule)) = (&repeats, &q.recurrence) {
+        println!(
+            "  repeats {}; next on {}",
+            describe_rule(rule),
+            r.next_run.with_timezone(&ctx.tz).format("%a %b %-d")
+        );
+    }
+    Ok(())
+}
