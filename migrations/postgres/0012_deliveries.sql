@@ -27,7 +27,7 @@ CREATE TABLE deliveries (
     dedupe_key TEXT,
     payload JSONB NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
-    attempts INTEGER NOT NULL DEFAULT 0,
+    attempts BIGINT NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMPTZ,
     last_error TEXT,
     created_at TIMESTAMPTZ NOT NULL,
@@ -43,10 +43,10 @@ CREATE TABLE delivery_attempts (
     id UUID PRIMARY KEY,
     tenant_id UUID NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
     delivery_id UUID NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
-    attempt INTEGER NOT NULL,
+    attempt BIGINT NOT NULL,
     started_at TIMESTAMPTZ NOT NULL,
-    duration_ms INTEGER NOT NULL,
-    status_code INTEGER,
+    duration_ms BIGINT NOT NULL,
+    status_code BIGINT,
     error TEXT
 );
 CREATE INDEX idx_delivery_attempts ON delivery_attempts(tenant_id, delivery_id, attempt);

@@ -4,6 +4,7 @@
 pub mod intent;
 pub mod job_timing;
 pub mod knowledge_route;
+pub mod notices;
 pub mod playbook_match;
 pub mod quick_add;
 pub mod urgency;

@@ -11,6 +11,12 @@ use uuid::Uuid;
 text_enum! {
     /// What a job does when it runs.
     JobKind {
+        /// Notices for tasks due in 7, 3 and 1 days, and overdue; each once.
+        DeadlineCheck => "deadline_check",
+        /// Waiting-for items past their follow-up date, as a digest.
+        WaitingFollowUp => "waiting_follow_up",
+        /// Prep for calendar events starting in the next 30 minutes.
+        EventPrep => "event_prep",
         /// Turns due recurring tasks into tasks.
         RecurringTasks => "recurring_tasks",
     }
@@ -20,6 +26,9 @@ impl JobKind {
     /// The schedule a new user's job starts with, in their time zone.
     pub fn default_schedule(self) -> &'static str {
         match self {
+            JobKind::DeadlineCheck => "0 * * * *",
+            JobKind::WaitingFollowUp => "0 9 * * 5",
+            JobKind::EventPrep => "*/5 * * * *",
             JobKind::RecurringTasks => "*/5 * * * *",
         }
     }
@@ -27,6 +36,9 @@ impl JobKind {
     /// What a person reads in a job list.
     pub fn describe(self) -> &'static str {
         match self {
+            JobKind::DeadlineCheck => "Deadline notices: due in 7, 3 and 1 days, and overdue",
+            JobKind::WaitingFollowUp => "Waiting-for items past follow-up, weekly digest",
+            JobKind::EventPrep => "Prep 30 minutes before calendar events",
             JobKind::RecurringTasks => "Recurring tasks become tasks",
         }
     }

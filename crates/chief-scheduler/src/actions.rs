@@ -3,17 +3,192 @@
 //! owner, with the scheduler's clock; so its changes are audited like any
 //! other, and a test can run it at any instant.
 
+use chief_brain::notices;
+use chief_domain::delivery::Notice;
 use chief_domain::job::{Job, JobKind};
 use chief_domain::log::Actor;
-use chief_store::{Db, Scope, StoreError, new_trace_id, recurring};
-use chrono::{DateTime, Utc};
+use chief_domain::task::TaskStatus;
+use chief_store::task_query::{TaskFilter, TaskSort};
+use chief_store::{
+    Db, Page, Scope, StoreError, calendar, context, delivery, new_trace_id, person, recurring,
+    task_query, waiting,
+};
+use chrono::{DateTime, Datelike, Duration, Utc};
+
+/// The most deadline notices one run sends; the rest come next hour.
+const DEADLINE_BATCH: i64 = 200;
+/// How far ahead event prep looks.
+const EVENT_PREP_AHEAD: Duration = Duration::minutes(30);
 
 /// Runs `job`'s action at `now`; the text says what it did, for the run's
 /// history.
 pub async fn perform(db: &Db, job: &Job, now: DateTime<Utc>) -> Result<String, StoreError> {
     match job.kind {
         JobKind::RecurringTasks => recurring_tasks(db, job, now).await,
+        JobKind::DeadlineCheck => deadline_check(db, job, now).await,
+        JobKind::WaitingFollowUp => waiting_follow_up(db, job, now).await,
+        JobKind::EventPrep => event_prep(db, job, now).await,
     }
+}
+
+fn tz_of(job: &Job) -> chrono_tz::Tz {
+    job.timezone.parse().unwrap_or(chrono_tz::UTC)
+}
+
+/// Writes one notice for the job's owner; whether it was new (a dedupe key
+/// seen before writes nothing).
+async fn notify(
+    db: &Db,
+    job: &Job,
+    now: DateTime<Utc>,
+    topic: &str,
+    dedupe_key: &str,
+    notice: &Notice,
+) -> Result<bool, StoreError> {
+    let mut tx = db.write(&scope(job, now)).await?;
+    let written = delivery::enqueue(&mut tx, job.user_id, topic, Some(dedupe_key), notice).await?;
+    tx.commit().await?;
+    Ok(!written.is_empty())
+}
+
+fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Notices for the owner's open tasks due within 7 days or overdue: the
+/// nearest bucket only, each (task, bucket, due date) once ever, so a
+/// moved deadline is noticed afresh.
+async fn deadline_check(db: &Db, job: &Job, now: DateTime<Utc>) -> Result<String, StoreError> {
+    let filter = TaskFilter {
+        statuses: vec![TaskStatus::Queued, TaskStatus::Working, TaskStatus::Blocked],
+        user_id: Some(job.user_id),
+        due_before: Some(now + Duration::days(7)),
+        sort: TaskSort::Due,
+        ..TaskFilter::default()
+    };
+    let due = task_query::list(
+        db,
+        job.tenant_id,
+        &filter,
+        Page {
+            limit: DEADLINE_BATCH,
+            offset: 0,
+        },
+    )
+    .await?;
+    let tz = tz_of(job);
+    let mut sent = 0;
+    for task in &due.items {
+        let Some(due_date) = task.due_date else {
+            continue;
+        };
+        let Some(bucket) = notices::deadline_bucket(due_date, now) else {
+            continue;
+        };
+        let key = format!(
+            "deadline:{}:{}:{}",
+            task.id,
+            bucket.as_str(),
+            due_date.timestamp()
+        );
+        let notice = notices::deadline_notice(task, bucket, &tz);
+        if notify(
+            db,
+            job,
+            now,
+            &format!("deadline.{}", bucket.as_str()),
+            &key,
+            &notice,
+        )
+        .await?
+        {
+            sent += 1;
+        }
+    }
+    Ok(format!(
+        "{} sent; {} due within 7 days or overdue",
+        counted(sent, "deadline notice", "deadline notices"),
+        counted(due.total as usize, "task", "tasks")
+    ))
+}
+
+/// One digest of the owner's waiting-for items past their follow-up date,
+/// at most once per ISO week.
+async fn waiting_follow_up(db: &Db, job: &Job, now: DateTime<Utc>) -> Result<String, StoreError> {
+    let items: Vec<_> = waiting::overdue(db, job.tenant_id, now)
+        .await?
+        .into_iter()
+        .filter(|w| w.user_id == job.user_id)
+        .collect();
+    let tz = tz_of(job);
+    let Some(notice) = notices::waiting_digest(&items, now, &tz) else {
+        return Ok("nothing is past its follow-up date".into());
+    };
+    let week = now.with_timezone(&tz).iso_week();
+    let key = format!(
+        "waiting:{}:{}-W{:02}",
+        job.user_id,
+        week.year(),
+        week.week()
+    );
+    Ok(
+        if notify(db, job, now, "waiting.digest", &key, &notice).await? {
+            format!(
+                "sent the digest of {}",
+                counted(items.len(), "item", "items")
+            )
+        } else {
+            "this week's digest was already sent".into()
+        },
+    )
+}
+
+/// Prep for each of the owner's events starting in the next 30 minutes
+/// (30 included):
+/// the people named in it, with their relationship notes, and the tasks
+/// that mention it or them. Once per event and start time.
+async fn event_prep(db: &Db, job: &Job, now: DateTime<Utc>) -> Result<String, StoreError> {
+    let events = calendar::upcoming_for_user(
+        db,
+        job.tenant_id,
+        job.user_id,
+        now,
+        now + EVENT_PREP_AHEAD + Duration::microseconds(1),
+        20,
+    )
+    .await?;
+    let tz = tz_of(job);
+    let mut sent = 0;
+    for event in events.iter().filter(|e| !e.all_day) {
+        let text = format!(
+            "{} {}",
+            event.title,
+            event.description.as_deref().unwrap_or("")
+        );
+        let people = person::mentioned_in(db, job.tenant_id, &text).await?;
+        let mut tasks = context::tasks_mentioning(db, job.tenant_id, &event.title, 5).await?;
+        for p in &people {
+            for t in context::tasks_mentioning(db, job.tenant_id, &p.name, 5).await? {
+                if !tasks.iter().any(|x| x.id == t.id) {
+                    tasks.push(t);
+                }
+            }
+        }
+        tasks.retain(|t| t.user_id == job.user_id && t.status.is_open());
+        let notice = notices::event_prep(event, &people, &tasks, &tz);
+        let key = format!("event_prep:{}:{}", event.id, event.starts_at.timestamp());
+        if notify(db, job, now, "event.prep", &key, &notice).await? {
+            sent += 1;
+        }
+    }
+    Ok(match sent {
+        0 => "no event starts in the next 30 minutes that was not prepped".into(),
+        n => format!("sent prep for {}", counted(n, "event", "events")),
+    })
 }
 
 fn scope(job: &Job, now: DateTime<Utc>) -> Scope {

@@ -272,15 +272,20 @@ backend_test!(
                 },
             )
             .await?;
-            Ok(job::ensure_builtin(tx, user, "UTC").await?.remove(0))
+            let jobs = job::ensure_builtin(tx, user, "UTC").await?;
+            Ok(jobs
+                .into_iter()
+                .find(|j| j.kind == JobKind::RecurringTasks)
+                .expect("a built-in job"))
         })
         .await?;
         assert_eq!(j.kind, JobKind::RecurringTasks);
         let s = Scheduler::new(db.clone(), "one");
         let tick = s.tick(at("2026-11-24T07:35:00Z")).await?;
-        assert_eq!(tick.ran.len(), 1);
+        let ran: Vec<_> = tick.ran.iter().filter(|r| r.job_id == j.id).collect();
+        assert_eq!(ran.len(), 1);
         assert_eq!(
-            tick.ran[0].output.as_deref(),
+            ran[0].output.as_deref(),
             Some("created 1 task: Send the weekly update")
         );
         let tasks = task_query::list(&db, tenant, &Default::default(), Page::default()).await?;
@@ -427,6 +432,224 @@ backend_test!(
         .await?;
         assert_eq!(resumed.next_run_at, at("2026-11-27T08:00:00Z"));
         assert!(history(&db, &j).await.is_empty());
+        Ok(())
+    }
+);
+
+/// The owner's built-in job of `kind`.
+async fn builtin(
+    db: &Db,
+    tenant: chief_domain::TenantId,
+    user: Uuid,
+    at_: DateTime<Utc>,
+    kind: JobKind,
+) -> chief_domain::job::Job {
+    in_tx(db, &scope_at(tenant, user, at_), async |tx| {
+        job::ensure_builtin(tx, user, "Europe/Madrid").await
+    })
+    .await
+    .expect("built-in jobs");
+    job::list(db, tenant, Some(user))
+        .await
+        .expect("jobs list")
+        .into_iter()
+        .find(|j| j.kind == kind)
+        .expect("the job")
+}
+
+async fn topics(db: &Db, tenant: chief_domain::TenantId) -> Vec<String> {
+    let filter = chief_store::delivery::DeliveryFilter {
+        channel_id: Some(None),
+        ..Default::default()
+    };
+    let mut items = chief_store::delivery::list(
+        db,
+        tenant,
+        &filter,
+        Page {
+            limit: 1000,
+            offset: 0,
+        },
+    )
+    .await
+    .expect("deliveries")
+    .items;
+    items.reverse();
+    items
+        .into_iter()
+        .map(|d| format!("{} {}", d.topic, d.payload.title))
+        .collect()
+}
+
+backend_test!(
+    deadline_notices_come_for_the_nearest_bucket_and_are_never_repeated,
+    |db| async move {
+        let (tenant, user) = workspace(&db, "a").await;
+        let start = at("2026-11-24T09:30:00Z");
+        let s0 = scope_at(tenant, user, start);
+        for (title, due) in [
+            ("Renew passport", Some(start - Duration::days(2))),
+            ("Send board deck", Some(start + Duration::hours(2))),
+            ("Liberty proposal", Some(start + Duration::days(2))),
+            ("Book venue", Some(start + Duration::days(5))),
+            ("Plan Q3", Some(start + Duration::days(10))),
+            ("Someday", None),
+        ] {
+            common::add_task(
+                &db,
+                &s0,
+                chief_domain::task::NewTask {
+                    due_date: due,
+                    ..common::task(title)
+                },
+            )
+            .await?;
+        }
+        let j = builtin(&db, tenant, user, start, JobKind::DeadlineCheck).await;
+        let s = Scheduler::new(db.clone(), "one");
+        let first = s.tick(at("2026-11-24T10:00:00Z")).await?;
+        let run = first
+            .ran
+            .iter()
+            .find(|r| r.job_id == j.id)
+            .expect("the deadline check ran");
+        assert_eq!(
+            run.output.as_deref(),
+            Some("4 deadline notices sent; 4 tasks due within 7 days or overdue")
+        );
+        assert_eq!(
+            topics(&db, tenant).await,
+            [
+                "deadline.overdue \"Renew passport\" is overdue",
+                "deadline.due_in_1_day \"Send board deck\" is due within a day",
+                "deadline.due_in_3_days \"Liberty proposal\" is due within 3 days",
+                "deadline.due_in_7_days \"Book venue\" is due within 7 days",
+            ]
+        );
+        // The next hour, and a manual run, send nothing again.
+        s.tick(at("2026-11-24T11:00:00Z")).await?;
+        s.run_now(&j, at("2026-11-24T11:05:00Z")).await?;
+        assert_eq!(topics(&db, tenant).await.len(), 4);
+        // Four days on: the board deck is overdue, the proposal too, the
+        // venue is a day away and Q3 within the week: one notice each.
+        s.tick(at("2026-11-28T10:00:00Z")).await?;
+        let now = topics(&db, tenant).await;
+        assert_eq!(
+            now[4..].iter().map(String::as_str).collect::<Vec<_>>(),
+            [
+                "deadline.overdue \"Send board deck\" is overdue",
+                "deadline.overdue \"Liberty proposal\" is overdue",
+                "deadline.due_in_1_day \"Book venue\" is due within a day",
+                "deadline.due_in_7_days \"Plan Q3\" is due within 7 days",
+            ]
+        );
+        let history = history(&db, &j).await;
+        assert!(
+            history
+                .iter()
+                .any(|(status, _, _)| *status == RunStatus::Missed),
+            "the hours between were missed, not replayed: {history:?}"
+        );
+        Ok(())
+    }
+);
+
+backend_test!(
+    the_waiting_digest_goes_once_a_week_and_event_prep_once_per_event,
+    |db| async move {
+        let (tenant, user) = workspace(&db, "a").await;
+        let start = at("2026-11-26T08:00:00Z");
+        let s0 = scope_at(tenant, user, start);
+        in_tx(&db, &s0, async |tx| {
+            chief_store::waiting::create(
+                tx,
+                user,
+                chief_domain::waiting::NewWaitingItem {
+                    what: "Signed NDA".into(),
+                    who: Some("Legal".into()),
+                    follow_up_date: Some(start - Duration::days(3)),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            chief_store::person::create(
+                tx,
+                user,
+                chief_domain::person::NewPerson {
+                    name: "Patrick Smith".into(),
+                    communication_notes: Some("prefers short emails".into()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            chief_store::calendar::create(
+                tx,
+                user,
+                chief_domain::calendar::NewCalendarEvent {
+                    title: "Renewal call with Patrick Smith".into(),
+                    description: None,
+                    location: Some("Zoom".into()),
+                    starts_at: at("2026-11-27T10:20:00Z"),
+                    ends_at: None,
+                    all_day: false,
+                    source: None,
+                    external_uid: None,
+                },
+            )
+            .await?;
+            chief_store::task::create(tx, user, common::task("Prepare pricing for Patrick Smith"))
+                .await?;
+            Ok(())
+        })
+        .await?;
+        builtin(&db, tenant, user, start, JobKind::WaitingFollowUp).await;
+        let s = Scheduler::new(db.clone(), "one");
+        // Friday 09:00 in Madrid is 08:00 UTC.
+        let digest = s.tick(at("2026-11-27T08:00:00Z")).await?;
+        assert!(
+            digest.ran.iter().all(|r| r.error.is_none()),
+            "{:?}",
+            digest.ran
+        );
+        assert_eq!(
+            topics(&db, tenant).await,
+            ["waiting.digest 1 waiting-for item needs a follow-up"]
+        );
+        // Event prep every five minutes: 09:50 is the first run that sees
+        // the 10:20 event, and later runs do not repeat it.
+        let mut now = at("2026-11-27T09:45:00Z");
+        while now <= at("2026-11-27T10:20:00Z") {
+            s.tick(now).await?;
+            now += Duration::minutes(5);
+        }
+        let all = topics(&db, tenant).await;
+        assert_eq!(
+            all[1..],
+            ["event.prep Coming up at 11:20: Renewal call with Patrick Smith"]
+        );
+        let filter = chief_store::delivery::DeliveryFilter {
+            topic: Some("event.prep".into()),
+            ..Default::default()
+        };
+        let prep = chief_store::delivery::list(&db, tenant, &filter, Page::default())
+            .await?
+            .items
+            .remove(0);
+        assert!(
+            prep.payload
+                .text
+                .contains("Patrick Smith: prefers short emails"),
+            "{}",
+            prep.payload.text
+        );
+        assert!(
+            prep.payload
+                .text
+                .contains("- Prepare pricing for Patrick Smith"),
+            "{}",
+            prep.payload.text
+        );
+        assert_eq!(prep.created_at, at("2026-11-27T09:50:00Z"));
         Ok(())
     }
 );

@@ -17,7 +17,9 @@ both_backends! {
         assert_eq!(history["total"], 1);
         assert_eq!(history["items"][0]["status"], "succeeded");
         s.chief().args(["jobs", "pause", "recurring_tasks"]).assert().success().stdout(predicate::str::contains("Paused"));
-        assert_eq!(s.json(&["jobs", "list"])[0]["enabled"], false);
+        let listed = s.json(&["jobs", "list"]);
+        let recurring = listed.as_array().unwrap().iter().find(|j| j["name"] == "recurring_tasks").unwrap();
+        assert_eq!(recurring["enabled"], false);
         // A system cron runs enabled jobs only.
         s.chief().args(["run-job", "recurring_tasks"]).assert().code(1)
             .stderr(predicate::str::contains("no enabled job named \"recurring_tasks\""));
@@ -25,6 +27,6 @@ both_backends! {
         let ran = s.json(&["run-job", "recurring_tasks"]);
         assert_eq!(ran.as_array().unwrap().len(), 1, "one user, one run");
         s.chief().args(["jobs", "run", "nightly_backup"]).assert().code(1)
-            .stderr(predicate::str::contains("no job \"nightly_backup\"; yours are: recurring_tasks"));
+            .stderr(predicate::str::contains("no job \"nightly_backup\"; yours are: deadline_check, event_prep, recurring_tasks, waiting_follow_up"));
     }
 }
