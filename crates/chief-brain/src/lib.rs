@@ -1,8 +1,10 @@
 //! chief's deterministic intelligence over domain values. Pure functions: a
 //! clock is passed in, nothing is read from the outside world.
 
+pub mod entity_resolve;
 pub mod intent;
 pub mod knowledge_route;
 pub mod playbook_match;
+pub mod typo;
 pub mod urgency;
 pub mod words;

@@ -7,3 +7,15 @@ mod labelled;
 fn intent_classification_is_at_least_90_percent_accurate_on_100_messages() {
     labelled::intents::score().assert_floor("intent", 0.90, 100);
 }
+
+#[test]
+fn knowledge_routing_finds_category_and_entity_at_least_90_percent_of_the_time_on_65_statements() {
+    let report = labelled::knowledge::score();
+    report.assert_floor("category", 0.90, 65);
+    report.assert_floor("entity", 0.90, 65);
+}
+
+#[test]
+fn the_right_playbook_comes_first_at_least_90_percent_of_the_time_on_45_tasks() {
+    labelled::playbooks::score().assert_floor("top1", 0.90, 45);
+}

@@ -20,6 +20,7 @@ pub mod error;
 pub mod events;
 mod fields;
 pub mod knowledge;
+pub mod knowledge_plan;
 pub mod knowledge_routing;
 pub mod person;
 pub mod playbook;

@@ -7,6 +7,8 @@
 #![allow(dead_code)]
 
 pub mod intents;
+pub mod knowledge;
+pub mod playbooks;
 
 /// One labelled field's tally.
 #[derive(Debug, Clone)]
@@ -108,5 +110,5 @@ pub fn data_lines(text: &'static str) -> impl Iterator<Item = (usize, &'static s
 
 /// Every labelled set's report, in a stable order.
 pub fn all() -> Vec<Report> {
-    vec![intents::score()]
+    vec![intents::score(), knowledge::score(), playbooks::score()]
 }
