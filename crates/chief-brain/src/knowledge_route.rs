@@ -5,12 +5,13 @@
 //!
 //! When no category is given it is inferred, in this order: terminology
 //! ("we call it …") is a rule; a learning that names a known person, client
-//! or project is about them; preferences such as a timezone or a URL are
+//! or project is about them (found by [`crate::entity_resolve`]); preferences such as a timezone or a URL are
 //! settings; procedures ("how to", "when scheduling, …") are playbooks; any
 //! other standing instruction said with a trigger phrase is a rule. What is
 //! left waits for review.
 
-use crate::words::{contains_words, is_stop_word, stem, terms, words};
+use crate::entity_resolve::{Candidate, Entity, EntityKind, Resolution, resolve, resolve_where};
+use crate::words::{contains_words, stem, terms, words};
 use chief_domain::knowledge::KnowledgeCategory;
 use chrono::NaiveDate;
 
@@ -38,76 +39,37 @@ pub fn detect_trigger(text: &str) -> Option<&'static str> {
         .find(|p| contains_words(&text, &words(p)))
 }
 
-/// Whom or what a text names among candidates.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Mention {
-    Nobody,
-    /// The index of the one candidate named.
-    One(usize),
-    /// Several candidates are named equally well.
-    Several(Vec<usize>),
-}
-
-/// Which of `names` the text names. A full name, as whole words, beats a
-/// single distinctive word of a longer name ("Patrick" for Patrick Fields),
-/// and a longer full name beats a shorter one.
-pub fn find_mentioned(text: &str, names: &[&str]) -> Mention {
-    let text = words(text);
-    let mut best_score = 0;
-    let mut best = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        let name = words(name);
-        let score = if contains_words(&text, &name) {
-            10 + name.len()
-        } else if name.len() > 1
-            && name
-                .iter()
-                .any(|w| w.chars().count() >= 3 && !is_stop_word(w) && text.contains(w))
-        {
-            1
-        } else {
-            0
-        };
-        if score > best_score {
-            best_score = score;
-            best = vec![i];
-        } else if score > 0 && score == best_score {
-            best.push(i);
-        }
-    }
-    match best.len() {
-        0 => Mention::Nobody,
-        1 => Mention::One(best[0]),
-        _ => Mention::Several(best),
+/// The category a learning about an entity of `kind` has.
+pub fn category_of(kind: EntityKind) -> KnowledgeCategory {
+    match kind {
+        EntityKind::Person => KnowledgeCategory::Person,
+        EntityKind::Client => KnowledgeCategory::Client,
+        EntityKind::Project => KnowledgeCategory::Project,
     }
 }
 
-/// The names routing may find in a learning.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Known<'a> {
-    pub people: &'a [&'a str],
-    pub clients: &'a [&'a str],
-    pub projects: &'a [&'a str],
-}
-
-/// Where a learning goes. Indices point into the [`Known`] lists.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where a learning goes.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Destination {
-    Person(usize),
-    Client(usize),
-    Project(usize),
+    /// The person, client or project found; its index is into the known
+    /// entities.
+    Entity(Candidate),
     /// A new playbook, proposed for the person to approve.
     ProposePlaybook,
     /// A line in the workspace's rules playbook.
     Rules,
     /// The user's settings.
     Setting,
-    /// Nowhere yet: a person decides. The text says why.
-    Review(String),
+    /// Nowhere yet: a person decides. `why` says why; `candidates` are the
+    /// entities it could be about, when several fit.
+    Review {
+        why: String,
+        candidates: Vec<Candidate>,
+    },
 }
 
 /// A routing decision.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Route {
     /// The category to record: the one given, the one inferred, or `rule`
     /// for a learning about nothing recognisable (it waits for review).
@@ -115,36 +77,48 @@ pub struct Route {
     pub destination: Destination,
 }
 
-/// Decides where `content` goes, given its category if the caller knows it.
-pub fn route(content: &str, category: Option<KnowledgeCategory>, known: &Known) -> Route {
+/// Decides where `content` goes among the `known` people, clients and
+/// projects, given its category if the caller knows it.
+pub fn route(content: &str, category: Option<KnowledgeCategory>, known: &[Entity]) -> Route {
     use KnowledgeCategory as C;
     let Some(category) = category.or_else(|| infer_category(content, known)) else {
         return Route {
             category: C::Rule,
-            destination: Destination::Review(
-                "it names no known person, client or project, and reads as neither a procedure, a rule nor a setting".into(),
-            ),
+            destination: Destination::Review {
+                why: "it names no known person, client or project, and reads as neither a procedure, a rule nor a setting".into(),
+                candidates: Vec::new(),
+            },
         };
     };
-    let among = |names: &[&str], kind: &str, to: fn(usize) -> Destination| match find_mentioned(
-        content, names,
-    ) {
-        Mention::One(i) => to(i),
-        Mention::Several(found) => {
-            let listed: Vec<&str> = found.iter().take(3).map(|&i| names[i]).collect();
-            Destination::Review(format!(
-                "it could be about any of several {kind}s: {}",
-                listed.join(", ")
-            ))
+    let among = |kind: EntityKind| match resolve_where(content, known, |e| e.kind == kind) {
+        Resolution::Resolved(found) => Destination::Entity(found),
+        Resolution::Ambiguous(candidates) => {
+            let listed: Vec<&str> = candidates
+                .iter()
+                .take(3)
+                .map(|c| known[c.index].name.as_str())
+                .collect();
+            Destination::Review {
+                why: format!(
+                    "it could be about any of several {}s: {}",
+                    kind.as_str(),
+                    listed.join(", ")
+                ),
+                candidates,
+            }
         }
-        Mention::Nobody => Destination::Review(format!(
-            "it names no {kind} in this workspace (chief does not create one on a guess)"
-        )),
+        Resolution::None => Destination::Review {
+            why: format!(
+                "it names no {} in this workspace (chief does not create one on a guess)",
+                kind.as_str()
+            ),
+            candidates: Vec::new(),
+        },
     };
     let destination = match category {
-        C::Person => among(known.people, "person", Destination::Person),
-        C::Client => among(known.clients, "client", Destination::Client),
-        C::Project => among(known.projects, "project", Destination::Project),
+        C::Person => among(EntityKind::Person),
+        C::Client => among(EntityKind::Client),
+        C::Project => among(EntityKind::Project),
         C::Playbook => Destination::ProposePlaybook,
         C::Rule => Destination::Rules,
         C::Setting => Destination::Setting,
@@ -206,21 +180,17 @@ const PROCEDURE_PHRASES: &[&str] = &[
 const PROCEDURE_OPENERS: &[&str] = &["when", "whenever", "before", "after", "to"];
 
 /// The category a learning is about, or `None` when the text does not say.
-pub fn infer_category(content: &str, known: &Known) -> Option<KnowledgeCategory> {
+pub fn infer_category(content: &str, known: &[Entity]) -> Option<KnowledgeCategory> {
     use KnowledgeCategory as C;
     let text = words(content);
     let has_any = |phrases: &[&str]| phrases.iter().any(|p| contains_words(&text, &words(p)));
     if has_any(RULE_PHRASES) {
         return Some(C::Rule);
     }
-    for (names, category) in [
-        (known.people, C::Person),
-        (known.clients, C::Client),
-        (known.projects, C::Project),
-    ] {
-        if find_mentioned(content, names) != Mention::Nobody {
-            return Some(category);
-        }
+    match resolve(content, known) {
+        Resolution::Resolved(found) => return Some(category_of(known[found.index].kind)),
+        Resolution::Ambiguous(found) => return Some(category_of(known[found[0].index].kind)),
+        Resolution::None => {}
     }
     let lower = content.to_lowercase();
     if has_any(SETTING_PHRASES)
@@ -369,15 +339,33 @@ mod tests {
     use super::*;
     use KnowledgeCategory as C;
 
-    const PEOPLE: &[&str] = &["Patrick Fields", "Sarah Lee", "Sarah Connor"];
-    const CLIENTS: &[&str] = &["Liberty Hotel", "Acme"];
-    const PROJECTS: &[&str] = &["CNW", "Website Redesign"];
+    fn known() -> Vec<Entity> {
+        use EntityKind::*;
+        [
+            (Person, "Patrick Fields"),
+            (Person, "Sarah Lee"),
+            (Person, "Sarah Connor"),
+            (Client, "Liberty Hotel"),
+            (Client, "Acme"),
+            (Project, "CNW"),
+            (Project, "Website Redesign"),
+        ]
+        .into_iter()
+        .map(|(kind, name)| Entity::new(kind, name))
+        .collect()
+    }
 
-    fn known() -> Known<'static> {
-        Known {
-            people: PEOPLE,
-            clients: CLIENTS,
-            projects: PROJECTS,
+    fn entity(r: &Route) -> Option<usize> {
+        match &r.destination {
+            Destination::Entity(c) => Some(c.index),
+            _ => None,
+        }
+    }
+
+    fn review(r: &Route) -> Option<(&str, usize)> {
+        match &r.destination {
+            Destination::Review { why, candidates } => Some((why.as_str(), candidates.len())),
+            _ => None,
         }
     }
 
@@ -406,24 +394,6 @@ mod tests {
         );
         assert_eq!(detect_trigger("The nevermore tavern"), None);
         assert_eq!(detect_trigger("Patrick prefers brief emails"), None);
-    }
-
-    #[test]
-    fn a_full_name_beats_a_first_name_and_ties_are_reported() {
-        assert_eq!(
-            find_mentioned("Patrick prefers brief emails", PEOPLE),
-            Mention::One(0)
-        );
-        assert_eq!(
-            find_mentioned("Sarah Lee is out in May", PEOPLE),
-            Mention::One(1)
-        );
-        assert_eq!(
-            find_mentioned("Ask Sarah first", PEOPLE),
-            Mention::Several(vec![1, 2])
-        );
-        assert_eq!(find_mentioned("Pat called", PEOPLE), Mention::Nobody);
-        assert_eq!(find_mentioned("acme's invoices", CLIENTS), Mention::One(1));
     }
 
     #[test]
@@ -456,14 +426,11 @@ mod tests {
     fn routing_goes_to_the_named_entity_or_waits_for_review() {
         let k = known();
         let r = route("Patrick prefers brief emails", None, &k);
-        assert_eq!(
-            (r.category, r.destination),
-            (C::Person, Destination::Person(0))
-        );
+        assert_eq!((r.category, entity(&r)), (C::Person, Some(0)));
         let r = route("Liberty Hotel pays late", Some(C::Client), &k);
-        assert_eq!(r.destination, Destination::Client(0));
+        assert_eq!(entity(&r), Some(3));
         let r = route("The Website Redesign launches in May", Some(C::Project), &k);
-        assert_eq!(r.destination, Destination::Project(1));
+        assert_eq!(entity(&r), Some(6));
         assert_eq!(
             route("x", Some(C::Playbook), &k).destination,
             Destination::ProposePlaybook
@@ -478,14 +445,19 @@ mod tests {
         );
 
         let r = route("Bob prefers calls", Some(C::Person), &k);
-        assert!(matches!(&r.destination, Destination::Review(why) if why.contains("no person")));
-        let r = route("Ask Sarah about it", Some(C::Person), &k);
+        assert!(review(&r).is_some_and(|(why, n)| why.contains("no person") && n == 0));
+        let r = route("Ask Sarah about it", None, &k);
+        assert_eq!(r.category, C::Person);
         assert!(
-            matches!(&r.destination, Destination::Review(why) if why.contains("Sarah Lee, Sarah Connor"))
+            review(&r).is_some_and(|(why, n)| why.contains("Sarah Lee, Sarah Connor") && n == 2),
+            "{r:?}"
         );
+        // A given category looks only among entities of its kind.
+        let r = route("Patrick says Acme pays late", Some(C::Client), &k);
+        assert_eq!(entity(&r), Some(4));
         let r = route("The coffee machine is broken", None, &k);
         assert_eq!(r.category, C::Rule);
-        assert!(matches!(r.destination, Destination::Review(_)));
+        assert!(review(&r).is_some());
     }
 
     #[test]

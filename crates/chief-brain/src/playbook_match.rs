@@ -3,24 +3,25 @@
 //!
 //! 1. A trigger phrase found in the task, as whole words and ignoring case,
 //!    matches with relevance 1.0 (reason `trigger: 'email to'`).
-//! 2. Otherwise the task is compared with the playbook's name, description
-//!    and category: the relevance is the share of the task's terms that the
-//!    playbook also uses, each term weighted by how rare it is among the
-//!    playbooks (BM25's inverse document frequency), so words every playbook
-//!    uses count for little. From [`SIMILARITY_THRESHOLD`] up it is a match
-//!    (reason `description similarity`).
+//! 2. Otherwise the task is scored with BM25 against the playbook's name,
+//!    triggers, description and category ([`bm25`] explains the weights),
+//!    normalised to a relevance from 0 to 1. From [`RELEVANCE_THRESHOLD`] up
+//!    it is a match, with the fields that shared words as the reason
+//!    (`bm25: name, description`).
 //! 3. A must-consult playbook goes into `must_consult` whenever it is
 //!    relevant: matched as above, or the task is the kind of work its
 //!    category or its name is about ("Reply to Sam" is communication).
 //!
 //! Pure and deterministic: ties are broken by name, then id.
 
-use crate::words::{for_each_term_where, spaced, spaced_into, stem, terms, words};
-use chief_domain::playbook::{Playbook, PlaybookStatus};
-use std::collections::{HashMap, HashSet};
+pub mod bm25;
 
-/// The least relevance that counts as a match by similarity.
-pub const SIMILARITY_THRESHOLD: f64 = 0.5;
+use crate::words::{spaced, spaced_into, stem, terms, words};
+use chief_domain::playbook::{Playbook, PlaybookStatus};
+use std::collections::HashSet;
+
+/// The least BM25 relevance that counts as a match.
+pub const RELEVANCE_THRESHOLD: f64 = 0.2;
 
 /// Words that say a task is of a category's kind, for the usual categories.
 const CATEGORY_WORDS: &[(&str, &[&str])] = &[
@@ -88,9 +89,9 @@ const GENERIC_NAME_TERMS: &[&str] = &[
 #[derive(Clone, Debug, PartialEq)]
 pub struct Matched<'a> {
     pub playbook: &'a Playbook,
-    /// `trigger: 'email to'` or `description similarity`.
+    /// `trigger: 'email to'` or `bm25: name, description`.
     pub match_reason: String,
-    /// 1.0 for a trigger; the similarity otherwise.
+    /// 1.0 for a trigger; the BM25 relevance otherwise.
     pub relevance_score: f64,
 }
 
@@ -123,38 +124,15 @@ pub fn match_playbooks<'a>(task_text: &str, playbooks: &'a [Playbook]) -> Playbo
         .collect();
     let task_spaced = spaced(task_text);
     let task_terms = dedup(terms(task_text));
-    let index: HashMap<&str, usize> = task_terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.as_str(), i))
-        .collect();
-    let mut starts = vec![0u64; 1024];
-    for t in &task_terms {
-        if let [a, b, ..] = t.as_bytes() {
-            let k = usize::from(*a) << 8 | usize::from(*b);
-            starts[k / 64] |= 1 << (k % 64);
-        }
-    }
-    let may_match = |p: [u8; 2]| {
-        let k = usize::from(p[0]) << 8 | usize::from(p[1]);
-        starts[k / 64] & (1 << (k % 64)) != 0
-    };
-    let hits: Vec<Vec<bool>> = active
-        .iter()
-        .map(|p| shared_terms(p, &index, &may_match))
-        .collect();
+    let scores = bm25::score_all(&task_terms, &active);
     let mut trigger = String::new();
-    let weights = idf_weights(task_terms.len(), &hits);
 
     let mut out = PlaybookMatch::default();
-    for (playbook, hits) in active.iter().copied().zip(&hits) {
+    for (playbook, scored) in active.iter().copied().zip(&scores) {
         let matched = match trigger_in(&task_spaced, playbook, &mut trigger) {
             Some(trigger) => Some((format!("trigger: '{trigger}'"), 1.0)),
-            None => {
-                let score = similarity(&weights, hits);
-                (score >= SIMILARITY_THRESHOLD)
-                    .then(|| ("description similarity".to_string(), score))
-            }
+            None => (scored.relevance >= RELEVANCE_THRESHOLD)
+                .then(|| (format!("bm25: {}", scored.fields()), scored.relevance)),
         };
         let relevance = match &matched {
             Some((reason, _)) => Some(reason.clone()),
@@ -209,56 +187,6 @@ fn trigger_in<'p>(
         spaced_into(t, buffer);
         buffer.len() > 1 && task_spaced.contains(buffer.as_str())
     })
-}
-
-/// Which of the task's terms (by their `index`) the playbook's name,
-/// description or category use. `may_match` says which first two letters
-/// a task term can start with.
-fn shared_terms(
-    p: &Playbook,
-    index: &HashMap<&str, usize>,
-    may_match: &impl Fn([u8; 2]) -> bool,
-) -> Vec<bool> {
-    let mut hits = vec![false; index.len()];
-    let mut mark = |term: &str| {
-        if let Some(&i) = index.get(term) {
-            hits[i] = true;
-        }
-    };
-    for_each_term_where(&p.name, may_match, &mut mark);
-    for_each_term_where(&p.description, may_match, &mut mark);
-    if let Some(c) = &p.category {
-        for_each_term_where(c, may_match, &mut mark);
-    }
-    hits
-}
-
-/// Each task term's weight, `ln(1 + N / df)`: a term few playbooks use
-/// weighs more. A term no playbook uses weighs as one used once, so a task
-/// with many unknown words is not called similar to anything.
-fn idf_weights(terms: usize, hits: &[Vec<bool>]) -> Vec<f64> {
-    let n = hits.len().max(1) as f64;
-    (0..terms)
-        .map(|i| {
-            let df = hits.iter().filter(|h| h[i]).count().max(1) as f64;
-            (1.0 + n / df).ln()
-        })
-        .collect()
-}
-
-/// The weighted share of the task's terms the playbook uses, 0 to 1.
-fn similarity(weights: &[f64], hits: &[bool]) -> f64 {
-    let total: f64 = weights.iter().sum();
-    if total <= 0.0 {
-        return 0.0;
-    }
-    let shared: f64 = weights
-        .iter()
-        .zip(hits)
-        .filter(|(_, hit)| **hit)
-        .map(|(w, _)| w)
-        .sum();
-    shared / total
 }
 
 /// Why a task is the kind of work a playbook is about, if it is: a word of
@@ -376,15 +304,16 @@ mod tests {
     #[test]
     fn a_trigger_must_appear_as_whole_words() {
         let playbooks = [playbook("x", "", &["email to"], false)];
+        let m = match_playbooks("email tomorrow's agenda", &playbooks);
         assert!(
-            match_playbooks("email tomorrow's agenda", &playbooks)
-                .matched
-                .is_empty()
+            m.matched
+                .iter()
+                .all(|m| !m.match_reason.starts_with("trigger"))
         );
     }
 
     #[test]
-    fn without_a_trigger_the_description_decides_by_similarity() {
+    fn without_a_trigger_bm25_over_name_and_description_decides() {
         let playbooks = [
             playbook(
                 "scheduling-guide",
@@ -401,8 +330,8 @@ mod tests {
         ];
         let m = match_playbooks("Schedule the board meeting", &playbooks);
         assert_eq!(names(&m.matched), ["scheduling-guide"]);
-        assert_eq!(m.matched[0].match_reason, "description similarity");
-        assert!((SIMILARITY_THRESHOLD..1.0).contains(&m.matched[0].relevance_score));
+        assert_eq!(m.matched[0].match_reason, "bm25: name, description");
+        assert!((RELEVANCE_THRESHOLD..1.0).contains(&m.matched[0].relevance_score));
         assert!(
             match_playbooks("Water the office plants", &playbooks)
                 .matched
@@ -476,6 +405,13 @@ mod tests {
         );
 
         let m = match_playbooks("Security questionnaire for Acme", &playbooks);
+        assert_eq!(m.must_consult[0].match_reason, "bm25: name, description");
+        // A telling word of its name is enough when too little else matches.
+        let m = match_playbooks(
+            "Acme questionnaire: security answers, SOC2 evidence folder, procurement deadline Friday",
+            &playbooks,
+        );
+        assert!(m.matched.is_empty(), "{m:?}");
         assert_eq!(m.must_consult[0].match_reason, "name: 'security'");
 
         assert!(
@@ -515,7 +451,7 @@ mod tests {
                 proptest::prop_assert!(w[0].relevance_score >= w[1].relevance_score);
             }
             for x in &m.matched {
-                proptest::prop_assert!((SIMILARITY_THRESHOLD..=1.0).contains(&x.relevance_score));
+                proptest::prop_assert!((RELEVANCE_THRESHOLD..=1.0).contains(&x.relevance_score));
             }
             proptest::prop_assert!(m.must_consult.iter().all(|c| c.playbook.must_consult));
         }

@@ -49,15 +49,20 @@ pub fn for_each_term(text: &str, f: impl FnMut(&str)) {
 /// letters (lower-cased) `may_match` refuses. A term starts with the same
 /// two letters as its word, so a matcher that knows which terms it wants
 /// need not stem the rest: this is what keeps matching a task against a
-/// thousand playbooks cheap.
+/// thousand playbooks cheap. Returns how many words of two or more bytes
+/// the text has, stop words included: a length for BM25.
 pub fn for_each_term_where(
     text: &str,
     may_match: impl Fn([u8; 2]) -> bool,
     mut f: impl FnMut(&str),
-) {
+) -> usize {
     let mut word = String::new();
+    let mut count = 0;
     for piece in text.split(|c: char| !c.is_alphanumeric()) {
         let b = piece.as_bytes();
+        if b.len() >= 2 {
+            count += 1;
+        }
         if b.len() < 2
             || (piece.is_ascii()
                 && !may_match([b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase()]))
@@ -71,6 +76,7 @@ pub fn for_each_term_where(
             f(&word);
         }
     }
+    count
 }
 
 /// `word` without its common English ending: plural `s`/`es`/`ies`, `ing`,

@@ -81,6 +81,9 @@ pub struct Knowledge {
     pub routed_to_type: Option<String>,
     pub routed_to_id: Option<Uuid>,
     pub status: KnowledgeStatus,
+    /// While it waits for review: `review_reason` and the `candidates` it
+    /// could be about (`{type, id, name, how, score}` each).
+    pub metadata: serde_json::Value,
     pub learned_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
 }

@@ -44,6 +44,9 @@ pub struct NewPerson {
     pub political_context: Option<String>,
     pub communication_notes: Option<String>,
     pub context_notes: Option<String>,
+    /// Other names they go by ("Pat"), kept in `metadata.aliases`.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 crate::text_enum! {

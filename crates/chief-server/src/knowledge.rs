@@ -27,7 +27,7 @@ pub fn routes(api: &mut Api) {
     api.section("Knowledge");
     api.post("/knowledge/capture", capture)
         .summary("Capture a learning")
-        .describe("Records what was learned and routes it in the same transaction: to the person, client or project it names (a dated paragraph in their notes), to a new proposed playbook, to the `rules` playbook, or to the user's `custom` setting. Without `category` it is inferred from the text; without `trigger_phrase` one of the trigger phrases is looked for. When nothing known is named the learning is held in `pending_review` and `routed_to` is null. `target_type`/`target_id` route it to a record you choose.")
+        .describe("Records what was learned and routes it in the same transaction: to the person, client or project it names (a dated paragraph in their notes), to a new proposed playbook, to the `rules` playbook, or to the user's `custom` setting. Without `category` it is inferred from the text; without `trigger_phrase` one of the trigger phrases is looked for. People, clients and projects are found by full name, alias (a person's `aliases`), first name, a telling word of the name, a typo or a possessive (\"Patrick's\"); `matched` says which and how. When nothing known is named, or several fit equally well, the learning is held in `pending_review`, `routed_to` is null and `candidates` lists whom it could be about (also kept in the learning's `metadata`). `target_type`/`target_id` route it to a record you choose.")
         .body::<CaptureBody>()
         .created::<Routed>();
     api.get("/knowledge", list)

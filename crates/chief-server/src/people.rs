@@ -79,6 +79,10 @@ struct CreateBody {
     political_context: Option<String>,
     communication_notes: Option<String>,
     context_notes: Option<String>,
+    /// Other names they go by, such as "Pat": knowledge routing finds them
+    /// by these too. Kept in `metadata.aliases`.
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 async fn create(
@@ -98,6 +102,7 @@ async fn create(
         political_context: b.political_context,
         communication_notes: b.communication_notes,
         context_notes: b.context_notes,
+        aliases: b.aliases,
     };
     let mut tx = state.db.write(&caller.scope()).await?;
     let created = person::create(&mut tx, caller.user.id, new).await?;
@@ -143,6 +148,8 @@ struct UpdateBody {
     last_contact: Option<Option<DateTime<Utc>>>,
     #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
     next_follow_up: Option<Option<DateTime<Utc>>>,
+    /// Replaces the other names they go by; `[]` clears them.
+    aliases: Option<Vec<String>>,
 }
 
 async fn update(
@@ -165,6 +172,7 @@ async fn update(
         context_notes: b.context_notes,
         last_contact: b.last_contact,
         next_follow_up: b.next_follow_up,
+        aliases: b.aliases,
     };
     let mut tx = state.db.write(&caller.scope()).await?;
     let updated = person::update(&mut tx, id, patch).await?;

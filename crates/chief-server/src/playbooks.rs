@@ -31,7 +31,7 @@ pub fn routes(api: &mut Api) {
         .ok::<Listing<Playbook>>();
     api.get("/playbooks/match", match_task)
         .summary("Match playbooks to a task")
-        .describe("Runs the matcher over the active playbooks. A trigger phrase found in the text, as whole words, matches with relevance 1.0; otherwise the text is compared with each playbook's name, description and category, and from 0.5 up it matches by `description similarity`. `must_consult` lists the must-consult playbooks relevant to the task (matched, or the task is the kind of work their category or name is about), each with its warning.")
+        .describe("Runs the matcher over the active playbooks. A trigger phrase found in the text, as whole words, matches with relevance 1.0; otherwise the text is scored with BM25 against each playbook's name, triggers, description and category (name words count 3 times, trigger words twice), normalised to 0..1, and from 0.2 up it matches with the fields that shared words as the reason (`bm25: name, description`). `must_consult` lists the must-consult playbooks relevant to the task (matched, or the task is the kind of work their category or name is about), each with its warning.")
         .query::<MatchQuery>()
         .ok::<Matches>();
     api.get("/playbooks/{id}", show)
@@ -115,9 +115,9 @@ struct MatchQuery {
 #[derive(Serialize, JsonSchema)]
 struct MatchedPlaybook {
     playbook: Playbook,
-    /// `trigger: 'email to'` or `description similarity`.
+    /// `trigger: 'email to'` or `bm25: name, description`.
     match_reason: String,
-    /// 1.0 for a trigger, else the similarity (0.5 to 1).
+    /// 1.0 for a trigger, else the BM25 relevance (0.2 to 1).
     relevance_score: f64,
 }
 

@@ -81,7 +81,7 @@ both! {
         assert_eq!(c["knowledge"]["category"], "person");
         assert_eq!(c["knowledge"]["source_type"], "task");
         assert_eq!(c["knowledge"]["routed_to_id"], patrick["id"]);
-        assert_eq!(c["routed_to"], json!({"type": "person", "id": patrick["id"], "field_updated": "communication_notes"}));
+        assert_eq!(c["routed_to"], json!({"type": "person", "id": patrick["id"], "name": "Patrick Fields", "field_updated": "communication_notes"}));
         assert_eq!(c["action_taken"], "Updated Patrick Fields's communication_notes");
         let shown = get(db, &key, &format!("/api/people/{}", id(&patrick))).await;
         let notes = shown["communication_notes"].as_str().unwrap();
@@ -117,7 +117,7 @@ both! {
         assert!(ends_with_dated(&shown["notes"], "Liberty uses Outlook, not Gmail"), "{shown}");
 
         let c = capture(db, &key, json!({"content": "CNW budget approved for Phase 2"})).await;
-        assert_eq!(c["routed_to"], json!({"type": "project", "id": cnw["id"], "field_updated": "description"}));
+        assert_eq!(c["routed_to"], json!({"type": "project", "id": cnw["id"], "name": "CNW", "field_updated": "description"}));
         let shown = get(db, &key, &format!("/api/projects/{}", id(&cnw))).await;
         assert!(shown["description"].as_str().unwrap().starts_with("AI pilot\n\n["));
         assert!(ends_with_dated(&shown["description"], "CNW budget approved for Phase 2"));
@@ -138,7 +138,7 @@ both! {
         // A preference goes to the user's settings.
         let c = capture(db, &key, json!({"content": "David prefers UTC timestamps"})).await;
         assert_eq!(c["knowledge"]["category"], "setting");
-        assert_eq!(c["routed_to"], json!({"type": "user_settings", "id": user, "field_updated": "custom"}));
+        assert_eq!(c["routed_to"], json!({"type": "user_settings", "id": user, "name": "custom", "field_updated": "custom"}));
         capture(db, &key, json!({"content": "Slack is at https://team.slack.com", "category": "setting"})).await;
         let saved = setting::get(db, tenant, Some(user), "custom").await.unwrap().unwrap();
         let notes: Vec<&str> = saved.value.as_array().unwrap().iter().map(|e| e["note"].as_str().unwrap()).collect();
@@ -185,6 +185,45 @@ both! {
         assert!(problem["detail"].as_str().unwrap().contains("rejected"), "{problem}");
     }
 
+    people_are_found_by_alias_typo_and_possessive_and_ties_wait_with_candidates(db) {
+        let key = key_for(db, "acme").await;
+        let patrick = post(db, &key, "/api/people", json!({"name": "Patrick Fields", "aliases": ["Pat", " pat ", ""]})).await;
+        assert_eq!(patrick["metadata"]["aliases"], json!(["Pat"]), "trimmed, without blanks or repeats");
+        let lee = post(db, &key, "/api/people", json!({"name": "Sarah Lee"})).await;
+        let connor = post(db, &key, "/api/people", json!({"name": "Sarah Connor"})).await;
+
+        for (content, how) in [("pat hates long emails", "alias"), ("Patrik prefers mornings", "fuzzy"), ("Patrick's assistant is Jenna", "possessive")] {
+            let c = capture(db, &key, json!({"content": content})).await;
+            assert_eq!((c["knowledge"]["status"].as_str(), c["routed_to"]["id"].as_str()), (Some("routed"), patrick["id"].as_str()), "{content}: {c}");
+            assert_eq!((c["matched"]["how"].as_str(), c["matched"]["name"].as_str()), (Some(how), Some("Patrick Fields")), "{content}");
+            assert_eq!(c["candidates"], json!([]));
+        }
+
+        // Two Sarahs: held for review, with both as candidates, kept on the
+        // learning too.
+        let c = capture(db, &key, json!({"content": "remember that Sarah wants numbers before the meeting"})).await;
+        assert_eq!((c["knowledge"]["category"].as_str(), c["knowledge"]["status"].as_str()), (Some("person"), Some("pending_review")));
+        assert!(c["routed_to"].is_null() && c["matched"].is_null(), "{c}");
+        let ids: Vec<&str> = c["candidates"].as_array().unwrap().iter().map(|x| x["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, [connor["id"].as_str().unwrap(), lee["id"].as_str().unwrap()], "by name");
+        assert_eq!((c["candidates"][0]["type"].as_str(), c["candidates"][0]["how"].as_str()), (Some("person"), Some("first_name")));
+        let kept = get(db, &key, &format!("/api/knowledge/{}", id(&c["knowledge"]))).await;
+        assert_eq!(kept["metadata"]["candidates"], c["candidates"]);
+        assert!(kept["metadata"]["review_reason"].as_str().unwrap().contains("Sarah Connor, Sarah Lee"), "{kept}");
+        // The person picks one of them.
+        let (status, _, routed) = call(db, "POST", &format!("/api/knowledge/{}/route", id(&c["knowledge"])), Some(&key), Some(json!({"target_type": "person", "target_id": connor["id"]}))).await;
+        assert_eq!((status, routed["routed_to"]["name"].as_str()), (StatusCode::OK, Some("Sarah Connor")));
+
+        // Aliases are replaced on update, and bad ones are a 422 naming the field.
+        let path = format!("/api/people/{}", id(&patrick));
+        let (status, _, updated) = call(db, "PUT", &path, Some(&key), Some(json!({"aliases": ["Paddy"]}))).await;
+        assert_eq!((status, updated["metadata"]["aliases"].clone()), (StatusCode::OK, json!(["Paddy"])));
+        let c = capture(db, &key, json!({"content": "paddy is moving to Dublin"})).await;
+        assert_eq!(c["routed_to"]["id"], patrick["id"]);
+        invalid(db, &key, "PUT", &path, Some(json!({"aliases": ["x".repeat(101)]})), "aliases").await;
+        invalid(db, &key, "POST", "/api/people", Some(json!({"name": "Al", "aliases": "Pat"})), "aliases").await;
+    }
+
     an_unknown_subject_waits_for_review_and_is_routed_by_hand(db) {
         let key = key_for(db, "acme").await;
         let c = capture(db, &key, json!({"content": "Bob prefers phone calls", "category": "person"})).await;
@@ -207,7 +246,7 @@ both! {
         let (status, _, routed) = call(db, "POST", &route, Some(&key), Some(json!({"target_type": "person", "target_id": bob["id"]}))).await;
         assert_eq!(status, StatusCode::OK, "{routed}");
         assert_eq!(routed["knowledge"]["status"], "routed");
-        assert_eq!(routed["routed_to"], json!({"type": "person", "id": bob["id"], "field_updated": "communication_notes"}));
+        assert_eq!(routed["routed_to"], json!({"type": "person", "id": bob["id"], "name": "Bob Stone", "field_updated": "communication_notes"}));
         let shown = get(db, &key, &format!("/api/people/{}", id(&bob))).await;
         assert!(ends_with_dated(&shown["communication_notes"], "Bob prefers phone calls"), "{shown}");
         assert_eq!(get(db, &key, "/api/knowledge/pending").await["total"], 1);
@@ -358,7 +397,7 @@ both! {
         }))).await;
         assert_eq!(status, StatusCode::OK, "{done}");
         let learned = done["knowledge"].as_array().unwrap();
-        assert_eq!(learned[0]["routed_to"], json!({"type": "person", "id": patrick["id"], "field_updated": "communication_notes"}));
+        assert_eq!(learned[0]["routed_to"], json!({"type": "person", "id": patrick["id"], "name": "Patrick Fields", "field_updated": "communication_notes"}));
         assert_eq!(learned[0]["knowledge"]["source_task_id"], task["id"]);
         assert_eq!(learned[0]["knowledge"]["source_type"], "task");
         assert_eq!(learned[1]["routed_to"]["type"], "playbook");

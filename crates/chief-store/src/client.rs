@@ -67,20 +67,27 @@ pub async fn get<'a>(
     from_row(&by_id(conn.into(), "clients", COLUMNS, "", "client", tenant, id).await?)
 }
 
-/// The id and name of each of the tenant's clients, for finding the ones a
-/// text names.
-pub async fn names<'a>(
+/// Each of the tenant's clients, as entity resolution sees them: the id,
+/// the name and the aliases kept in `metadata.aliases`.
+pub async fn known<'a>(
     conn: impl Into<Conn<'a>>,
     tenant: TenantId,
-) -> Result<Vec<(Uuid, String)>, StoreError> {
+) -> Result<Vec<(Uuid, chief_brain::entity_resolve::Entity)>, StoreError> {
     conn.into()
         .fetch_all(
-            "SELECT id, name FROM clients WHERE tenant_id = $1 ORDER BY name, id",
+            "SELECT id, name, metadata FROM clients WHERE tenant_id = $1 ORDER BY name, id",
             &[tenant.into()],
         )
         .await?
         .iter()
-        .map(|r| Ok((r.uuid("id")?, r.text("name")?)))
+        .map(|r| {
+            let entity = chief_brain::entity_resolve::Entity {
+                kind: chief_brain::entity_resolve::EntityKind::Client,
+                name: r.text("name")?,
+                aliases: crate::fields::aliases(&r.json("metadata")?),
+            };
+            Ok((r.uuid("id")?, entity))
+        })
         .collect()
 }
 

@@ -25,6 +25,14 @@ impl<'a> From<&'a mut Tx> for Conn<'a> {
 }
 
 impl Conn<'_> {
+    /// The same connection, borrowed again for one more call.
+    pub fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Db(db) => Conn::Db(db),
+            Conn::Tx(tx) => Conn::Tx(tx),
+        }
+    }
+
     /// Runs a query that returns at most one row.
     pub async fn fetch_optional(
         &mut self,

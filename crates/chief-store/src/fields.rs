@@ -29,3 +29,45 @@ pub(crate) fn clean_name(name: &str) -> Result<String, StoreError> {
     }
     Ok(name.to_string())
 }
+
+/// The most aliases one record keeps.
+const MAX_ALIASES: usize = 20;
+
+/// The other names a record goes by, from its `metadata.aliases` JSON
+/// array; anything else there is ignored.
+pub(crate) fn aliases(metadata: &serde_json::Value) -> Vec<String> {
+    metadata
+        .get("aliases")
+        .and_then(|a| a.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `aliases` trimmed, without blanks or repeats (ignoring case), checked:
+/// at most 20, each 1 to 100 characters.
+pub(crate) fn clean_aliases(aliases: &[String]) -> Result<Vec<String>, StoreError> {
+    let mut out: Vec<String> = Vec::new();
+    for alias in aliases.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+        if alias.chars().count() > 100 || alias.contains('\0') {
+            return Err(StoreError::invalid(
+                "aliases",
+                "each alias must be 1 to 100 characters",
+            ));
+        }
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(alias)) {
+            out.push(alias.to_string());
+        }
+    }
+    if out.len() > MAX_ALIASES {
+        return Err(StoreError::invalid(
+            "aliases",
+            format!("at most {MAX_ALIASES} aliases"),
+        ));
+    }
+    Ok(out)
+}

@@ -15,7 +15,7 @@ use chief_domain::knowledge::{Knowledge, KnowledgeCategory, KnowledgeStatus, New
 use chief_domain::{TenantId, new_id};
 use uuid::Uuid;
 
-const COLUMNS: &str = "id, tenant_id, user_id, source_task_id, source_type, trigger_phrase, content, category, routed_to_type, routed_to_id, status, learned_at, created_at";
+const COLUMNS: &str = "id, tenant_id, user_id, source_task_id, source_type, trigger_phrase, content, category, routed_to_type, routed_to_id, status, metadata, learned_at, created_at";
 
 fn from_row(r: &Row) -> Result<Knowledge, StoreError> {
     Ok(Knowledge {
@@ -30,6 +30,7 @@ fn from_row(r: &Row) -> Result<Knowledge, StoreError> {
         routed_to_type: r.opt_text("routed_to_type")?,
         routed_to_id: r.opt_uuid("routed_to_id")?,
         status: r.parse("status")?,
+        metadata: r.json("metadata")?,
         learned_at: r.ts("learned_at")?,
         created_at: r.ts("created_at")?,
     })
@@ -208,15 +209,44 @@ pub async fn mark_routed(
 
 /// Sets a captured learning aside for the person to review.
 pub async fn mark_pending_review(tx: &mut Tx, id: Uuid) -> Result<Knowledge, StoreError> {
-    set_status(
-        tx,
-        id,
-        KnowledgeStatus::PendingReview,
-        "hold for review",
-        verb::STATUS_CHANGED,
-        None,
+    hold_for_review(tx, id, serde_json::json!({})).await
+}
+
+/// Sets a captured learning aside for the person to review, keeping
+/// `review` (why, and the candidates it could be about) in its metadata and
+/// in the audit entry.
+pub async fn hold_for_review(
+    tx: &mut Tx,
+    id: Uuid,
+    review: serde_json::Value,
+) -> Result<Knowledge, StoreError> {
+    let tenant = tx.tenant();
+    let before = get(&mut *tx, tenant, id).await?;
+    let to = before
+        .status
+        .move_to(KnowledgeStatus::PendingReview, "hold for review")?;
+    tx.execute(
+        "UPDATE knowledge SET status = $3, metadata = $4 WHERE tenant_id = $1 AND id = $2",
+        &[
+            tenant.into(),
+            id.into(),
+            to.as_str().into(),
+            crate::Value::json(&review),
+        ],
     )
-    .await
+    .await?;
+    let mut details = serde_json::json!({"status": {"before": before.status, "after": to}});
+    if let (Some(d), Some(r)) = (details.as_object_mut(), review.as_object()) {
+        d.extend(r.clone());
+    }
+    tx.audit(Change {
+        action: action("knowledge", verb::STATUS_CHANGED),
+        entity_type: "knowledge",
+        entity_id: id,
+        details,
+    })
+    .await?;
+    get(&mut *tx, tenant, id).await
 }
 
 /// Dismisses a learning that is not worth keeping; the reason, if given,

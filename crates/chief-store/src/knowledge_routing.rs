@@ -1,7 +1,7 @@
 //! Capturing a learning and routing it where it belongs, in one transaction
-//! (seed 003's knowledge routing). [`chief_brain::knowledge_route`] decides
-//! from the text and the names of the workspace's people, clients and
-//! projects; this module reads those names and applies the decision:
+//! (seed 003's knowledge routing). [`crate::knowledge_plan::plan`] decides
+//! from the text and the workspace's people, clients and projects; this
+//! module applies the decision:
 //!
 //! - person: a dated paragraph in their communication or context notes;
 //! - client: in its notes; project: in its description;
@@ -10,16 +10,18 @@
 //! - setting: an entry in the user's `custom` setting.
 //!
 //! When it cannot tell (nobody is named, or several are), the learning waits
-//! in `pending_review` until a person routes it with [`route`]. Nothing is
-//! created on a guess: an unknown person is not added.
+//! in `pending_review` until a person routes it with [`route`]; the
+//! candidates it could be about are kept in its metadata and returned.
+//! Nothing is created on a guess: an unknown person is not added.
 //!
 //! The API's capture endpoint and task completion both come here, so a
 //! learning is routed the same way whichever door it came in by.
 
+use crate::knowledge_plan::{self, Candidate, Step};
 use crate::person::PersonPatch;
 use crate::project::ProjectPatch;
 use crate::{StoreError, Tx, client, knowledge, person, playbook, project, setting};
-use chief_brain::knowledge_route::{self, Destination, Known, PersonField};
+use chief_brain::knowledge_route::{self, PersonField};
 use chief_domain::client::ClientPatch;
 use chief_domain::knowledge::{
     Knowledge, KnowledgeCategory, KnowledgeSource, KnowledgeStatus, NewKnowledge,
@@ -119,6 +121,8 @@ pub struct RoutedTo {
     pub target_type: String,
     /// The record's id; the user's for user_settings.
     pub id: Uuid,
+    /// The record's name: "Patrick Fields", "rules", "custom".
+    pub name: String,
     /// The field written to an existing record; `null` for a new playbook.
     pub field_updated: Option<String>,
 }
@@ -132,31 +136,19 @@ pub struct Routed {
     /// What happened, in words: "Updated Patrick Fields's
     /// communication_notes".
     pub action_taken: String,
+    /// The entity the text named, and how, when routing found one.
+    pub matched: Option<Candidate>,
+    /// Whom a learning held for review could be about, when several fit.
+    pub candidates: Vec<Candidate>,
 }
 
-/// What routing will do once the learning is stored.
-enum Step {
-    Write(Target),
-    Propose,
-    Review(String),
-}
-
-/// Captures a learning for `user_id` and routes it, all in `tx`.
+/// Captures a learning for `user_id` and routes it, all in `tx`, as
+/// [`knowledge_plan::plan`] decides.
 pub async fn capture(tx: &mut Tx, user_id: Uuid, capture: Capture) -> Result<Routed, StoreError> {
     tx.lock_tenant().await?;
-    let trigger_phrase = capture
-        .trigger_phrase
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-        .or_else(|| knowledge_route::detect_trigger(&capture.content).map(str::to_string));
-    let (category, step) = match capture.target {
-        Some(target) => (
-            capture.category.unwrap_or(target.category()),
-            Step::Write(target),
-        ),
-        None => decide(tx, &capture.content, capture.category).await?,
-    };
-    let source_type = match (capture.source_task_id, &trigger_phrase) {
+    let tenant = tx.tenant();
+    let plan = knowledge_plan::plan((&mut *tx).into(), tenant, user_id, &capture).await?;
+    let source_type = match (capture.source_task_id, &plan.trigger_phrase) {
         (Some(_), _) => KnowledgeSource::Task,
         (None, Some(_)) => KnowledgeSource::TriggerPhrase,
         (None, None) => KnowledgeSource::Manual,
@@ -166,23 +158,32 @@ pub async fn capture(tx: &mut Tx, user_id: Uuid, capture: Capture) -> Result<Rou
         user_id,
         NewKnowledge {
             content: capture.content,
-            category,
+            category: plan.category,
             source_type,
             source_task_id: capture.source_task_id,
-            trigger_phrase,
+            trigger_phrase: plan.trigger_phrase.clone(),
             learned_at: None,
         },
     )
     .await?;
-    match step {
-        Step::Write(target) => write_and_mark(tx, user_id, &learning, target).await,
-        Step::Propose => propose(tx, user_id, &learning).await,
-        Step::Review(why) => Ok(Routed {
-            knowledge: knowledge::mark_pending_review(tx, learning.id).await?,
-            routed_to: None,
-            action_taken: format!("Held for review: {why}"),
-        }),
-    }
+    let mut routed = match plan.step {
+        Step::Write(target) => write_and_mark(tx, user_id, &learning, target).await?,
+        Step::Propose => propose(tx, user_id, &learning).await?,
+        Step::Review => {
+            let why = plan.review_reason.clone().unwrap_or_default();
+            let review = serde_json::json!({"review_reason": why, "candidates": plan.candidates});
+            Routed {
+                knowledge: knowledge::hold_for_review(tx, learning.id, review).await?,
+                routed_to: None,
+                action_taken: format!("Held for review: {why}"),
+                matched: None,
+                candidates: Vec::new(),
+            }
+        }
+    };
+    routed.matched = plan.matched;
+    routed.candidates = plan.candidates;
+    Ok(routed)
 }
 
 /// Routes a captured or pending learning to `target` by hand. A routed or
@@ -198,54 +199,6 @@ pub async fn route(
     let learning = knowledge::get(&mut *tx, tenant, id).await?;
     learning.status.move_to(KnowledgeStatus::Routed, "route")?;
     write_and_mark(tx, user_id, &learning, target).await
-}
-
-/// The category and the next step for a learning without a target.
-async fn decide(
-    tx: &mut Tx,
-    content: &str,
-    category: Option<KnowledgeCategory>,
-) -> Result<(KnowledgeCategory, Step), StoreError> {
-    use KnowledgeCategory as C;
-    let tenant = tx.tenant();
-    let wants = |c: C| category.is_none() || category == Some(c);
-    let people = if wants(C::Person) {
-        person::names(&mut *tx, tenant).await?
-    } else {
-        Vec::new()
-    };
-    let clients = if wants(C::Client) {
-        client::names(&mut *tx, tenant).await?
-    } else {
-        Vec::new()
-    };
-    let projects = if wants(C::Project) {
-        project::names(&mut *tx, tenant).await?
-    } else {
-        Vec::new()
-    };
-    let (people_names, client_names, project_names) =
-        (as_names(&people), as_names(&clients), as_names(&projects));
-    let known = Known {
-        people: &people_names,
-        clients: &client_names,
-        projects: &project_names,
-    };
-    let decision = knowledge_route::route(content, category, &known);
-    let step = match decision.destination {
-        Destination::Person(i) => Step::Write(Target::Person(people[i].0)),
-        Destination::Client(i) => Step::Write(Target::Client(clients[i].0)),
-        Destination::Project(i) => Step::Write(Target::Project(projects[i].0)),
-        Destination::ProposePlaybook => Step::Propose,
-        Destination::Rules => Step::Write(Target::Rules),
-        Destination::Setting => Step::Write(Target::Setting),
-        Destination::Review(why) => Step::Review(why),
-    };
-    Ok((decision.category, step))
-}
-
-fn as_names(list: &[(Uuid, String)]) -> Vec<&str> {
-    list.iter().map(|(_, name)| name.as_str()).collect()
 }
 
 /// Proposes a playbook made from the learning, for a person to approve.
@@ -274,9 +227,12 @@ async fn propose(tx: &mut Tx, user_id: Uuid, learning: &Knowledge) -> Result<Rou
         routed_to: Some(RoutedTo {
             target_type: "playbook".into(),
             id: proposed.id,
+            name: proposed.name.clone(),
             field_updated: None,
         }),
         action_taken: format!("Proposed the playbook \"{}\" for review", proposed.name),
+        matched: None,
+        candidates: Vec::new(),
     })
 }
 
@@ -294,6 +250,8 @@ async fn write_and_mark(
         knowledge,
         routed_to: Some(routed_to),
         action_taken,
+        matched: None,
+        candidates: Vec::new(),
     })
 }
 
@@ -308,9 +266,10 @@ async fn write(
     let on = learning.learned_at.date_naive();
     let content = learning.content.as_str();
     let note = |existing: Option<&str>| knowledge_route::dated_note(existing, on, content);
-    let to = |target_type: &str, id: Uuid, field: &str| RoutedTo {
+    let to = |target_type: &str, id: Uuid, name: &str, field: &str| RoutedTo {
         target_type: target_type.into(),
         id,
+        name: name.into(),
         field_updated: Some(field.into()),
     };
     Ok(match target {
@@ -329,7 +288,7 @@ async fn write(
             }
             person::update(tx, id, patch).await?;
             (
-                to("person", id, field.as_str()),
+                to("person", id, &found.name, field.as_str()),
                 format!("Updated {}'s {}", found.name, field.as_str()),
             )
         }
@@ -341,7 +300,7 @@ async fn write(
             };
             client::update(tx, id, patch).await?;
             (
-                to("client", id, "notes"),
+                to("client", id, &found.name, "notes"),
                 format!("Updated {}'s notes", found.name),
             )
         }
@@ -353,7 +312,7 @@ async fn write(
             };
             project::update(tx, id, patch).await?;
             (
-                to("project", id, "description"),
+                to("project", id, &found.name, "description"),
                 format!("Updated {}'s description", found.name),
             )
         }
@@ -365,7 +324,7 @@ async fn write(
             };
             playbook::update(tx, id, patch).await?;
             (
-                to("playbook", id, "content"),
+                to("playbook", id, &found.name, "content"),
                 format!("Added to the playbook \"{}\"", found.name),
             )
         }
@@ -381,7 +340,7 @@ async fn write(
                     };
                     playbook::update(tx, rules.id, patch).await?;
                     (
-                        to("playbook", rules.id, "content"),
+                        to("playbook", rules.id, RULES_PLAYBOOK, "content"),
                         "Added to the rules playbook".to_string(),
                     )
                 }
@@ -395,7 +354,7 @@ async fn write(
                     };
                     let rules = playbook::create(tx, user_id, new).await?;
                     (
-                        to("playbook", rules.id, "content"),
+                        to("playbook", rules.id, RULES_PLAYBOOK, "content"),
                         "Started the rules playbook with it".to_string(),
                     )
                 }
@@ -424,7 +383,7 @@ async fn write(
             )
             .await?;
             (
-                to("user_settings", user_id, SETTINGS_KEY),
+                to("user_settings", user_id, SETTINGS_KEY, SETTINGS_KEY),
                 format!("Saved in your settings under \"{SETTINGS_KEY}\""),
             )
         }

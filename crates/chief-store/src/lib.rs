@@ -22,6 +22,7 @@ pub mod events;
 mod fields;
 pub mod job;
 pub mod knowledge;
+pub mod knowledge_plan;
 pub mod knowledge_routing;
 pub mod person;
 pub mod playbook;

@@ -41,6 +41,7 @@ pub(crate) fn from_row(r: &Row) -> Result<Person, StoreError> {
 pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewPerson) -> Result<Person, StoreError> {
     let name = clean_name(&new.name)?;
     let name = name.as_str();
+    let aliases = crate::fields::clean_aliases(&new.aliases)?;
     if let Some(client) = new.client_id {
         crate::task::ensure_in_tenant(tx, "clients", "client", client).await?;
     }
@@ -54,7 +55,7 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewPerson) -> Result<Person
             id.into(), tenant.into(), user_id.into(), new.client_id.into(), name.into(), new.email.clone().into(), new.phone.clone().into(),
             new.title.clone().into(), new.company.clone().into(), new.relationship.clone().into(), new.relationship_to_user.clone().into(),
             new.political_context.clone().into(), new.communication_notes.clone().into(), new.context_notes.clone().into(),
-            Value::json(&serde_json::json!({})), now.into(),
+            Value::json(&serde_json::json!({"aliases": aliases})), now.into(),
         ],
     )
     .await?;
@@ -93,20 +94,27 @@ pub async fn find_by_name(
     rows.iter().map(from_row).collect()
 }
 
-/// The id and name of each of the tenant's people, for finding the ones a
-/// text names.
-pub async fn names<'a>(
+/// Each of the tenant's people, as entity resolution sees them: the id,
+/// the name and the aliases kept in `metadata.aliases`.
+pub async fn known<'a>(
     conn: impl Into<Conn<'a>>,
     tenant: TenantId,
-) -> Result<Vec<(Uuid, String)>, StoreError> {
+) -> Result<Vec<(Uuid, chief_brain::entity_resolve::Entity)>, StoreError> {
     conn.into()
         .fetch_all(
-            "SELECT id, name FROM people WHERE tenant_id = $1 ORDER BY name, id",
+            "SELECT id, name, metadata FROM people WHERE tenant_id = $1 ORDER BY name, id",
             &[tenant.into()],
         )
         .await?
         .iter()
-        .map(|r| Ok((r.uuid("id")?, r.text("name")?)))
+        .map(|r| {
+            let entity = chief_brain::entity_resolve::Entity {
+                kind: chief_brain::entity_resolve::EntityKind::Person,
+                name: r.text("name")?,
+                aliases: crate::fields::aliases(&r.json("metadata")?),
+            };
+            Ok((r.uuid("id")?, entity))
+        })
         .collect()
 }
 
@@ -139,6 +147,8 @@ pub struct PersonPatch {
     pub context_notes: Option<Option<String>>,
     pub last_contact: Option<Option<DateTime<Utc>>>,
     pub next_follow_up: Option<Option<DateTime<Utc>>>,
+    /// Replaces `metadata.aliases`.
+    pub aliases: Option<Vec<String>>,
 }
 
 /// One page of the tenant's people whose name contains `q` (any when
@@ -256,6 +266,15 @@ pub async fn update(tx: &mut Tx, id: Uuid, patch: PersonPatch) -> Result<Person,
     if let Some(t) = patch.next_follow_up {
         after.next_follow_up = t;
     }
+    if let Some(aliases) = patch.aliases {
+        let aliases = crate::fields::clean_aliases(&aliases)?;
+        match after.metadata.as_object_mut() {
+            Some(m) => {
+                m.insert("aliases".into(), serde_json::json!(aliases));
+            }
+            None => after.metadata = serde_json::json!({"aliases": aliases}),
+        }
+    }
     let changes = chief_domain::log::diff(&snapshot(&before), &snapshot(&after));
     if changes.as_object().is_some_and(|m| m.is_empty()) {
         return Ok(before);
@@ -263,13 +282,14 @@ pub async fn update(tx: &mut Tx, id: Uuid, patch: PersonPatch) -> Result<Person,
     after.updated_at = tx.now();
     tx.execute(
         "UPDATE people SET name = $3, email = $4, phone = $5, title = $6, company = $7, client_id = $8, relationship = $9, relationship_to_user = $10, \
-         political_context = $11, communication_notes = $12, context_notes = $13, last_contact = $14, next_follow_up = $15, updated_at = $16 \
+         political_context = $11, communication_notes = $12, context_notes = $13, last_contact = $14, next_follow_up = $15, updated_at = $16, metadata = $17 \
          WHERE tenant_id = $1 AND id = $2",
         &[
             tenant.into(), id.into(), after.name.as_str().into(), after.email.clone().into(), after.phone.clone().into(),
             after.title.clone().into(), after.company.clone().into(), after.client_id.into(), after.relationship.clone().into(),
             after.relationship_to_user.clone().into(), after.political_context.clone().into(), after.communication_notes.clone().into(),
             after.context_notes.clone().into(), after.last_contact.into(), after.next_follow_up.into(), after.updated_at.into(),
+            Value::json(&after.metadata),
         ],
     )
     .await?;

@@ -76,20 +76,27 @@ pub async fn get<'a>(
     from_row(&by_id(conn.into(), "projects", COLUMNS, "", "project", tenant, id).await?)
 }
 
-/// The id and name of each of the tenant's projects, initiatives and goals, for finding the ones a
-/// text names.
-pub async fn names<'a>(
+/// Each of the tenant's projects, as entity resolution sees them: the id,
+/// the name and the aliases kept in `metadata.aliases`.
+pub async fn known<'a>(
     conn: impl Into<Conn<'a>>,
     tenant: TenantId,
-) -> Result<Vec<(Uuid, String)>, StoreError> {
+) -> Result<Vec<(Uuid, chief_brain::entity_resolve::Entity)>, StoreError> {
     conn.into()
         .fetch_all(
-            "SELECT id, name FROM projects WHERE tenant_id = $1 ORDER BY name, id",
+            "SELECT id, name, metadata FROM projects WHERE tenant_id = $1 ORDER BY name, id",
             &[tenant.into()],
         )
         .await?
         .iter()
-        .map(|r| Ok((r.uuid("id")?, r.text("name")?)))
+        .map(|r| {
+            let entity = chief_brain::entity_resolve::Entity {
+                kind: chief_brain::entity_resolve::EntityKind::Project,
+                name: r.text("name")?,
+                aliases: crate::fields::aliases(&r.json("metadata")?),
+            };
+            Ok((r.uuid("id")?, entity))
+        })
         .collect()
 }
 

@@ -83,6 +83,12 @@ pub enum Command {
         #[arg(required = true, num_args = 1..)]
         text: Vec<String>,
     },
+    /// Teach chief something and route it where it belongs:
+    /// `chief learn "remember that Patrick prefers short emails"` goes into
+    /// Patrick's communication notes. Prints the category, the record it went
+    /// to and the field updated, or why it waits for review and whom it
+    /// could be about.
+    Learn(LearnArgs),
     /// People and their relationship context.
     #[command(subcommand)]
     People(PeopleCommand),
@@ -301,6 +307,16 @@ pub struct BlockArgs {
     /// The question's priority (1-5).
     #[arg(long)]
     pub priority: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// What was learned, such as "Liberty wants invoices monthly".
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// Show where it would go without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,8 @@
 #![allow(dead_code)]
 
 pub mod intents;
+pub mod knowledge;
+pub mod playbooks;
 pub mod quick_add;
 
 /// One labelled field's tally.
@@ -109,5 +111,10 @@ pub fn data_lines(text: &'static str) -> impl Iterator<Item = (usize, &'static s
 
 /// Every labelled set's report, in a stable order.
 pub fn all() -> Vec<Report> {
-    vec![intents::score(), quick_add::score()]
+    vec![
+        intents::score(),
+        quick_add::score(),
+        knowledge::score(),
+        playbooks::score(),
+    ]
 }

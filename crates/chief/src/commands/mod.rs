@@ -5,6 +5,7 @@ mod entities;
 mod init;
 mod jobs;
 mod keys;
+mod learn;
 mod quick_add;
 mod serve;
 mod tasks;
@@ -66,6 +67,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         Command::Block(a) => tasks::block(ctx, a).await,
         Command::Delete(a) => tasks::delete(ctx, &a.id).await,
         Command::Search(a) => tasks::search(ctx, a).await,
+        Command::Learn(a) => learn::run(ctx, a).await,
         Command::People(c) => entities::people(ctx, c).await,
         Command::Projects(c) => entities::projects(ctx, c).await,
         Command::Questions(c) => entities::questions(ctx, c).await,

@@ -1,0 +1,84 @@
+//! `chief learn`: captures a learning and routes it through the same store
+//! function as `POST /api/knowledge/capture`. `--dry-run` prints the plan
+//! that capture would apply, from the same decision, and writes nothing.
+
+use crate::cli::LearnArgs;
+use crate::context::Ctx;
+use crate::output::json;
+use anyhow::{Result, bail};
+use chief_store::knowledge_plan::{self, Candidate};
+use chief_store::knowledge_routing::{self, Capture};
+
+pub async fn run(ctx: &Ctx, args: &LearnArgs) -> Result<()> {
+    let content = args.text.join(" ");
+    if content.trim().is_empty() {
+        bail!(
+            "nothing to learn: give the learning as text, e.g. chief learn \"Pat prefers calls\""
+        );
+    }
+    let capture = Capture {
+        content,
+        ..Default::default()
+    };
+    if args.dry_run {
+        let plan =
+            knowledge_plan::plan((&ctx.db).into(), ctx.tenant.id, ctx.user.id, &capture).await?;
+        if ctx.json {
+            return json(&plan);
+        }
+        println!("category: {}", plan.category.as_str());
+        if let Some(t) = &plan.target {
+            let field = t
+                .field_updated
+                .as_deref()
+                .unwrap_or("new proposed playbook");
+            println!("would go to: {} {} ({field})", t.target_type, t.name);
+        }
+        print_match(plan.matched.as_ref());
+        let why = plan.review_reason.as_deref().unwrap_or_default();
+        print_status(plan.status.as_str(), why, &plan.candidates);
+        println!("dry run: nothing was written");
+        return Ok(());
+    }
+    let mut tx = ctx.db.write(&ctx.scope()).await?;
+    let routed = knowledge_routing::capture(&mut tx, ctx.user.id, capture).await?;
+    tx.commit().await?;
+    if ctx.json {
+        return json(&routed);
+    }
+    println!("category: {}", routed.knowledge.category.as_str());
+    if let Some(t) = &routed.routed_to {
+        let field = t
+            .field_updated
+            .as_deref()
+            .unwrap_or("new proposed playbook");
+        println!("routed to: {} {} ({field})", t.target_type, t.name);
+    }
+    print_match(routed.matched.as_ref());
+    let why = routed
+        .action_taken
+        .strip_prefix("Held for review: ")
+        .unwrap_or(&routed.action_taken);
+    print_status(routed.knowledge.status.as_str(), why, &routed.candidates);
+    Ok(())
+}
+
+fn print_match(matched: Option<&Candidate>) {
+    if let Some(m) = matched {
+        println!("found by: {} ({:.2})", m.how, m.score);
+    }
+}
+
+fn print_status(status: &str, why: &str, candidates: &[Candidate]) {
+    if status == "pending_review" {
+        println!("status: pending_review ({why})");
+    } else {
+        println!("status: {status}");
+    }
+    for c in candidates {
+        println!(
+            "candidate: {} {} ({}, {:.2})",
+            c.entity_type, c.name, c.how, c.score
+        );
+    }
+}
