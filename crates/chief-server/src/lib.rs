@@ -9,6 +9,7 @@
 pub mod api;
 mod auth;
 mod body;
+mod briefings;
 mod cache;
 mod clients;
 mod context;
@@ -109,6 +110,7 @@ fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     users::routes(&mut api);
     keys::routes(&mut api);
     context::routes(&mut api);
+    briefings::routes(&mut api);
     api.finish()
 }
 
