@@ -1,6 +1,7 @@
 //! One module per group of commands; [`run`] dispatches.
 
 mod audit;
+mod brief;
 mod entities;
 mod init;
 mod keys;
@@ -62,6 +63,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         Command::Block(a) => tasks::block(ctx, a).await,
         Command::Delete(a) => tasks::delete(ctx, &a.id).await,
         Command::Search(a) => tasks::search(ctx, a).await,
+        Command::Brief(a) => brief::run(ctx, a).await,
         Command::People(c) => entities::people(ctx, c).await,
         Command::Projects(c) => entities::projects(ctx, c).await,
         Command::Questions(c) => entities::questions(ctx, c).await,
