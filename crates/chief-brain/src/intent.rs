@@ -159,13 +159,10 @@ const SMALL_TALK: &[&str] = &[
 /// The first word that matters, after any filler.
 fn first_meaningful(w: &[String]) -> &str {
     let mut rest = w;
-    loop {
-        let Some(filler) = LEADING_FILLER
-            .iter()
-            .find(|f| rest.len() > f.len() && rest.iter().zip(f.iter()).all(|(a, b)| a == b))
-        else {
-            break;
-        };
+    while let Some(filler) = LEADING_FILLER
+        .iter()
+        .find(|f| rest.len() > f.len() && rest.iter().zip(f.iter()).all(|(a, b)| a == b))
+    {
         rest = &rest[filler.len()..];
     }
     rest.first().map(String::as_str).unwrap_or("")

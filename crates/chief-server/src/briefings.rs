@@ -13,8 +13,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chief_brain::briefing::BriefingKind;
-use chief_store::briefing::{self, BriefingFilter, StoredBriefing};
 use chief_store::Listing;
+use chief_store::briefing::{self, BriefingFilter, StoredBriefing};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -44,7 +44,10 @@ fn kind(field: &str, text: &str) -> Result<BriefingKind, ApiError> {
         let valid: Vec<&str> = BriefingKind::ALL.iter().map(|k| k.as_str()).collect();
         ApiError::invalid(
             field,
-            format!("{text:?} is not a briefing kind: expected one of {}", valid.join(", ")),
+            format!(
+                "{text:?} is not a briefing kind: expected one of {}",
+                valid.join(", ")
+            ),
         )
     })
 }

@@ -11,8 +11,16 @@ use common::{call, key_for, send};
 use serde_json::{Value, json};
 
 /// A raw GET with headers: (status, content type, body text).
-async fn get_raw(db: &Db, path: &str, key: &str, accept: Option<&str>) -> (StatusCode, String, String) {
-    let mut req = Request::builder().method("GET").uri(path).header("x-api-key", key);
+async fn get_raw(
+    db: &Db,
+    path: &str,
+    key: &str,
+    accept: Option<&str>,
+) -> (StatusCode, String, String) {
+    let mut req = Request::builder()
+        .method("GET")
+        .uri(path)
+        .header("x-api-key", key);
     if let Some(a) = accept {
         req = req.header("accept", a);
     }

@@ -80,8 +80,7 @@ pub async fn compose(
 ) -> Result<Composed, StoreError> {
     let tz = zone_of(db, tenant, user_id).await?;
     let days = Days::at(now, tz);
-    let gathered =
-        crate::briefing_inputs::gather(db, tenant, user_id, kind, now, &days).await?;
+    let gathered = crate::briefing_inputs::gather(db, tenant, user_id, kind, now, &days).await?;
     let briefing = brain::compose(kind, &gathered.inputs(), now, tz);
     Ok(Composed {
         markdown: brain::render::markdown(&briefing),
@@ -102,8 +101,7 @@ pub async fn compose_and_store(
     now: DateTime<Utc>,
 ) -> Result<StoredBriefing, StoreError> {
     let composed = compose(db, scope.tenant, user_id, kind, now).await?;
-    let content =
-        serde_json::to_value(&composed.briefing).expect("a briefing serialises to JSON");
+    let content = serde_json::to_value(&composed.briefing).expect("a briefing serialises to JSON");
     let mut tx = db.write(scope).await?;
     let id = new_id();
     let tenant = tx.tenant();

@@ -23,8 +23,9 @@ use chrono::{DateTime, Duration, Utc};
 use std::collections::HashSet;
 use uuid::Uuid;
 
-/// Rows fetched for a list section; more are counted, not loaded.
-const FETCH: i64 = 200;
+/// Rows fetched for a list section, in the order the brain lists them;
+/// a section shows 10, and the rest are counted, not loaded.
+const FETCH: i64 = 50;
 /// Candidates for the top priorities, ranked by the database first.
 const RANKED: i64 = 20;
 /// How far back a calendar event may start and still run into the day.
@@ -86,7 +87,11 @@ impl Reader<'_> {
         let sql = format!(
             "SELECT {TASK_COLUMNS} FROM tasks WHERE tenant_id = $1 AND user_id = $2 AND deleted_at IS NULL AND {clause}"
         );
-        self.rows(&sql, extra).await?.iter().map(task_from_row).collect()
+        self.rows(&sql, extra)
+            .await?
+            .iter()
+            .map(task_from_row)
+            .collect()
     }
 
     async fn count(&self, from_where: &str, extra: Vec<Value>) -> Result<usize, StoreError> {
@@ -99,7 +104,8 @@ impl Reader<'_> {
 
     /// Open tasks due before `end` (overdue ones included), and how many.
     async fn due_before(&self, end: DateTime<Utc>) -> Result<(Vec<Task>, usize), StoreError> {
-        const OPEN_DUE: &str = "due_date IS NOT NULL AND status IN ('queued', 'working', 'blocked') AND due_date < $3";
+        const OPEN_DUE: &str =
+            "due_date IS NOT NULL AND status IN ('queued', 'working', 'blocked') AND due_date < $3";
         let tasks = self
             .tasks(
                 &format!("{OPEN_DUE} ORDER BY due_date, id LIMIT $4"),
@@ -133,7 +139,11 @@ impl Reader<'_> {
         Ok((tasks, n))
     }
 
-    async fn completed_count(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<usize, StoreError> {
+    async fn completed_count(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
         self.count(
             "tasks WHERE tenant_id = $1 AND user_id = $2 AND deleted_at IS NULL AND completed_at IS NOT NULL AND completed_at >= $3 AND completed_at < $4 AND status = 'completed'",
             vec![start.into(), end.into()],
@@ -152,18 +162,25 @@ impl Reader<'_> {
     }
 
     /// Events overlapping `[start, end)`.
-    async fn events(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Vec<CalendarEvent>, StoreError> {
+    async fn events(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<CalendarEvent>, StoreError> {
         let sql = format!(
             "SELECT {} FROM calendar_events WHERE tenant_id = $1 AND user_id = $2 AND starts_at >= $3 AND starts_at < $4 \
              AND (starts_at >= $5 OR ends_at > $5) ORDER BY starts_at, id LIMIT $6",
             crate::calendar::COLUMNS
         );
         let earliest = start - Duration::days(LONG_EVENT_DAYS);
-        self.rows(&sql, vec![earliest.into(), end.into(), start.into(), FETCH.into()])
-            .await?
-            .iter()
-            .map(crate::calendar::from_row)
-            .collect()
+        self.rows(
+            &sql,
+            vec![earliest.into(), end.into(), start.into(), FETCH.into()],
+        )
+        .await?
+        .iter()
+        .map(crate::calendar::from_row)
+        .collect()
     }
 
     async fn questions(&self) -> Result<Vec<Question>, StoreError> {
@@ -171,7 +188,11 @@ impl Reader<'_> {
             "SELECT {} FROM questions WHERE tenant_id = $1 AND user_id = $2 AND status = 'unanswered' ORDER BY priority, created_at, id LIMIT $3",
             crate::question::COLUMNS
         );
-        self.rows(&sql, vec![FETCH.into()]).await?.iter().map(crate::question::from_row).collect()
+        self.rows(&sql, vec![FETCH.into()])
+            .await?
+            .iter()
+            .map(crate::question::from_row)
+            .collect()
     }
 
     async fn drafts(&self) -> Result<Vec<Draft>, StoreError> {
@@ -179,7 +200,11 @@ impl Reader<'_> {
             "SELECT {} FROM drafts WHERE tenant_id = $1 AND status = 'pending' AND user_id = $2 ORDER BY created_at, id LIMIT $3",
             crate::draft::COLUMNS
         );
-        self.rows(&sql, vec![FETCH.into()]).await?.iter().map(crate::draft::from_row).collect()
+        self.rows(&sql, vec![FETCH.into()])
+            .await?
+            .iter()
+            .map(crate::draft::from_row)
+            .collect()
     }
 
     async fn waiting(&self) -> Result<Vec<WaitingItem>, StoreError> {
@@ -188,7 +213,11 @@ impl Reader<'_> {
              ORDER BY follow_up_date IS NULL, follow_up_date, since, id LIMIT $3",
             crate::waiting::COLUMNS
         );
-        self.rows(&sql, vec![FETCH.into()]).await?.iter().map(crate::waiting::from_row).collect()
+        self.rows(&sql, vec![FETCH.into()])
+            .await?
+            .iter()
+            .map(crate::waiting::from_row)
+            .collect()
     }
 
     /// The user's tasks among `ids`.
@@ -196,9 +225,15 @@ impl Reader<'_> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let list = (0..ids.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
-        self.tasks(&format!("id IN ({list})"), ids.iter().map(|&id| id.into()).collect())
-            .await
+        let list = (0..ids.len())
+            .map(|i| format!("${}", i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.tasks(
+            &format!("id IN ({list})"),
+            ids.iter().map(|&id| id.into()).collect(),
+        )
+        .await
     }
 
     /// The projects the tasks belong to, by id.
@@ -212,19 +247,31 @@ impl Reader<'_> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let list = (0..ids.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+        let list = (0..ids.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
             "SELECT {} FROM projects WHERE tenant_id = $1 AND id IN ({list})",
             crate::project::COLUMNS
         );
         let mut args: Vec<Value> = vec![self.tenant.into()];
         args.extend(ids.into_iter().map(Value::from));
-        self.db.fetch_all(&sql, &args).await?.iter().map(crate::project::from_row).collect()
+        self.db
+            .fetch_all(&sql, &args)
+            .await?
+            .iter()
+            .map(crate::project::from_row)
+            .collect()
     }
 
     /// Due-date changes to tasks recorded in `[start, end)`, from the audit
     /// log's time index; the tasks are matched to the user afterwards.
-    async fn moves(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Vec<DueMove>, StoreError> {
+    async fn moves(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<DueMove>, StoreError> {
         let has_due = match self.db.backend() {
             Backend::Sqlite => "json_extract(details, '$.due_date') IS NOT NULL",
             Backend::Postgres => "details -> 'due_date' IS NOT NULL",
@@ -235,7 +282,10 @@ impl Reader<'_> {
         );
         let rows = self
             .db
-            .fetch_all(&sql, &[self.tenant.into(), start.into(), end.into(), FETCH.into()])
+            .fetch_all(
+                &sql,
+                &[self.tenant.into(), start.into(), end.into(), FETCH.into()],
+            )
             .await?;
         let when = |v: &serde_json::Value| {
             v.as_str()
@@ -244,7 +294,9 @@ impl Reader<'_> {
         };
         let mut out = Vec::new();
         for r in rows {
-            let Some(task_id) = r.opt_uuid("entity_id")? else { continue };
+            let Some(task_id) = r.opt_uuid("entity_id")? else {
+                continue;
+            };
             let details = r.json("details")?;
             let change = &details["due_date"];
             out.push(DueMove {
@@ -265,12 +317,20 @@ impl Reader<'_> {
              ORDER BY priority_order, name, id LIMIT $3",
             crate::project::COLUMNS
         );
-        self.rows(&sql, vec![500i64.into()]).await?.iter().map(crate::project::from_row).collect()
+        self.rows(&sql, vec![500i64.into()])
+            .await?
+            .iter()
+            .map(crate::project::from_row)
+            .collect()
     }
 
     /// Per-project counts of the user's tasks, from one grouped read of the
     /// project index.
-    async fn activity(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Vec<ProjectActivity>, StoreError> {
+    async fn activity(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<ProjectActivity>, StoreError> {
         let sql = "SELECT project_id, \
                 SUM(CASE WHEN status IN ('queued', 'working', 'blocked') THEN 1 ELSE 0 END) AS open_n, \
                 SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS done_n, \
@@ -327,7 +387,9 @@ pub async fn gather(
             g.waiting = r.waiting().await?;
         }
         BriefingKind::Midday => {
-            let (done, n) = r.completed(days.today.start, now.max(days.today.start), FETCH).await?;
+            let (done, n) = r
+                .completed(days.today.start, now.max(days.today.start), FETCH)
+                .await?;
             g.add_tasks(done);
             g.counts.completed = Some(n);
             let (due, n) = r.due_before(days.today.end).await?;
@@ -341,7 +403,13 @@ pub async fn gather(
             g.add_tasks(done);
             g.counts.completed = Some(n);
             g.moves = r.moves(days.today.start, days.today.end).await?;
-            let moved: Vec<Uuid> = g.moves.iter().map(|m| m.task_id).collect::<HashSet<_>>().into_iter().collect();
+            let moved: Vec<Uuid> = g
+                .moves
+                .iter()
+                .map(|m| m.task_id)
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect();
             g.add_tasks(r.tasks_by_id(&moved).await?);
             let due_tomorrow = r
                 .tasks(
@@ -356,8 +424,10 @@ pub async fn gather(
             let (wins, n) = r.completed(days.week.start, days.week.end, FETCH).await?;
             g.add_tasks(wins);
             g.counts.completed = Some(n);
-            g.counts.completed_previous =
-                Some(r.completed_count(days.previous_week.start, days.previous_week.end).await?);
+            g.counts.completed_previous = Some(
+                r.completed_count(days.previous_week.start, days.previous_week.end)
+                    .await?,
+            );
             g.projects = r.review_projects().await?;
             g.activity = r.activity(days.week.start, days.week.end).await?;
             g.waiting = r.waiting().await?;

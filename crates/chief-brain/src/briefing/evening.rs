@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use uuid::Uuid;
 
 /// The evening summary's sections.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
@@ -59,6 +60,9 @@ pub(crate) fn compose(inputs: &Inputs, now: DateTime<Utc>, days: &Days) -> Eveni
     }
 }
 
+/// When a task was first moved today, from which date, and to which last.
+type Span = (DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// Today's due-date changes, one per task, in the order they were made.
 fn moves(inputs: &Inputs, days: &Days, now: DateTime<Utc>) -> Vec<MoveLine> {
     let mut today: Vec<&DueMove> = inputs
@@ -67,9 +71,7 @@ fn moves(inputs: &Inputs, days: &Days, now: DateTime<Utc>) -> Vec<MoveLine> {
         .filter(|m| days.today.contains(m.at))
         .collect();
     today.sort_by_key(|m| (m.at, m.task_id));
-    // task → (first at, first from, last to)
-    let mut net: BTreeMap<uuid::Uuid, (DateTime<Utc>, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> =
-        BTreeMap::new();
+    let mut net: BTreeMap<Uuid, Span> = BTreeMap::new();
     for m in today {
         net.entry(m.task_id)
             .and_modify(|e| e.2 = m.to)
@@ -106,7 +108,10 @@ impl Evening {
         let done = if self.completed.total == 0 {
             "Nothing completed today".to_string()
         } else {
-            format!("{} completed today", plural(self.completed.total, "task", "tasks"))
+            format!(
+                "{} completed today",
+                plural(self.completed.total, "task", "tasks")
+            )
         };
         let moved = match self.moved.total {
             0 => String::new(),
@@ -125,22 +130,37 @@ impl Evening {
 
     pub(crate) fn sections(&self, tz: Tz, now: DateTime<Utc>) -> Vec<Section> {
         vec![
-            Section::new("Completed today", "Nothing completed today. Tomorrow is a new day.")
-                .lines(self.completed.items.iter().map(|t| task_line(t, tz, now)))
-                .more(self.completed.more()),
+            Section::new(
+                "Completed today",
+                "Nothing completed today. Tomorrow is a new day.",
+            )
+            .lines(self.completed.items.iter().map(|t| task_line(t, tz, now)))
+            .more(self.completed.more()),
             Section::new("Moved", "Nothing was rescheduled today.")
                 .lines(self.moved.items.iter().map(|m| {
                     let mut line = task_line(&m.task, tz, now);
-                    let to = m.to.map(|d| short_date(d, tz)).unwrap_or_else(|| "no date".into());
+                    let to =
+                        m.to.map(|d| short_date(d, tz))
+                            .unwrap_or_else(|| "no date".into());
                     line.tail = Some(format!("{} → {}", short_date(m.from, tz), to));
                     line
                 }))
                 .more(self.moved.more()),
             Section::new("Tomorrow's calendar", "Nothing on your calendar tomorrow.")
-                .lines(self.tomorrow_calendar.items.iter().map(|e| event_line(e, tz)))
+                .lines(
+                    self.tomorrow_calendar
+                        .items
+                        .iter()
+                        .map(|e| event_line(e, tz)),
+                )
                 .more(self.tomorrow_calendar.more()),
             Section::new("Due tomorrow", "Nothing due tomorrow.")
-                .lines(self.due_tomorrow.items.iter().map(|t| task_line(t, tz, now)))
+                .lines(
+                    self.due_tomorrow
+                        .items
+                        .iter()
+                        .map(|t| task_line(t, tz, now)),
+                )
                 .more(self.due_tomorrow.more()),
         ]
     }

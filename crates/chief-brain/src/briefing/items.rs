@@ -276,7 +276,13 @@ pub struct ProjectLine {
 }
 
 impl ProjectLine {
-    pub(crate) fn of(p: &Project, open: usize, completed: usize, week: usize, last: DateTime<Utc>) -> Self {
+    pub(crate) fn of(
+        p: &Project,
+        open: usize,
+        completed: usize,
+        week: usize,
+        last: DateTime<Utc>,
+    ) -> Self {
         let all = open + completed;
         ProjectLine {
             id: p.id,

@@ -3,9 +3,7 @@
 //! overdue waiting-for items, and what the agent is doing.
 
 use super::clock::{Days, hm};
-use super::items::{
-    DraftLine, EventLine, List, QuestionLine, RankedLine, TaskLine, WaitingLine,
-};
+use super::items::{DraftLine, EventLine, List, QuestionLine, RankedLine, TaskLine, WaitingLine};
 use super::render::{Line, Section, task_line, waiting_line};
 use super::{Inputs, plural};
 use crate::urgency;
@@ -58,7 +56,9 @@ pub(crate) fn events_between(
 ) -> Vec<EventLine> {
     let mut out: Vec<&CalendarEvent> = events
         .iter()
-        .filter(|e| e.starts_at < end && (e.starts_at >= start || e.ends_at.is_some_and(|x| x > start)))
+        .filter(|e| {
+            e.starts_at < end && (e.starts_at >= start || e.ends_at.is_some_and(|x| x > start))
+        })
         .collect();
     out.sort_by_key(|e| (!e.all_day, e.starts_at, e.id));
     out.into_iter().map(EventLine::from).collect()
@@ -218,14 +218,14 @@ impl Morning {
             Section::new("Today's calendar", "Nothing on your calendar today.")
                 .lines(self.calendar.items.iter().map(|e| event_line(e, tz)))
                 .more(self.calendar.more()),
-            Section::new("Top priorities", "Nothing in your queue. Enjoy the space.").lines(
-                self.priorities
-                    .iter()
-                    .map(|r| task_line(&r.task, tz, now)),
-            ),
-            Section::new("Due today or overdue", "Nothing overdue, nothing due today.")
-                .lines(self.due.items.iter().map(|t| task_line(t, tz, now)))
-                .more(self.due.more()),
+            Section::new("Top priorities", "Nothing in your queue. Enjoy the space.")
+                .lines(self.priorities.iter().map(|r| task_line(&r.task, tz, now))),
+            Section::new(
+                "Due today or overdue",
+                "Nothing overdue, nothing due today.",
+            )
+            .lines(self.due.items.iter().map(|t| task_line(t, tz, now)))
+            .more(self.due.more()),
             Section::new("Questions for you", "No questions waiting for you.")
                 .lines(self.questions.items.iter().map(|q| Line {
                     lead: Some(format!("P{}", q.priority)),
@@ -269,7 +269,10 @@ pub(crate) fn event_line(e: &EventLine, tz: Tz) -> Line {
 }
 
 fn draft_line(d: &DraftLine) -> Line {
-    let what = d.subject.clone().unwrap_or_else(|| format!("{} draft", d.draft_type));
+    let what = d
+        .subject
+        .clone()
+        .unwrap_or_else(|| format!("{} draft", d.draft_type));
     Line {
         lead: Some(d.draft_type.to_string()),
         text: what,

@@ -105,7 +105,11 @@ pub fn markdown(b: &Briefing) -> String {
 /// The briefing as plain text.
 pub fn text(b: &Briefing) -> String {
     let title = one_line(&b.title);
-    let mut out = format!("{title}\n{}\n\n{}\n", "=".repeat(title.chars().count()), one_line(&b.summary));
+    let mut out = format!(
+        "{title}\n{}\n\n{}\n",
+        "=".repeat(title.chars().count()),
+        one_line(&b.summary)
+    );
     for s in sections(b) {
         out.push_str(&format!("\n{}\n", s.heading));
         if s.lines.is_empty() {
@@ -187,7 +191,9 @@ pub(crate) fn task_line(t: &TaskLine, tz: Tz, now: DateTime<Utc>) -> Line {
     let mut tail = Vec::new();
     match (t.status, t.completed_at, t.due_date) {
         (TaskStatus::Completed, Some(done), _) => tail.push(format!("done {}", hm(done, tz))),
-        (_, _, Some(due)) if t.status.is_open() => tail.push(due_phrase(due, t.due_has_time, now, tz)),
+        (_, _, Some(due)) if t.status.is_open() => {
+            tail.push(due_phrase(due, t.due_has_time, now, tz))
+        }
         _ => {}
     }
     if t.status == TaskStatus::Working {
@@ -226,7 +232,10 @@ mod tests {
 
     #[test]
     fn markdown_escapes_formatting_and_flattens_lines() {
-        assert_eq!(escape("**bold** [x](http://a)\nnext"), "\\*\\*bold\\*\\* \\[x\\](http://a) next");
+        assert_eq!(
+            escape("**bold** [x](http://a)\nnext"),
+            "\\*\\*bold\\*\\* \\[x\\](http://a) next"
+        );
         assert_eq!(one_line("  a\n\tb\r\n  c "), "a b c");
         assert_eq!(escape("שלום 👋 مرحبا"), "שלום 👋 مرحبا");
     }

@@ -28,9 +28,17 @@ fn the_morning_plan_takes_today_as_the_users_local_day() {
     ];
     let events = vec![
         event("Early call", "2026-03-02T23:30:00Z", "2026-03-03T00:00:00Z"), // 00:30 today
-        event("Late dinner", "2026-03-02T21:00:00Z", "2026-03-02T22:45:00Z"), // yesterday
+        event(
+            "Late dinner",
+            "2026-03-02T21:00:00Z",
+            "2026-03-02T22:45:00Z",
+        ), // yesterday
         event("Standup", "2026-03-03T08:30:00Z", "2026-03-03T08:45:00Z"),
-        event("Midnight release", "2026-03-03T23:30:00Z", "2026-03-04T00:30:00Z"), // tomorrow
+        event(
+            "Midnight release",
+            "2026-03-03T23:30:00Z",
+            "2026-03-04T00:30:00Z",
+        ), // tomorrow
     ];
     let inputs = Inputs {
         tasks: &tasks,
@@ -67,12 +75,18 @@ fn top_priorities_are_the_users_own_open_work_by_urgency() {
     let tasks = vec![
         priority(task("Low, undated", now), 5),
         priority(task("High, undated", now), 1),
-        due(priority(task("Low but overdue", now), 5), "2026-03-02T12:00:00Z"),
+        due(
+            priority(task("Low but overdue", now), 5),
+            "2026-03-02T12:00:00Z",
+        ),
         working,
         held,
         agents,
         blocked,
-        done(priority(task("Already done", now), 1), "2026-03-02T12:00:00Z"),
+        done(
+            priority(task("Already done", now), 1),
+            "2026-03-02T12:00:00Z",
+        ),
         priority(task("Second high", now), 1),
         priority(task("Mid", now), 3),
     ];
@@ -87,9 +101,19 @@ fn top_priorities_are_the_users_own_open_work_by_urgency() {
     let order: Vec<_> = m.priorities.iter().map(|r| r.task.title.as_str()).collect();
     assert_eq!(
         order,
-        ["Low but overdue", "High, undated", "Second high", "Write the plan", "Mid"]
+        [
+            "Low but overdue",
+            "High, undated",
+            "Second high",
+            "Write the plan",
+            "Mid"
+        ]
     );
-    assert!(m.priorities.windows(2).all(|w| w[0].urgency >= w[1].urgency));
+    assert!(
+        m.priorities
+            .windows(2)
+            .all(|w| w[0].urgency >= w[1].urgency)
+    );
 }
 
 #[test]
@@ -105,8 +129,16 @@ fn the_morning_plan_lists_what_waits_for_the_user_and_what_the_agent_does() {
     sent.status = chief_domain::draft::DraftStatus::Sent;
     let drafts = vec![draft("Proposal for Liberty", "2026-03-02T10:00:00Z"), sent];
     let waits = vec![
-        waiting("Signed contract", "2026-02-20T09:00:00Z", Some("2026-03-01T09:00:00Z")),
-        waiting("Invoice", "2026-02-20T09:00:00Z", Some("2026-03-10T09:00:00Z")),
+        waiting(
+            "Signed contract",
+            "2026-02-20T09:00:00Z",
+            Some("2026-03-01T09:00:00Z"),
+        ),
+        waiting(
+            "Invoice",
+            "2026-02-20T09:00:00Z",
+            Some("2026-03-10T09:00:00Z"),
+        ),
     ];
     let mut agent_working = task("Research venues", now);
     agent_working.assignee = Assignee::Agent;
@@ -131,9 +163,15 @@ fn the_morning_plan_lists_what_waits_for_the_user_and_what_the_agent_does() {
     assert_eq!(m.agent.working.items[0].title, "Research venues");
     assert_eq!(m.agent.queued, 1);
     let md = markdown(&b);
-    assert!(md.contains("## Questions for you\n\n- **P3** Which venue for the offsite?"), "{md}");
+    assert!(
+        md.contains("## Questions for you\n\n- **P3** Which venue for the offsite?"),
+        "{md}"
+    );
     assert!(md.contains("1 task queued for it"), "{md}");
-    assert!(md.contains("Signed contract — follow-up was Sun 1 Mar"), "{md}");
+    assert!(
+        md.contains("Signed contract — follow-up was Sun 1 Mar"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -146,7 +184,11 @@ fn an_empty_day_says_so_kindly_in_both_forms() {
             assert!(md.contains(&format!("## {}", s.heading)), "{kind}: {md}");
             assert!(txt.contains(s.heading), "{kind}: {txt}");
             if s.lines.is_empty() {
-                assert!(!s.empty.is_empty(), "{kind}: {} has no empty message", s.heading);
+                assert!(
+                    !s.empty.is_empty(),
+                    "{kind}: {} has no empty message",
+                    s.heading
+                );
                 assert!(md.contains(&format!("_{}_", s.empty)), "{kind}: {md}");
                 assert!(txt.contains(s.empty), "{kind}: {txt}");
             }
@@ -154,13 +196,21 @@ fn an_empty_day_says_so_kindly_in_both_forms() {
     }
     let b = compose(BriefingKind::Morning, &Inputs::default(), now, Madrid);
     assert!(text(&b).contains("Nothing overdue, nothing due today."));
-    assert_eq!(b.summary, "A clear morning: nothing due, nothing waiting for you.");
+    assert_eq!(
+        b.summary,
+        "A clear morning: nothing due, nothing waiting for you."
+    );
 }
 
 #[test]
 fn long_sections_list_ten_and_count_the_rest_including_what_the_store_counted() {
     let tasks: Vec<_> = (0..14)
-        .map(|i| due(task(&format!("Overdue {i}"), MORNING), "2026-03-01T10:00:00Z"))
+        .map(|i| {
+            due(
+                task(&format!("Overdue {i}"), MORNING),
+                "2026-03-01T10:00:00Z",
+            )
+        })
         .collect();
     let mut inputs = Inputs {
         tasks: &tasks,
@@ -202,10 +252,24 @@ fn the_midday_check_shows_done_still_due_and_blocked_with_its_question() {
     assert_eq!(m.done.total, 1);
     assert_eq!(m.done.items[0].title, "Answer Patrick");
     assert_eq!(m.still_due.items[0].title, "Call the bank");
-    assert_eq!(m.blocked.items[0].question.as_deref(), Some("Which budget line?"));
-    assert_eq!(b.summary, "1 task done so far today, 1 still due, 1 blocked.");
-    assert!(text(&b).contains("Book the venue (waiting on: Which budget line?)"), "{}", text(&b));
-    assert!(text(&b).contains("Call the bank (due today 16:00)"), "{}", text(&b));
+    assert_eq!(
+        m.blocked.items[0].question.as_deref(),
+        Some("Which budget line?")
+    );
+    assert_eq!(
+        b.summary,
+        "1 task done so far today, 1 still due, 1 blocked."
+    );
+    assert!(
+        text(&b).contains("Book the venue (waiting on: Which budget line?)"),
+        "{}",
+        text(&b)
+    );
+    assert!(
+        text(&b).contains("Call the bank (due today 16:00)"),
+        "{}",
+        text(&b)
+    );
 }
 
 #[test]
@@ -223,13 +287,48 @@ fn the_evening_summary_folds_todays_moves_and_preps_tomorrow() {
         at: utc(at),
     };
     let moves = vec![
-        mv(&pushed, "2026-03-03T17:00:00Z", Some("2026-03-06T17:00:00Z"), "2026-03-03T09:00:00Z"),
-        mv(&pushed, "2026-03-06T17:00:00Z", Some("2026-03-10T17:00:00Z"), "2026-03-03T12:00:00Z"),
-        mv(&pulled, "2026-03-12T08:00:00Z", Some("2026-03-04T08:00:00Z"), "2026-03-03T10:00:00Z"),
-        mv(&cleared, "2026-03-05T08:00:00Z", None, "2026-03-03T11:00:00Z"),
-        mv(&back, "2026-03-05T09:00:00Z", Some("2026-03-07T09:00:00Z"), "2026-03-03T09:30:00Z"),
-        mv(&back, "2026-03-07T09:00:00Z", Some("2026-03-05T09:00:00Z"), "2026-03-03T09:45:00Z"),
-        mv(&old, "2026-03-02T09:00:00Z", Some("2026-03-09T09:00:00Z"), "2026-03-02T22:00:00Z"),
+        mv(
+            &pushed,
+            "2026-03-03T17:00:00Z",
+            Some("2026-03-06T17:00:00Z"),
+            "2026-03-03T09:00:00Z",
+        ),
+        mv(
+            &pushed,
+            "2026-03-06T17:00:00Z",
+            Some("2026-03-10T17:00:00Z"),
+            "2026-03-03T12:00:00Z",
+        ),
+        mv(
+            &pulled,
+            "2026-03-12T08:00:00Z",
+            Some("2026-03-04T08:00:00Z"),
+            "2026-03-03T10:00:00Z",
+        ),
+        mv(
+            &cleared,
+            "2026-03-05T08:00:00Z",
+            None,
+            "2026-03-03T11:00:00Z",
+        ),
+        mv(
+            &back,
+            "2026-03-05T09:00:00Z",
+            Some("2026-03-07T09:00:00Z"),
+            "2026-03-03T09:30:00Z",
+        ),
+        mv(
+            &back,
+            "2026-03-07T09:00:00Z",
+            Some("2026-03-05T09:00:00Z"),
+            "2026-03-03T09:45:00Z",
+        ),
+        mv(
+            &old,
+            "2026-03-02T09:00:00Z",
+            Some("2026-03-09T09:00:00Z"),
+            "2026-03-02T22:00:00Z",
+        ),
     ];
     let tasks = vec![
         pushed,
@@ -270,12 +369,30 @@ fn the_evening_summary_folds_todays_moves_and_preps_tomorrow() {
     );
     assert_eq!(e.moved.items[0].from, utc("2026-03-03T17:00:00Z"));
     assert_eq!(e.completed.items[0].title, "Shipped the release");
-    let tomorrow: Vec<_> = e.tomorrow_calendar.items.iter().map(|x| x.title.as_str()).collect();
+    let tomorrow: Vec<_> = e
+        .tomorrow_calendar
+        .items
+        .iter()
+        .map(|x| x.title.as_str())
+        .collect();
     assert_eq!(tomorrow, ["Board call"]);
-    let due_titles: Vec<_> = e.due_tomorrow.items.iter().map(|x| x.title.as_str()).collect();
+    let due_titles: Vec<_> = e
+        .due_tomorrow
+        .items
+        .iter()
+        .map(|x| x.title.as_str())
+        .collect();
     assert_eq!(due_titles, ["Dentist", "Prep the board call"]);
-    assert!(text(&b).contains("Quarterly report (Tue 3 Mar → Tue 10 Mar)"), "{}", text(&b));
-    assert!(b.summary.starts_with("1 task completed today, 3 tasks moved; tomorrow: 1 event and 2 tasks due"));
+    assert!(
+        text(&b).contains("Quarterly report (Tue 3 Mar → Tue 10 Mar)"),
+        "{}",
+        text(&b)
+    );
+    assert!(
+        b.summary.starts_with(
+            "1 task completed today, 3 tasks moved; tomorrow: 1 event and 2 tasks due"
+        )
+    );
 }
 
 #[test]
@@ -284,7 +401,11 @@ fn the_weekly_review_compares_weeks_and_rolls_projects_up_into_goals() {
     let goal = project("Grow revenue", ProjectType::Goal, "2026-01-01T09:00:00Z");
     let mut sales = project("Sales push", ProjectType::Project, "2026-01-01T09:00:00Z");
     sales.parent_id = Some(goal.id);
-    let quiet = project("Website refresh", ProjectType::Project, "2026-02-01T09:00:00Z");
+    let quiet = project(
+        "Website refresh",
+        ProjectType::Project,
+        "2026-02-01T09:00:00Z",
+    );
     let mut paused = project("Paused thing", ProjectType::Project, "2026-01-01T09:00:00Z");
     paused.status = ProjectStatus::OnHold;
     let in_sales = |t: chief_domain::task::Task| chief_domain::task::Task {
@@ -306,7 +427,11 @@ fn the_weekly_review_compares_weeks_and_rolls_projects_up_into_goals() {
     let days = clock::Days::at(utc(now), Madrid);
     let activity = ProjectActivity::from_tasks(&tasks, days.week);
     let projects = vec![goal, sales, quiet, paused];
-    let waits = vec![waiting("Signed NDA", "2026-03-01T09:00:00Z", Some("2026-03-05T09:00:00Z"))];
+    let waits = vec![waiting(
+        "Signed NDA",
+        "2026-03-01T09:00:00Z",
+        Some("2026-03-05T09:00:00Z"),
+    )];
     let inputs = Inputs {
         tasks: &tasks,
         projects: &projects,
@@ -324,24 +449,52 @@ fn the_weekly_review_compares_weeks_and_rolls_projects_up_into_goals() {
     assert_eq!(w.goals.items.len(), 1);
     assert_eq!((w.goals.items[0].completed, w.goals.items[0].open), (2, 1));
     let stale: Vec<_> = w.stale.items.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(stale, ["Website refresh"], "on-hold projects are never stale");
+    assert_eq!(
+        stale,
+        ["Website refresh"],
+        "on-hold projects are never stale"
+    );
     assert!(w.waiting.items[0].overdue);
-    assert_eq!(b.summary, "2 tasks completed this week, up from 1; 1 stale project; waiting on 1 item.");
-    assert_eq!(b.title, "Weekly review for Tuesday 3 March 2026 to Monday 9 March 2026");
-    assert!(markdown(&b).contains("Sales push — 2 of 3 done (67%), 2 this week"), "{}", markdown(&b));
+    assert_eq!(
+        b.summary,
+        "2 tasks completed this week, up from 1; 1 stale project; waiting on 1 item."
+    );
+    assert_eq!(
+        b.title,
+        "Weekly review for Tuesday 3 March 2026 to Monday 9 March 2026"
+    );
+    assert!(
+        markdown(&b).contains("Sales push — 2 of 3 done (67%), 2 this week"),
+        "{}",
+        markdown(&b)
+    );
 }
 
 #[test]
 fn the_json_has_a_stable_shape_with_the_kind_at_the_top() {
-    let b = compose(BriefingKind::Evening, &Inputs::default(), utc(MORNING), Madrid);
+    let b = compose(
+        BriefingKind::Evening,
+        &Inputs::default(),
+        utc(MORNING),
+        Madrid,
+    );
     let v = serde_json::to_value(&b).unwrap();
     let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
     keys.sort();
     assert_eq!(
         keys,
         [
-            "completed", "due_tomorrow", "generated_at", "kind", "moved", "period_end",
-            "period_start", "summary", "timezone", "title", "tomorrow_calendar"
+            "completed",
+            "due_tomorrow",
+            "generated_at",
+            "kind",
+            "moved",
+            "period_end",
+            "period_start",
+            "summary",
+            "timezone",
+            "title",
+            "tomorrow_calendar"
         ]
     );
     assert_eq!(v["kind"], "evening");
@@ -361,6 +514,9 @@ fn user_text_cannot_inject_markdown_and_odd_text_renders_on_one_line() {
     };
     let b = compose(BriefingKind::Morning, &inputs, utc(MORNING), Madrid);
     let md = markdown(&b);
-    assert!(md.contains("\\*\\*urgent\\*\\* \\[click\\](http://x) \\# heading 👋 שלום"), "{md}");
+    assert!(
+        md.contains("\\*\\*urgent\\*\\* \\[click\\](http://x) \\# heading 👋 שלום"),
+        "{md}"
+    );
     assert!(text(&b).contains("**urgent** [click](http://x) # heading 👋 שלום"));
 }

@@ -84,11 +84,16 @@ pub(crate) fn compose(inputs: &Inputs, now: DateTime<Utc>, days: &Days) -> Weekl
         let last = a
             .and_then(|a| a.last_activity)
             .map_or(p.updated_at, |l| l.max(p.updated_at));
-        let (open, done, week) = a.map_or((0, 0, 0), |a| (a.open, a.completed, a.completed_in_period));
+        let (open, done, week) =
+            a.map_or((0, 0, 0), |a| (a.open, a.completed, a.completed_in_period));
         ProjectLine::of(p, open, done, week, last)
     };
 
-    let mut projects: Vec<ProjectLine> = active.iter().filter(|p| !is_goal(p)).map(|p| line(p)).collect();
+    let mut projects: Vec<ProjectLine> = active
+        .iter()
+        .filter(|p| !is_goal(p))
+        .map(|p| line(p))
+        .collect();
     projects.sort_by(|a, b| {
         b.completed_this_week
             .cmp(&a.completed_this_week)
@@ -128,10 +133,22 @@ pub(crate) fn compose(inputs: &Inputs, now: DateTime<Utc>, days: &Days) -> Weekl
         .filter(|w| w.status == WaitingStatus::Waiting)
         .map(|w| WaitingLine::of(w, now))
         .collect();
-    waiting.sort_by_key(|w| (!w.overdue, w.follow_up_date.is_none(), w.follow_up_date, w.since, w.id));
+    waiting.sort_by_key(|w| {
+        (
+            !w.overdue,
+            w.follow_up_date.is_none(),
+            w.follow_up_date,
+            w.since,
+            w.id,
+        )
+    });
 
     Weekly {
-        completed_this_week: inputs.counts.completed.unwrap_or(0).max(count_in(days.week)),
+        completed_this_week: inputs
+            .counts
+            .completed
+            .unwrap_or(0)
+            .max(count_in(days.week)),
         completed_last_week: inputs
             .counts
             .completed_previous
@@ -164,14 +181,23 @@ impl Weekly {
         let trend = match now.cmp(&before) {
             std::cmp::Ordering::Greater => format!("up from {before}"),
             std::cmp::Ordering::Less => format!("down from {before}"),
-            std::cmp::Ordering::Equal => format!("the same as the week before"),
+            std::cmp::Ordering::Equal => "the same as the week before".to_string(),
         };
-        let mut out = format!("{} completed this week, {trend}", plural(now, "task", "tasks"));
+        let mut out = format!(
+            "{} completed this week, {trend}",
+            plural(now, "task", "tasks")
+        );
         if self.stale.total > 0 {
-            out.push_str(&format!("; {}", plural(self.stale.total, "stale project", "stale projects")));
+            out.push_str(&format!(
+                "; {}",
+                plural(self.stale.total, "stale project", "stale projects")
+            ));
         }
         if self.waiting.total > 0 {
-            out.push_str(&format!("; waiting on {}", plural(self.waiting.total, "item", "items")));
+            out.push_str(&format!(
+                "; waiting on {}",
+                plural(self.waiting.total, "item", "items")
+            ));
         }
         out + "."
     }
@@ -180,12 +206,20 @@ impl Weekly {
         let counts = vec![
             Line {
                 lead: Some("This week".into()),
-                text: plural(self.completed_this_week, "task completed", "tasks completed"),
+                text: plural(
+                    self.completed_this_week,
+                    "task completed",
+                    "tasks completed",
+                ),
                 tail: None,
             },
             Line {
                 lead: Some("Week before".into()),
-                text: plural(self.completed_last_week, "task completed", "tasks completed"),
+                text: plural(
+                    self.completed_last_week,
+                    "task completed",
+                    "tasks completed",
+                ),
                 tail: None,
             },
         ];
@@ -196,22 +230,28 @@ impl Weekly {
         };
         vec![
             Section::new("Completed", "").lines(counts),
-            Section::new("Wins this week", "Nothing completed this week. Next week is a fresh start.")
-                .lines(self.wins.items.iter().map(|t| task_line(t, tz, now)))
-                .more(self.wins.more()),
+            Section::new(
+                "Wins this week",
+                "Nothing completed this week. Next week is a fresh start.",
+            )
+            .lines(self.wins.items.iter().map(|t| task_line(t, tz, now)))
+            .more(self.wins.more()),
             Section::new("Projects", "No active projects.")
                 .lines(self.projects.items.iter().map(project))
                 .more(self.projects.more()),
             Section::new("Goals", "No active goals.")
                 .lines(self.goals.items.iter().map(project))
                 .more(self.goals.more()),
-            Section::new("Stale projects", "No stale projects: everything moved in the last two weeks.")
-                .lines(self.stale.items.iter().map(|p| Line {
-                    lead: None,
-                    text: p.name.clone(),
-                    tail: Some(format!("last activity {}", short_date(p.last_activity, tz))),
-                }))
-                .more(self.stale.more()),
+            Section::new(
+                "Stale projects",
+                "No stale projects: everything moved in the last two weeks.",
+            )
+            .lines(self.stale.items.iter().map(|p| Line {
+                lead: None,
+                text: p.name.clone(),
+                tail: Some(format!("last activity {}", short_date(p.last_activity, tz))),
+            }))
+            .more(self.stale.more()),
             Section::new("Waiting for", "Nothing outstanding from others.")
                 .lines(self.waiting.items.iter().map(|w| waiting_line(w, tz)))
                 .more(self.waiting.more()),

@@ -24,7 +24,9 @@ pub async fn run(ctx: &Ctx, args: &BriefArgs) -> Result<()> {
     }
     let now = match &args.now {
         Some(text) => DateTime::parse_from_rfc3339(text.trim())
-            .map_err(|_| anyhow!("--now {text:?} is not an RFC 3339 time such as 2026-03-03T08:00:00+01:00"))?
+            .map_err(|_| {
+                anyhow!("--now {text:?} is not an RFC 3339 time such as 2026-03-03T08:00:00+01:00")
+            })?
             .with_timezone(&Utc),
         None => ctx.now,
     };
