@@ -1,6 +1,7 @@
 //! chief's deterministic intelligence over domain values. Pure functions: a
 //! clock is passed in, nothing is read from the outside world.
 
+pub mod briefing;
 pub mod entity_resolve;
 pub mod intent;
 pub mod job_timing;

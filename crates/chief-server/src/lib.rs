@@ -9,6 +9,7 @@
 pub mod api;
 mod auth;
 mod body;
+mod briefings;
 mod cache;
 mod clients;
 mod context;
@@ -113,6 +114,7 @@ fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     keys::routes(&mut api);
     context::routes(&mut api);
     jobs::routes(&mut api);
+    briefings::routes(&mut api);
     api.finish()
 }
 

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 /// One entity of every kind in workspace `b`, created through the API;
 /// returns each kind's id.
 async fn seed_other_workspace(db: &Db, key: &str) -> HashMap<&'static str, String> {
-    let creations: [(&str, &str, Value); 13] = [
+    let creations: [(&str, &str, Value); 14] = [
         ("task", "/api/tasks", json!({"title": "B's secret task"})),
         (
             "question",
@@ -67,6 +67,8 @@ async fn seed_other_workspace(db: &Db, key: &str) -> HashMap<&'static str, Strin
             "/api/playbooks",
             json!({"name": "b-secret-playbook", "content": "B's secret procedure"}),
         ),
+        // Last, so that it is composed from B's secret task and question.
+        ("briefing", "/api/briefings", json!({"kind": "morning"})),
     ];
     let paths = chief_server::openapi_document()["paths"].clone();
     let mut ids = HashMap::new();
@@ -133,6 +135,7 @@ fn kind_of(path: &str, param: &str) -> &'static str {
         "knowledge" => "knowledge",
         "playbooks" => "playbook",
         "jobs" => "job",
+        "briefings" => "briefing",
         other => panic!("{path}: no entity of kind {other:?} in the matrix; add one"),
     }
 }
@@ -161,6 +164,7 @@ fn hint(field: &str) -> Option<Value> {
         "target_type" => json!("person"),
         "email" => json!("someone@example.test"),
         "stage" => json!("qualified"),
+        "kind" => json!("morning"),
         _ => return None,
     })
 }

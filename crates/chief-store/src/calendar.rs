@@ -13,9 +13,9 @@ use chief_domain::{TenantId, new_id};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-const COLUMNS: &str = "id, tenant_id, user_id, title, description, location, starts_at, ends_at, all_day, source, external_uid, created_at, updated_at";
+pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, title, description, location, starts_at, ends_at, all_day, source, external_uid, created_at, updated_at";
 
-fn from_row(r: &Row) -> Result<CalendarEvent, StoreError> {
+pub(crate) fn from_row(r: &Row) -> Result<CalendarEvent, StoreError> {
     Ok(CalendarEvent {
         id: r.uuid("id")?,
         tenant_id: r.tenant("tenant_id")?,

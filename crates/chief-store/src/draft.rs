@@ -21,9 +21,9 @@ use chief_domain::person::Person;
 use chief_domain::{TenantId, new_id};
 use uuid::Uuid;
 
-const COLUMNS: &str = "id, tenant_id, user_id, task_id, type, recipient, subject, body, status, feedback, revision_of, relationship_context, created_at, updated_at, approved_at, sent_at";
+pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, task_id, type, recipient, subject, body, status, feedback, revision_of, relationship_context, created_at, updated_at, approved_at, sent_at";
 
-fn from_row(r: &Row) -> Result<Draft, StoreError> {
+pub(crate) fn from_row(r: &Row) -> Result<Draft, StoreError> {
     Ok(Draft {
         id: r.uuid("id")?,
         tenant_id: r.tenant("tenant_id")?,

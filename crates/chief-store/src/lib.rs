@@ -9,6 +9,8 @@
 //!   transaction.
 
 pub mod audit;
+pub mod briefing;
+pub mod briefing_inputs;
 pub mod calendar;
 pub mod client;
 pub mod conn;

@@ -12,9 +12,9 @@ use chief_domain::{TenantId, new_id};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-const COLUMNS: &str = "id, tenant_id, user_id, name, description, project_type, status, priority_order, success_criteria, target_date, parent_id, metadata, created_at, updated_at";
+pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, name, description, project_type, status, priority_order, success_criteria, target_date, parent_id, metadata, created_at, updated_at";
 
-fn from_row(r: &Row) -> Result<Project, StoreError> {
+pub(crate) fn from_row(r: &Row) -> Result<Project, StoreError> {
     Ok(Project {
         id: r.uuid("id")?,
         tenant_id: r.tenant("tenant_id")?,

@@ -10,9 +10,9 @@ use chief_domain::task::Task;
 use chief_domain::{Priority, TenantId, new_id};
 use uuid::Uuid;
 
-const COLUMNS: &str = "id, tenant_id, user_id, text, context, why_asking, what_agent_will_do, priority, priority_reason, status, answer, answered_at, answered_by, created_at";
+pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, text, context, why_asking, what_agent_will_do, priority, priority_reason, status, answer, answered_at, answered_by, created_at";
 
-fn from_row(r: &Row) -> Result<Question, StoreError> {
+pub(crate) fn from_row(r: &Row) -> Result<Question, StoreError> {
     Ok(Question {
         id: r.uuid("id")?,
         tenant_id: r.tenant("tenant_id")?,

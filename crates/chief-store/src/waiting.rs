@@ -8,9 +8,9 @@ use chief_domain::waiting::{NewWaitingItem, WaitingItem, WaitingStatus};
 use chief_domain::{TenantId, TransitionError, new_id};
 use uuid::Uuid;
 
-const COLUMNS: &str = "id, tenant_id, user_id, task_id, person_id, what, who, since, follow_up_date, why_it_matters, status, resolved_at, resolution_notes, created_at";
+pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, task_id, person_id, what, who, since, follow_up_date, why_it_matters, status, resolved_at, resolution_notes, created_at";
 
-fn from_row(r: &Row) -> Result<WaitingItem, StoreError> {
+pub(crate) fn from_row(r: &Row) -> Result<WaitingItem, StoreError> {
     Ok(WaitingItem {
         id: r.uuid("id")?,
         tenant_id: r.tenant("tenant_id")?,

@@ -89,6 +89,10 @@ pub enum Command {
     /// to and the field updated, or why it waits for review and whom it
     /// could be about.
     Learn(LearnArgs),
+    /// A briefing composed from your data: `chief brief morning` (also
+    /// midday, evening, weekly). Prints plain text; --markdown or --json for
+    /// other forms; --save keeps it (as `POST /api/briefings` does).
+    Brief(BriefArgs),
     /// People and their relationship context.
     #[command(subcommand)]
     People(PeopleCommand),
@@ -317,6 +321,24 @@ pub struct LearnArgs {
     /// Show where it would go without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    /// morning (the day's plan), midday (progress check), evening (summary
+    /// and prep for tomorrow) or weekly (the review of the last seven days).
+    pub kind: String,
+    /// Compose as of this instant (RFC 3339, e.g. 2026-03-03T08:00:00+01:00)
+    /// instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Print Markdown instead of plain text.
+    #[arg(long)]
+    pub markdown: bool,
+    /// Keep the briefing in the store (listed by `GET /api/briefings`);
+    /// by default it is only printed.
+    #[arg(long)]
+    pub save: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! One module per group of commands; [`run`] dispatches.
 
 mod audit;
+mod brief;
 mod entities;
 mod init;
 mod jobs;
@@ -68,6 +69,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         Command::Delete(a) => tasks::delete(ctx, &a.id).await,
         Command::Search(a) => tasks::search(ctx, a).await,
         Command::Learn(a) => learn::run(ctx, a).await,
+        Command::Brief(a) => brief::run(ctx, a).await,
         Command::People(c) => entities::people(ctx, c).await,
         Command::Projects(c) => entities::projects(ctx, c).await,
         Command::Questions(c) => entities::questions(ctx, c).await,

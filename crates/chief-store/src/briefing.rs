@@ -1,0 +1,193 @@
+//! The briefing repository: composing a user's briefing from the store
+//! ([`compose`]), keeping it ([`compose_and_store`]) and reading kept ones
+//! back ([`list`], [`get`]).
+//!
+//! [`compose_and_store`] is the one service the API, the CLI and the
+//! scheduler call: it gathers the data (see `briefing_inputs`), lets the
+//! brain compose and render it, and writes the row, its audit entry and the
+//! `briefing.created` event in one transaction.
+
+use crate::conn::by_id;
+use crate::value::Row;
+use crate::{Change, Db, Listing, Page, Scope, StoreError, Value};
+use chief_brain::briefing::clock::Days;
+use chief_brain::briefing::{self as brain, Briefing, BriefingKind};
+use chief_domain::TenantId;
+use chief_domain::event::{action, verb};
+use chief_domain::new_id;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use uuid::Uuid;
+
+const COLUMNS: &str =
+    "id, tenant_id, user_id, kind, period_start, content_json, markdown, text, created_at";
+
+/// A briefing as composed: the structure and its two renderings.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Composed {
+    pub briefing: Briefing,
+    pub markdown: String,
+    pub text: String,
+}
+
+/// A kept briefing.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct StoredBriefing {
+    pub id: Uuid,
+    pub tenant_id: TenantId,
+    pub user_id: Uuid,
+    pub kind: BriefingKind,
+    /// The start of the period it covers.
+    pub period_start: DateTime<Utc>,
+    /// The structured briefing, exactly as composed.
+    #[schemars(with = "Briefing")]
+    pub content: serde_json::Value,
+    pub markdown: String,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+}
+
+fn from_row(r: &Row) -> Result<StoredBriefing, StoreError> {
+    Ok(StoredBriefing {
+        id: r.uuid("id")?,
+        tenant_id: r.tenant("tenant_id")?,
+        user_id: r.uuid("user_id")?,
+        kind: r.parse("kind")?,
+        period_start: r.ts("period_start")?,
+        content: r.json("content_json")?,
+        markdown: r.text("markdown")?,
+        text: r.text("text")?,
+        created_at: r.ts("created_at")?,
+    })
+}
+
+/// The user's zone; an unknown name (set outside the API) reads as UTC
+/// rather than failing the briefing.
+async fn zone_of(db: &Db, tenant: TenantId, user_id: Uuid) -> Result<Tz, StoreError> {
+    let user = crate::tenancy::get_user(db, tenant, user_id).await?;
+    Ok(user.timezone.parse().unwrap_or(chrono_tz::UTC))
+}
+
+/// Composes `user_id`'s briefing of `kind` at `now`, in their time zone,
+/// without keeping it.
+pub async fn compose(
+    db: &Db,
+    tenant: TenantId,
+    user_id: Uuid,
+    kind: BriefingKind,
+    now: DateTime<Utc>,
+) -> Result<Composed, StoreError> {
+    let tz = zone_of(db, tenant, user_id).await?;
+    let days = Days::at(now, tz);
+    let gathered = crate::briefing_inputs::gather(db, tenant, user_id, kind, now, &days).await?;
+    let briefing = brain::compose(kind, &gathered.inputs(), now, tz);
+    Ok(Composed {
+        markdown: brain::render::markdown(&briefing),
+        text: brain::render::text(&briefing),
+        briefing,
+    })
+}
+
+/// Composes `user_id`'s briefing of `kind` at `now` and keeps it: the row,
+/// its audit entry and the `briefing.created` event commit together. The
+/// tenant and the actor come from `scope` (the user from the API and CLI,
+/// the system from the scheduler).
+pub async fn compose_and_store(
+    db: &Db,
+    scope: &Scope,
+    user_id: Uuid,
+    kind: BriefingKind,
+    now: DateTime<Utc>,
+) -> Result<StoredBriefing, StoreError> {
+    let composed = compose(db, scope.tenant, user_id, kind, now).await?;
+    let content = serde_json::to_value(&composed.briefing).expect("a briefing serialises to JSON");
+    let mut tx = db.write(scope).await?;
+    let id = new_id();
+    let tenant = tx.tenant();
+    let created_at = tx.now();
+    let period_start = composed.briefing.period_start;
+    tx.execute(
+        &format!("INSERT INTO briefings ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+        &[
+            id.into(),
+            tenant.into(),
+            user_id.into(),
+            kind.as_str().into(),
+            period_start.into(),
+            Value::Json(Some(content.clone())),
+            composed.markdown.as_str().into(),
+            composed.text.as_str().into(),
+            created_at.into(),
+        ],
+    )
+    .await?;
+    tx.audit(Change {
+        action: action("briefing", verb::CREATED),
+        entity_type: "briefing",
+        entity_id: id,
+        details: serde_json::json!({
+            "kind": kind,
+            "user_id": user_id,
+            "period_start": period_start,
+            "summary": composed.briefing.summary,
+        }),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(StoredBriefing {
+        id,
+        tenant_id: tenant,
+        user_id,
+        kind,
+        period_start,
+        content,
+        markdown: composed.markdown,
+        text: composed.text,
+        created_at,
+    })
+}
+
+/// A kept briefing of the tenant.
+pub async fn get(db: &Db, tenant: TenantId, id: Uuid) -> Result<StoredBriefing, StoreError> {
+    from_row(&by_id(db.into(), "briefings", COLUMNS, "", "briefing", tenant, id).await?)
+}
+
+/// Which kept briefings to list.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BriefingFilter {
+    /// Only this user's.
+    pub user_id: Option<Uuid>,
+    /// Only this kind.
+    pub kind: Option<BriefingKind>,
+}
+
+/// A page of kept briefings, newest first.
+pub async fn list(
+    db: &Db,
+    tenant: TenantId,
+    filter: BriefingFilter,
+    page: Page,
+) -> Result<Listing<StoredBriefing>, StoreError> {
+    let mut clauses = vec!["tenant_id = $1".to_string()];
+    let mut args: Vec<Value> = vec![tenant.into()];
+    if let Some(u) = filter.user_id {
+        args.push(u.into());
+        clauses.push(format!("user_id = ${}", args.len()));
+    }
+    if let Some(k) = filter.kind {
+        args.push(k.as_str().into());
+        clauses.push(format!("kind = ${}", args.len()));
+    }
+    crate::conn::page_of(
+        db,
+        "briefings",
+        COLUMNS,
+        &clauses.join(" AND "),
+        args,
+        "created_at DESC, id DESC",
+        page,
+        from_row,
+    )
+    .await
+}

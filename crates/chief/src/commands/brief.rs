@@ -1,0 +1,47 @@
+//! `chief brief`: composes a briefing from the store and prints it as plain
+//! text, Markdown or JSON. It is only printed unless `--save` asks to keep
+//! it, so running it to have a look leaves no trace; a kept one is stored,
+//! audited and announced (`briefing.created`) exactly as the API does.
+
+use crate::cli::BriefArgs;
+use crate::context::Ctx;
+use anyhow::{Result, anyhow, bail};
+use chief_brain::briefing::BriefingKind;
+use chief_store::briefing;
+use chrono::{DateTime, Utc};
+
+pub async fn run(ctx: &Ctx, args: &BriefArgs) -> Result<()> {
+    let kind: BriefingKind = args.kind.parse().map_err(|_| {
+        let valid: Vec<&str> = BriefingKind::ALL.iter().map(|k| k.as_str()).collect();
+        anyhow!(
+            "{:?} is not a briefing kind: expected one of {}",
+            args.kind,
+            valid.join(", ")
+        )
+    })?;
+    if ctx.json && args.markdown {
+        bail!("choose one of --json and --markdown");
+    }
+    let now = match &args.now {
+        Some(text) => DateTime::parse_from_rfc3339(text.trim())
+            .map_err(|_| {
+                anyhow!("--now {text:?} is not an RFC 3339 time such as 2026-03-03T08:00:00+01:00")
+            })?
+            .with_timezone(&Utc),
+        None => ctx.now,
+    };
+    let (json, markdown, text) = if args.save {
+        let kept =
+            briefing::compose_and_store(&ctx.db, &ctx.scope(), ctx.user.id, kind, now).await?;
+        eprintln!("saved briefing {}", kept.id);
+        (serde_json::to_value(&kept)?, kept.markdown, kept.text)
+    } else {
+        let c = briefing::compose(&ctx.db, ctx.tenant.id, ctx.user.id, kind, now).await?;
+        (serde_json::to_value(&c.briefing)?, c.markdown, c.text)
+    };
+    if ctx.json {
+        return crate::output::json(&json);
+    }
+    print!("{}", if args.markdown { markdown } else { text });
+    Ok(())
+}
