@@ -11,6 +11,14 @@ use uuid::Uuid;
 text_enum! {
     /// What a job does when it runs.
     JobKind {
+        /// The morning plan, composed from the data.
+        MorningBriefing => "morning_briefing",
+        /// The midday progress check.
+        MiddayCheck => "midday_check",
+        /// What was done, what moved, and tomorrow's prep.
+        EveningSummary => "evening_summary",
+        /// The week against the one before, per project and goal.
+        WeeklyReview => "weekly_review",
         /// Notices for tasks due in 7, 3 and 1 days, and overdue; each once.
         DeadlineCheck => "deadline_check",
         /// Waiting-for items past their follow-up date, as a digest.
@@ -26,6 +34,10 @@ impl JobKind {
     /// The schedule a new user's job starts with, in their time zone.
     pub fn default_schedule(self) -> &'static str {
         match self {
+            JobKind::MorningBriefing => "0 8 * * *",
+            JobKind::MiddayCheck => "30 12 * * *",
+            JobKind::EveningSummary => "0 18 * * *",
+            JobKind::WeeklyReview => "0 9 * * 1",
             JobKind::DeadlineCheck => "0 * * * *",
             JobKind::WaitingFollowUp => "0 9 * * 5",
             JobKind::EventPrep => "*/5 * * * *",
@@ -36,6 +48,10 @@ impl JobKind {
     /// What a person reads in a job list.
     pub fn describe(self) -> &'static str {
         match self {
+            JobKind::MorningBriefing => "Morning briefing",
+            JobKind::MiddayCheck => "Midday progress check",
+            JobKind::EveningSummary => "Evening summary",
+            JobKind::WeeklyReview => "Weekly review",
             JobKind::DeadlineCheck => "Deadline notices: due in 7, 3 and 1 days, and overdue",
             JobKind::WaitingFollowUp => "Waiting-for items past follow-up, weekly digest",
             JobKind::EventPrep => "Prep 30 minutes before calendar events",

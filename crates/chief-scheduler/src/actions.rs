@@ -3,6 +3,7 @@
 //! owner, with the scheduler's clock; so its changes are audited like any
 //! other, and a test can run it at any instant.
 
+use chief_brain::briefing::BriefingKind;
 use chief_brain::notices;
 use chief_domain::delivery::Notice;
 use chief_domain::job::{Job, JobKind};
@@ -24,11 +25,56 @@ const EVENT_PREP_AHEAD: Duration = Duration::minutes(30);
 /// history.
 pub async fn perform(db: &Db, job: &Job, now: DateTime<Utc>) -> Result<String, StoreError> {
     match job.kind {
+        JobKind::MorningBriefing => briefing(db, job, now, BriefingKind::Morning).await,
+        JobKind::MiddayCheck => briefing(db, job, now, BriefingKind::Midday).await,
+        JobKind::EveningSummary => briefing(db, job, now, BriefingKind::Evening).await,
+        JobKind::WeeklyReview => briefing(db, job, now, BriefingKind::Weekly).await,
         JobKind::RecurringTasks => recurring_tasks(db, job, now).await,
         JobKind::DeadlineCheck => deadline_check(db, job, now).await,
         JobKind::WaitingFollowUp => waiting_follow_up(db, job, now).await,
         JobKind::EventPrep => event_prep(db, job, now).await,
     }
+}
+
+/// Composes the owner's briefing, keeps it and delivers it, in one
+/// transaction; at most one of each kind per local day is kept and
+/// reaches them.
+async fn briefing(
+    db: &Db,
+    job: &Job,
+    now: DateTime<Utc>,
+    kind: BriefingKind,
+) -> Result<String, StoreError> {
+    let composed =
+        chief_store::briefing::compose(db, job.tenant_id, job.user_id, kind, now).await?;
+    let notice = Notice {
+        title: composed.briefing.title.clone(),
+        text: composed.text.clone(),
+        markdown: composed.markdown.clone(),
+        data: serde_json::to_value(&composed.briefing).expect("a briefing serialises to JSON"),
+    };
+    let day = now.with_timezone(&tz_of(job)).date_naive();
+    let key = format!("briefing:{}:{}:{day}", kind.as_str(), job.user_id);
+    let mut tx = db.write(&scope(job, now)).await?;
+    let stored = chief_store::briefing::store(&mut tx, job.user_id, kind, composed).await?;
+    let sent = delivery::enqueue(
+        &mut tx,
+        job.user_id,
+        &format!("briefing.{}", kind.as_str()),
+        Some(&key),
+        &notice,
+    )
+    .await?;
+    if sent.is_empty() {
+        // Dropping the transaction keeps nothing of this run.
+        return Ok(format!(
+            "today's {} briefing was already delivered",
+            kind.as_str()
+        ));
+    }
+    tx.commit().await?;
+    let summary = stored.content["summary"].as_str().unwrap_or_default();
+    Ok(format!("delivered briefing {}: {summary}", stored.id))
 }
 
 fn tz_of(job: &Job) -> chrono_tz::Tz {

@@ -457,7 +457,9 @@ async fn builtin(
         .expect("the job")
 }
 
-async fn topics(db: &Db, tenant: chief_domain::TenantId) -> Vec<String> {
+/// The dashboard copies of the notices whose topic starts with `prefix`,
+/// oldest first, as "topic title".
+async fn topics(db: &Db, tenant: chief_domain::TenantId, prefix: &str) -> Vec<String> {
     let filter = chief_store::delivery::DeliveryFilter {
         channel_id: Some(None),
         ..Default::default()
@@ -477,6 +479,7 @@ async fn topics(db: &Db, tenant: chief_domain::TenantId) -> Vec<String> {
     items.reverse();
     items
         .into_iter()
+        .filter(|d| d.topic.starts_with(prefix))
         .map(|d| format!("{} {}", d.topic, d.payload.title))
         .collect()
 }
@@ -518,7 +521,7 @@ backend_test!(
             Some("4 deadline notices sent; 4 tasks due within 7 days or overdue")
         );
         assert_eq!(
-            topics(&db, tenant).await,
+            topics(&db, tenant, "deadline.").await,
             [
                 "deadline.overdue \"Renew passport\" is overdue",
                 "deadline.due_in_1_day \"Send board deck\" is due within a day",
@@ -529,11 +532,11 @@ backend_test!(
         // The next hour, and a manual run, send nothing again.
         s.tick(at("2026-11-24T11:00:00Z")).await?;
         s.run_now(&j, at("2026-11-24T11:05:00Z")).await?;
-        assert_eq!(topics(&db, tenant).await.len(), 4);
+        assert_eq!(topics(&db, tenant, "deadline.").await.len(), 4);
         // Four days on: the board deck is overdue, the proposal too, the
         // venue is a day away and Q3 within the week: one notice each.
         s.tick(at("2026-11-28T10:00:00Z")).await?;
-        let now = topics(&db, tenant).await;
+        let now = topics(&db, tenant, "deadline.").await;
         assert_eq!(
             now[4..].iter().map(String::as_str).collect::<Vec<_>>(),
             [
@@ -612,7 +615,7 @@ backend_test!(
             digest.ran
         );
         assert_eq!(
-            topics(&db, tenant).await,
+            topics(&db, tenant, "waiting.").await,
             ["waiting.digest 1 waiting-for item needs a follow-up"]
         );
         // Event prep every five minutes: 09:50 is the first run that sees
@@ -622,9 +625,9 @@ backend_test!(
             s.tick(now).await?;
             now += Duration::minutes(5);
         }
-        let all = topics(&db, tenant).await;
+        let all = topics(&db, tenant, "event.").await;
         assert_eq!(
-            all[1..],
+            all[..],
             ["event.prep Coming up at 11:20: Renewal call with Patrick Smith"]
         );
         let filter = chief_store::delivery::DeliveryFilter {
@@ -650,6 +653,69 @@ backend_test!(
             prep.payload.text
         );
         assert_eq!(prep.created_at, at("2026-11-27T09:50:00Z"));
+        Ok(())
+    }
+);
+
+backend_test!(
+    the_morning_briefing_is_kept_and_delivered_once_a_day_at_eight_local_time,
+    |db| async move {
+        let (tenant, user) = workspace(&db, "a").await;
+        let start = at("2026-11-23T12:00:00Z");
+        common::add_task(
+            &db,
+            &scope_at(tenant, user, start),
+            chief_domain::task::NewTask {
+                due_date: Some(at("2026-11-24T15:00:00Z")),
+                ..common::my_task("Send the Liberty renewal")
+            },
+        )
+        .await?;
+        let j = builtin(&db, tenant, user, start, JobKind::MorningBriefing).await;
+        // 08:00 in Madrid is 07:00 UTC in November.
+        assert_eq!(j.next_run_at, at("2026-11-24T07:00:00Z"));
+        let s = Scheduler::new(db.clone(), "one");
+        let tick = s.tick(at("2026-11-24T07:00:00Z")).await?;
+        let run = tick
+            .ran
+            .iter()
+            .find(|r| r.job_id == j.id)
+            .expect("the briefing ran");
+        assert!(
+            run.output
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("delivered briefing"),
+            "{run:?}"
+        );
+        let sent = topics(&db, tenant, "briefing.").await;
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert!(
+            sent[0].starts_with("briefing.morning Morning plan for Tuesday"),
+            "{sent:?}"
+        );
+        let filter = chief_store::delivery::DeliveryFilter {
+            topic: Some("briefing.morning".into()),
+            ..Default::default()
+        };
+        let delivered = chief_store::delivery::list(&db, tenant, &filter, Page::default())
+            .await?
+            .items
+            .remove(0);
+        assert!(
+            delivered.payload.text.contains("Send the Liberty renewal"),
+            "{}",
+            delivered.payload.text
+        );
+        // Run again by hand the same day: nothing more is kept or sent.
+        let again = s.run_now(&j, at("2026-11-24T07:30:00Z")).await?;
+        assert_eq!(
+            again.output.as_deref(),
+            Some("today's morning briefing was already delivered")
+        );
+        let kept =
+            chief_store::briefing::list(&db, tenant, Default::default(), Page::default()).await?;
+        assert_eq!(kept.total, 1);
         Ok(())
     }
 );

@@ -9,7 +9,7 @@
 
 use crate::conn::by_id;
 use crate::value::Row;
-use crate::{Change, Db, Listing, Page, Scope, StoreError, Value};
+use crate::{Change, Db, Listing, Page, Scope, StoreError, Tx, Value};
 use chief_brain::briefing::clock::Days;
 use chief_brain::briefing::{self as brain, Briefing, BriefingKind};
 use chief_domain::TenantId;
@@ -101,8 +101,21 @@ pub async fn compose_and_store(
     now: DateTime<Utc>,
 ) -> Result<StoredBriefing, StoreError> {
     let composed = compose(db, scope.tenant, user_id, kind, now).await?;
-    let content = serde_json::to_value(&composed.briefing).expect("a briefing serialises to JSON");
     let mut tx = db.write(scope).await?;
+    let stored = store(&mut tx, user_id, kind, composed).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Keeps a composed briefing in the caller's transaction, audited as
+/// `briefing.created`; the scheduler delivers it in the same transaction.
+pub async fn store(
+    tx: &mut Tx,
+    user_id: Uuid,
+    kind: BriefingKind,
+    composed: Composed,
+) -> Result<StoredBriefing, StoreError> {
+    let content = serde_json::to_value(&composed.briefing).expect("a briefing serialises to JSON");
     let id = new_id();
     let tenant = tx.tenant();
     let created_at = tx.now();
@@ -134,7 +147,6 @@ pub async fn compose_and_store(
         }),
     })
     .await?;
-    tx.commit().await?;
     Ok(StoredBriefing {
         id,
         tenant_id: tenant,
@@ -148,7 +160,6 @@ pub async fn compose_and_store(
     })
 }
 
-/// A kept briefing of the tenant.
 pub async fn get(db: &Db, tenant: TenantId, id: Uuid) -> Result<StoredBriefing, StoreError> {
     from_row(&by_id(db.into(), "briefings", COLUMNS, "", "briefing", tenant, id).await?)
 }

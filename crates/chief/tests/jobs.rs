@@ -27,6 +27,6 @@ both_backends! {
         let ran = s.json(&["run-job", "recurring_tasks"]);
         assert_eq!(ran.as_array().unwrap().len(), 1, "one user, one run");
         s.chief().args(["jobs", "run", "nightly_backup"]).assert().code(1)
-            .stderr(predicate::str::contains("no job \"nightly_backup\"; yours are: deadline_check, event_prep, recurring_tasks, waiting_follow_up"));
+            .stderr(predicate::str::contains("no job \"nightly_backup\"; yours are: deadline_check, evening_summary, event_prep, midday_check, morning_briefing, recurring_tasks, waiting_follow_up, weekly_review"));
     }
 }
