@@ -127,16 +127,7 @@ async fn pause(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Job>, ApiError> {
-    change(
-        &state,
-        &caller,
-        id,
-        JobPatch {
-            enabled: Some(false),
-            ..JobPatch::default()
-        },
-    )
-    .await
+    set_enabled(&state, &caller, id, false).await
 }
 
 async fn resume(
@@ -144,16 +135,20 @@ async fn resume(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Job>, ApiError> {
-    change(
-        &state,
-        &caller,
-        id,
-        JobPatch {
-            enabled: Some(true),
-            ..JobPatch::default()
-        },
-    )
-    .await
+    set_enabled(&state, &caller, id, true).await
+}
+
+async fn set_enabled(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    enabled: bool,
+) -> Result<Json<Job>, ApiError> {
+    let patch = JobPatch {
+        enabled: Some(enabled),
+        ..JobPatch::default()
+    };
+    change(state, caller, id, patch).await
 }
 
 async fn run_now(

@@ -141,36 +141,54 @@ fn check_grace(seconds: i64) -> Result<(), StoreError> {
     }
 }
 
-/// Creates a job for `user_id`, first due at its next occurrence.
+/// Creates a job for `user_id`, first due at its next occurrence. A name
+/// the user already has is a conflict.
 pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewJob) -> Result<Job, StoreError> {
+    insert(tx, user_id, new, "")
+        .await?
+        .ok_or_else(|| StoreError::Conflict("the user already has a job of that name".into()))
+}
+
+/// Inserts a job, audited; with `on_conflict` (`ON CONFLICT DO NOTHING`)
+/// an existing name gives `None` and writes nothing.
+async fn insert(
+    tx: &mut Tx,
+    user_id: Uuid,
+    new: NewJob,
+    on_conflict: &str,
+) -> Result<Option<Job>, StoreError> {
     check_name(&new.name)?;
     check_grace(new.grace_seconds)?;
     let timing = Timing::parse(&new.schedule, &new.timezone)?;
     let (tenant, now, id) = (tx.tenant(), tx.now(), new_id());
     let next = timing.next_after(now)?;
-    tx.execute(
-        &format!(
-            "INSERT INTO jobs ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, NULL, $12, $12)"
-        ),
-        &[
-            id.into(),
-            tenant.into(),
-            user_id.into(),
-            new.name.as_str().into(),
-            new.kind.as_str().into(),
-            new.schedule.trim().into(),
-            new.timezone.as_str().into(),
-            true.into(),
-            new.misfire_policy.as_str().into(),
-            new.grace_seconds.into(),
-            next.into(),
-            now.into(),
-        ],
-    )
-    .await?;
+    let inserted = tx
+        .execute(
+            &format!(
+                "INSERT INTO jobs ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, NULL, NULL, $12, $12){on_conflict}"
+            ),
+            &[
+                id.into(),
+                tenant.into(),
+                user_id.into(),
+                new.name.as_str().into(),
+                new.kind.as_str().into(),
+                new.schedule.trim().into(),
+                new.timezone.as_str().into(),
+                true.into(),
+                new.misfire_policy.as_str().into(),
+                new.grace_seconds.into(),
+                next.into(),
+                now.into(),
+            ],
+        )
+        .await?;
+    if inserted == 0 {
+        return Ok(None);
+    }
     let job = get(&mut *tx, tenant, id).await?;
     tx.audit_new("job", verb::CREATED, "job", &job, id).await?;
-    Ok(job)
+    Ok(Some(job))
 }
 
 /// Gives `user_id` each built-in job they do not have yet, in `timezone`;
@@ -192,8 +210,17 @@ pub async fn ensure_builtin(
         .collect::<Result<_, _>>()?;
     let mut created = Vec::new();
     for kind in JobKind::ALL {
-        if !have.iter().any(|n| n == kind.as_str()) {
-            created.push(create(tx, user_id, NewJob::builtin(*kind, timezone)).await?);
+        // Another instance may be giving the same user their jobs right now.
+        if !have.iter().any(|n| n == kind.as_str())
+            && let Some(j) = insert(
+                tx,
+                user_id,
+                NewJob::builtin(*kind, timezone),
+                " ON CONFLICT DO NOTHING",
+            )
+            .await?
+        {
+            created.push(j);
         }
     }
     Ok(created)

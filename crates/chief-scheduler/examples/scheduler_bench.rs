@@ -1,0 +1,276 @@
+//! The scheduler under load, on a fresh SQLite store (or PostgreSQL when
+//! `BENCH_DATABASE_URL` is set): 10,000 users with 4 jobs each. Run by
+//! `bench/scheduler.sh`; prints
+//!
+//! 1. idle CPU: the share of one core the running scheduler uses over 10 s
+//!    while none of the 40,000 jobs is due;
+//! 2. lag: 600 of the jobs fall due at random seconds over one minute, and
+//!    each run's start is compared with the time it was due (p50, p99, max);
+//! 3. a burst: 1,000 jobs due at the same second (everyone's 08:00 in one
+//!    timezone), and how long until the last of them has run.
+//!
+//! Knobs: BENCH_USERS (10000), BENCH_IDLE_SECS (10).
+
+use chief_domain::TenantId;
+use chief_domain::job::JobKind;
+use chief_domain::log::Actor;
+use chief_domain::tenant::Role;
+use chief_scheduler::Scheduler;
+use chief_store::job::{self, NewJob};
+use chief_store::tenancy::{self, NewUser};
+use chief_store::{Db, Location, OpenOptions, Scope};
+use chrono::{DateTime, Duration, Timelike, Utc};
+use std::time::Instant;
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// This process's CPU time so far (user + system), from /proc.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+async fn open() -> (Db, Option<tempfile::TempDir>) {
+    let opts = OpenOptions::default();
+    match std::env::var("BENCH_DATABASE_URL") {
+        Ok(url) => (
+            Db::open(&Location::Postgres(url), &opts)
+                .await
+                .expect("PostgreSQL opens"),
+            None,
+        ),
+        Err(_) => {
+            let dir = tempfile::tempdir().expect("a temporary directory");
+            let db = Db::open(&Location::Sqlite(dir.path().join("chief.db")), &opts)
+                .await
+                .expect("SQLite opens");
+            (db, Some(dir))
+        }
+    }
+}
+
+/// Sets `jobs` to the given six-field schedules, due at their next occurrence.
+async fn retime(db: &Db, tenant: TenantId, jobs: &[(uuid::Uuid, String)], now: DateTime<Utc>) {
+    let scope = Scope {
+        tenant,
+        actor: Actor::system(),
+        trace_id: None,
+        now: Some(now),
+    };
+    let mut tx = db.write(&scope).await.expect("a write");
+    for (id, schedule) in jobs {
+        job::update(
+            &mut tx,
+            *id,
+            job::JobPatch {
+                schedule: Some(schedule.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("retimed");
+    }
+    tx.commit().await.expect("committed");
+}
+
+async fn lags(db: &Db, tenant: TenantId, since: DateTime<Utc>) -> Vec<f64> {
+    let rows = db
+        .fetch_all(
+            "SELECT scheduled_for, started_at FROM job_runs WHERE tenant_id = $1 AND started_at >= $2 AND cause <> 'manual'",
+            &[tenant.into(), since.into()],
+        )
+        .await
+        .expect("runs");
+    let mut out: Vec<f64> = rows
+        .iter()
+        .map(|r| {
+            (r.ts("started_at").unwrap() - r.ts("scheduled_for").unwrap())
+                .num_microseconds()
+                .unwrap() as f64
+                / 1000.0
+        })
+        .collect();
+    out.sort_by(f64::total_cmp);
+    out
+}
+
+#[tokio::main]
+async fn main() {
+    let users = env("BENCH_USERS", 10_000) as usize;
+    let idle_secs = env("BENCH_IDLE_SECS", 10);
+    let (db, _dir) = open().await;
+    let slug = format!("bench-{}", chief_domain::new_id().simple());
+    let owner = NewUser {
+        email: format!("owner@{slug}.test"),
+        name: None,
+        role: Role::Owner,
+        timezone: "UTC".into(),
+    };
+    let ws = tenancy::create_workspace(&db, "Scheduler bench", &slug, owner)
+        .await
+        .expect("a workspace");
+    let tenant = ws.tenant.id;
+    let started = Instant::now();
+    // Four jobs per user, due far away: "0 3 1 1 *" is 03:00 on 1 January.
+    let far = "0 3 1 1 *";
+    let mut ids: Vec<(uuid::Uuid, usize)> = Vec::with_capacity(users * 4);
+    let scope = Scope {
+        tenant,
+        actor: Actor::system(),
+        trace_id: None,
+        now: None,
+    };
+    for chunk in 0..users.div_ceil(500) {
+        let mut tx = db.write(&scope).await.expect("a write");
+        for u in chunk * 500..((chunk + 1) * 500).min(users) {
+            let user = if u == 0 {
+                ws.owner.clone()
+            } else {
+                tenancy::add_user(
+                    &mut tx,
+                    NewUser {
+                        email: format!("u{u}@{slug}.test"),
+                        name: None,
+                        role: Role::Member,
+                        timezone: "UTC".into(),
+                    },
+                )
+                .await
+                .expect("a user")
+            };
+            for (k, kind) in [
+                JobKind::MorningBriefing,
+                JobKind::EveningSummary,
+                JobKind::DeadlineCheck,
+                JobKind::RecurringTasks,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let j = job::create(
+                    &mut tx,
+                    user.id,
+                    NewJob {
+                        name: format!("bench-{k}"),
+                        schedule: far.into(),
+                        kind: JobKind::RecurringTasks,
+                        ..NewJob::builtin(kind, "UTC")
+                    },
+                )
+                .await
+                .expect("a job");
+                ids.push((j.id, u));
+            }
+        }
+        tx.commit().await.expect("committed");
+    }
+    println!(
+        "seeded {users} users x 4 jobs = {} jobs in {:.1} s",
+        ids.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let scheduler = Scheduler::new(db.clone(), "bench");
+    let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+    let running = {
+        let (s, stop) = (scheduler.clone(), stop.clone());
+        tokio::spawn(async move { s.run(stop.notified()).await })
+    };
+    // Let it settle (provisioning gives each user the built-in jobs), then
+    // retire those so only the bench's 40,000 remain, all far away.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    db.execute(
+        "DELETE FROM jobs WHERE tenant_id = $1 AND name NOT LIKE 'bench-%'",
+        &[tenant.into()],
+    )
+    .await
+    .expect("cleared");
+    scheduler.waker().notify_one();
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+
+    let (cpu0, wall0) = (cpu_seconds(), Instant::now());
+    tokio::time::sleep(std::time::Duration::from_secs(idle_secs)).await;
+    let idle = (cpu_seconds() - cpu0) / wall0.elapsed().as_secs_f64() * 100.0;
+    println!(
+        "idle: {idle:.2}% of one core over {idle_secs} s with {} jobs, none due",
+        ids.len()
+    );
+
+    // Lag: 600 jobs at random seconds over the next minute.
+    let now = Utc::now();
+    let base = now + Duration::seconds(5);
+    let mut state = 0x9e3779b97f4a7c15u64;
+    let mut picked = Vec::new();
+    for (id, _) in ids.iter().step_by(ids.len() / 600) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let at = base + Duration::milliseconds((state % 60_000) as i64);
+        picked.push((
+            *id,
+            format!("{} {} {} * * *", at.second(), at.minute(), at.hour()),
+        ));
+    }
+    retime(&db, tenant, &picked, now).await;
+    scheduler.waker().notify_one();
+    tokio::time::sleep(std::time::Duration::from_secs(70)).await;
+    let spread = lags(&db, tenant, now).await;
+    println!(
+        "lag, {} runs due over a minute: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+        spread.len(),
+        percentile(&spread, 0.5),
+        percentile(&spread, 0.99),
+        spread.last().copied().unwrap_or(f64::NAN)
+    );
+
+    // Burst: 1,000 jobs due at the same second.
+    let now = Utc::now();
+    let at = now + Duration::seconds(5);
+    let burst: Vec<_> = ids
+        .iter()
+        .skip(1)
+        .step_by(ids.len() / 1000)
+        .take(1000)
+        .map(|(id, _)| {
+            (
+                *id,
+                format!("{} {} {} * * *", at.second(), at.minute(), at.hour()),
+            )
+        })
+        .collect();
+    retime(&db, tenant, &burst, now).await;
+    scheduler.waker().notify_one();
+    tokio::time::sleep(std::time::Duration::from_secs(40)).await;
+    let burst_lags = lags(&db, tenant, at - Duration::seconds(1)).await;
+    println!(
+        "burst, {} runs due at one second: p50 {:.0} ms, p99 {:.0} ms, last {:.0} ms",
+        burst_lags.len(),
+        percentile(&burst_lags, 0.5),
+        percentile(&burst_lags, 0.99),
+        burst_lags.last().copied().unwrap_or(f64::NAN)
+    );
+    stop.notify_one();
+    let _ = running.await;
+    if std::env::var("BENCH_DATABASE_URL").is_ok() {
+        db.execute("DELETE FROM tenants WHERE id = $1", &[tenant.into()])
+            .await
+            .expect("cleaned up");
+    }
+    db.close().await;
+}
