@@ -30,6 +30,8 @@ mod projects;
 mod questions;
 mod recurring;
 mod sales;
+mod suggest;
+mod task_context;
 mod task_playbooks;
 mod tasks;
 mod trace;
@@ -92,6 +94,7 @@ pub fn openapi_document() -> serde_json::Value {
 
 fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     let mut api = api::Api::default();
+    suggest::routes(&mut api);
     tasks::routes(&mut api);
     questions::routes(&mut api);
     waiting::routes(&mut api);
