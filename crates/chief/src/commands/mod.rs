@@ -5,6 +5,7 @@ mod entities;
 mod init;
 mod keys;
 mod serve;
+mod suggest;
 mod tasks;
 mod todotxt;
 
@@ -39,6 +40,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         Command::Add(a) => tasks::add(ctx, a).await,
         Command::List(a) => tasks::list(ctx, a).await,
         Command::Next(a) => tasks::next(ctx, a).await,
+        Command::Suggest(a) => suggest::run(ctx, a).await,
         Command::Show(a) => tasks::show(ctx, &a.id).await,
         Command::Edit(a) => tasks::edit(ctx, a).await,
         Command::Start(a) => {
