@@ -49,7 +49,9 @@ pub fn parse_duration(text: &str) -> Option<u32> {
         }
         total += n * factor;
     }
-    (total >= 1.0 && total <= MAX_MINUTES).then_some(total.round() as u32)
+    (1.0..=MAX_MINUTES)
+        .contains(&total)
+        .then_some(total.round() as u32)
 }
 
 /// The task's estimate in minutes, from the places the module lists.

@@ -5,8 +5,9 @@
 use crate::api::Api;
 use crate::auth::Caller;
 use crate::body::Params;
+use crate::context_items::AssembledContext;
 use crate::params::Id;
-use crate::task_context::{self, AssembledContext};
+use crate::task_context;
 use crate::task_playbooks;
 use crate::{ApiError, AppState};
 use axum::Json;

@@ -12,6 +12,7 @@ mod body;
 mod cache;
 mod clients;
 mod context;
+mod context_items;
 mod dashboard;
 mod drafts;
 mod error;

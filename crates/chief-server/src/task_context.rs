@@ -15,8 +15,12 @@
 //! `context.token_budget`, else 4,000.
 
 use crate::ApiError;
+use crate::context_items::{
+    AssembledContext, ContextKnowledge, ContextPlaybook, ContextProject, RelatedPerson,
+    RelatedTask, RelationshipContext, TaskBrief, playbook_brief,
+};
 use chief_brain::context_budget::{
-    DEFAULT_TOKEN_BUDGET, Item, ItemKind, MAX_TOKEN_BUDGET, Omitted, estimate_tokens, pack,
+    DEFAULT_TOKEN_BUDGET, Item, ItemKind, MAX_TOKEN_BUDGET, estimate_tokens, pack,
 };
 use chief_brain::context_rank::{self, TaskSignals, similarity, term_set};
 use chief_brain::playbook_match::match_playbooks;
@@ -25,11 +29,9 @@ use chief_domain::knowledge::Knowledge;
 use chief_domain::log::LogEntry;
 use chief_domain::person::{Person, TaskPersonRole};
 use chief_domain::playbook::Playbook;
-use chief_domain::project::Project;
-use chief_domain::task::{Task, TaskStatus};
-use chief_store::{Db, context_reads as reads, project, setting, task_people};
+use chief_domain::task::Task;
+use chief_store::{Db, context_reads as reads, project, setting};
 use chrono::{DateTime, Utc};
-use schemars::JsonSchema;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -48,123 +50,9 @@ const PEOPLE: usize = 20;
 /// How many of the project's tasks are shown with the project.
 const PROJECT_RECENT: usize = 5;
 
-/// A task in brief, as context shows other tasks.
-#[derive(Clone, Serialize, JsonSchema)]
-pub(crate) struct TaskBrief {
-    id: Uuid,
-    title: String,
-    status: TaskStatus,
-    priority: chief_domain::Priority,
-    due_date: Option<DateTime<Utc>>,
-    project_id: Option<Uuid>,
-    created_at: DateTime<Utc>,
-}
-
-impl From<&Task> for TaskBrief {
-    fn from(t: &Task) -> Self {
-        TaskBrief {
-            id: t.id,
-            title: t.title.clone(),
-            status: t.status,
-            priority: t.priority,
-            due_date: t.due_date,
-            project_id: t.project_id,
-            created_at: t.created_at,
-        }
-    }
-}
-
-/// The task's project, with its newest other tasks.
-#[derive(Serialize, JsonSchema)]
-pub(crate) struct ContextProject {
-    #[serde(flatten)]
-    project: Project,
-    recent_tasks: Vec<TaskBrief>,
-}
-
-/// How a person relates to a task and to the user.
-#[derive(Serialize, JsonSchema)]
-struct RelationshipContext {
-    /// Their role on the task, when they are linked to it.
-    role: Option<TaskPersonRole>,
-    /// `linked` (a task_people row) or `mentioned` (named in the task's text).
-    source: &'static str,
-    relationship: Option<String>,
-    relationship_to_user: Option<String>,
-    political_context: Option<String>,
-    communication_notes: Option<String>,
-}
-
-#[derive(Serialize, JsonSchema)]
-pub(crate) struct RelatedPerson {
-    person: Person,
-    relationship_context: RelationshipContext,
-    relevance: f64,
-}
-
-/// Another task, why it is related and how much.
-#[derive(Serialize, JsonSchema)]
-pub(crate) struct RelatedTask {
-    #[serde(flatten)]
-    task: TaskBrief,
-    relevance: f64,
-    /// `same project`, `shares Dana`, `similar: renewal, proposal`.
-    reasons: Vec<String>,
-}
-
-/// A learning that bears on the task.
-#[derive(Serialize, JsonSchema)]
-pub(crate) struct ContextKnowledge {
-    id: Uuid,
-    content: String,
-    category: chief_domain::knowledge::KnowledgeCategory,
-    routed_to_type: Option<String>,
-    routed_to_id: Option<Uuid>,
-    learned_at: DateTime<Utc>,
-    relevance: f64,
-    /// `routed to Patrick Smith` or `similar: renewal`.
-    reason: String,
-}
-
-/// A playbook the task calls for; fetch it for the content.
-#[derive(Serialize, JsonSchema)]
-pub(crate) struct ContextPlaybook {
-    id: Uuid,
-    name: String,
-    description: String,
-    must_consult: bool,
-    match_reason: String,
-}
-
-/// A task's assembled context.
-#[derive(Serialize, JsonSchema)]
-pub(crate) struct AssembledContext {
-    project: Option<ContextProject>,
-    /// Most relevant first.
-    related_people: Vec<RelatedPerson>,
-    /// Most relevant first.
-    related_tasks: Vec<RelatedTask>,
-    /// The task's audit log entries, newest first.
-    history: Vec<LogEntry>,
-    /// Most relevant first.
-    knowledge: Vec<ContextKnowledge>,
-    /// The must-consult ones (never dropped), then the triggered ones.
-    relevant_playbooks: Vec<ContextPlaybook>,
-    /// The budget applied, in estimated tokens (`ceil(chars / 4)` of each
-    /// item's compact JSON).
-    token_budget: usize,
-    /// The task, the must-consult playbooks and the items kept.
-    tokens_used: usize,
-    /// True when the task and its must-consult playbooks alone exceed the
-    /// budget: they are kept anyway, and nothing else is.
-    core_over_budget: bool,
-    /// How many items of each kind did not fit.
-    omitted: Omitted,
-}
-
 enum Piece {
     Project(ContextProject),
-    Person(RelatedPerson),
+    Person(Box<RelatedPerson>),
     Task(RelatedTask),
     History(LogEntry),
     Knowledge(ContextKnowledge),
@@ -242,11 +130,12 @@ pub(crate) async fn assemble(
     let mut items: Vec<Item<Piece>> = Vec::new();
 
     // The people: linked first, then named in the text.
-    let linked = task_people::people_of_task(db, tenant, task.id).await?;
-    let mut people: Vec<(Person, Option<TaskPersonRole>, bool)> = linked
-        .into_iter()
-        .map(|l| (l.person, l.role, true))
-        .collect();
+    let mut people: Vec<(Person, Option<TaskPersonRole>, bool)> =
+        reads::linked_people(db, tenant, task.id)
+            .await?
+            .into_iter()
+            .map(|(p, role)| (p, role, true))
+            .collect();
     for p in reads::people_named_in(db, tenant, &text, PEOPLE).await? {
         if !people.iter().any(|(k, _, _)| k.id == p.id) {
             people.push((p, None, false));
@@ -359,7 +248,12 @@ pub(crate) async fn assemble(
             person,
             relevance,
         };
-        items.push(item(ItemKind::Person, relevance, related, Piece::Person));
+        items.push(item(
+            ItemKind::Person,
+            relevance,
+            Box::new(related),
+            Piece::Person,
+        ));
     }
     for (t, s) in candidates {
         let relevance = s.relevance(now);
@@ -425,7 +319,7 @@ pub(crate) async fn assemble(
     for kept in packed.kept {
         match kept.value {
             Piece::Project(p) => out.project = Some(p),
-            Piece::Person(p) => out.related_people.push(p),
+            Piece::Person(p) => out.related_people.push(*p),
             Piece::Task(t) => out.related_tasks.push(t),
             Piece::History(h) => out.history.push(h),
             Piece::Knowledge(k) => out.knowledge.push(k),
@@ -433,16 +327,6 @@ pub(crate) async fn assemble(
         }
     }
     Ok(out)
-}
-
-fn playbook_brief(p: &Playbook, match_reason: String) -> ContextPlaybook {
-    ContextPlaybook {
-        id: p.id,
-        name: p.name.clone(),
-        description: p.description.clone(),
-        must_consult: p.must_consult,
-        match_reason,
-    }
 }
 
 /// The learnings routed to `targets`, and the recent ones sharing the

@@ -294,7 +294,7 @@ struct Next {
     /// The task's assembled context, as `GET /api/context/task/{id}` gives
     /// it without the task; null when the queue is empty. The task's own
     /// context JSON stays in `task.context`.
-    context: Option<crate::task_context::AssembledContext>,
+    context: Option<crate::context_items::AssembledContext>,
     /// The active playbooks the task calls for, best first.
     matched_playbooks: Vec<task_playbooks::TaskPlaybook>,
     /// The must-consult playbooks relevant to the task: read them first.

@@ -334,3 +334,20 @@ both! {
         assert!(empty["task"].is_null() && empty["context"].is_null(), "{empty}");
     }
 }
+
+both! {
+    odd_task_text_still_finds_the_people_it_names(db) {
+        let key = key_for(db, "acme").await;
+        let patrick = create(db, &key, "/api/people", json!({"name": "Patrick Fields"})).await;
+        create(db, &key, "/api/people", json!({"name": "נועה"})).await;
+        let title = "📞 call \"patrick fields\" OR NEAR( about نوعه and נועה: 100% * done?";
+        let task = create(db, &key, "/api/tasks", json!({"title": title, "description": "x".repeat(100_000)})).await;
+        let (status, _, ctx) = call(db, "GET", &format!("/api/context/task/{task}?budget=200000"), Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK, "{ctx}");
+        let names: Vec<&str> = ctx["related_people"].as_array().unwrap().iter().map(|p| p["person"]["name"].as_str().unwrap()).collect();
+        assert!(names.contains(&"Patrick Fields"), "{names:?}");
+        assert_eq!(ctx["related_people"][0]["relationship_context"]["source"], "mentioned");
+        let found = ctx["related_people"].as_array().unwrap().iter().find(|p| p["person"]["name"] == "Patrick Fields").unwrap();
+        assert_eq!(found["person"]["id"].as_str(), Some(patrick.as_str()));
+    }
+}

@@ -7,11 +7,11 @@
 
 use crate::audit::{LOG_COLUMNS, log_from_row};
 use crate::task::{TASK_COLUMNS, task_from_row};
-use crate::{Db, StoreError, Value, knowledge, person};
+use crate::{Backend, Db, StoreError, Value, knowledge, person};
 use chief_domain::TenantId;
 use chief_domain::knowledge::Knowledge;
 use chief_domain::log::LogEntry;
-use chief_domain::person::Person;
+use chief_domain::person::{Person, TaskPersonRole};
 use chief_domain::task::Task;
 use uuid::Uuid;
 
@@ -99,30 +99,42 @@ pub async fn recent_titles(
     .collect()
 }
 
-/// Live tasks by id, in the order given; missing ones are skipped.
+/// Live tasks by id, in the order given; missing ones are skipped. One
+/// primary-key read each: with `id IN (…) AND tenant_id = …` SQLite's
+/// planner walks the tenant's index instead (50 ms on 100,000 tasks).
 pub async fn tasks_by_id(db: &Db, tenant: TenantId, ids: &[Uuid]) -> Result<Vec<Task>, StoreError> {
-    if ids.is_empty() {
-        return Ok(vec![]);
+    let mut out = Vec::with_capacity(ids.len().min(100));
+    for id in ids.iter().take(100) {
+        match crate::task::get(db, tenant, *id).await {
+            Ok(t) if t.deleted_at.is_none() => out.push(t),
+            Ok(_) | Err(StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
     }
-    let ids = &ids[..ids.len().min(100)];
-    let mut args: Vec<Value> = vec![tenant.into()];
-    args.extend(ids.iter().map(|i| Value::from(*i)));
-    let found: Vec<Task> = db
+    Ok(out)
+}
+
+/// The people linked to a task, with their role, by name. Reads the links
+/// first and then each person, so the planner cannot choose to walk the
+/// tenant's people in name order instead (8 ms with 5,000 people).
+pub async fn linked_people(
+    db: &Db,
+    tenant: TenantId,
+    task_id: Uuid,
+) -> Result<Vec<(Person, Option<TaskPersonRole>)>, StoreError> {
+    let links = db
         .fetch_all(
-            &format!(
-                "SELECT {TASK_COLUMNS} FROM tasks WHERE tenant_id = $1 AND deleted_at IS NULL AND id IN ({})",
-                placeholders(2, ids.len())
-            ),
-            &args,
+            "SELECT person_id, role FROM task_people WHERE tenant_id = $1 AND task_id = $2 LIMIT 100",
+            &[tenant.into(), task_id.into()],
         )
-        .await?
-        .iter()
-        .map(task_from_row)
-        .collect::<Result<_, _>>()?;
-    Ok(ids
-        .iter()
-        .filter_map(|id| found.iter().find(|t| t.id == *id).cloned())
-        .collect())
+        .await?;
+    let mut out = Vec::with_capacity(links.len());
+    for r in &links {
+        let role = r.opt_text("role")?.map(|s| s.parse()).transpose()?;
+        out.push((person::get(db, tenant, r.uuid("person_id")?).await?, role));
+    }
+    out.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(a.0.id.cmp(&b.0.id)));
+    Ok(out)
 }
 
 /// A task's audit log, newest first.
@@ -193,9 +205,11 @@ pub async fn recent_knowledge(
 }
 
 /// The people whose full name appears in `text` as whole words, ignoring
-/// case (as [`person::mentioned_in`]), at most `limit`. Only ids and names
-/// are read for the match, then the matched people in full: cheaper than
-/// loading every person when a workspace has thousands.
+/// case (as [`person::mentioned_in`]), at most `limit`. The full-text index
+/// finds the people whose name shares a word with the text; only those are
+/// checked and read in full, instead of every person of the workspace. (A
+/// name made only of English stop words, such as "Will", is not found on
+/// PostgreSQL, whose index drops them.)
 pub async fn people_named_in(
     db: &Db,
     tenant: TenantId,
@@ -206,8 +220,41 @@ pub async fn people_named_in(
     if words.is_empty() {
         return Ok(vec![]);
     }
+    let mut query_words = words.clone();
+    query_words.sort();
+    query_words.dedup();
+    query_words.truncate(64);
+    let (sql, query) = match db.backend() {
+        Backend::Sqlite => (
+            "SELECT p.id AS id, p.name AS name FROM people_fts JOIN people p ON p.rowid = people_fts.rowid \
+             WHERE people_fts MATCH $2 AND p.tenant_id = $1 LIMIT 500",
+            format!(
+                "title : ({})",
+                query_words
+                    .iter()
+                    .map(|w| format!("\"{w}\""))
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
+            ),
+        ),
+        Backend::Postgres => (
+            "SELECT id, name FROM people WHERE tenant_id = $1 AND search_vector @@ to_tsquery('english', $2) LIMIT 500",
+            query_words
+                .iter()
+                .map(|w| format!("{w}:A"))
+                .collect::<Vec<_>>()
+                .join(" | "),
+        ),
+    };
+    let mut candidates: Vec<(Uuid, String)> = db
+        .fetch_all(sql, &[tenant.into(), query.into()])
+        .await?
+        .iter()
+        .map(|r| Ok((r.uuid("id")?, r.text("name")?)))
+        .collect::<Result<_, StoreError>>()?;
+    candidates.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
     let mut out = Vec::new();
-    for (id, name) in person::names(db, tenant).await? {
+    for (id, name) in candidates {
         let name = words_of(&name);
         if !name.is_empty() && words.windows(name.len()).any(|w| w == name.as_slice()) {
             out.push(person::get(db, tenant, id).await?);
