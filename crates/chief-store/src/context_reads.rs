@@ -226,8 +226,11 @@ pub async fn people_named_in(
     query_words.truncate(64);
     let (sql, query) = match db.backend() {
         Backend::Sqlite => (
-            "SELECT p.id AS id, p.name AS name FROM people_fts JOIN people p ON p.rowid = people_fts.rowid \
-             WHERE people_fts MATCH $2 AND p.tenant_id = $1 LIMIT 500",
+            // CROSS JOIN keeps the full-text match first: with a plain
+            // JOIN SQLite walks the tenant's people and probes the index
+            // for each (300 ms with 5,000 people).
+            "SELECT p.id AS id, p.name AS name FROM people_fts CROSS JOIN people p ON p.rowid = people_fts.rowid \
+             WHERE people_fts MATCH $2 AND p.tenant_id = $1 ORDER BY people_fts.rank LIMIT 500",
             format!(
                 "title : ({})",
                 query_words
@@ -238,7 +241,8 @@ pub async fn people_named_in(
             ),
         ),
         Backend::Postgres => (
-            "SELECT id, name FROM people WHERE tenant_id = $1 AND search_vector @@ to_tsquery('english', $2) LIMIT 500",
+            "SELECT id, name FROM people WHERE tenant_id = $1 AND search_vector @@ to_tsquery('english', $2) \
+             ORDER BY ts_rank(search_vector, to_tsquery('english', $2)) DESC LIMIT 500",
             query_words
                 .iter()
                 .map(|w| format!("{w}:A"))
