@@ -6,10 +6,7 @@ mod labelled;
 
 fn main() {
     let show_misses = std::env::args().any(|a| a == "--misses");
-    println!(
-        "{:<12} {:<14} {:>9} {:>8}",
-        "set", "field", "correct", "accuracy"
-    );
+    println!("{:<12} {:<14} {:>9} {:>8}", "set", "field", "correct", "accuracy");
     for report in labelled::all() {
         for f in &report.fields {
             println!(

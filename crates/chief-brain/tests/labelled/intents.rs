@@ -16,10 +16,7 @@ pub fn score() -> Report {
         let got_name = serde_json::to_value(got.intent).expect("intent serialises");
         report.cases += 1;
         report.check("intent", got_name == want, || {
-            format!(
-                "line {line} {text:?}: want {want}, got {got_name} {:?}",
-                got.reasons
-            )
+            format!("line {line} {text:?}: want {want}, got {got_name} {:?}", got.reasons)
         });
     }
     report
