@@ -2,6 +2,8 @@
 //! clock is passed in, nothing is read from the outside world.
 
 pub mod briefing;
+pub mod context_budget;
+pub mod context_rank;
 pub mod entity_resolve;
 pub mod intent;
 pub mod job_timing;
@@ -9,6 +11,9 @@ pub mod knowledge_route;
 pub mod notices;
 pub mod playbook_match;
 pub mod quick_add;
+pub mod suggest;
+pub mod suggest_context;
+pub mod suggest_estimate;
 pub mod typo;
 pub mod urgency;
 pub mod words;

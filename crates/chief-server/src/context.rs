@@ -4,36 +4,34 @@
 
 use crate::api::Api;
 use crate::auth::Caller;
+use crate::body::Params;
+use crate::context_items::AssembledContext;
 use crate::params::Id;
+use crate::task_context;
+use crate::task_playbooks;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use chief_domain::client::Client;
 use chief_domain::draft::Draft;
-use chief_domain::log::LogEntry;
-use chief_domain::person::{Person, TaskPersonRole};
-use chief_domain::playbook::Playbook;
+use chief_domain::person::Person;
 use chief_domain::project::Project;
 use chief_domain::sales::SalesOpportunity;
 use chief_domain::task::Task;
 use chief_domain::waiting::WaitingItem;
 use chief_store::search::{EntityKind, Hit};
 use chief_store::task_query::{TaskFilter, TaskSort};
-use chief_store::{
-    Page, audit, client, context, person, project, search, task, task_people, task_query,
-};
+use chief_store::{Page, client, context, person, project, search, task, task_people, task_query};
+use chrono::Utc;
 use schemars::JsonSchema;
-use serde::Serialize;
-
-/// How many related tasks and history entries a task's context shows.
-const RELATED_LIMIT: i64 = 10;
-const HISTORY_LIMIT: i64 = 50;
+use serde::{Deserialize, Serialize};
 
 pub fn routes(api: &mut Api) {
     api.section("Context");
     api.get("/context/task/{id}", for_task)
         .summary("Full context for a task")
-        .describe("The task, its project, the people it concerns (linked, or named in its title or description), related tasks (same project or same people), its audit history newest first, and the active playbooks it triggers plus the must-consult ones.")
+        .describe("The task, its project with its newest tasks, the people it concerns (linked, or named in its title or description) with their relationship notes, related tasks (same project, same people, similar titles) with reasons, its audit history newest first, relevant knowledge, and the playbooks it calls for. Everything but the task and its must-consult playbooks is packed most-relevant-first into a token budget (`budget`, else the setting `context.token_budget`, else 4,000; a token is estimated as ceil(chars / 4) of an item's compact JSON); `omitted` counts what did not fit.")
+        .query::<TaskContextQuery>()
         .ok::<TaskContext>();
     api.get("/context/person/{id}", for_person)
         .summary("A person with their tasks, open waiting items, drafts to them and client")
@@ -51,89 +49,35 @@ pub fn routes(api: &mut Api) {
         .ok::<Vec<Hit>>();
 }
 
-/// How a person relates to a task and to the user.
-#[derive(Serialize, JsonSchema)]
-struct RelationshipContext {
-    /// Their role on the task, when they are linked to it.
-    role: Option<TaskPersonRole>,
-    /// `linked` (a task_people row) or `mentioned` (named in the task's text).
-    source: &'static str,
-    relationship: Option<String>,
-    relationship_to_user: Option<String>,
-    political_context: Option<String>,
-    communication_notes: Option<String>,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct RelatedPerson {
-    person: Person,
-    relationship_context: RelationshipContext,
-}
-
-impl RelatedPerson {
-    fn new(person: Person, role: Option<TaskPersonRole>, source: &'static str) -> Self {
-        RelatedPerson {
-            relationship_context: RelationshipContext {
-                role,
-                source,
-                relationship: person.relationship.clone(),
-                relationship_to_user: person.relationship_to_user.clone(),
-                political_context: person.political_context.clone(),
-                communication_notes: person.communication_notes.clone(),
-            },
-            person,
-        }
-    }
-}
-
+/// A task and its assembled context.
 #[derive(Serialize, JsonSchema)]
 struct TaskContext {
     task: Task,
-    project: Option<Project>,
-    related_people: Vec<RelatedPerson>,
-    related_tasks: Vec<Task>,
-    /// The task's audit log entries, newest first.
-    history: Vec<LogEntry>,
-    relevant_playbooks: Vec<Playbook>,
+    #[serde(flatten)]
+    context: AssembledContext,
+}
+
+/// The query of `GET /api/context/task/{id}`.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct TaskContextQuery {
+    /// The token budget, 1 to 200,000; the setting `context.token_budget`
+    /// or 4,000 when absent.
+    budget: Option<i64>,
 }
 
 async fn for_task(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
+    Params(q): Params<TaskContextQuery>,
 ) -> Result<Json<TaskContext>, ApiError> {
     let (db, tenant) = (&state.db, caller.tenant());
+    let budget = task_context::budget(db, tenant, caller.user.id, q.budget).await?;
     let task = task::get(db, tenant, id).await?;
-    let project = match task.project_id {
-        Some(p) => Some(project::get(db, tenant, p).await?),
-        None => None,
-    };
-    let text = format!(
-        "{} {}",
-        task.title,
-        task.description.as_deref().unwrap_or("")
-    );
-    let mut related_people: Vec<RelatedPerson> = task_people::people_of_task(db, tenant, id)
-        .await?
-        .into_iter()
-        .map(|l| RelatedPerson::new(l.person, l.role, "linked"))
-        .collect();
-    for p in person::mentioned_in(db, tenant, &text).await? {
-        if !related_people.iter().any(|r| r.person.id == p.id) {
-            related_people.push(RelatedPerson::new(p, None, "mentioned"));
-        }
-    }
-    let related_tasks = task_people::related_tasks(db, tenant, &task, RELATED_LIMIT).await?;
-    let history = audit::list(db, tenant, Some(id), HISTORY_LIMIT).await?;
-    let relevant_playbooks = context::relevant_playbooks(db, tenant, &text).await?;
-    Ok(Json(TaskContext {
-        task,
-        project,
-        related_people,
-        related_tasks,
-        history,
-        relevant_playbooks,
-    }))
+    let active = task_playbooks::active(db, tenant).await?;
+    let context = task_context::assemble(db, tenant, &task, &active, budget, Utc::now()).await?;
+    Ok(Json(TaskContext { task, context }))
 }
 
 #[derive(Serialize, JsonSchema)]

@@ -13,6 +13,7 @@ mod briefings;
 mod cache;
 mod clients;
 mod context;
+mod context_items;
 mod dashboard;
 mod drafts;
 mod error;
@@ -32,6 +33,8 @@ mod projects;
 mod questions;
 mod recurring;
 mod sales;
+mod suggest;
+mod task_context;
 mod task_parse;
 mod task_playbooks;
 mod tasks;
@@ -95,6 +98,7 @@ pub fn openapi_document() -> serde_json::Value {
 
 fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     let mut api = api::Api::default();
+    suggest::routes(&mut api);
     tasks::routes(&mut api);
     task_parse::routes(&mut api);
     questions::routes(&mut api);

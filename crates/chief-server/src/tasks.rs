@@ -36,7 +36,7 @@ pub fn routes(api: &mut Api) {
         .created::<Task>();
     api.get("/tasks/next", next)
         .summary("The next task to work on")
-        .describe("The highest-priority unblocked task with its context and the playbooks to read first. `assignee=agent` (the default) gives the agent's queue in seed 003's order; `assignee=user` gives the person's queue by urgency. `task` is null when the queue is empty.")
+        .describe("The highest-priority unblocked task with its assembled context (as `GET /api/context/task/{id}`, within `budget` tokens) and the playbooks to read first. `assignee=agent` (the default) gives the agent's queue in seed 003's order; `assignee=user` gives the person's queue by urgency. `task` is null when the queue is empty.")
         .query::<NextQuery>()
         .ok::<Next>();
     api.get("/tasks/{id}", show)
@@ -282,13 +282,19 @@ async fn block(
 struct NextQuery {
     /// `agent` (default) or `user`.
     assignee: Option<String>,
+    /// The context's token budget, 1 to 200,000; the setting
+    /// `context.token_budget` or 4,000 when absent.
+    budget: Option<i64>,
 }
 
 /// What `GET /api/tasks/next` returns.
 #[derive(serde::Serialize, JsonSchema)]
 struct Next {
     task: Option<Task>,
-    context: serde_json::Value,
+    /// The task's assembled context, as `GET /api/context/task/{id}` gives
+    /// it without the task; null when the queue is empty. The task's own
+    /// context JSON stays in `task.context`.
+    context: Option<crate::context_items::AssembledContext>,
     /// The active playbooks the task calls for, best first.
     matched_playbooks: Vec<task_playbooks::TaskPlaybook>,
     /// The must-consult playbooks relevant to the task: read them first.
@@ -310,6 +316,9 @@ async fn next(
         .map(Assignee::parse)
         .transpose()?
         .unwrap_or(Assignee::Agent);
+    // Checked before the cache; the setting is read only on a miss (a
+    // changed setting is an audited change, which invalidates the entry).
+    crate::task_context::check_budget(q.budget)?;
     let max_age = match assignee {
         Assignee::Agent => Duration::MAX,
         Assignee::User => USER_QUEUE_MAX_AGE,
@@ -327,17 +336,26 @@ async fn next(
                 .next()
                 .map(|r| r.task),
         };
-        let (matched_playbooks, must_consult_warnings) = match &task {
+        let (matched_playbooks, must_consult_warnings, context) = match &task {
             Some(t) => {
-                task_playbooks::for_task(t, &task_playbooks::active(&state.db, tenant).await?)
+                let budget = crate::task_context::budget(&state.db, tenant, user, q.budget).await?;
+                let active = task_playbooks::active(&state.db, tenant).await?;
+                let (matched, warnings) = task_playbooks::for_task(t, &active);
+                let context = crate::task_context::assemble(
+                    &state.db,
+                    tenant,
+                    t,
+                    &active,
+                    budget,
+                    Utc::now(),
+                )
+                .await?;
+                (matched, warnings, Some(context))
             }
-            None => (Vec::new(), Vec::new()),
+            None => (Vec::new(), Vec::new(), None),
         };
         Ok(Next {
-            context: task
-                .as_ref()
-                .map(|t| t.context.clone())
-                .unwrap_or(serde_json::Value::Null),
+            context,
             task,
             matched_playbooks,
             must_consult_warnings,
@@ -347,7 +365,7 @@ async fn next(
         &state,
         &caller,
         "tasks.next",
-        assignee.as_str().into(),
+        format!("{}:{:?}", assignee.as_str(), q.budget),
         max_age,
         make,
     )

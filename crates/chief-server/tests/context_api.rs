@@ -65,6 +65,10 @@ both! {
             ..Default::default()
         };
         chief_store::playbook::create(&mut tx, user, playbook("Proposals", &["renewal proposal"], false)).await.unwrap();
+        let mut email_rules = playbook("Email rules", &[], true);
+        email_rules.category = Some("communication".into());
+        chief_store::playbook::create(&mut tx, user, email_rules).await.unwrap();
+        // Must-consult, but about nothing this task does.
         chief_store::playbook::create(&mut tx, user, playbook("House rules", &[], true)).await.unwrap();
         chief_store::playbook::create(&mut tx, user, playbook("Hiring", &["interview"], false)).await.unwrap();
         tx.commit().await.unwrap();
@@ -88,7 +92,7 @@ both! {
         assert_eq!(actions.last(), Some(&"task.created"));
         let mut playbooks: Vec<&str> = ctx["relevant_playbooks"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
         playbooks.sort();
-        assert_eq!(playbooks, vec!["House rules", "Proposals"]);
+        assert_eq!(playbooks, vec!["Email rules", "Proposals"], "sending is communication");
     }
 
     a_persons_context_has_their_tasks_waiting_items_drafts_and_client(db) {
@@ -214,5 +218,136 @@ both! {
         }
         let (status, _, _) = call(db, "GET", "/api/context/task/not-a-uuid", Some(&a), None).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
+
+/// Sets a setting for the key's user, as the CLI or a future settings
+/// endpoint would.
+async fn set_setting(db: &Db, key: &str, name: &str, value: Value) {
+    let (mut tx, user) = write_as(db, key).await;
+    chief_store::setting::set(&mut tx, Some(user), name, value)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+both! {
+    a_tasks_context_fits_its_token_budget_most_relevant_first_and_counts_what_is_left_out(db) {
+        let key = key_for(db, "acme").await;
+        let project = create(db, &key, "/api/projects", json!({"name": "Liberty", "description": "Hotel pilot"})).await;
+        let patrick = create(db, &key, "/api/people", json!({"name": "Patrick Fields", "relationship_to_user": "main contact", "political_context": "reports to the GM", "communication_notes": "brief, direct emails"})).await;
+        let task = create(db, &key, "/api/tasks", json!({"title": "Email Patrick Fields the Liberty renewal proposal", "project_id": project})).await;
+        for i in 0..30 {
+            create(db, &key, "/api/tasks", json!({"title": format!("Liberty step {i}: {}", "details ".repeat(20)), "project_id": project})).await;
+        }
+        let similar = create(db, &key, "/api/tasks", json!({"title": "Price the renewal proposal"})).await;
+        let unrelated = create(db, &key, "/api/tasks", json!({"title": "Water the plants"})).await;
+        let (mut tx, user) = write_as(db, &key).await;
+        let capture = chief_store::knowledge_routing::Capture {
+            content: "Patrick prefers numbers before prose".into(),
+            category: Some(chief_domain::knowledge::KnowledgeCategory::Person),
+            source_task_id: None,
+            trigger_phrase: None,
+            target: Some(chief_store::knowledge_routing::Target::Person(patrick.parse().unwrap())),
+        };
+        chief_store::knowledge_routing::capture(&mut tx, user, capture).await.unwrap();
+        chief_store::playbook::create(&mut tx, user, NewPlaybook {
+            name: "Email rules".into(), description: "how we write".into(), category: Some("communication".into()),
+            must_consult: true, content: "x".repeat(4000), ..Default::default()
+        }).await.unwrap();
+        tx.commit().await.unwrap();
+
+        // The default budget: everything relevant fits but not the whole project.
+        let (status, _, full) = call(db, "GET", &format!("/api/context/task/{task}"), Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK, "{full}");
+        assert_eq!(full["token_budget"], 4000);
+        let used = full["tokens_used"].as_u64().unwrap();
+        assert!(used <= 4000 && used > 100, "{used}");
+        assert_eq!(full["project"]["name"], "Liberty");
+        assert_eq!(full["project"]["recent_tasks"].as_array().unwrap().len(), 5);
+        assert_eq!(full["related_people"][0]["person"]["id"].as_str(), Some(patrick.as_str()));
+        assert_eq!(full["related_people"][0]["relationship_context"]["political_context"], "reports to the GM");
+        assert_eq!(full["knowledge"][0]["content"], "Patrick prefers numbers before prose");
+        let related = full["related_tasks"].as_array().unwrap();
+        let scores: Vec<f64> = related.iter().map(|t| t["relevance"].as_f64().unwrap()).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "most relevant first: {scores:?}");
+        let found = related.iter().find(|t| t["id"] == similar.as_str()).expect("the similar title is related");
+        assert!(found["reasons"][0].as_str().unwrap().starts_with("similar: "), "{found}");
+        assert!(related.iter().all(|t| t["id"] != unrelated.as_str()));
+        assert_eq!(full["relevant_playbooks"][0]["name"], "Email rules", "must-consult is never dropped");
+
+        // A small budget keeps the people and the project's first, and counts the rest.
+        let (_, _, small) = call(db, "GET", &format!("/api/context/task/{task}?budget=1200"), Some(&key), None).await;
+        let core = small["tokens_used"].as_u64().unwrap();
+        assert!(core <= 1200, "{small}");
+        assert_eq!(small["related_people"].as_array().unwrap().len(), 1);
+        let omitted = &small["omitted"];
+        assert!(omitted["related_tasks"].as_u64().unwrap() + omitted["history"].as_u64().unwrap() > 0, "{omitted}");
+        let kept = small["related_tasks"].as_array().unwrap().len() as u64 + omitted["related_tasks"].as_u64().unwrap();
+        assert_eq!(kept, full["related_tasks"].as_array().unwrap().len() as u64 + full["omitted"]["related_tasks"].as_u64().unwrap());
+
+        // Below the core, the core stays (reported) and nothing else goes in.
+        let (_, _, tiny) = call(db, "GET", &format!("/api/context/task/{task}?budget=10"), Some(&key), None).await;
+        assert_eq!(tiny["core_over_budget"], true);
+        assert!(tiny["tokens_used"].as_u64().unwrap() > 10, "the core is kept whole, past the budget: {tiny}");
+        assert_eq!(tiny["relevant_playbooks"][0]["name"], "Email rules");
+        assert!(tiny["related_people"].as_array().unwrap().is_empty());
+        assert_eq!(tiny["omitted"]["people"], 1);
+        assert_eq!(tiny["task"]["id"].as_str(), Some(task.as_str()));
+
+        // The person's setting is the default; the query wins over it.
+        set_setting(db, &key, "context.token_budget", json!(1500)).await;
+        let (_, _, set) = call(db, "GET", &format!("/api/context/task/{task}"), Some(&key), None).await;
+        assert_eq!(set["token_budget"], 1500);
+        let (_, _, over) = call(db, "GET", &format!("/api/context/task/{task}?budget=900"), Some(&key), None).await;
+        assert_eq!(over["token_budget"], 900);
+        for bad in ["0", "-5", "200001", "lots", "1e3"] {
+            let path = format!("/api/context/task/{task}?budget={bad}");
+            let (status, ctype, problem) = call(db, "GET", &path, Some(&key), None).await;
+            assert_eq!((status, ctype.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "application/problem+json"), "{path}: {problem}");
+            assert!(problem.to_string().contains("budget"), "{problem}");
+        }
+    }
+
+    next_brings_the_same_assembled_context_within_its_budget(db) {
+        let key = key_for(db, "acme").await;
+        let dana = create(db, &key, "/api/people", json!({"name": "Dana Scully", "communication_notes": "calls, not email"})).await;
+        let task = create(db, &key, "/api/tasks", json!({"title": "Ask Dana Scully about the audit", "assignee": "agent", "priority": 1, "context": {"source": "chat"}})).await;
+        let (_, _, next) = call(db, "GET", "/api/tasks/next", Some(&key), None).await;
+        assert_eq!(next["task"]["id"].as_str(), Some(task.as_str()));
+        assert_eq!(next["task"]["context"]["source"], "chat", "the task's own context JSON stays on the task");
+        let ctx = &next["context"];
+        assert_eq!(ctx["token_budget"], 4000);
+        assert_eq!(ctx["related_people"][0]["person"]["id"].as_str(), Some(dana.as_str()));
+        assert_eq!(ctx["related_people"][0]["relationship_context"]["source"], "mentioned");
+        assert_eq!(ctx["history"][0]["action"], "task.created");
+        let (_, _, direct) = call(db, "GET", &format!("/api/context/task/{task}"), Some(&key), None).await;
+        assert_eq!(ctx["related_people"], direct["related_people"], "one definition for both");
+        let (_, _, small) = call(db, "GET", "/api/tasks/next?budget=50", Some(&key), None).await;
+        assert_eq!(small["context"]["token_budget"], 50);
+        assert!(small["context"]["omitted"]["people"].as_u64().unwrap() >= 1);
+        let (status, _, problem) = call(db, "GET", "/api/tasks/next?budget=0", Some(&key), None).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert!(problem.to_string().contains("budget"));
+        call(db, "POST", &format!("/api/tasks/{task}/complete"), Some(&key), None).await;
+        let (_, _, empty) = call(db, "GET", "/api/tasks/next", Some(&key), None).await;
+        assert!(empty["task"].is_null() && empty["context"].is_null(), "{empty}");
+    }
+}
+
+both! {
+    odd_task_text_still_finds_the_people_it_names(db) {
+        let key = key_for(db, "acme").await;
+        let patrick = create(db, &key, "/api/people", json!({"name": "Patrick Fields"})).await;
+        create(db, &key, "/api/people", json!({"name": "נועה"})).await;
+        let title = "📞 call \"patrick fields\" OR NEAR( about نوعه and נועה: 100% * done?";
+        let task = create(db, &key, "/api/tasks", json!({"title": title, "description": "x".repeat(100_000)})).await;
+        let (status, _, ctx) = call(db, "GET", &format!("/api/context/task/{task}?budget=200000"), Some(&key), None).await;
+        assert_eq!(status, StatusCode::OK, "{ctx}");
+        let names: Vec<&str> = ctx["related_people"].as_array().unwrap().iter().map(|p| p["person"]["name"].as_str().unwrap()).collect();
+        assert!(names.contains(&"Patrick Fields"), "{names:?}");
+        assert_eq!(ctx["related_people"][0]["relationship_context"]["source"], "mentioned");
+        let found = ctx["related_people"].as_array().unwrap().iter().find(|p| p["person"]["name"] == "Patrick Fields").unwrap();
+        assert_eq!(found["person"]["id"].as_str(), Some(patrick.as_str()));
     }
 }

@@ -92,7 +92,7 @@ pub struct Verification {
     pub broken: Option<BrokenLink>,
 }
 
-const LOG_COLUMNS: &str = "id, tenant_id, seq, user_id, timestamp, actor, action, entity_type, entity_id, details, trace_id, prev_hash, hash";
+pub(crate) const LOG_COLUMNS: &str = "id, tenant_id, seq, user_id, timestamp, actor, action, entity_type, entity_id, details, trace_id, prev_hash, hash";
 
 /// Walks every tenant's chain (or one tenant's) and reports the first
 /// broken link: a row whose hash does not match its content, whose

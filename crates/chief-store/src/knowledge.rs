@@ -15,9 +15,9 @@ use chief_domain::knowledge::{Knowledge, KnowledgeCategory, KnowledgeStatus, New
 use chief_domain::{TenantId, new_id};
 use uuid::Uuid;
 
-const COLUMNS: &str = "id, tenant_id, user_id, source_task_id, source_type, trigger_phrase, content, category, routed_to_type, routed_to_id, status, metadata, learned_at, created_at";
+pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, source_task_id, source_type, trigger_phrase, content, category, routed_to_type, routed_to_id, status, metadata, learned_at, created_at";
 
-fn from_row(r: &Row) -> Result<Knowledge, StoreError> {
+pub(crate) fn from_row(r: &Row) -> Result<Knowledge, StoreError> {
     Ok(Knowledge {
         id: r.uuid("id")?,
         tenant_id: r.tenant("tenant_id")?,

@@ -55,6 +55,8 @@ pub enum Command {
     List(ListArgs),
     /// Your queue by urgency: priority, due date (overdue first) and age.
     Next(NextArgs),
+    /// What to do now, with reasons: fits your context, time and energy.
+    Suggest(SuggestArgs),
     /// Show one task with its history.
     Show(IdArg),
     /// Change a task's fields.
@@ -253,6 +255,29 @@ pub struct NextArgs {
     /// How many to show.
     #[arg(long, short = 'n', default_value_t = 10)]
     pub limit: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// Where you are (phone, @home, …); inferred from the clock and your
+    /// calendar when absent (rules: the setting suggest.context_rules).
+    #[arg(long, short = 'c')]
+    pub context: Option<String>,
+    /// Minutes you have; tasks estimated longer are left out.
+    #[arg(long, short = 'm', value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub minutes: Option<u32>,
+    /// Your energy: high favours long or important work, low quick wins.
+    #[arg(long, short = 'e', value_enum)]
+    pub energy: Option<EnergyArg>,
+    /// How many to show (1 to 100).
+    #[arg(long, short = 'n', default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EnergyArg {
+    Low,
+    High,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ mod keys;
 mod learn;
 mod quick_add;
 mod serve;
+mod suggest;
 mod tasks;
 mod todotxt;
 
@@ -45,6 +46,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         Command::Add(a) => quick_add::add(ctx, a).await,
         Command::List(a) => tasks::list(ctx, a).await,
         Command::Next(a) => tasks::next(ctx, a).await,
+        Command::Suggest(a) => suggest::run(ctx, a).await,
         Command::Show(a) => tasks::show(ctx, &a.id).await,
         Command::Edit(a) => tasks::edit(ctx, a).await,
         Command::Start(a) => {

@@ -1,0 +1,51 @@
+//! `chief suggest`: what to do now, ranked with reasons by the same
+//! operation as `GET /api/tasks/suggest` (`chief_store::suggest`).
+
+use crate::cli::{EnergyArg, SuggestArgs};
+use crate::context::Ctx;
+use crate::output::{Style, json, paint, short};
+use anyhow::Result;
+use chief_brain::suggest::Energy;
+use chief_store::suggest::{self, Ask};
+
+pub async fn run(ctx: &Ctx, args: &SuggestArgs) -> Result<()> {
+    let ask = Ask {
+        context: args.context.clone(),
+        minutes: args.minutes,
+        energy: args.energy.map(|e| match e {
+            EnergyArg::Low => Energy::Low,
+            EnergyArg::High => Energy::High,
+        }),
+        limit: args.limit as usize,
+    };
+    let found = suggest::suggest(&ctx.db, &ctx.user, &ask, ctx.now).await?;
+    if ctx.json {
+        return json(&found);
+    }
+    let context = match (&found.context.value, found.context.inferred) {
+        (Some(c), false) => format!("@{c}"),
+        (Some(c), true) => format!("@{c} (inferred: {})", found.context.reason),
+        (None, _) => format!("any context ({})", found.context.reason),
+    };
+    println!(
+        "{}",
+        paint(&format!("Suggestions for {context}"), Style::Dim)
+    );
+    if found.suggestions.is_empty() {
+        println!("Nothing fits now. Try without --context or --minutes, or `chief next`.");
+        return Ok(());
+    }
+    for (i, s) in found.suggestions.iter().enumerate() {
+        println!(
+            "{:>2}. {} {}  {}",
+            i + 1,
+            paint(&short(&s.task.id), Style::Cyan),
+            s.task.title,
+            paint(&format!("[{:.0}]", s.score), Style::Dim)
+        );
+        if !s.reasons.is_empty() {
+            println!("      {}", paint(&s.reasons.join(" · "), Style::Dim));
+        }
+    }
+    Ok(())
+}
