@@ -10,12 +10,14 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod channel;
 pub mod client;
 pub mod conn;
 pub mod context;
 pub mod dashboard;
 pub mod db;
 pub mod delivery;
+pub mod delivery_queue;
 pub mod draft;
 pub mod error;
 pub mod events;
@@ -30,6 +32,7 @@ pub mod question;
 pub mod recurring;
 pub mod sales;
 pub mod search;
+pub mod secret_box;
 pub mod setting;
 pub mod short_id;
 pub mod task;
@@ -42,6 +45,7 @@ pub mod waiting;
 
 pub use db::{Backend, Db, Location, OpenOptions};
 pub use error::StoreError;
+pub use secret_box::SecretBox;
 pub use tx::{Change, Scope, Tx, new_trace_id};
 pub use value::Value;
 
