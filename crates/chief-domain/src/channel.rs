@@ -52,6 +52,25 @@ pub struct Channel {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The topic of the notice that tests a channel.
+pub const TEST_TOPIC: &str = "channel.test";
+
+/// The notice that tests a channel: one line saying it works.
+pub fn test_notice(channel: &Channel) -> crate::delivery::Notice {
+    crate::delivery::Notice {
+        title: "Test notice from chief".into(),
+        text: format!(
+            "This is a test of your channel \"{}\". If you can read it, notices will reach you here.",
+            channel.name
+        ),
+        markdown: format!(
+            "**Test notice from chief.** If you can read it, notices for *{}* will reach you here.",
+            channel.name
+        ),
+        data: serde_json::json!({ "channel_id": channel.id, "channel": channel.name }),
+    }
+}
+
 /// The longest channel name.
 pub const MAX_NAME: usize = 100;
 /// The most topics one channel subscribes to.

@@ -11,8 +11,8 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chief_domain::channel::{Channel, ChannelKind};
-use chief_domain::delivery::{Delivery, Notice};
+use chief_domain::channel::{Channel, ChannelKind, TEST_TOPIC, test_notice};
+use chief_domain::delivery::Delivery;
 use chief_domain::tenant::Role;
 use chief_store::channel::{self, ChannelPatch, NewChannel};
 use chief_store::{StoreError, delivery};
@@ -175,22 +175,6 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The notice a test sends.
-pub fn test_notice(channel: &Channel) -> Notice {
-    Notice {
-        title: "Test notice from chief".into(),
-        text: format!(
-            "This is a test of your channel \"{}\". If you can read it, notices will reach you here.",
-            channel.name
-        ),
-        markdown: format!(
-            "**Test notice from chief.** If you can read it, notices for *{}* will reach you here.",
-            channel.name
-        ),
-        data: serde_json::json!({ "channel_id": channel.id, "channel": channel.name }),
-    }
-}
-
 async fn test(
     State(state): State<AppState>,
     caller: Caller,
@@ -198,7 +182,7 @@ async fn test(
 ) -> Result<(StatusCode, Json<Delivery>), ApiError> {
     let c = visible(&state, &caller, id).await?;
     let mut tx = state.db.write(&caller.scope()).await?;
-    let d = delivery::enqueue_to_channel(&mut tx, &c, "channel.test", &test_notice(&c)).await?;
+    let d = delivery::enqueue_to_channel(&mut tx, &c, TEST_TOPIC, &test_notice(&c)).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(d)))
 }

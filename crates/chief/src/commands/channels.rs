@@ -9,7 +9,7 @@ use crate::dates::ago;
 use crate::output::{Style, Table, json, short};
 use anyhow::{Result, bail};
 use chief_channels::Worker;
-use chief_domain::channel::{Channel, ChannelKind};
+use chief_domain::channel::{Channel, ChannelKind, TEST_TOPIC, test_notice};
 use chief_domain::delivery::{Delivery, DeliveryStatus};
 use chief_store::channel::{self, NewChannel};
 use chief_store::delivery::{self, DeliveryFilter};
@@ -115,8 +115,8 @@ pub async fn channels(ctx: &Ctx, cmd: &ChannelsCommand) -> Result<()> {
         ChannelsCommand::Test { name } => {
             let c = named(ctx, name).await?;
             let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let notice = chief_server_notice(&c);
-            let d = delivery::enqueue_to_channel(&mut tx, &c, "channel.test", &notice).await?;
+            let notice = test_notice(&c);
+            let d = delivery::enqueue_to_channel(&mut tx, &c, TEST_TOPIC, &notice).await?;
             tx.commit().await?;
             send_now(ctx, d).await?;
         }
@@ -132,22 +132,6 @@ pub async fn channels(ctx: &Ctx, cmd: &ChannelsCommand) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The test notice, worded as the API's.
-fn chief_server_notice(c: &Channel) -> chief_domain::delivery::Notice {
-    chief_domain::delivery::Notice {
-        title: "Test notice from chief".into(),
-        text: format!(
-            "This is a test of your channel \"{}\". If you can read it, notices will reach you here.",
-            c.name
-        ),
-        markdown: format!(
-            "**Test notice from chief.** If you can read it, notices for *{}* will reach you here.",
-            c.name
-        ),
-        data: serde_json::json!({ "channel_id": c.id, "channel": c.name }),
-    }
 }
 
 /// Sends `d` from this process now and prints how it went; an error exit
