@@ -53,3 +53,21 @@ pub struct Delivery {
     pub created_at: DateTime<Utc>,
     pub delivered_at: Option<DateTime<Utc>>,
 }
+
+/// One try at sending a delivery: what the target answered, or why it
+/// could not be reached.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DeliveryAttempt {
+    pub id: Uuid,
+    pub tenant_id: TenantId,
+    pub delivery_id: Uuid,
+    /// 1 for the first try.
+    pub attempt: i64,
+    pub started_at: DateTime<Utc>,
+    /// How long the try took, in milliseconds.
+    pub duration_ms: i64,
+    /// The HTTP status the target answered; none when it was not reached.
+    pub status_code: Option<i64>,
+    /// Why it failed; none when it succeeded.
+    pub error: Option<String>,
+}

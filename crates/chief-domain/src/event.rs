@@ -20,6 +20,7 @@ pub mod verb {
     pub const DISMISSED: &str = "dismissed";
     pub const RESOLVED: &str = "resolved";
     pub const IMPORTED: &str = "imported";
+    pub const REDELIVERED: &str = "redelivered";
 }
 
 /// An event as the outbox keeps it.

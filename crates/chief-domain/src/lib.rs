@@ -8,6 +8,7 @@
 
 pub mod api_key;
 pub mod calendar;
+pub mod channel;
 pub mod client;
 pub mod delivery;
 pub mod draft;

@@ -11,10 +11,12 @@ mod auth;
 mod body;
 mod briefings;
 mod cache;
+mod channels;
 mod clients;
 mod context;
 mod context_items;
 mod dashboard;
+mod deliveries;
 mod drafts;
 mod error;
 mod events;
@@ -49,9 +51,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
-use chief_store::Db;
+use chief_store::{Db, SecretBox};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// How the server behaves; the CLI fills it from flags and environment.
@@ -64,6 +66,9 @@ pub struct ServerConfig {
     pub cors_origins: Vec<String>,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The key that seals channel secrets; `None` finds it on first use
+    /// (`CHIEF_SECRET_KEY`, or the key file next to the store).
+    pub secrets: Option<SecretBox>,
 }
 
 impl Default for ServerConfig {
@@ -72,6 +77,7 @@ impl Default for ServerConfig {
             rate_limit_per_minute: 1200,
             cors_origins: Vec::new(),
             max_body_bytes: 1024 * 1024,
+            secrets: None,
         }
     }
 }
@@ -84,6 +90,19 @@ pub struct AppState {
     metrics: Arc<metrics::Metrics>,
     caches: Arc<cache::Caches>,
     openapi: Arc<serde_json::Value>,
+    secrets: Arc<OnceLock<SecretBox>>,
+}
+
+impl AppState {
+    /// The key that seals channel secrets, found on first use when the
+    /// server was not given one.
+    fn secrets(&self) -> Result<&SecretBox, ApiError> {
+        if let Some(found) = self.secrets.get() {
+            return Ok(found);
+        }
+        let found = SecretBox::locate(&self.db, None)?;
+        Ok(self.secrets.get_or_init(|| found))
+    }
 }
 
 /// Every API operation, in declaration order.
@@ -119,6 +138,8 @@ fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     context::routes(&mut api);
     jobs::routes(&mut api);
     briefings::routes(&mut api);
+    channels::routes(&mut api);
+    deliveries::routes(&mut api);
     api.finish()
 }
 
@@ -136,6 +157,13 @@ pub fn app(db: Db, config: &ServerConfig) -> Router {
         metrics: Arc::new(metrics::Metrics::default()),
         caches: Arc::new(cache::Caches::default()),
         openapi: Arc::new(openapi::document(&ops)),
+        secrets: Arc::new(
+            config
+                .secrets
+                .clone()
+                .map(OnceLock::from)
+                .unwrap_or_default(),
+        ),
     };
     let api_router = api_router.route_layer(from_fn_with_state(state.clone(), auth::authenticate));
     let mut app = Router::new()

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 /// One entity of every kind in workspace `b`, created through the API;
 /// returns each kind's id.
 async fn seed_other_workspace(db: &Db, key: &str) -> HashMap<&'static str, String> {
-    let creations: [(&str, &str, Value); 14] = [
+    let creations: [(&str, &str, Value); 15] = [
         ("task", "/api/tasks", json!({"title": "B's secret task"})),
         (
             "question",
@@ -67,6 +67,11 @@ async fn seed_other_workspace(db: &Db, key: &str) -> HashMap<&'static str, Strin
             "/api/playbooks",
             json!({"name": "b-secret-playbook", "content": "B's secret procedure"}),
         ),
+        (
+            "channel",
+            "/api/channels",
+            json!({"name": "B's secret hook", "config": {"url": "https://b.example.test/hook"}}),
+        ),
         // Last, so that it is composed from B's secret task and question.
         ("briefing", "/api/briefings", json!({"kind": "morning"})),
     ];
@@ -77,6 +82,17 @@ async fn seed_other_workspace(db: &Db, key: &str) -> HashMap<&'static str, Strin
         let (status, _, v) = call(db, "POST", path, Some(key), Some(body)).await;
         assert_eq!(status, StatusCode::CREATED, "creating B's {kind}: {v}");
         ids.insert(kind, id_in(&v).unwrap_or_else(|| panic!("no id in {v}")));
+    }
+    // A delivery is what a channel's test notice queues.
+    if let Some(channel) = ids.get("channel").cloned() {
+        let path = format!("/api/channels/{channel}/test");
+        let (status, _, v) = call(db, "POST", &path, Some(key), None).await;
+        assert_eq!(
+            status,
+            StatusCode::CREATED,
+            "queueing B's test delivery: {v}"
+        );
+        ids.insert("delivery", id_in(&v).expect("a delivery id"));
     }
     // Jobs are given to users by the scheduler, not created over the API.
     let (status, _, me) = call(db, "GET", "/api/users/me", Some(key), None).await;
@@ -136,6 +152,8 @@ fn kind_of(path: &str, param: &str) -> &'static str {
         "playbooks" => "playbook",
         "jobs" => "job",
         "briefings" => "briefing",
+        "channels" => "channel",
+        "deliveries" => "delivery",
         other => panic!("{path}: no entity of kind {other:?} in the matrix; add one"),
     }
 }

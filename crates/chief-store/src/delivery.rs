@@ -120,6 +120,35 @@ pub async fn enqueue(
     Ok(written)
 }
 
+/// Writes `notice` for one channel only, pending and due now, whatever
+/// topics it subscribes to and whether it is enabled: what "send a test"
+/// does. No dashboard copy and no dedupe key.
+pub async fn enqueue_to_channel(
+    tx: &mut Tx,
+    channel: &chief_domain::channel::Channel,
+    topic: &str,
+    notice: &Notice,
+) -> Result<Delivery, StoreError> {
+    let (tenant, now, id) = (tx.tenant(), tx.now(), new_id());
+    tx.execute(
+        &format!("INSERT INTO deliveries ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, NULL, $6, 'pending', 0, $7, NULL, $7, NULL)"),
+        &[
+            id.into(),
+            tenant.into(),
+            channel.user_id.into(),
+            channel.id.into(),
+            topic.into(),
+            Value::json(notice),
+            now.into(),
+        ],
+    )
+    .await?;
+    let d = get(&mut *tx, tenant, id).await?;
+    tx.audit_new("delivery", verb::CREATED, "delivery", &d, id)
+        .await?;
+    Ok(d)
+}
+
 /// One delivery of the tenant.
 pub async fn get<'a>(
     conn: impl Into<Conn<'a>>,

@@ -46,6 +46,14 @@ pub fn wake(tenant: TenantId) {
     let _ = wakes().send(Some(tenant));
 }
 
+/// Every wake-up in this process from now on: a tenant id for each commit
+/// that wrote events, `None` when notifications may have been missed. The
+/// delivery worker uses it to look at the queue as soon as a notice is
+/// written.
+pub fn subscribe() -> broadcast::Receiver<Option<TenantId>> {
+    wakes().subscribe()
+}
+
 fn wake_all() {
     let _ = wakes().send(None);
 }

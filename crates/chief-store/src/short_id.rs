@@ -13,6 +13,7 @@ pub enum Kind {
     Person,
     Project,
     Waiting,
+    Delivery,
 }
 
 impl Kind {
@@ -23,6 +24,7 @@ impl Kind {
             Kind::Person => "people",
             Kind::Project => "projects",
             Kind::Waiting => "waiting_items",
+            Kind::Delivery => "deliveries",
         }
     }
 
@@ -33,6 +35,7 @@ impl Kind {
             Kind::Person => "person",
             Kind::Project => "project",
             Kind::Waiting => "waiting item",
+            Kind::Delivery => "delivery",
         }
     }
 

@@ -119,6 +119,12 @@ pub enum Command {
         /// The job's name, such as recurring_tasks.
         name: String,
     },
+    /// Where your notices go: add, list, test or remove a webhook.
+    #[command(subcommand)]
+    Channels(ChannelsCommand),
+    /// Notices on their way: list them (failed ones with their error) and re-deliver one.
+    #[command(subcommand)]
+    Deliveries(DeliveriesCommand),
     /// API keys for the HTTP API and MCP clients.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -588,4 +594,58 @@ pub struct ServeArgs {
     /// system cron calling `chief run-job`, runs them).
     #[arg(long, env = "CHIEF_NO_SCHEDULER")]
     pub no_scheduler: bool,
+    /// Do not send deliveries (webhooks) from this instance; another
+    /// instance's worker sends them.
+    #[arg(long, env = "CHIEF_NO_DELIVERY")]
+    pub no_delivery: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChannelsCommand {
+    /// Add a channel; prints its signing secret once.
+    Add {
+        /// The kind of channel (only webhook so far).
+        kind: ChannelKindArg,
+        /// Where to POST: an http or https URL.
+        url: String,
+        /// A name to find it by (default: the URL's host).
+        #[arg(long)]
+        name: Option<String>,
+        /// Only these topics, comma-separated (`briefing,deadline`); default all.
+        #[arg(long, value_delimiter = ',')]
+        topics: Vec<String>,
+    },
+    /// Your channels (never their secrets).
+    #[command(alias = "ls")]
+    List,
+    /// Send a test notice to a channel now and show how it went.
+    Test { name: String },
+    /// Delete a channel and its deliveries.
+    #[command(alias = "rm")]
+    Remove { name: String },
+}
+
+/// The kinds of channel the command line can add.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ChannelKindArg {
+    Webhook,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeliveriesCommand {
+    /// Your deliveries, newest first, with their status and last error.
+    #[command(alias = "ls")]
+    List {
+        /// Only pending, delivered or failed ones.
+        #[arg(long)]
+        status: Option<String>,
+        /// How many to show.
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: i64,
+    },
+    /// Send a failed (or delivered) delivery again, now.
+    Redeliver {
+        /// Its id, or the short id `list` shows.
+        id: String,
+    },
 }

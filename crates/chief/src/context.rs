@@ -45,6 +45,8 @@ pub struct Ctx {
     pub tz: Tz,
     pub json: bool,
     pub now: DateTime<Utc>,
+    /// `--data-dir`, where the secret key file lives for PostgreSQL.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Ctx {
@@ -88,6 +90,7 @@ impl Ctx {
             tz,
             json: cli.json,
             now: now()?,
+            data_dir: cli.data_dir.clone(),
         })
     }
 

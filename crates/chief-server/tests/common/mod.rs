@@ -3,6 +3,8 @@
 //! requests through the whole router.
 #![allow(dead_code, unused_imports, unused_macros)]
 
+pub mod webhook_receiver;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

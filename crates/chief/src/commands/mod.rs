@@ -2,6 +2,7 @@
 
 mod audit;
 mod brief;
+mod channels;
 mod entities;
 mod init;
 mod jobs;
@@ -78,6 +79,8 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         Command::Waiting(c) => entities::waiting(ctx, c).await,
         Command::Keys(c) => keys::keys(ctx, c).await,
         Command::Jobs(c) => jobs::jobs(ctx, c).await,
+        Command::Channels(c) => channels::channels(ctx, c).await,
+        Command::Deliveries(c) => channels::deliveries(ctx, c).await,
         Command::Users(c) => keys::users(ctx, c).await,
         Command::Import(c) => todotxt::import(ctx, c).await,
         Command::Export(c) => todotxt::export(ctx, c).await,

@@ -1,4 +1,5 @@
-//! `chief serve`: the HTTP API on the same store the CLI uses. It prints
+//! `chief serve`: the HTTP API on the same store the CLI uses, with the
+//! scheduler and the delivery worker running beside it. It prints
 //! the URL it serves and stops gracefully on Ctrl-C or SIGTERM. On a new
 //! store it first creates the workspace `chief init` would, and prints its
 //! API key once.
@@ -15,6 +16,9 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     let location = location(cli)?;
     let db = Db::open(&location, &OpenOptions::default()).await?;
     let created = first_run(&db).await?;
+    // Found (or created) before serving, so a bad CHIEF_SECRET_KEY stops the
+    // start instead of the first channel.
+    let secrets = chief_store::SecretBox::locate(&db, cli.data_dir.as_deref())?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
@@ -39,6 +43,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         rate_limit_per_minute: args.rate_limit,
         cors_origins: args.cors_origin.clone(),
         max_body_bytes: args.max_body,
+        secrets: Some(secrets.clone()),
     };
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
     let scheduler = (!args.no_scheduler).then(|| {
@@ -46,9 +51,23 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         let stop = stop.clone();
         tokio::spawn(async move { scheduler.run(stop.notified()).await })
     });
+    let delivery = if args.no_delivery {
+        None
+    } else {
+        let worker = chief_channels::Worker::new(db.clone(), secrets, instance_name())?;
+        let stop = stop.clone();
+        Some(tokio::spawn(
+            async move { worker.run(stop.notified()).await },
+        ))
+    };
     let served = chief_server::serve(db.clone(), &config, listener, shutdown_signal()).await;
-    stop.notify_one();
+    // Both loops hold their `notified()` future from the start, so
+    // `notify_waiters` reaches each of them.
+    stop.notify_waiters();
     if let Some(handle) = scheduler {
+        let _ = handle.await;
+    }
+    if let Some(handle) = delivery {
         let _ = handle.await;
     }
     served?;
