@@ -12,6 +12,7 @@
 //! instance still holds the lease.
 
 use crate::delivery::{COLUMNS, from_row, get};
+use crate::fields::clip;
 use crate::{Backend, Change, Db, StoreError, Tx};
 use chief_domain::delivery::{Delivery, DeliveryAttempt, DeliveryStatus};
 use chief_domain::event::{action, verb};
@@ -43,17 +44,6 @@ pub struct Attempt {
     pub duration_ms: i64,
     pub status_code: Option<i64>,
     pub error: Option<String>,
-}
-
-fn clip(text: &str) -> String {
-    if text.len() <= MAX_ERROR {
-        return text.to_string();
-    }
-    let mut end = MAX_ERROR;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
 }
 
 /// Leases up to `limit` pending channel deliveries due at `now`, whose lease
@@ -161,10 +151,18 @@ pub async fn finish_attempt(
             None,
             Some(attempt.started_at),
         ),
-        Outcome::Retry { at, error } => {
-            (DeliveryStatus::Pending, Some(*at), Some(clip(error)), None)
-        }
-        Outcome::Failed { error } => (DeliveryStatus::Failed, None, Some(clip(error)), None),
+        Outcome::Retry { at, error } => (
+            DeliveryStatus::Pending,
+            Some(*at),
+            Some(clip(error, MAX_ERROR)),
+            None,
+        ),
+        Outcome::Failed { error } => (
+            DeliveryStatus::Failed,
+            None,
+            Some(clip(error, MAX_ERROR)),
+            None,
+        ),
     };
     let mut tx = db.bookkeeping().await?;
     let moved = tx
@@ -196,7 +194,7 @@ pub async fn finish_attempt(
             attempt.started_at.into(),
             attempt.duration_ms.into(),
             attempt.status_code.into(),
-            attempt.error.as_deref().map(clip).into(),
+            attempt.error.as_deref().map(|e| clip(e, MAX_ERROR)).into(),
         ],
     )
     .await?;

@@ -4,6 +4,19 @@
 use crate::StoreError;
 use serde::Serialize;
 
+/// `text` cut to at most `max` bytes at a character boundary, with `…`
+/// when cut: for run outputs and errors that may be arbitrarily long.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
 /// Refuses text PostgreSQL cannot store (NUL characters), on both backends
 /// alike.
 pub(crate) fn check_text(field: &'static str, text: &Option<String>) -> Result<(), StoreError> {

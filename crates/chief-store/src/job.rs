@@ -13,6 +13,7 @@
 //! whatever happens to the leases.
 
 use crate::conn::{Conn, by_id, page_of};
+use crate::fields::clip;
 use crate::value::Row;
 use crate::{Backend, Change, Db, Listing, Page, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
@@ -386,17 +387,6 @@ pub async fn next_due_at(db: &Db) -> Result<Option<DateTime<Utc>>, StoreError> {
     .map(Option::flatten)
 }
 
-fn clip(text: &str) -> String {
-    if text.len() <= MAX_OUTPUT {
-        return text.to_string();
-    }
-    let mut end = MAX_OUTPUT;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
-}
-
 /// Starts a run of `job` for the occurrence `scheduled_for`. `None` when
 /// that occurrence already has a run: another instance ran it, or one that
 /// stopped half-way left it `running`, in which case it is marked failed.
@@ -449,8 +439,8 @@ pub async fn finish_run(
     now: DateTime<Utc>,
 ) -> Result<JobRun, StoreError> {
     let (status, output, error) = match &outcome {
-        Ok(out) => (RunStatus::Succeeded, Some(clip(out)), None),
-        Err(e) => (RunStatus::Failed, None, Some(clip(e))),
+        Ok(out) => (RunStatus::Succeeded, Some(clip(out, MAX_OUTPUT)), None),
+        Err(e) => (RunStatus::Failed, None, Some(clip(e, MAX_OUTPUT))),
     };
     let mut tx = db.bookkeeping().await?;
     tx.execute(

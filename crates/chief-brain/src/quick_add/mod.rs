@@ -104,6 +104,9 @@ pub struct QuickAdd {
     pub other_projects: Vec<String>,
     pub contexts: Vec<String>,
     pub tags: Vec<String>,
+    /// todo.txt `key:value` tokens, such as `est:2h`, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<(String, String)>,
     /// Names the text mentions, for the edge to resolve.
     pub people: Vec<String>,
     pub recurrence: Option<Recurrence>,
@@ -180,6 +183,7 @@ pub fn parse(text: &str, now: DateTime<Tz>, opts: &ParseOptions) -> QuickAdd {
         priority: None,
         project: None,
         other_projects: Vec::new(),
+        attributes: Vec::new(),
         contexts: Vec::new(),
         tags: Vec::new(),
         people: Vec::new(),
@@ -200,6 +204,7 @@ pub fn parse(text: &str, now: DateTime<Tz>, opts: &ParseOptions) -> QuickAdd {
                 Sigil::Tag(t) => push_unique(&mut out.tags, t),
                 Sigil::Priority(p) => out.priority = Some(p),
                 Sigil::Agent => out.assignee = Some(Assignee::Agent),
+                Sigil::Attribute(k, v) => out.attributes.push((k.into(), v.into())),
             }
             used[i] = true;
             i += 1;
@@ -237,7 +242,26 @@ pub fn parse(text: &str, now: DateTime<Tz>, opts: &ParseOptions) -> QuickAdd {
             if !after_prep && len == 1 && names_a_thing(&toks, start + 1, &clock, opts) {
                 // "daily standup", "weekly report": the word stays in the
                 // title, and repeats the task only if nothing else dates it.
-                adjective_rule.get_or_insert(rule);
+                // After a determiner it names one thing ("write the
+                // quarterly report"), which does not repeat.
+                let determined = start > 0
+                    && matches!(
+                        toks[start - 1].w(),
+                        "the"
+                            | "a"
+                            | "an"
+                            | "my"
+                            | "our"
+                            | "this"
+                            | "that"
+                            | "your"
+                            | "his"
+                            | "her"
+                            | "their"
+                    );
+                if !determined {
+                    adjective_rule.get_or_insert(rule);
+                }
                 i += 1;
                 continue;
             }

@@ -215,3 +215,11 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_repeat_word_after_a_determiner_names_one_thing() {
+    let q = p("Write the quarterly report");
+    assert_eq!(q.recurrence, None);
+    assert_eq!(q.due, None);
+    assert!(p("weekly sync with Ana").recurrence.is_some());
+}

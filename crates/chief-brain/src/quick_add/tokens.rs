@@ -95,6 +95,21 @@ pub(crate) enum Sigil<'a> {
     Priority(u8),
     /// `@agent`: the task is for the agent.
     Agent,
+    /// A todo.txt `key:value` token such as `est:2h` (not `due:`, which is
+    /// a date): the key is an ASCII letter then letters, digits, `_` or
+    /// `-`; the value is non-empty and does not start with `/`, so
+    /// `10:30`, `Re:` and `http://…` stay words.
+    Attribute(&'a str, &'a str),
+}
+
+fn attribute(raw: &str) -> Option<Sigil<'_>> {
+    let (key, value) = raw.split_once(':')?;
+    let mut k = key.chars();
+    let key_ok = k.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && k.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let value_ok =
+        !value.is_empty() && !value.starts_with('/') && !value.contains(char::is_whitespace);
+    (key_ok && value_ok && !key.eq_ignore_ascii_case("due")).then_some(Sigil::Attribute(key, value))
 }
 
 /// The name after a sigil: letters, digits, `-`, `_`, `.`, `/` inside,
@@ -138,7 +153,7 @@ pub(crate) fn sigil<'a>(t: &Token<'a>) -> Option<Sigil<'a>> {
                 .then(|| (b[1] - b'A' + 1).min(5))
                 .map(Sigil::Priority)
         }
-        _ => None,
+        _ => attribute(raw),
     }
 }
 
@@ -211,6 +226,16 @@ mod tests {
         assert_eq!(sigil(&tok("@phone")), Some(Sigil::Context("phone")));
         assert_eq!(sigil(&tok("@Agent")), Some(Sigil::Agent));
         assert_eq!(sigil(&tok("#sales.")), Some(Sigil::Tag("sales")));
+        assert_eq!(sigil(&tok("est:2h")), Some(Sigil::Attribute("est", "2h")));
+        for word in [
+            "10:30",
+            "Re:",
+            "https://example.com",
+            "due:2026-12-01",
+            "agent:",
+        ] {
+            assert_eq!(sigil(&tok(word)), None, "{word}");
+        }
         assert_eq!(sigil(&tok("!1")), Some(Sigil::Priority(1)));
         assert_eq!(sigil(&tok("P2")), Some(Sigil::Priority(2)));
         assert_eq!(sigil(&tok("(B)")), Some(Sigil::Priority(2)));

@@ -186,6 +186,7 @@ pub async fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
             .other_projects
             .iter()
             .map(|p| ("project".to_string(), p.clone()))
+            .chain(q.attributes.iter().cloned())
             .collect(),
         source: Some("cli".into()),
         ..Default::default()
