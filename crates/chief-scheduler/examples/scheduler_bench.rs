@@ -1,9 +1,9 @@
 //! The scheduler under load, on a fresh SQLite store (or PostgreSQL when
-//! `BENCH_DATABASE_URL` is set): 10,000 users with 4 jobs each. Run by
-//! `bench/scheduler.sh`; prints
+//! `BENCH_DATABASE_URL` is set): 10,000 users with their 8 built-in jobs
+//! each (the issue asks for 4). Run by `bench/scheduler.sh`; prints
 //!
 //! 1. idle CPU: the share of one core the running scheduler uses over 10 s
-//!    while none of the 40,000 jobs is due;
+//!    while none of the 80,000 jobs is due;
 //! 2. lag: 600 of the jobs fall due at random seconds over one minute, and
 //!    each run's start is compared with the time it was due (p50, p99, max);
 //! 3. a burst: 1,000 jobs due at the same second (everyone's 08:00 in one
@@ -12,11 +12,10 @@
 //! Knobs: BENCH_USERS (10000), BENCH_IDLE_SECS (10).
 
 use chief_domain::TenantId;
-use chief_domain::job::JobKind;
 use chief_domain::log::Actor;
 use chief_domain::tenant::Role;
 use chief_scheduler::Scheduler;
-use chief_store::job::{self, NewJob};
+use chief_store::job;
 use chief_store::tenancy::{self, NewUser};
 use chief_store::{Db, Location, OpenOptions, Scope};
 use chrono::{DateTime, Duration, Timelike, Utc};
@@ -89,23 +88,40 @@ async fn retime(db: &Db, tenant: TenantId, jobs: &[(uuid::Uuid, String)], now: D
     tx.commit().await.expect("committed");
 }
 
-async fn lags(db: &Db, tenant: TenantId, since: DateTime<Utc>) -> Vec<f64> {
-    let rows = db
-        .fetch_all(
-            "SELECT scheduled_for, started_at FROM job_runs WHERE tenant_id = $1 AND started_at >= $2 AND cause <> 'manual'",
-            &[tenant.into(), since.into()],
-        )
-        .await
-        .expect("runs");
-    let mut out: Vec<f64> = rows
-        .iter()
-        .map(|r| {
-            (r.ts("started_at").unwrap() - r.ts("scheduled_for").unwrap())
-                .num_microseconds()
-                .unwrap() as f64
-                / 1000.0
-        })
-        .collect();
+/// Watches for `expected` runs started since `since`, polling every 50 ms
+/// for at most `limit`, and returns each run's lag in ms: from the time it
+/// was due to when it was first seen finished, on the wall clock (a run's
+/// own timestamps carry the tick's clock, not when it really started).
+async fn lags(
+    db: &Db,
+    tenant: TenantId,
+    since: DateTime<Utc>,
+    expected: usize,
+    limit: std::time::Duration,
+) -> Vec<f64> {
+    let mut seen: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+    let until = Instant::now() + limit;
+    while seen.len() < expected && Instant::now() < until {
+        let rows = db
+            .fetch_all(
+                "SELECT id, scheduled_for FROM job_runs WHERE tenant_id = $1 AND started_at >= $2 AND cause <> 'manual' AND status <> 'running'",
+                &[tenant.into(), since.into()],
+            )
+            .await
+            .expect("runs");
+        let wall = Utc::now();
+        for r in rows {
+            let id = r.uuid("id").expect("an id").to_string();
+            seen.entry(id).or_insert_with(|| {
+                (wall - r.ts("scheduled_for").expect("a time"))
+                    .num_microseconds()
+                    .unwrap_or(0) as f64
+                    / 1000.0
+            });
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut out: Vec<f64> = seen.into_values().collect();
     out.sort_by(f64::total_cmp);
     out
 }
@@ -127,9 +143,6 @@ async fn main() {
         .expect("a workspace");
     let tenant = ws.tenant.id;
     let started = Instant::now();
-    // Four jobs per user, due far away: "0 3 1 1 *" is 03:00 on 1 January.
-    let far = "0 3 1 1 *";
-    let mut ids: Vec<(uuid::Uuid, usize)> = Vec::with_capacity(users * 4);
     let scope = Scope {
         tenant,
         actor: Actor::system(),
@@ -138,71 +151,57 @@ async fn main() {
     };
     for chunk in 0..users.div_ceil(500) {
         let mut tx = db.write(&scope).await.expect("a write");
-        for u in chunk * 500..((chunk + 1) * 500).min(users) {
-            let user = if u == 0 {
-                ws.owner.clone()
-            } else {
-                tenancy::add_user(
-                    &mut tx,
-                    NewUser {
-                        email: format!("u{u}@{slug}.test"),
-                        name: None,
-                        role: Role::Member,
-                        timezone: "UTC".into(),
-                    },
-                )
-                .await
-                .expect("a user")
-            };
-            for (k, kind) in [
-                JobKind::MorningBriefing,
-                JobKind::EveningSummary,
-                JobKind::DeadlineCheck,
-                JobKind::RecurringTasks,
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                let j = job::create(
-                    &mut tx,
-                    user.id,
-                    NewJob {
-                        name: format!("bench-{k}"),
-                        schedule: far.into(),
-                        kind: JobKind::RecurringTasks,
-                        ..NewJob::builtin(kind, "UTC")
-                    },
-                )
-                .await
-                .expect("a job");
-                ids.push((j.id, u));
-            }
+        for u in (chunk * 500).max(1)..((chunk + 1) * 500).min(users) {
+            tenancy::add_user(
+                &mut tx,
+                NewUser {
+                    email: format!("u{u}@{slug}.test"),
+                    name: None,
+                    role: Role::Member,
+                    timezone: "UTC".into(),
+                },
+            )
+            .await
+            .expect("a user");
         }
         tx.commit().await.expect("committed");
     }
+    // Every user gets the built-in jobs, as `chief serve` gives them: eight
+    // each, twice the four the issue asks about.
+    let scheduler = Scheduler::new(db.clone(), "bench");
+    let created = scheduler.provision(Utc::now()).await.expect("jobs given");
+    // Park them all far away (03:00 on 1 January), straight in SQL: this is
+    // bench set-up, not a change anyone makes.
+    let far = "0 3 1 1 *";
+    let parked = job::Timing::parse(far, "UTC")
+        .expect("a schedule")
+        .next_after(Utc::now())
+        .expect("a next run");
+    db.execute(
+        "UPDATE jobs SET schedule = $1, next_run_at = $2 WHERE tenant_id = $3",
+        &[far.into(), parked.into(), tenant.into()],
+    )
+    .await
+    .expect("parked");
+    let ids: Vec<(uuid::Uuid, usize)> = job::list(&db, tenant, None)
+        .await
+        .expect("jobs")
+        .into_iter()
+        .enumerate()
+        .map(|(i, j)| (j.id, i))
+        .collect();
     println!(
-        "seeded {users} users x 4 jobs = {} jobs in {:.1} s",
-        ids.len(),
+        "seeded {users} users with {created} jobs ({} per user) in {:.1} s",
+        created / users.max(1),
         started.elapsed().as_secs_f64()
     );
 
-    let scheduler = Scheduler::new(db.clone(), "bench");
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
     let running = {
         let (s, stop) = (scheduler.clone(), stop.clone());
         tokio::spawn(async move { s.run(stop.notified()).await })
     };
-    // Let it settle (provisioning gives each user the built-in jobs), then
-    // retire those so only the bench's 40,000 remain, all far away.
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-    db.execute(
-        "DELETE FROM jobs WHERE tenant_id = $1 AND name NOT LIKE 'bench-%'",
-        &[tenant.into()],
-    )
-    .await
-    .expect("cleared");
-    scheduler.waker().notify_one();
-    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
 
     let (cpu0, wall0) = (cpu_seconds(), Instant::now());
     tokio::time::sleep(std::time::Duration::from_secs(idle_secs)).await;
@@ -229,8 +228,14 @@ async fn main() {
     }
     retime(&db, tenant, &picked, now).await;
     scheduler.waker().notify_one();
-    tokio::time::sleep(std::time::Duration::from_secs(70)).await;
-    let spread = lags(&db, tenant, now).await;
+    let spread = lags(
+        &db,
+        tenant,
+        now,
+        picked.len(),
+        std::time::Duration::from_secs(75),
+    )
+    .await;
     println!(
         "lag, {} runs due over a minute: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
         spread.len(),
@@ -256,11 +261,18 @@ async fn main() {
         .collect();
     retime(&db, tenant, &burst, now).await;
     scheduler.waker().notify_one();
-    tokio::time::sleep(std::time::Duration::from_secs(40)).await;
-    let burst_lags = lags(&db, tenant, at - Duration::seconds(1)).await;
+    let burst_lags = lags(
+        &db,
+        tenant,
+        at - Duration::seconds(1),
+        burst.len(),
+        std::time::Duration::from_secs(120),
+    )
+    .await;
     println!(
-        "burst, {} runs due at one second: p50 {:.0} ms, p99 {:.0} ms, last {:.0} ms",
+        "burst, {} of {} runs due at one second: p50 {:.0} ms, p99 {:.0} ms, last {:.0} ms",
         burst_lags.len(),
+        burst.len(),
         percentile(&burst_lags, 0.5),
         percentile(&burst_lags, 0.99),
         burst_lags.last().copied().unwrap_or(f64::NAN)
