@@ -180,22 +180,19 @@ pub async fn list(
     filter: BriefingFilter,
     page: Page,
 ) -> Result<Listing<StoredBriefing>, StoreError> {
-    let mut clauses = vec!["tenant_id = $1".to_string()];
-    let mut args: Vec<Value> = vec![tenant.into()];
+    let mut w = crate::conn::Where::new(tenant);
     if let Some(u) = filter.user_id {
-        args.push(u.into());
-        clauses.push(format!("user_id = ${}", args.len()));
+        w.push("user_id = ?", u.into());
     }
     if let Some(k) = filter.kind {
-        args.push(k.as_str().into());
-        clauses.push(format!("kind = ${}", args.len()));
+        w.push("kind = ?", k.as_str().into());
     }
     crate::conn::page_of(
         db,
         "briefings",
         COLUMNS,
-        &clauses.join(" AND "),
-        args,
+        &w.sql(),
+        w.args,
         "created_at DESC, id DESC",
         page,
         from_row,

@@ -115,3 +115,83 @@ pub(crate) async fn page_of<T>(
         offset: page.offset,
     })
 }
+
+/// Leases up to `limit` rows of `table` that are due by `due_column` at
+/// `now`, match `filter`, and whose lease (`lease_owner`,
+/// `lease_expires_at`) is free or expired, to `instance` until
+/// `now + lease`; soonest due first. On PostgreSQL the rows are taken with
+/// `FOR UPDATE SKIP LOCKED`, so instances never take the same one; SQLite
+/// has one writer. The job scheduler and the delivery worker both lease
+/// through this. It reads across tenants: it hands out leases, and each row
+/// is then handled in its own tenant.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn claim_leases<T>(
+    db: &Db,
+    table: &str,
+    columns: &str,
+    due_column: &str,
+    filter: &str,
+    instance: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    lease: chrono::Duration,
+    limit: i64,
+    from_row: impl Fn(&Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let lock = match db.backend() {
+        crate::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        crate::Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE {table} SET lease_owner = $1, lease_expires_at = $2 WHERE id IN (\
+         SELECT id FROM {table} WHERE {filter} AND {due_column} <= $3 \
+         AND (lease_expires_at IS NULL OR lease_expires_at < $3) \
+         ORDER BY {due_column}, id LIMIT $4{lock}) RETURNING {columns}, {due_column} AS lease_due_at"
+    );
+    let mut tx = db.bookkeeping().await?;
+    let rows = tx
+        .fetch_all(
+            &sql,
+            &[
+                instance.into(),
+                (now + lease).into(),
+                now.into(),
+                limit.into(),
+            ],
+        )
+        .await?;
+    tx.commit().await?;
+    let mut due = rows
+        .iter()
+        .map(|r| Ok((r.ts("lease_due_at")?, r.uuid("id")?, from_row(r)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    // RETURNING does not keep the subquery's order.
+    due.sort_by_key(|(at, id, _)| (*at, *id));
+    Ok(due.into_iter().map(|(_, _, item)| item).collect())
+}
+
+/// A list query's `WHERE`, built clause by clause: it starts with the
+/// tenant, so no list forgets it.
+pub(crate) struct Where {
+    pub clauses: Vec<String>,
+    pub args: Vec<Value>,
+}
+
+impl Where {
+    pub fn new(tenant: TenantId) -> Where {
+        Where {
+            clauses: vec!["tenant_id = $1".into()],
+            args: vec![tenant.into()],
+        }
+    }
+
+    /// Adds a clause; `?` in it stands for the next placeholder.
+    pub fn push(&mut self, clause: &str, arg: Value) {
+        self.args.push(arg);
+        let n = self.args.len();
+        self.clauses.push(clause.replace('?', &format!("${n}")));
+    }
+
+    pub fn sql(&self) -> String {
+        self.clauses.join(" AND ")
+    }
+}

@@ -5,7 +5,7 @@
 //! nothing, which is how "each deadline notice is sent once" holds across
 //! restarts, instances and re-runs.
 
-use crate::conn::{Conn, by_id, page_of};
+use crate::conn::{Conn, Where, by_id, page_of};
 use crate::value::Row;
 use crate::{Db, Listing, Page, StoreError, Tx, Value};
 use chief_domain::delivery::{Delivery, DeliveryStatus, Notice};
@@ -186,34 +186,27 @@ pub async fn list(
     filter: &DeliveryFilter,
     page: Page,
 ) -> Result<Listing<Delivery>, StoreError> {
-    let mut clauses = vec!["tenant_id = $1".to_string()];
-    let mut args: Vec<Value> = vec![tenant.into()];
+    let mut w = Where::new(tenant);
     if let Some(u) = filter.user_id {
-        args.push(u.into());
-        clauses.push(format!("user_id = ${}", args.len()));
+        w.push("user_id = ?", u.into());
     }
     if let Some(s) = filter.status {
-        args.push(s.as_str().into());
-        clauses.push(format!("status = ${}", args.len()));
+        w.push("status = ?", s.as_str().into());
     }
     if let Some(t) = &filter.topic {
-        args.push(t.as_str().into());
-        clauses.push(format!("topic = ${}", args.len()));
+        w.push("topic = ?", t.as_str().into());
     }
     match filter.channel_id {
-        Some(None) => clauses.push("channel_id IS NULL".into()),
-        Some(Some(c)) => {
-            args.push(c.into());
-            clauses.push(format!("channel_id = ${}", args.len()));
-        }
+        Some(None) => w.clauses.push("channel_id IS NULL".into()),
+        Some(Some(c)) => w.push("channel_id = ?", c.into()),
         None => {}
     }
     page_of(
         db,
         "deliveries",
         COLUMNS,
-        &clauses.join(" AND "),
-        args,
+        &w.sql(),
+        w.args,
         "created_at DESC, id DESC",
         page,
         from_row,

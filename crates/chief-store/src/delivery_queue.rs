@@ -11,9 +11,10 @@
 //! same row), and [`finish_attempt`] writes an outcome only while that
 //! instance still holds the lease.
 
+use crate::conn::claim_leases;
 use crate::delivery::{COLUMNS, from_row, get};
 use crate::fields::clip;
-use crate::{Backend, Change, Db, StoreError, Tx};
+use crate::{Change, Db, StoreError, Tx};
 use chief_domain::delivery::{Delivery, DeliveryAttempt, DeliveryStatus};
 use chief_domain::event::{action, verb};
 use chief_domain::{TenantId, new_id};
@@ -57,31 +58,19 @@ pub async fn claim_due(
     lease: Duration,
     limit: i64,
 ) -> Result<Vec<Delivery>, StoreError> {
-    let lock = match db.backend() {
-        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
-    let mut tx = db.bookkeeping().await?;
-    let rows = tx
-        .fetch_all(
-            &format!(
-                "UPDATE deliveries SET lease_owner = $1, lease_expires_at = $2 WHERE id IN (\
-                 SELECT id FROM deliveries WHERE status = 'pending' AND channel_id IS NOT NULL \
-                 AND next_attempt_at <= $3 AND (lease_expires_at IS NULL OR lease_expires_at < $3) \
-                 ORDER BY next_attempt_at LIMIT $4{lock}) RETURNING {COLUMNS}"
-            ),
-            &[
-                instance.into(),
-                (now + lease).into(),
-                now.into(),
-                limit.into(),
-            ],
-        )
-        .await?;
-    tx.commit().await?;
-    let mut due: Vec<Delivery> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
-    due.sort_by_key(|d| (d.next_attempt_at, d.id));
-    Ok(due)
+    claim_leases(
+        db,
+        "deliveries",
+        COLUMNS,
+        "next_attempt_at",
+        "status = 'pending' AND channel_id IS NOT NULL",
+        instance,
+        now,
+        lease,
+        limit,
+        from_row,
+    )
+    .await
 }
 
 /// Leases one pending delivery of the tenant to `instance`, whatever its

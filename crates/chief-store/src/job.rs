@@ -12,7 +12,7 @@
 //! `idx_job_runs_once` unique index refuses a second run of one occurrence
 //! whatever happens to the leases.
 
-use crate::conn::{Conn, by_id, page_of};
+use crate::conn::{Conn, by_id, claim_leases, page_of};
 use crate::fields::clip;
 use crate::value::Row;
 use crate::{Backend, Change, Db, Listing, Page, StoreError, Tx, Value};
@@ -346,32 +346,23 @@ pub async fn claim_due(
     lease: Duration,
     limit: i64,
 ) -> Result<Vec<Job>, StoreError> {
-    let lock = match db.backend() {
-        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
+    let enabled = match db.backend() {
+        Backend::Postgres => "enabled",
+        Backend::Sqlite => "enabled = 1",
     };
-    let mut tx = db.bookkeeping().await?;
-    let rows = tx
-        .fetch_all(
-            &format!(
-                "UPDATE jobs SET lease_owner = $1, lease_expires_at = $2 WHERE id IN (\
-                 SELECT id FROM jobs WHERE enabled = $3 AND next_run_at <= $4 \
-                 AND (lease_expires_at IS NULL OR lease_expires_at < $4) \
-                 ORDER BY next_run_at LIMIT $5{lock}) RETURNING {COLUMNS}"
-            ),
-            &[
-                instance.into(),
-                (now + lease).into(),
-                true.into(),
-                now.into(),
-                limit.into(),
-            ],
-        )
-        .await?;
-    tx.commit().await?;
-    let mut jobs: Vec<Job> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
-    jobs.sort_by_key(|j| (j.next_run_at, j.id));
-    Ok(jobs)
+    claim_leases(
+        db,
+        "jobs",
+        COLUMNS,
+        "next_run_at",
+        enabled,
+        instance,
+        now,
+        lease,
+        limit,
+        from_row,
+    )
+    .await
 }
 
 /// When the soonest enabled job is due, across tenants: what the scheduler

@@ -2,6 +2,7 @@
 //! the person's (`chief next`, ordered by urgency) and the agent's (seed
 //! 003's `/tasks/next`, by priority then age).
 
+use crate::conn::Where;
 use crate::task::{TASK_COLUMNS, task_from_row};
 use crate::{Backend, Db, Listing, Page, StoreError, Value};
 use chief_domain::task::{Assignee, Task, TaskStatus};
@@ -40,31 +41,6 @@ pub struct TaskFilter {
     pub sort: TaskSort,
 }
 
-struct Where {
-    clauses: Vec<String>,
-    args: Vec<Value>,
-}
-
-impl Where {
-    fn new(tenant: TenantId) -> Where {
-        Where {
-            clauses: vec!["tenant_id = $1".into(), "deleted_at IS NULL".into()],
-            args: vec![tenant.into()],
-        }
-    }
-
-    /// Adds a clause; `?` in it stands for the next placeholder.
-    fn push(&mut self, clause: &str, arg: Value) {
-        self.args.push(arg);
-        let n = self.args.len();
-        self.clauses.push(clause.replace('?', &format!("${n}")));
-    }
-
-    fn sql(&self) -> String {
-        self.clauses.join(" AND ")
-    }
-}
-
 fn json_array_contains(backend: Backend, column: &str) -> String {
     match backend {
         Backend::Sqlite => format!("EXISTS (SELECT 1 FROM json_each({column}) WHERE value = ?)"),
@@ -80,6 +56,7 @@ pub async fn list(
     page: Page,
 ) -> Result<Listing<Task>, StoreError> {
     let mut w = Where::new(tenant);
+    w.clauses.push("deleted_at IS NULL".into());
     if !filter.statuses.is_empty() {
         let list = filter
             .statuses
