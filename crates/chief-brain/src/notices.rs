@@ -59,7 +59,7 @@ pub fn deadline_bucket(due: DateTime<Utc>, now: DateTime<Utc>) -> Option<Deadlin
     }
 }
 
-fn when<Tz: TimeZone>(t: DateTime<Utc>, with_time: bool, tz: &Tz) -> String
+pub(crate) fn when<Tz: TimeZone>(t: DateTime<Utc>, with_time: bool, tz: &Tz) -> String
 where
     Tz::Offset: std::fmt::Display,
 {

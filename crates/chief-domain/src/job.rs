@@ -27,13 +27,28 @@ text_enum! {
         EventPrep => "event_prep",
         /// Turns due recurring tasks into tasks.
         RecurringTasks => "recurring_tasks",
+        /// Fires a user's scheduled trigger.
+        Trigger => "trigger",
     }
 }
 
 impl JobKind {
-    /// The schedule a new user's job starts with, in their time zone.
-    pub fn default_schedule(self) -> &'static str {
-        match self {
+    /// The jobs every user has, one of each.
+    pub const BUILTIN: &'static [JobKind] = &[
+        JobKind::MorningBriefing,
+        JobKind::MiddayCheck,
+        JobKind::EveningSummary,
+        JobKind::WeeklyReview,
+        JobKind::DeadlineCheck,
+        JobKind::WaitingFollowUp,
+        JobKind::EventPrep,
+        JobKind::RecurringTasks,
+    ];
+
+    /// The schedule a new user's built-in job starts with, in their time
+    /// zone; a trigger's job has its trigger's.
+    pub fn default_schedule(self) -> Option<&'static str> {
+        Some(match self {
             JobKind::MorningBriefing => "0 8 * * *",
             JobKind::MiddayCheck => "30 12 * * *",
             JobKind::EveningSummary => "0 18 * * *",
@@ -42,7 +57,8 @@ impl JobKind {
             JobKind::WaitingFollowUp => "0 9 * * 5",
             JobKind::EventPrep => "*/5 * * * *",
             JobKind::RecurringTasks => "*/5 * * * *",
-        }
+            JobKind::Trigger => return None,
+        })
     }
 
     /// What a person reads in a job list.
@@ -56,6 +72,7 @@ impl JobKind {
             JobKind::WaitingFollowUp => "Waiting-for items past follow-up, weekly digest",
             JobKind::EventPrep => "Prep 30 minutes before calendar events",
             JobKind::RecurringTasks => "Recurring tasks become tasks",
+            JobKind::Trigger => "Fires one of your triggers",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! state machines can be tested exhaustively.
 
 pub mod api_key;
+pub mod briefing;
 pub mod calendar;
 pub mod channel;
 pub mod client;
@@ -30,6 +31,7 @@ pub mod setting;
 pub mod task;
 pub mod tenant;
 pub mod text_enum;
+pub mod trigger;
 pub mod waiting;
 
 pub use error::{DomainError, TransitionError};

@@ -3,27 +3,36 @@
 //! owner, with the scheduler's clock; so its changes are audited like any
 //! other, and a test can run it at any instant.
 
+use crate::trigger_fire::{Cause, fire};
 use chief_brain::briefing::BriefingKind;
 use chief_brain::notices;
 use chief_domain::delivery::Notice;
 use chief_domain::job::{Job, JobKind};
 use chief_domain::log::Actor;
 use chief_domain::task::TaskStatus;
+use chief_domain::trigger::FiringStatus;
 use chief_store::task_query::{TaskFilter, TaskSort};
 use chief_store::{
-    Db, Page, Scope, StoreError, calendar, context, delivery, new_trace_id, person, recurring,
-    task_query, waiting,
+    Change, Db, Page, Scope, StoreError, calendar, context, delivery, new_trace_id, person,
+    recurring, task_query, trigger_firing, waiting,
 };
 use chrono::{DateTime, Datelike, Duration, Utc};
+use serde_json::json;
 
 /// The most deadline notices one run sends; the rest come next hour.
 const DEADLINE_BATCH: i64 = 200;
 /// How far ahead event prep looks.
 const EVENT_PREP_AHEAD: Duration = Duration::minutes(30);
 
-/// Runs `job`'s action at `now`; the text says what it did, for the run's
+/// Runs `job`'s action at `now` for a run caused by `cause` (`schedule`,
+/// `catch_up` or `manual`); the text says what it did, for the run's
 /// history.
-pub async fn perform(db: &Db, job: &Job, now: DateTime<Utc>) -> Result<String, StoreError> {
+pub async fn perform(
+    db: &Db,
+    job: &Job,
+    cause: &str,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
     match job.kind {
         JobKind::MorningBriefing => briefing(db, job, now, BriefingKind::Morning).await,
         JobKind::MiddayCheck => briefing(db, job, now, BriefingKind::Midday).await,
@@ -33,6 +42,45 @@ pub async fn perform(db: &Db, job: &Job, now: DateTime<Utc>) -> Result<String, S
         JobKind::DeadlineCheck => deadline_check(db, job, now).await,
         JobKind::WaitingFollowUp => waiting_follow_up(db, job, now).await,
         JobKind::EventPrep => event_prep(db, job, now).await,
+        JobKind::Trigger => scheduled_trigger(db, job, cause, now).await,
+    }
+}
+
+/// Fires the trigger a job of kind `trigger` runs.
+async fn scheduled_trigger(
+    db: &Db,
+    job: &Job,
+    cause: &str,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    let t = chief_store::trigger::of_job(db, job.tenant_id, job.id).await?;
+    let cause = match cause {
+        "manual" => Cause::Manual,
+        other => Cause::Schedule(other),
+    };
+    let firing = fire(db, &t, cause, &[t.id], now)
+        .await?
+        .expect("a firing with no event is never a duplicate");
+    match firing.status {
+        FiringStatus::Fired => Ok(format!(
+            "trigger {}: {}",
+            t.name,
+            firing.output.unwrap_or_default()
+        )),
+        _ => Err(StoreError::invalid(
+            "trigger",
+            firing.error.unwrap_or_else(|| "the trigger failed".into()),
+        )),
+    }
+}
+
+/// The notice a composed briefing is delivered as.
+pub(crate) fn briefing_notice(composed: &chief_store::briefing::Composed) -> Notice {
+    Notice {
+        title: composed.briefing.title.clone(),
+        text: composed.text.clone(),
+        markdown: composed.markdown.clone(),
+        data: serde_json::to_value(&composed.briefing).expect("a briefing serialises to JSON"),
     }
 }
 
@@ -47,12 +95,7 @@ async fn briefing(
 ) -> Result<String, StoreError> {
     let composed =
         chief_store::briefing::compose(db, job.tenant_id, job.user_id, kind, now).await?;
-    let notice = Notice {
-        title: composed.briefing.title.clone(),
-        text: composed.text.clone(),
-        markdown: composed.markdown.clone(),
-        data: serde_json::to_value(&composed.briefing).expect("a briefing serialises to JSON"),
-    };
+    let notice = briefing_notice(&composed);
     let day = now.with_timezone(&tz_of(job)).date_naive();
     let key = format!("briefing:{}:{}:{day}", kind.as_str(), job.user_id);
     let mut tx = db.write(&scope(job, now)).await?;
@@ -155,11 +198,74 @@ async fn deadline_check(db: &Db, job: &Job, now: DateTime<Utc>) -> Result<String
             sent += 1;
         }
     }
-    Ok(format!(
+    let raised = overdue_events(db, job, now, &due.items).await?;
+    let mut out = format!(
         "{} sent; {} due within 7 days or overdue",
         counted(sent, "deadline notice", "deadline notices"),
         counted(due.total as usize, "task", "tasks")
-    ))
+    );
+    if raised > 0 {
+        out.push_str(&format!(
+            "; raised {}",
+            counted(raised, "overdue event", "overdue events")
+        ));
+    }
+    Ok(out)
+}
+
+/// Raises `task.overdue` for each of `tasks` past its due date and
+/// `waiting.overdue` for each of the owner's waiting-for items past its
+/// follow-up date, once per item and date, in one transaction: the events
+/// triggers wait for.
+async fn overdue_events(
+    db: &Db,
+    job: &Job,
+    now: DateTime<Utc>,
+    tasks: &[chief_domain::task::Task],
+) -> Result<usize, StoreError> {
+    let waiting: Vec<_> = waiting::overdue(db, job.tenant_id, now)
+        .await?
+        .into_iter()
+        .filter(|w| w.user_id == job.user_id)
+        .collect();
+    let mut tx = db.write(&scope(job, now)).await?;
+    let mut raised = 0;
+    for t in tasks {
+        let Some(due) = t.due_date.filter(|d| *d < now) else {
+            continue;
+        };
+        let mark = format!("task.overdue:{}:{}", t.id, due.timestamp());
+        if trigger_firing::mark_once(&mut tx, &mark).await? {
+            tx.audit(Change {
+                action: "task.overdue".into(),
+                entity_type: "task",
+                entity_id: t.id,
+                details: json!({"title": t.title, "due_date": due, "priority": t.priority.get(), "assignee": t.assignee}),
+            })
+            .await?;
+            raised += 1;
+        }
+    }
+    for w in &waiting {
+        let Some(follow_up) = w.follow_up_date else {
+            continue;
+        };
+        let mark = format!("waiting.overdue:{}:{}", w.id, follow_up.timestamp());
+        if trigger_firing::mark_once(&mut tx, &mark).await? {
+            tx.audit(Change {
+                action: "waiting.overdue".into(),
+                entity_type: "waiting_item",
+                entity_id: w.id,
+                details: json!({"what": w.what, "who": w.who, "since": w.since, "follow_up_date": follow_up}),
+            })
+            .await?;
+            raised += 1;
+        }
+    }
+    if raised > 0 {
+        tx.commit().await?;
+    }
+    Ok(raised)
 }
 
 /// One digest of the owner's waiting-for items past their follow-up date,

@@ -16,6 +16,8 @@
 //! given instant, which is how the tests drive it with no sleeps.
 
 pub mod actions;
+pub mod trigger_dispatch;
+pub mod trigger_fire;
 
 use chief_brain::job_timing::plan;
 use chief_domain::job::{Job, JobRun};
@@ -129,7 +131,7 @@ impl Scheduler {
         run: JobRun,
         now: DateTime<Utc>,
     ) -> Result<JobRun, StoreError> {
-        let outcome = actions::perform(&self.db, j, now)
+        let outcome = actions::perform(&self.db, j, &run.cause, now)
             .await
             .map_err(|e| e.to_string());
         if let Err(e) = &outcome {

@@ -518,7 +518,9 @@ backend_test!(
             .expect("the deadline check ran");
         assert_eq!(
             run.output.as_deref(),
-            Some("4 deadline notices sent; 4 tasks due within 7 days or overdue")
+            Some(
+                "4 deadline notices sent; 4 tasks due within 7 days or overdue; raised 1 overdue event"
+            )
         );
         assert_eq!(
             topics(&db, tenant, "deadline.").await,
@@ -529,9 +531,14 @@ backend_test!(
                 "deadline.due_in_7_days \"Book venue\" is due within 7 days",
             ]
         );
-        // The next hour, and a manual run, send nothing again.
+        // The next hour, and a manual run, send nothing again and raise
+        // no second task.overdue.
         s.tick(at("2026-11-24T11:00:00Z")).await?;
-        s.run_now(&j, at("2026-11-24T11:05:00Z")).await?;
+        let again = s.run_now(&j, at("2026-11-24T11:05:00Z")).await?;
+        assert_eq!(
+            again.output.as_deref(),
+            Some("0 deadline notices sent; 4 tasks due within 7 days or overdue")
+        );
         assert_eq!(topics(&db, tenant, "deadline.").await.len(), 4);
         // Four days on: the board deck is overdue, the proposal too, the
         // venue is a day away and Q3 within the week: one notice each.

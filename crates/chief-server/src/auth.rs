@@ -34,6 +34,12 @@ impl Caller {
         self.user.tenant_id
     }
 
+    /// Whether the caller sees everyone's jobs, channels and triggers in
+    /// the workspace (owners and admins), not only their own.
+    pub fn sees_workspace(&self) -> bool {
+        matches!(self.user.role, Role::Owner | Role::Admin)
+    }
+
     /// A write scope for this caller, carrying the request's trace id to
     /// the audit rows it writes.
     pub fn scope(&self) -> Scope {

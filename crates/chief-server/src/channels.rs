@@ -13,7 +13,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chief_domain::channel::{Channel, ChannelKind, TEST_TOPIC, test_notice};
 use chief_domain::delivery::Delivery;
-use chief_domain::tenant::Role;
 use chief_store::channel::{self, ChannelPatch, NewChannel};
 use chief_store::{StoreError, delivery};
 use schemars::JsonSchema;
@@ -49,15 +48,11 @@ pub fn routes(api: &mut Api) {
         .created::<Delivery>();
 }
 
-fn sees_all(caller: &Caller) -> bool {
-    matches!(caller.user.role, Role::Owner | Role::Admin)
-}
-
 /// The channel if the caller may see it; another user's is not found for a
 /// member, as another tenant's is for everyone.
 async fn visible(state: &AppState, caller: &Caller, id: Uuid) -> Result<Channel, ApiError> {
     let c = channel::get(&state.db, caller.tenant(), id).await?;
-    if c.user_id != caller.user.id && !sees_all(caller) {
+    if c.user_id != caller.user.id && !caller.sees_workspace() {
         return Err(StoreError::not_found("channel", id).into());
     }
     Ok(c)
@@ -67,7 +62,7 @@ async fn list(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<Channel>>, ApiError> {
-    let only = (!sees_all(&caller)).then_some(caller.user.id);
+    let only = (!caller.sees_workspace()).then_some(caller.user.id);
     Ok(Json(channel::list(&state.db, caller.tenant(), only).await?))
 }
 

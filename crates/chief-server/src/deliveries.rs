@@ -11,7 +11,6 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use chief_domain::delivery::{Delivery, DeliveryAttempt, DeliveryStatus};
-use chief_domain::tenant::Role;
 use chief_store::delivery::{self, DeliveryFilter};
 use chief_store::{Listing, StoreError, delivery_queue};
 use schemars::JsonSchema;
@@ -38,13 +37,9 @@ pub fn routes(api: &mut Api) {
         .ok::<Delivery>();
 }
 
-fn sees_all(caller: &Caller) -> bool {
-    matches!(caller.user.role, Role::Owner | Role::Admin)
-}
-
 async fn visible(state: &AppState, caller: &Caller, id: Uuid) -> Result<Delivery, ApiError> {
     let d = delivery::get(&state.db, caller.tenant(), id).await?;
-    if d.user_id != caller.user.id && !sees_all(caller) {
+    if d.user_id != caller.user.id && !caller.sees_workspace() {
         return Err(StoreError::not_found("delivery", id).into());
     }
     Ok(d)
@@ -69,7 +64,7 @@ async fn list(
     Params(q): Params<ListQuery>,
 ) -> Result<Json<Listing<Delivery>>, ApiError> {
     let filter = DeliveryFilter {
-        user_id: (!sees_all(&caller)).then_some(caller.user.id),
+        user_id: (!caller.sees_workspace()).then_some(caller.user.id),
         status: q.status,
         topic: q.topic,
         channel_id: q.channel_id.map(Some),

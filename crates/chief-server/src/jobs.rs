@@ -11,7 +11,6 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use chief_domain::job::{Job, JobRun, MisfirePolicy};
-use chief_domain::tenant::Role;
 use chief_scheduler::Scheduler;
 use chief_store::job::{self, JobPatch};
 use chief_store::{Listing, StoreError};
@@ -50,22 +49,18 @@ pub fn routes(api: &mut Api) {
         .ok::<Listing<JobRun>>();
 }
 
-fn sees_all(caller: &Caller) -> bool {
-    matches!(caller.user.role, Role::Owner | Role::Admin)
-}
-
 /// The job if the caller may see it; another user's job is not found for a
 /// member, as another tenant's is for everyone.
 async fn visible(state: &AppState, caller: &Caller, id: Uuid) -> Result<Job, ApiError> {
     let j = job::get(&state.db, caller.tenant(), id).await?;
-    if j.user_id != caller.user.id && !sees_all(caller) {
+    if j.user_id != caller.user.id && !caller.sees_workspace() {
         return Err(StoreError::not_found("job", id).into());
     }
     Ok(j)
 }
 
 async fn list(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Job>>, ApiError> {
-    let only = (!sees_all(&caller)).then_some(caller.user.id);
+    let only = (!caller.sees_workspace()).then_some(caller.user.id);
     Ok(Json(job::list(&state.db, caller.tenant(), only).await?))
 }
 

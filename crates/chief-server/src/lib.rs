@@ -21,6 +21,7 @@ mod drafts;
 mod error;
 mod events;
 mod health;
+mod hooks;
 mod jobs;
 mod keys;
 mod knowledge;
@@ -41,6 +42,7 @@ mod task_parse;
 mod task_playbooks;
 mod tasks;
 mod trace;
+mod triggers;
 mod users;
 mod waiting;
 
@@ -140,6 +142,7 @@ fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     briefings::routes(&mut api);
     channels::routes(&mut api);
     deliveries::routes(&mut api);
+    triggers::routes(&mut api);
     api.finish()
 }
 
@@ -168,6 +171,7 @@ pub fn app(db: Db, config: &ServerConfig) -> Router {
     let api_router = api_router.route_layer(from_fn_with_state(state.clone(), auth::authenticate));
     let mut app = Router::new()
         .merge(health::routes())
+        .merge(hooks::routes())
         .route("/metrics", get(metrics::metrics))
         .merge(events::ws_routes())
         .route("/api/openapi.json", get(openapi::openapi_json))

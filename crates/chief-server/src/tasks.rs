@@ -118,6 +118,7 @@ async fn list(
         due_after: q.due_after,
         tag: q.tag,
         context: q.context,
+        completed_after: None,
         sort,
     };
     Ok(Json(

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 /// One entity of every kind in workspace `b`, created through the API;
 /// returns each kind's id.
 async fn seed_other_workspace(db: &Db, key: &str) -> HashMap<&'static str, String> {
-    let creations: [(&str, &str, Value); 15] = [
+    let creations: [(&str, &str, Value); 16] = [
         ("task", "/api/tasks", json!({"title": "B's secret task"})),
         (
             "question",
@@ -71,6 +71,11 @@ async fn seed_other_workspace(db: &Db, key: &str) -> HashMap<&'static str, Strin
             "channel",
             "/api/channels",
             json!({"name": "B's secret hook", "config": {"url": "https://b.example.test/hook"}}),
+        ),
+        (
+            "trigger",
+            "/api/triggers",
+            json!({"name": "b-secret-trigger", "schedule": "@daily", "action": {"type": "notify", "title": "B's secret"}}),
         ),
         // Last, so that it is composed from B's secret task and question.
         ("briefing", "/api/briefings", json!({"kind": "morning"})),
@@ -154,6 +159,7 @@ fn kind_of(path: &str, param: &str) -> &'static str {
         "briefings" => "briefing",
         "channels" => "channel",
         "deliveries" => "delivery",
+        "triggers" => "trigger",
         other => panic!("{path}: no entity of kind {other:?} in the matrix; add one"),
     }
 }

@@ -57,6 +57,31 @@ pub async fn enqueue(
     dedupe_key: Option<&str>,
     notice: &Notice,
 ) -> Result<Vec<Delivery>, StoreError> {
+    enqueue_to(tx, user_id, topic, dedupe_key, notice, Targets::Subscribed).await
+}
+
+/// Where a notice goes besides nowhere.
+#[derive(Clone, Copy, Debug)]
+pub enum Targets<'a> {
+    /// The dashboard and every enabled channel of the person's that takes
+    /// the topic.
+    Subscribed,
+    /// The dashboard and these channels of the person's (enabled ones),
+    /// whatever topics they take.
+    Channels(&'a [Uuid]),
+    /// This one channel of the person's, and not the dashboard.
+    Only(Uuid),
+}
+
+/// Writes `notice` for `user_id` to `targets`, as [`enqueue`] does.
+pub async fn enqueue_to(
+    tx: &mut Tx,
+    user_id: Uuid,
+    topic: &str,
+    dedupe_key: Option<&str>,
+    notice: &Notice,
+    targets: Targets<'_>,
+) -> Result<Vec<Delivery>, StoreError> {
     if topic.is_empty() || topic.len() > MAX_KEY {
         return Err(StoreError::invalid(
             "topic",
@@ -76,15 +101,23 @@ pub async fn enqueue(
             &[tenant.into(), user_id.into(), true.into()],
         )
         .await?;
-    let mut targets: Vec<Option<Uuid>> = vec![None];
+    let mut to: Vec<Option<Uuid>> = match targets {
+        Targets::Only(_) => vec![],
+        _ => vec![None],
+    };
     for c in &channels {
-        let topics: Vec<String> = c.json_as("topics")?;
-        if takes(&topics, topic) {
-            targets.push(Some(c.uuid("id")?));
+        let id = c.uuid("id")?;
+        let wanted = match targets {
+            Targets::Subscribed => takes(&c.json_as::<Vec<String>>("topics")?, topic),
+            Targets::Channels(ids) => ids.contains(&id),
+            Targets::Only(one) => one == id,
+        };
+        if wanted {
+            to.push(Some(id));
         }
     }
-    let mut written = Vec::with_capacity(targets.len());
-    for channel in targets {
+    let mut written = Vec::with_capacity(to.len());
+    for channel in to {
         let id = new_id();
         let (status, next, delivered) = match channel {
             None => (DeliveryStatus::Delivered, None, Some(now)),
@@ -108,8 +141,8 @@ pub async fn enqueue(
         )
         .await?;
         if inserted == 0 {
-            // The dedupe key was seen: the dashboard's copy is written
-            // first, so nothing of this notice has been written yet.
+            // The dedupe key was seen: the first copy is written first,
+            // so nothing of this notice has been written yet.
             return Ok(Vec::new());
         }
         let d = get(&mut *tx, tenant, id).await?;

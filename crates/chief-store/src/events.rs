@@ -71,17 +71,19 @@ pub async fn since(
     )
     .await?
     .iter()
-    .map(|r| {
-        Ok(DomainEvent {
-            seq: r.int("seq")?,
-            event_type: r.text("event_type")?,
-            entity_type: r.opt_text("entity_type")?,
-            entity_id: r.opt_uuid("entity_id")?,
-            payload: r.json("payload")?,
-            created_at: r.ts("created_at")?,
-        })
-    })
+    .map(from_row)
     .collect()
+}
+
+pub(crate) fn from_row(r: &crate::value::Row) -> Result<DomainEvent, StoreError> {
+    Ok(DomainEvent {
+        seq: r.int("seq")?,
+        event_type: r.text("event_type")?,
+        entity_type: r.opt_text("entity_type")?,
+        entity_id: r.opt_uuid("entity_id")?,
+        payload: r.json("payload")?,
+        created_at: r.ts("created_at")?,
+    })
 }
 
 /// The tenant's latest event sequence number; 0 before its first event.

@@ -107,7 +107,10 @@ impl NewJob {
         NewJob {
             name: kind.as_str().to_string(),
             kind,
-            schedule: kind.default_schedule().to_string(),
+            schedule: kind
+                .default_schedule()
+                .expect("built-in jobs have a default schedule")
+                .to_string(),
             timezone: timezone.to_string(),
             misfire_policy: MisfirePolicy::CatchUpOnce,
             grace_seconds: DEFAULT_GRACE_SECONDS,
@@ -210,7 +213,7 @@ pub async fn ensure_builtin(
         .map(|r| r.text("name"))
         .collect::<Result<_, _>>()?;
     let mut created = Vec::new();
-    for kind in JobKind::ALL {
+    for kind in JobKind::BUILTIN {
         // Another instance may be giving the same user their jobs right now.
         if !have.iter().any(|n| n == kind.as_str())
             && let Some(j) = insert(
@@ -285,8 +288,33 @@ pub struct JobPatch {
 /// next run to the next occurrence from now: runs that fell due while it
 /// was paused are not caught up.
 pub async fn update(tx: &mut Tx, id: Uuid, patch: JobPatch) -> Result<Job, StoreError> {
-    let (tenant, now) = (tx.tenant(), tx.now());
+    let tenant = tx.tenant();
     let before = get(&mut *tx, tenant, id).await?;
+    if before.kind == JobKind::Trigger {
+        return Err(StoreError::invalid(
+            "kind",
+            format!(
+                "{} runs a trigger: change, pause or resume the trigger instead (chief triggers)",
+                before.name
+            ),
+        ));
+    }
+    apply(tx, before, patch).await
+}
+
+/// Changes a trigger's job along with its trigger.
+pub(crate) async fn update_for_trigger(
+    tx: &mut Tx,
+    id: Uuid,
+    patch: JobPatch,
+) -> Result<Job, StoreError> {
+    let tenant = tx.tenant();
+    let before = get(&mut *tx, tenant, id).await?;
+    apply(tx, before, patch).await
+}
+
+async fn apply(tx: &mut Tx, before: Job, patch: JobPatch) -> Result<Job, StoreError> {
+    let (tenant, now, id) = (tx.tenant(), tx.now(), before.id);
     if let Some(g) = patch.grace_seconds {
         check_grace(g)?;
     }
@@ -557,8 +585,8 @@ pub async fn runs(
 /// time zone). The scheduler gives them theirs when it starts and now and
 /// then after, so users added since get their jobs without a restart.
 pub async fn users_without_builtin(db: &Db) -> Result<Vec<(TenantId, Uuid, String)>, StoreError> {
-    let kinds = JobKind::ALL.len() as i64;
-    let names: Vec<String> = JobKind::ALL
+    let kinds = JobKind::BUILTIN.len() as i64;
+    let names: Vec<String> = JobKind::BUILTIN
         .iter()
         .map(|k| format!("'{}'", k.as_str()))
         .collect();

@@ -45,6 +45,8 @@ pub mod task;
 pub mod task_people;
 pub mod task_query;
 pub mod tenancy;
+pub mod trigger;
+pub mod trigger_firing;
 pub mod tx;
 pub mod value;
 pub mod waiting;

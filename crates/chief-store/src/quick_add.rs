@@ -8,9 +8,14 @@
 //! case, which the parser does not offer, are found as whole-word mentions
 //! of known people.
 
-use crate::{Db, StoreError, person, setting};
-use chief_brain::quick_add::DateOrder;
+use crate::{Db, StoreError, Tx, person, project, setting};
+use chief_brain::local_day::end_of_day;
+use chief_brain::quick_add::{DateOrder, Due, QuickAdd};
+use chief_domain::Priority;
 use chief_domain::TenantId;
+use chief_domain::task::{Assignee, NewTask};
+use chrono::Utc;
+use chrono_tz::Tz;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -90,4 +95,50 @@ pub async fn resolve_people(
         }
     }
     Ok(out)
+}
+
+/// The task a parsed phrase describes, for `user_id`: its project found or
+/// created in `tx`, its due date at the end of the day in `tz` (or at the
+/// time given), and `assignee` unless the phrase names one (the user by
+/// default). Recurrence is the caller's to handle.
+pub async fn task_of(
+    tx: &mut Tx,
+    user_id: Uuid,
+    q: &QuickAdd,
+    tz: Tz,
+    description: Option<String>,
+    assignee: Option<Assignee>,
+    source: &str,
+) -> Result<NewTask, StoreError> {
+    let project_id = match &q.project {
+        Some(name) => Some(project::find_or_create(tx, user_id, name).await?.id),
+        None => None,
+    };
+    let (due_date, due_has_time) = match q.due {
+        Some(Due::Date(d)) => (Some(end_of_day(d, tz)), false),
+        Some(Due::At(t)) => (Some(t.with_timezone(&Utc)), true),
+        None => (None, false),
+    };
+    Ok(NewTask {
+        title: q.title.clone(),
+        description,
+        priority: q
+            .priority
+            .map(|p| Priority::try_from(i64::from(p)))
+            .transpose()?,
+        assignee: Some(assignee.or(q.assignee).unwrap_or(Assignee::User)),
+        project_id,
+        due_date,
+        due_has_time,
+        tags: q.tags.clone(),
+        contexts: q.contexts.clone(),
+        attributes: q
+            .other_projects
+            .iter()
+            .map(|p| ("project".to_string(), p.clone()))
+            .chain(q.attributes.iter().cloned())
+            .collect(),
+        source: Some(source.into()),
+        ..Default::default()
+    })
 }

@@ -38,6 +38,8 @@ pub struct TaskFilter {
     pub due_after: Option<DateTime<Utc>>,
     pub tag: Option<String>,
     pub context: Option<String>,
+    /// Only tasks completed at or after this instant.
+    pub completed_after: Option<DateTime<Utc>>,
     pub sort: TaskSort,
 }
 
@@ -83,6 +85,9 @@ pub async fn list(
     }
     if let Some(d) = filter.due_after {
         w.push("due_date >= ?", d.into());
+    }
+    if let Some(d) = filter.completed_after {
+        w.push("completed_at >= ?", d.into());
     }
     if let Some(t) = &filter.tag {
         w.push(

@@ -192,19 +192,8 @@ async fn insert_key(
     user_id: Uuid,
     name: &str,
 ) -> Result<(String, ApiKey), StoreError> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    // The thread-local rng is dropped before the first await, so the
-    // future stays Send.
-    let (prefix, secret) = {
-        let mut rng = rand::rng();
-        let mut pick = |n: usize| -> String {
-            (0..n)
-                .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-                .collect()
-        };
-        // 43 characters of base62 carry about 256 bits.
-        (pick(8).to_ascii_lowercase(), pick(43))
-    };
+    // 43 characters of base62 carry about 256 bits.
+    let (prefix, secret) = (random_base62(8).to_ascii_lowercase(), random_base62(43));
     let key = format!("chief_{prefix}_{secret}");
     let id = new_id();
     let now = tx.now();
@@ -229,6 +218,15 @@ async fn insert_key(
         .await?
         .ok_or_else(|| StoreError::not_found("api key", id))?;
     Ok((key, key_from_row(&row)?))
+}
+
+/// `n` random characters of base62, from the thread's CSPRNG.
+pub(crate) fn random_base62(n: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 /// The SHA-256 of a key, in hex: the only form in which keys are stored.

@@ -125,6 +125,11 @@ impl Tx {
         self.scope.actor
     }
 
+    /// The trace its changes are audited under.
+    pub fn trace_id(&self) -> Option<&str> {
+        self.scope.trace_id.as_deref()
+    }
+
     /// The transaction's clock: one instant for every row it writes.
     pub fn now(&self) -> DateTime<Utc> {
         self.now

@@ -3,7 +3,7 @@
 //! "3d overdue".
 
 use anyhow::{Result, bail};
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 /// Reads a date given on the command line, relative to `today`.
@@ -36,24 +36,7 @@ pub fn parse_date(text: &str, today: NaiveDate) -> Result<NaiveDate> {
     }
 }
 
-/// The last second of `date` in `tz`, in UTC: a task due on a date is not
-/// overdue until that day is over.
-pub fn end_of_day(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let local = date.and_time(NaiveTime::from_hms_opt(23, 59, 59).expect("valid time"));
-    tz.from_local_datetime(&local)
-        .earliest()
-        .unwrap_or_else(|| Utc.from_utc_datetime(&local).with_timezone(&tz))
-        .with_timezone(&Utc)
-}
-
-/// The start of `date` in `tz`, in UTC.
-pub fn start_of_day(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let local = date.and_time(NaiveTime::MIN);
-    tz.from_local_datetime(&local)
-        .earliest()
-        .unwrap_or_else(|| Utc.from_utc_datetime(&local).with_timezone(&tz))
-        .with_timezone(&Utc)
-}
+pub use chief_brain::local_day::{end_of_day, start_of_day};
 
 /// The local date of an instant.
 pub fn local_date(ts: DateTime<Utc>, tz: Tz) -> NaiveDate {
@@ -98,6 +81,7 @@ pub fn ago(ts: DateTime<Utc>, now: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

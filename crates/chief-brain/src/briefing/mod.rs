@@ -38,16 +38,7 @@ pub use midday::Midday;
 pub use morning::Morning;
 pub use weekly::Weekly;
 
-chief_domain::text_enum! {
-    /// Which briefing: the morning plan, the midday progress check, the
-    /// evening summary or the weekly review.
-    BriefingKind {
-        Morning => "morning",
-        Midday => "midday",
-        Evening => "evening",
-        Weekly => "weekly",
-    }
-}
+pub use chief_domain::briefing::BriefingKind;
 
 /// How many items a section lists; the rest are counted ("and 4 more").
 pub const SECTION_LIMIT: usize = 10;
@@ -140,24 +131,12 @@ impl Briefing {
     }
 }
 
-impl BriefingKind {
-    /// The period a briefing of this kind covers at `now` in `tz`.
-    pub fn period(self, now: DateTime<Utc>, tz: Tz) -> Period {
-        let days = clock::Days::at(now, tz);
-        match self {
-            BriefingKind::Weekly => days.week,
-            _ => days.today,
-        }
-    }
-
-    /// The name people read: "Morning plan".
-    pub fn label(self) -> &'static str {
-        match self {
-            BriefingKind::Morning => "Morning plan",
-            BriefingKind::Midday => "Midday check",
-            BriefingKind::Evening => "Evening summary",
-            BriefingKind::Weekly => "Weekly review",
-        }
+/// The period a briefing of `kind` covers at `now` in `tz`.
+fn period(kind: BriefingKind, now: DateTime<Utc>, tz: Tz) -> Period {
+    let days = clock::Days::at(now, tz);
+    match kind {
+        BriefingKind::Weekly => days.week,
+        _ => days.today,
     }
 }
 
@@ -186,7 +165,7 @@ pub fn compose(kind: BriefingKind, inputs: &Inputs, now: DateTime<Utc>, tz: Tz) 
             (Content::Weekly(w), s)
         }
     };
-    let period = kind.period(now, tz);
+    let period = period(kind, now, tz);
     let title = match kind {
         BriefingKind::Weekly => format!(
             "{} for {} to {}",

@@ -18,7 +18,7 @@ use chief_store::{Page, SecretBox, StoreError, delivery_queue};
 
 /// The acting user's channel named `name`, with the names there are when
 /// it does not exist.
-async fn named(ctx: &Ctx, name: &str) -> Result<Channel> {
+pub(crate) async fn named(ctx: &Ctx, name: &str) -> Result<Channel> {
     match channel::by_name(&ctx.db, ctx.tenant.id, ctx.user.id, name).await {
         Ok(c) => Ok(c),
         Err(StoreError::NotFound { .. }) => {

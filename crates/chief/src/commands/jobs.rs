@@ -180,7 +180,7 @@ pub async fn jobs(ctx: &Ctx, cmd: &JobsCommand) -> Result<()> {
 /// serve`'s scheduler.
 pub async fn run_job(cli: &Cli, name: &str) -> Result<()> {
     if name.trim().is_empty() {
-        bail!("give the job's name, such as {}", JobKind::ALL[0]);
+        bail!("give the job's name, such as {}", JobKind::BUILTIN[0]);
     }
     let db = open_existing(cli).await?;
     let result = async {
@@ -188,7 +188,7 @@ pub async fn run_job(cli: &Cli, name: &str) -> Result<()> {
         scheduler.provision(Utc::now()).await?;
         let jobs = job::enabled_named(&db, name).await?;
         if jobs.is_empty() {
-            let kinds: Vec<&str> = JobKind::ALL.iter().map(|k| k.as_str()).collect();
+            let kinds: Vec<&str> = JobKind::BUILTIN.iter().map(|k| k.as_str()).collect();
             bail!(
                 "no enabled job named {name:?}; the built-in ones are: {}",
                 kinds.join(", ")

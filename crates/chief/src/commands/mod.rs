@@ -13,6 +13,7 @@ mod serve;
 mod suggest;
 mod tasks;
 mod todotxt;
+mod triggers;
 
 use crate::cli::{Cli, Command};
 use crate::context::Ctx;
@@ -79,6 +80,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         Command::Waiting(c) => entities::waiting(ctx, c).await,
         Command::Keys(c) => keys::keys(ctx, c).await,
         Command::Jobs(c) => jobs::jobs(ctx, c).await,
+        Command::Triggers(c) => triggers::triggers(ctx, c).await,
         Command::Channels(c) => channels::channels(ctx, c).await,
         Command::Deliveries(c) => channels::deliveries(ctx, c).await,
         Command::Users(c) => keys::users(ctx, c).await,

@@ -6,16 +6,14 @@
 
 use crate::cli::{AddArgs, Cli, ParseArgs};
 use crate::context::{Ctx, now};
-use crate::dates::end_of_day;
 use crate::output::{Style, json, paint, short};
 use anyhow::{Context as _, Result, anyhow, bail};
 use chief_brain::quick_add::{DateOrder, Due, ParseOptions, QuickAdd, parse, short_name};
-use chief_domain::Priority;
 use chief_domain::person::TaskPersonRole;
 use chief_domain::recurring::NewRecurringTask;
 use chief_domain::task::{Assignee, NewTask};
-use chief_store::quick_add::{date_order, resolve_people};
-use chief_store::{project, recurring, task, task_people};
+use chief_store::quick_add::{date_order, resolve_people, task_of};
+use chief_store::{recurring, task, task_people};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -152,44 +150,21 @@ pub async fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
     }
     let people = resolve_people(&ctx.db, ctx.tenant.id, &q.people, &q.title).await?;
     let mut tx = ctx.db.write(&ctx.scope()).await?;
-    let project_id = match &q.project {
-        Some(name) => Some(
-            project::find_or_create(&mut tx, ctx.user.id, name)
-                .await?
-                .id,
-        ),
-        None => None,
-    };
-    let (due_date, due_has_time) = match q.due {
-        Some(Due::Date(d)) => (Some(end_of_day(d, ctx.tz)), false),
-        Some(Due::At(t)) => (Some(t.with_timezone(&Utc)), true),
-        None => (None, false),
-    };
-    let assignee = if args.agent {
-        Assignee::Agent
-    } else {
-        q.assignee.unwrap_or(Assignee::User)
-    };
+    let assignee = args.agent.then_some(Assignee::Agent);
+    let new = task_of(
+        &mut tx,
+        ctx.user.id,
+        &q,
+        ctx.tz,
+        args.description.clone(),
+        assignee,
+        "cli",
+    )
+    .await?;
+    let (due_date, due_has_time) = (new.due_date, new.due_has_time);
     let new = NewTask {
-        title: q.title.clone(),
-        description: args.description.clone(),
-        priority: q
-            .priority
-            .map(|p| Priority::try_from(i64::from(p)))
-            .transpose()?,
-        assignee: Some(assignee),
-        project_id,
-        due_has_time,
-        tags: q.tags.clone(),
-        contexts: q.contexts.clone(),
-        attributes: q
-            .other_projects
-            .iter()
-            .map(|p| ("project".to_string(), p.clone()))
-            .chain(q.attributes.iter().cloned())
-            .collect(),
-        source: Some("cli".into()),
-        ..Default::default()
+        due_date: None,
+        ..new
     };
     let mut notes: Vec<String> = q.warnings.clone();
     let repeats = match (&q.recurrence, due_date) {

@@ -48,8 +48,15 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
     let scheduler = (!args.no_scheduler).then(|| {
         let scheduler = chief_scheduler::Scheduler::new(db.clone(), instance_name());
+        let triggers =
+            chief_scheduler::trigger_dispatch::Dispatcher::new(db.clone(), instance_name());
         let stop = stop.clone();
-        tokio::spawn(async move { scheduler.run(stop.notified()).await })
+        tokio::spawn(async move {
+            tokio::join!(
+                scheduler.run(stop.notified()),
+                triggers.run(stop.notified())
+            )
+        })
     });
     let delivery = if args.no_delivery {
         None

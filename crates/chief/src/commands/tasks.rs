@@ -141,6 +141,7 @@ pub async fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
         due_after: date_bound(ctx, &args.due_after)?,
         tag: args.tag.clone(),
         context: args.context.clone(),
+        completed_after: None,
         sort: match args.sort {
             SortArg::Created => TaskSort::Created,
             SortArg::Priority => TaskSort::Priority,

@@ -1,0 +1,580 @@
+//! The triggers repository: a person's automations, checked and audited.
+//!
+//! A scheduled trigger owns a job of kind `trigger` (named `trigger-NAME`),
+//! so the scheduler's leases, misfire grace and DST handling apply to it
+//! unchanged; pausing, resuming or re-timing the trigger does the same to
+//! its job in the same transaction. An event trigger starts with its cursor
+//! at the tenant's latest event, so it fires only on what happens after it
+//! was made. A `webhook.received` trigger gets a secret token for its
+//! inbound URL, shown once; only its SHA-256 is kept.
+
+use crate::conn::{Conn, by_id};
+use crate::job::{self, JobPatch, NewJob, Timing};
+use crate::tenancy::{hash_key, random_base62};
+use crate::value::Row;
+use crate::{Change, Db, StoreError, Tx, Value, channel};
+use chief_brain::trigger_templates;
+use chief_domain::channel::ChannelKind;
+use chief_domain::event::{action, verb};
+use chief_domain::job::{DEFAULT_GRACE_SECONDS, JobKind, MisfirePolicy};
+use chief_domain::trigger::{DigestFilter, Trigger, TriggerAction, TriggerEvent};
+use chief_domain::{TenantId, new_id};
+use uuid::Uuid;
+
+pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, name, description, template, schedule, timezone, event, action, channels, enabled, paused_reason, job_id, cursor, fire_count, last_fired_at, created_at, updated_at";
+
+/// The longest description, quick-add template or agent prompt kept.
+const MAX_TEXT: usize = 4000;
+/// The most channels one trigger names.
+const MAX_CHANNELS: usize = 10;
+
+pub(crate) fn from_row(r: &Row) -> Result<Trigger, StoreError> {
+    Ok(Trigger {
+        id: r.uuid("id")?,
+        tenant_id: r.tenant("tenant_id")?,
+        user_id: r.uuid("user_id")?,
+        name: r.text("name")?,
+        description: r.opt_text("description")?,
+        template: r.opt_text("template")?,
+        schedule: r.opt_text("schedule")?,
+        timezone: r.text("timezone")?,
+        event: r.opt_text("event")?.map(|e| e.parse()).transpose()?,
+        action: r.json_as("action")?,
+        channels: r.json_as("channels")?,
+        enabled: r.bool("enabled")?,
+        paused_reason: r.opt_text("paused_reason")?,
+        job_id: r.opt_uuid("job_id")?,
+        cursor: r.int("cursor")?,
+        fire_count: r.int("fire_count")?,
+        last_fired_at: r.opt_ts("last_fired_at")?,
+        created_at: r.ts("created_at")?,
+        updated_at: r.ts("updated_at")?,
+    })
+}
+
+/// A new trigger: exactly one of `schedule` and `event`, or a template
+/// that gives what is left out.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NewTrigger {
+    pub name: String,
+    pub description: Option<String>,
+    pub template: Option<String>,
+    pub schedule: Option<String>,
+    /// The owner's time zone when absent.
+    pub timezone: Option<String>,
+    pub event: Option<TriggerEvent>,
+    pub action: Option<TriggerAction>,
+    pub channels: Vec<Uuid>,
+}
+
+/// A trigger just made, with its inbound webhook token when it has one:
+/// the only time the token is shown.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, schemars::JsonSchema)]
+pub struct Created {
+    #[serde(flatten)]
+    pub trigger: Trigger,
+    /// The secret for `POST /hooks/{token}`; kept only as a hash.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_token: Option<String>,
+}
+
+fn check_name(name: &str) -> Result<(), StoreError> {
+    let ok = !name.is_empty()
+        && name.len() <= 48
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::invalid(
+            "name",
+            "must be 1 to 48 lower-case letters, digits, '_' or '-', such as friday-wins",
+        ))
+    }
+}
+
+fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), StoreError> {
+    if text.trim().is_empty() {
+        Err(StoreError::invalid(field, "must not be empty"))
+    } else if text.chars().count() > max {
+        Err(StoreError::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_filter(f: &DigestFilter) -> Result<(), StoreError> {
+    let window = |field, days: Option<i64>| match days {
+        Some(d) if !(1..=366).contains(&d) => {
+            Err(StoreError::invalid(field, "must be 1 to 366 days"))
+        }
+        _ => Ok(()),
+    };
+    window("action.filter.due_within_days", f.due_within_days)?;
+    window(
+        "action.filter.completed_within_days",
+        f.completed_within_days,
+    )?;
+    if f.limit.is_some_and(|l| !(1..=50).contains(&l)) {
+        return Err(StoreError::invalid(
+            "action.filter.limit",
+            "must be 1 to 50",
+        ));
+    }
+    if let Some(s) = &f.sort
+        && !["priority", "due", "created", "updated"].contains(&s.as_str())
+    {
+        return Err(StoreError::invalid(
+            "action.filter.sort",
+            format!("{s:?} is not one of priority, due, created, updated"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks an action against the owner's workspace: a webhook action must
+/// name one of their webhook channels.
+async fn check_action(tx: &mut Tx, user_id: Uuid, a: &TriggerAction) -> Result<(), StoreError> {
+    match a {
+        TriggerAction::Briefing { .. } => Ok(()),
+        TriggerAction::Digest { title, filter } => {
+            check_text("action.title", title, 200)?;
+            check_filter(filter)
+        }
+        TriggerAction::Task {
+            template,
+            description,
+            ..
+        } => {
+            check_text("action.template", template, 500)?;
+            match description {
+                Some(d) => check_text("action.description", d, MAX_TEXT),
+                None => Ok(()),
+            }
+        }
+        TriggerAction::Agent { prompt } => check_text("action.prompt", prompt, MAX_TEXT),
+        TriggerAction::Notify { title } => match title {
+            Some(t) => check_text("action.title", t, 200),
+            None => Ok(()),
+        },
+        TriggerAction::Webhook { channel_id } => {
+            let tenant = tx.tenant();
+            let c = channel::get(&mut *tx, tenant, *channel_id)
+                .await
+                .map_err(|_| {
+                    StoreError::invalid("action.channel_id", "no such channel of yours")
+                })?;
+            if c.user_id != user_id {
+                Err(StoreError::invalid(
+                    "action.channel_id",
+                    "no such channel of yours",
+                ))
+            } else if c.kind != ChannelKind::Webhook {
+                Err(StoreError::invalid(
+                    "action.channel_id",
+                    format!("{} is a {} channel, not a webhook", c.name, c.kind.as_str()),
+                ))
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn check_channels(tx: &mut Tx, user_id: Uuid, ids: &[Uuid]) -> Result<(), StoreError> {
+    if ids.len() > MAX_CHANNELS {
+        return Err(StoreError::invalid(
+            "channels",
+            format!("at most {MAX_CHANNELS} channels"),
+        ));
+    }
+    let tenant = tx.tenant();
+    for id in ids {
+        let mine = channel::get(&mut *tx, tenant, *id)
+            .await
+            .is_ok_and(|c| c.user_id == user_id);
+        if !mine {
+            return Err(StoreError::invalid(
+                "channels",
+                format!("{id} is not one of your channels"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn owner_timezone(tx: &mut Tx, user_id: Uuid) -> Result<String, StoreError> {
+    tx.fetch_optional(
+        "SELECT timezone FROM users WHERE tenant_id = $1 AND id = $2",
+        &[tx.tenant().into(), user_id.into()],
+    )
+    .await?
+    .ok_or_else(|| StoreError::not_found("user", user_id))?
+    .text("timezone")
+}
+
+/// The tenant's latest event sequence number, read in `tx`.
+pub(crate) async fn event_head(tx: &mut Tx) -> Result<i64, StoreError> {
+    tx.fetch_optional(
+        "SELECT seq FROM events WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1",
+        &[tx.tenant().into()],
+    )
+    .await?
+    .map_or(Ok(0), |r| r.int("seq"))
+}
+
+fn job_name(trigger: &str) -> String {
+    format!("trigger-{trigger}")
+}
+
+/// `new` with what it leaves out taken from its template, if it names
+/// one: the name, the description, the schedule or event (when it gives
+/// neither) and the action.
+fn with_template(mut new: NewTrigger) -> Result<NewTrigger, StoreError> {
+    let Some(name) = &new.template else {
+        return Ok(new);
+    };
+    let t = trigger_templates::find(name).ok_or_else(|| {
+        let names: Vec<&str> = trigger_templates::all().iter().map(|t| t.name).collect();
+        StoreError::invalid(
+            "template",
+            format!("no template {name:?}; the library has {}", names.join(", ")),
+        )
+    })?;
+    if new.name.is_empty() {
+        new.name = t.name.into();
+    }
+    if new.schedule.is_none() && new.event.is_none() {
+        new.schedule = t.schedule.map(String::from);
+        new.event = t.event;
+    }
+    new.description = new.description.or(Some(t.description.into()));
+    new.action = new.action.or(Some(t.action));
+    Ok(new)
+}
+
+/// Creates a trigger for `user_id`, from its template if it names one,
+/// audited as `trigger.created`. A name the user already has is a
+/// conflict.
+pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewTrigger) -> Result<Created, StoreError> {
+    let new = with_template(new)?;
+    check_name(&new.name)?;
+    if let Some(d) = &new.description {
+        check_text("description", d, MAX_TEXT)?;
+    }
+    let action = new
+        .action
+        .ok_or_else(|| StoreError::invalid("action", "say what the trigger does"))?;
+    check_action(tx, user_id, &action).await?;
+    check_channels(tx, user_id, &new.channels).await?;
+    let timezone = match new.timezone {
+        Some(tz) => tz,
+        None => owner_timezone(tx, user_id).await?,
+    };
+    let (tenant, now, id) = (tx.tenant(), tx.now(), new_id());
+    let exists = tx
+        .fetch_optional(
+            "SELECT id FROM triggers WHERE tenant_id = $1 AND user_id = $2 AND name = $3",
+            &[tenant.into(), user_id.into(), new.name.as_str().into()],
+        )
+        .await?;
+    if exists.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "you already have a trigger named {}",
+            new.name
+        )));
+    }
+    let (job_id, cursor) = match (&new.schedule, new.event) {
+        (Some(schedule), None) => {
+            Timing::parse(schedule, &timezone)?;
+            let j = job::create(
+                tx,
+                user_id,
+                NewJob {
+                    name: job_name(&new.name),
+                    kind: JobKind::Trigger,
+                    schedule: schedule.clone(),
+                    timezone: timezone.clone(),
+                    misfire_policy: MisfirePolicy::CatchUpOnce,
+                    grace_seconds: DEFAULT_GRACE_SECONDS,
+                },
+            )
+            .await?;
+            (Some(j.id), 0)
+        }
+        (None, Some(_)) => {
+            crate::tenancy::check_timezone(&timezone)?;
+            (None, event_head(tx).await?)
+        }
+        (Some(_), Some(_)) => {
+            return Err(StoreError::invalid(
+                "event",
+                "a trigger has a schedule or an event, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(StoreError::invalid(
+                "schedule",
+                "give a cron schedule or an event to wait for",
+            ));
+        }
+    };
+    let token = (new.event == Some(TriggerEvent::WebhookReceived))
+        .then(|| format!("chwh_{}", random_base62(40)));
+    tx.execute(
+        "INSERT INTO triggers (id, tenant_id, user_id, name, description, template, schedule, timezone, event, action, channels, enabled, job_id, webhook_token_hash, cursor, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
+        &[
+            id.into(),
+            tenant.into(),
+            user_id.into(),
+            new.name.as_str().into(),
+            new.description.into(),
+            new.template.into(),
+            new.schedule.as_deref().map(str::trim).into(),
+            timezone.as_str().into(),
+            new.event.map(|e| e.as_str()).into(),
+            Value::json(&action),
+            Value::json(&new.channels),
+            true.into(),
+            job_id.into(),
+            token.as_deref().map(hash_key).into(),
+            cursor.into(),
+            now.into(),
+        ],
+    )
+    .await?;
+    let trigger = get(&mut *tx, tenant, id).await?;
+    tx.audit_new("trigger", verb::CREATED, "trigger", &trigger, id)
+        .await?;
+    Ok(Created {
+        trigger,
+        webhook_token: token,
+    })
+}
+
+/// A trigger of the tenant.
+pub async fn get<'a>(
+    conn: impl Into<Conn<'a>>,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Trigger, StoreError> {
+    from_row(&by_id(conn.into(), "triggers", COLUMNS, "", "trigger", tenant, id).await?)
+}
+
+/// A user's trigger by name.
+pub async fn by_name(
+    db: &Db,
+    tenant: TenantId,
+    user_id: Uuid,
+    name: &str,
+) -> Result<Trigger, StoreError> {
+    db.fetch_optional(
+        &format!(
+            "SELECT {COLUMNS} FROM triggers WHERE tenant_id = $1 AND user_id = $2 AND name = $3"
+        ),
+        &[tenant.into(), user_id.into(), name.into()],
+    )
+    .await?
+    .map(|r| from_row(&r))
+    .transpose()?
+    .ok_or_else(|| StoreError::not_found("trigger", name))
+}
+
+/// The trigger a scheduled job fires.
+pub async fn of_job(db: &Db, tenant: TenantId, job_id: Uuid) -> Result<Trigger, StoreError> {
+    db.fetch_optional(
+        &format!("SELECT {COLUMNS} FROM triggers WHERE tenant_id = $1 AND job_id = $2"),
+        &[tenant.into(), job_id.into()],
+    )
+    .await?
+    .map(|r| from_row(&r))
+    .transpose()?
+    .ok_or_else(|| StoreError::not_found("trigger of job", job_id))
+}
+
+/// The trigger whose inbound webhook token is `token`, across tenants: the
+/// token is the credential, as an API key is.
+pub async fn by_webhook_token(db: &Db, token: &str) -> Result<Option<Trigger>, StoreError> {
+    if !token.starts_with("chwh_") || token.len() > 100 {
+        return Ok(None);
+    }
+    db.fetch_optional(
+        &format!("SELECT {COLUMNS} FROM triggers WHERE webhook_token_hash = $1"),
+        &[hash_key(token).into()],
+    )
+    .await?
+    .map(|r| from_row(&r))
+    .transpose()
+}
+
+/// The tenant's triggers (one user's when given), by user and name.
+pub async fn list(
+    db: &Db,
+    tenant: TenantId,
+    user_id: Option<Uuid>,
+) -> Result<Vec<Trigger>, StoreError> {
+    db.fetch_all(
+        &format!(
+            "SELECT {COLUMNS} FROM triggers WHERE tenant_id = $1 AND ($2 IS NULL OR user_id = $2) ORDER BY user_id, name"
+        ),
+        &[tenant.into(), user_id.into()],
+    )
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+/// Changes to a trigger; `None` leaves a field as it is. Whether it has a
+/// schedule or an event cannot change.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TriggerPatch {
+    pub description: Option<String>,
+    pub schedule: Option<String>,
+    pub timezone: Option<String>,
+    pub action: Option<TriggerAction>,
+    pub channels: Option<Vec<Uuid>>,
+    pub enabled: Option<bool>,
+}
+
+/// Changes a trigger, and its job to match, audited as `trigger.updated`.
+/// Resuming clears the reason chief paused it for; an event trigger resumes
+/// from the latest event, so what happened while it was paused does not
+/// fire it.
+pub async fn update(tx: &mut Tx, id: Uuid, patch: TriggerPatch) -> Result<Trigger, StoreError> {
+    apply(tx, id, patch, None).await
+}
+
+/// Pauses a trigger (and its job) for `reason`, as chief does when it
+/// stops a loop or a runaway; audited as `trigger.updated`.
+pub async fn pause_for(tx: &mut Tx, id: Uuid, reason: &str) -> Result<Trigger, StoreError> {
+    let pause = TriggerPatch {
+        enabled: Some(false),
+        ..TriggerPatch::default()
+    };
+    apply(tx, id, pause, Some(reason)).await
+}
+
+async fn apply(
+    tx: &mut Tx,
+    id: Uuid,
+    patch: TriggerPatch,
+    paused_for: Option<&str>,
+) -> Result<Trigger, StoreError> {
+    let (tenant, now) = (tx.tenant(), tx.now());
+    let before = get(&mut *tx, tenant, id).await?;
+    if let Some(d) = &patch.description {
+        check_text("description", d, MAX_TEXT)?;
+    }
+    if before.event.is_some() && patch.schedule.is_some() {
+        return Err(StoreError::invalid(
+            "schedule",
+            "an event trigger has no schedule; make a scheduled trigger instead",
+        ));
+    }
+    if let Some(a) = &patch.action {
+        check_action(tx, before.user_id, a).await?;
+    }
+    if let Some(c) = &patch.channels {
+        check_channels(tx, before.user_id, c).await?;
+    }
+    let timezone = patch.timezone.clone().unwrap_or(before.timezone.clone());
+    crate::tenancy::check_timezone(&timezone)?;
+    let enabled = patch.enabled.unwrap_or(before.enabled);
+    if let Some(job_id) = before.job_id {
+        job::update_for_trigger(
+            tx,
+            job_id,
+            JobPatch {
+                schedule: patch.schedule.clone(),
+                timezone: patch.timezone.clone(),
+                enabled: patch.enabled,
+                ..JobPatch::default()
+            },
+        )
+        .await?;
+    }
+    let resumed = enabled && !before.enabled;
+    let cursor = if resumed && before.event.is_some() {
+        event_head(tx).await?
+    } else {
+        before.cursor
+    };
+    tx.execute(
+        "UPDATE triggers SET description = $3, schedule = $4, timezone = $5, action = $6, channels = $7, enabled = $8, paused_reason = $9, cursor = $10, updated_at = $11 WHERE tenant_id = $1 AND id = $2",
+        &[
+            tenant.into(),
+            id.into(),
+            patch.description.or(before.description.clone()).into(),
+            patch
+                .schedule
+                .as_deref()
+                .map(str::trim)
+                .or(before.schedule.as_deref())
+                .into(),
+            timezone.as_str().into(),
+            Value::json(patch.action.as_ref().unwrap_or(&before.action)),
+            Value::json(patch.channels.as_ref().unwrap_or(&before.channels)),
+            enabled.into(),
+            (if enabled {
+                None
+            } else {
+                paused_for.map(str::to_string).or(before.paused_reason.clone())
+            })
+            .into(),
+            cursor.into(),
+            now.into(),
+        ],
+    )
+    .await?;
+    let after = get(&mut *tx, tenant, id).await?;
+    audit_change(tx, &before, &after).await?;
+    Ok(after)
+}
+
+async fn audit_change(tx: &mut Tx, before: &Trigger, after: &Trigger) -> Result<(), StoreError> {
+    let diff = chief_domain::log::diff(
+        &serde_json::to_value(before).expect("triggers serialise"),
+        &serde_json::to_value(after).expect("triggers serialise"),
+    );
+    tx.audit(Change {
+        action: action("trigger", verb::UPDATED),
+        entity_type: "trigger",
+        entity_id: after.id,
+        details: diff,
+    })
+    .await?;
+    Ok(())
+}
+
+/// Deletes a trigger, its job and its history, audited as
+/// `trigger.deleted`.
+pub async fn delete(tx: &mut Tx, id: Uuid) -> Result<Trigger, StoreError> {
+    let tenant = tx.tenant();
+    let t = get(&mut *tx, tenant, id).await?;
+    tx.execute(
+        "DELETE FROM triggers WHERE tenant_id = $1 AND id = $2",
+        &[tenant.into(), id.into()],
+    )
+    .await?;
+    if let Some(job_id) = t.job_id {
+        tx.execute(
+            "DELETE FROM jobs WHERE tenant_id = $1 AND id = $2",
+            &[tenant.into(), job_id.into()],
+        )
+        .await?;
+    }
+    tx.audit(Change {
+        action: action("trigger", verb::DELETED),
+        entity_type: "trigger",
+        entity_id: id,
+        details: serde_json::json!({"name": t.name}),
+    })
+    .await?;
+    Ok(t)
+}
