@@ -235,3 +235,17 @@ impl Provider {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The agent loop and the chat endpoint run calls on spawned tasks,
+    /// which needs their futures to be `Send`; this fails to compile if not.
+    #[allow(dead_code)]
+    fn calls_can_run_on_spawned_tasks(p: &Provider, r: &Request) {
+        fn send<T: Send>(_: T) {}
+        send(p.complete(r));
+        send(p.stream(r, &mut |_| {}));
+    }
+}
