@@ -3,6 +3,7 @@
 //! owner, with the scheduler's clock; so its changes are audited like any
 //! other, and a test can run it at any instant.
 
+use crate::polish::Polish;
 use crate::trigger_fire::{Cause, fire};
 use chief_brain::briefing::BriefingKind;
 use chief_brain::notices;
@@ -29,26 +30,28 @@ const EVENT_PREP_AHEAD: Duration = Duration::minutes(30);
 /// history.
 pub async fn perform(
     db: &Db,
+    polish: &Polish,
     job: &Job,
     cause: &str,
     now: DateTime<Utc>,
 ) -> Result<String, StoreError> {
     match job.kind {
-        JobKind::MorningBriefing => briefing(db, job, now, BriefingKind::Morning).await,
-        JobKind::MiddayCheck => briefing(db, job, now, BriefingKind::Midday).await,
-        JobKind::EveningSummary => briefing(db, job, now, BriefingKind::Evening).await,
-        JobKind::WeeklyReview => briefing(db, job, now, BriefingKind::Weekly).await,
+        JobKind::MorningBriefing => briefing(db, polish, job, now, BriefingKind::Morning).await,
+        JobKind::MiddayCheck => briefing(db, polish, job, now, BriefingKind::Midday).await,
+        JobKind::EveningSummary => briefing(db, polish, job, now, BriefingKind::Evening).await,
+        JobKind::WeeklyReview => briefing(db, polish, job, now, BriefingKind::Weekly).await,
         JobKind::RecurringTasks => recurring_tasks(db, job, now).await,
         JobKind::DeadlineCheck => deadline_check(db, job, now).await,
         JobKind::WaitingFollowUp => waiting_follow_up(db, job, now).await,
         JobKind::EventPrep => event_prep(db, job, now).await,
-        JobKind::Trigger => scheduled_trigger(db, job, cause, now).await,
+        JobKind::Trigger => scheduled_trigger(db, polish, job, cause, now).await,
     }
 }
 
 /// Fires the trigger a job of kind `trigger` runs.
 async fn scheduled_trigger(
     db: &Db,
+    polish: &Polish,
     job: &Job,
     cause: &str,
     now: DateTime<Utc>,
@@ -58,7 +61,7 @@ async fn scheduled_trigger(
         "manual" => Cause::Manual,
         other => Cause::Schedule(other),
     };
-    let firing = fire(db, &t, cause, &[t.id], now)
+    let firing = fire(db, polish, &t, cause, &[t.id], now)
         .await?
         .expect("a firing with no event is never a duplicate");
     match firing.status {
@@ -89,12 +92,14 @@ pub(crate) fn briefing_notice(composed: &chief_store::briefing::Composed) -> Not
 /// reaches them.
 async fn briefing(
     db: &Db,
+    polish: &Polish,
     job: &Job,
     now: DateTime<Utc>,
     kind: BriefingKind,
 ) -> Result<String, StoreError> {
-    let composed =
+    let mut composed =
         chief_store::briefing::compose(db, job.tenant_id, job.user_id, kind, now).await?;
+    polish.briefing(&mut composed).await;
     let notice = briefing_notice(&composed);
     let day = now.with_timezone(&tz_of(job)).date_naive();
     let key = format!("briefing:{}:{}:{day}", kind.as_str(), job.user_id);

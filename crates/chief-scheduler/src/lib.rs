@@ -16,6 +16,7 @@
 //! given instant, which is how the tests drive it with no sleeps.
 
 pub mod actions;
+pub mod polish;
 pub mod trigger_dispatch;
 pub mod trigger_fire;
 
@@ -23,11 +24,16 @@ use chief_brain::job_timing::plan;
 use chief_domain::job::{Job, JobRun};
 use chief_store::{Db, StoreError, job};
 use chrono::{DateTime, Duration, Utc};
+use polish::Polish;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
 /// How many due jobs one claim takes.
 const BATCH: i64 = 100;
+/// How many claimed jobs run at once: a burst (everyone's 08:00) drains
+/// this many times faster, while a job's reads and writes still fit the
+/// store's pool.
+const CONCURRENCY: usize = 4;
 /// How long a lease lasts: a run that takes longer may be taken over, and
 /// the occurrence is then marked interrupted rather than run twice.
 const LEASE: Duration = Duration::minutes(5);
@@ -49,12 +55,36 @@ pub struct Tick {
     pub skipped: usize,
 }
 
+/// Adds one job's outcome to the tick; the first error is kept for the
+/// caller, after the rest of the batch has finished.
+fn merge(
+    tick: &mut Tick,
+    failed: &mut Option<StoreError>,
+    done: Option<Result<Result<Tick, StoreError>, tokio::task::JoinError>>,
+) {
+    match done {
+        Some(Ok(Ok(one))) => {
+            tick.ran.extend(one.ran);
+            tick.missed += one.missed;
+            tick.skipped += one.skipped;
+        }
+        Some(Ok(Err(e))) => {
+            failed.get_or_insert(e);
+        }
+        Some(Err(panicked)) => {
+            tracing::error!(error = %panicked, "a job's task panicked");
+        }
+        None => {}
+    }
+}
+
 /// One instance's scheduler.
 #[derive(Clone)]
 pub struct Scheduler {
     db: Db,
     instance: String,
     wake: Arc<Notify>,
+    polish: Arc<Polish>,
 }
 
 impl Scheduler {
@@ -64,7 +94,15 @@ impl Scheduler {
             db,
             instance: instance.into(),
             wake: Arc::new(Notify::new()),
+            polish: Arc::new(Polish::none()),
         }
+    }
+
+    /// The same scheduler, polishing the briefings it delivers with
+    /// `polish`'s model.
+    pub fn with_polish(mut self, polish: Polish) -> Scheduler {
+        self.polish = Arc::new(polish);
+        self
     }
 
     /// A handle that wakes the loop at once, for when jobs change.
@@ -72,7 +110,8 @@ impl Scheduler {
         self.wake.clone()
     }
 
-    /// Runs every job due at `now`, batch by batch, until none is left.
+    /// Runs every job due at `now`, batch by batch, until none is left;
+    /// up to [`CONCURRENCY`] jobs of a batch at once.
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<Tick, StoreError> {
         let mut tick = Tick::default();
         loop {
@@ -80,8 +119,23 @@ impl Scheduler {
             if due.is_empty() {
                 return Ok(tick);
             }
+            let mut running = tokio::task::JoinSet::new();
+            let mut failed = None;
             for j in due {
-                self.handle(&j, now, &mut tick).await?;
+                while running.len() >= CONCURRENCY {
+                    merge(&mut tick, &mut failed, running.join_next().await);
+                }
+                let me = self.clone();
+                running.spawn(async move {
+                    let mut one = Tick::default();
+                    me.handle(&j, now, &mut one).await.map(|()| one)
+                });
+            }
+            while let Some(done) = running.join_next().await {
+                merge(&mut tick, &mut failed, Some(done));
+            }
+            if let Some(e) = failed {
+                return Err(e);
             }
         }
     }
@@ -131,7 +185,7 @@ impl Scheduler {
         run: JobRun,
         now: DateTime<Utc>,
     ) -> Result<JobRun, StoreError> {
-        let outcome = actions::perform(&self.db, j, &run.cause, now)
+        let outcome = actions::perform(&self.db, &self.polish, j, &run.cause, now)
             .await
             .map_err(|e| e.to_string());
         if let Err(e) = &outcome {

@@ -9,6 +9,7 @@
 //! is paused as a runaway, which catches loops that pass through the
 //! outside world where no trace follows them.
 
+use crate::polish::Polish;
 use crate::trigger_fire::{Cause, fire, stop};
 use chief_domain::event::DomainEvent;
 use chief_domain::trigger::{
@@ -31,6 +32,7 @@ const LEASE: Duration = Duration::minutes(5);
 pub struct Dispatcher {
     db: Db,
     instance: String,
+    polish: std::sync::Arc<Polish>,
 }
 
 impl Dispatcher {
@@ -39,7 +41,14 @@ impl Dispatcher {
         Dispatcher {
             db,
             instance: instance.into(),
+            polish: std::sync::Arc::new(Polish::none()),
         }
+    }
+
+    /// The same dispatcher, polishing the briefings its triggers deliver.
+    pub fn with_polish(mut self, polish: Polish) -> Dispatcher {
+        self.polish = std::sync::Arc::new(polish);
+        self
     }
 
     /// Fires every event trigger on the events committed so far, as of
@@ -117,7 +126,7 @@ impl Dispatcher {
             tracing::warn!(trigger = %t.name, tenant = %t.tenant_id, %why, "trigger runaway stopped");
             return stop(&self.db, t, e, &chain, FiringStatus::RateLimited, &why, now).await;
         }
-        fire(&self.db, t, Cause::Event(e), &chain, now).await
+        fire(&self.db, &self.polish, t, Cause::Event(e), &chain, now).await
     }
 
     /// "a → b → a", the chain by trigger name.

@@ -6,6 +6,7 @@
 //! [`chief_store::trigger_firing::cause_of`]).
 
 use crate::actions::briefing_notice;
+use crate::polish::Polish;
 use chief_brain::quick_add::{ParseOptions, parse};
 use chief_brain::trigger_text::{event_fields, event_notice, fill, task_digest};
 use chief_domain::delivery::Notice;
@@ -68,6 +69,7 @@ fn scope(t: &Trigger, now: DateTime<Utc>) -> Scope {
 /// action writes nothing but the failed firing.
 pub async fn fire(
     db: &Db,
+    polish: &Polish,
     t: &Trigger,
     cause: Cause<'_>,
     chain: &[Uuid],
@@ -75,7 +77,7 @@ pub async fn fire(
 ) -> Result<Option<Firing>, StoreError> {
     let id = new_id();
     let outcome = async {
-        let prepared = prepare(db, t, cause, now).await?;
+        let prepared = prepare(db, polish, t, cause, now).await?;
         let mut tx = db.write(&scope(t, now)).await?;
         let output = perform(&mut tx, t, id, prepared).await?;
         Ok::<_, StoreError>((tx, output))
@@ -244,16 +246,18 @@ fn zone(t: &Trigger) -> chrono_tz::Tz {
 
 async fn prepare(
     db: &Db,
+    polish: &Polish,
     t: &Trigger,
     cause: Cause<'_>,
     now: DateTime<Utc>,
 ) -> Result<Prepared, StoreError> {
     let fields = fields_of(cause);
     Ok(match &t.action {
-        TriggerAction::Briefing { kind } => Prepared::Briefing(
-            *kind,
-            briefing::compose(db, t.tenant_id, t.user_id, *kind, now).await?,
-        ),
+        TriggerAction::Briefing { kind } => {
+            let mut composed = briefing::compose(db, t.tenant_id, t.user_id, *kind, now).await?;
+            polish.briefing(&mut composed).await;
+            Prepared::Briefing(*kind, composed)
+        }
         TriggerAction::Digest { title, filter } => {
             let limit = filter.limit.unwrap_or(15);
             let found = task_query::list(

@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chief_brain::trigger_templates::{self, TriggerTemplate};
 use chief_domain::trigger::{Firing, Trigger, TriggerAction, TriggerEvent};
+use chief_scheduler::polish::Polish;
 use chief_scheduler::trigger_fire::{Cause, fire};
 use chief_store::trigger::{self, Created, NewTrigger, TriggerPatch};
 use chief_store::{Listing, StoreError, trigger_firing};
@@ -245,9 +246,16 @@ async fn fire_now(
     Id(id): Id,
 ) -> Result<Json<Firing>, ApiError> {
     let t = visible(&state, &caller, id).await?;
-    let firing = fire(&state.db, &t, Cause::Manual, &[t.id], Utc::now())
-        .await?
-        .expect("a firing with no event is never a duplicate");
+    let firing = fire(
+        &state.db,
+        &Polish::from_env(),
+        &t,
+        Cause::Manual,
+        &[t.id],
+        Utc::now(),
+    )
+    .await?
+    .expect("a firing with no event is never a duplicate");
     Ok(Json(firing))
 }
 

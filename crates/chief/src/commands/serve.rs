@@ -47,9 +47,12 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     };
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
     let scheduler = (!args.no_scheduler).then(|| {
-        let scheduler = chief_scheduler::Scheduler::new(db.clone(), instance_name());
+        let polish = chief_scheduler::polish::Polish::from_env();
+        let scheduler = chief_scheduler::Scheduler::new(db.clone(), instance_name())
+            .with_polish(polish.clone());
         let triggers =
-            chief_scheduler::trigger_dispatch::Dispatcher::new(db.clone(), instance_name());
+            chief_scheduler::trigger_dispatch::Dispatcher::new(db.clone(), instance_name())
+                .with_polish(polish);
         let stop = stop.clone();
         tokio::spawn(async move {
             tokio::join!(

@@ -11,6 +11,7 @@ use crate::output::{Style, Table, json, short};
 use anyhow::{Context as _, Result, bail};
 use chief_brain::trigger_templates;
 use chief_domain::trigger::{DigestFilter, FiringStatus, Trigger, TriggerAction, TriggerEvent};
+use chief_scheduler::polish::Polish;
 use chief_scheduler::trigger_fire::{Cause, fire};
 use chief_store::trigger::{self, NewTrigger, TriggerPatch};
 use chief_store::{Page, StoreError, trigger_firing};
@@ -270,9 +271,16 @@ pub async fn triggers(ctx: &Ctx, cmd: &TriggersCommand) -> Result<()> {
         }
         TriggersCommand::Fire { name } => {
             let t = named(ctx, name).await?;
-            let f = fire(&ctx.db, &t, Cause::Manual, &[t.id], Utc::now())
-                .await?
-                .expect("a firing with no event is never a duplicate");
+            let f = fire(
+                &ctx.db,
+                &Polish::from_env(),
+                &t,
+                Cause::Manual,
+                &[t.id],
+                Utc::now(),
+            )
+            .await?
+            .expect("a firing with no event is never a duplicate");
             if ctx.json {
                 return json(&f);
             }
