@@ -9,7 +9,9 @@
 //! 3. a burst: 1,000 jobs due at the same second (everyone's 08:00 in one
 //!    timezone), and how long until the last of them has run.
 //!
-//! Knobs: BENCH_USERS (10000), BENCH_IDLE_SECS (10).
+//! Knobs: BENCH_USERS (10000), BENCH_IDLE_SECS (10), BENCH_CONCURRENCY
+//! ("1,4": one burst per level, side by side), BENCH_BURST_JOB
+//! (morning_briefing).
 
 use chief_domain::TenantId;
 use chief_domain::log::Actor;
@@ -244,41 +246,73 @@ async fn main() {
         spread.last().copied().unwrap_or(f64::NAN)
     );
 
-    // Burst: 1,000 jobs due at the same second.
-    let now = Utc::now();
-    let at = now + Duration::seconds(5);
-    let burst: Vec<_> = ids
-        .iter()
-        .skip(1)
-        .step_by(ids.len() / 1000)
-        .take(1000)
-        .map(|(id, _)| {
-            (
-                *id,
-                format!("{} {} {} * * *", at.second(), at.minute(), at.hour()),
-            )
-        })
-        .collect();
-    retime(&db, tenant, &burst, now).await;
-    scheduler.waker().notify_one();
-    let burst_lags = lags(
-        &db,
-        tenant,
-        at - Duration::seconds(1),
-        burst.len(),
-        std::time::Duration::from_secs(120),
-    )
-    .await;
-    println!(
-        "burst, {} of {} runs due at one second: p50 {:.0} ms, p99 {:.0} ms, last {:.0} ms",
-        burst_lags.len(),
-        burst.len(),
-        percentile(&burst_lags, 0.5),
-        percentile(&burst_lags, 0.99),
-        burst_lags.last().copied().unwrap_or(f64::NAN)
-    );
     stop.notify_one();
     let _ = running.await;
+
+    // Burst: 1,000 jobs due at the same second, once per concurrency in
+    // BENCH_CONCURRENCY (side by side, fresh jobs each time).
+    let levels: Vec<usize> = std::env::var("BENCH_CONCURRENCY")
+        .unwrap_or_else(|_| format!("1,{}", chief_scheduler::CONCURRENCY))
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    // Which built-in job bursts: BENCH_BURST_JOB, morning_briefing by
+    // default (everyone's 08:00). Each user's jobs are listed by name.
+    let burst_job = std::env::var("BENCH_BURST_JOB").unwrap_or_else(|_| "morning_briefing".into());
+    let mut names: Vec<&str> = chief_domain::job::JobKind::BUILTIN
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    names.sort();
+    let offset = names
+        .iter()
+        .position(|n| *n == burst_job)
+        .expect("BENCH_BURST_JOB names a built-in job");
+    for (round, level) in levels.iter().enumerate() {
+        let scheduler = Scheduler::new(db.clone(), "bench").with_concurrency(*level);
+        let stop = std::sync::Arc::new(tokio::sync::Notify::new());
+        let running = {
+            let (s, stop) = (scheduler.clone(), stop.clone());
+            tokio::spawn(async move { s.run(stop.notified()).await })
+        };
+        let now = Utc::now();
+        let at = now + Duration::seconds(5);
+        let burst: Vec<_> = ids
+            .iter()
+            // The same job of other users each round.
+            .skip(offset + names.len() * (round + 1))
+            .step_by(ids.len() / 1000)
+            .take(1000)
+            .map(|(id, _)| {
+                (
+                    *id,
+                    format!("{} {} {} * * *", at.second(), at.minute(), at.hour()),
+                )
+            })
+            .collect();
+        retime(&db, tenant, &burst, now).await;
+        scheduler.waker().notify_one();
+        let burst_lags = lags(
+            &db,
+            tenant,
+            at - Duration::seconds(1),
+            burst.len(),
+            std::time::Duration::from_secs(120),
+        )
+        .await;
+        println!(
+            "burst of {burst_job} at concurrency {level}, {} of {} due at one second: p50 {:.0} ms, p99 {:.0} ms, last {:.0} ms ({:.0} runs/s)",
+            burst_lags.len(),
+            burst.len(),
+            percentile(&burst_lags, 0.5),
+            percentile(&burst_lags, 0.99),
+            burst_lags.last().copied().unwrap_or(f64::NAN),
+            burst_lags.len() as f64
+                / (burst_lags.last().copied().unwrap_or(1.0) / 1000.0).max(0.001)
+        );
+        stop.notify_one();
+        let _ = running.await;
+    }
     if std::env::var("BENCH_DATABASE_URL").is_ok() {
         db.execute("DELETE FROM tenants WHERE id = $1", &[tenant.into()])
             .await

@@ -30,10 +30,10 @@ use tokio::sync::Notify;
 
 /// How many due jobs one claim takes.
 const BATCH: i64 = 100;
-/// How many claimed jobs run at once: a burst (everyone's 08:00) drains
-/// this many times faster, while a job's reads and writes still fit the
+/// How many claimed jobs run at once by default: a burst (everyone's
+/// 08:00) drains faster, while a job's reads and writes still fit the
 /// store's pool.
-const CONCURRENCY: usize = 4;
+pub const CONCURRENCY: usize = 4;
 /// How long a lease lasts: a run that takes longer may be taken over, and
 /// the occurrence is then marked interrupted rather than run twice.
 const LEASE: Duration = Duration::minutes(5);
@@ -85,6 +85,7 @@ pub struct Scheduler {
     instance: String,
     wake: Arc<Notify>,
     polish: Arc<Polish>,
+    concurrency: usize,
 }
 
 impl Scheduler {
@@ -95,7 +96,14 @@ impl Scheduler {
             instance: instance.into(),
             wake: Arc::new(Notify::new()),
             polish: Arc::new(Polish::none()),
+            concurrency: CONCURRENCY,
         }
+    }
+
+    /// The same scheduler, running at most `n` claimed jobs at once.
+    pub fn with_concurrency(mut self, n: usize) -> Scheduler {
+        self.concurrency = n.max(1);
+        self
     }
 
     /// The same scheduler, polishing the briefings it delivers with
@@ -111,7 +119,8 @@ impl Scheduler {
     }
 
     /// Runs every job due at `now`, batch by batch, until none is left;
-    /// up to [`CONCURRENCY`] jobs of a batch at once.
+    /// up to [`CONCURRENCY`] jobs of a batch at once (see
+    /// [`Scheduler::with_concurrency`]).
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<Tick, StoreError> {
         let mut tick = Tick::default();
         loop {
@@ -122,7 +131,7 @@ impl Scheduler {
             let mut running = tokio::task::JoinSet::new();
             let mut failed = None;
             for j in due {
-                while running.len() >= CONCURRENCY {
+                while running.len() >= self.concurrency {
                     merge(&mut tick, &mut failed, running.join_next().await);
                 }
                 let me = self.clone();

@@ -54,7 +54,11 @@ pub async fn trace(
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string());
-    let path = req.uri().path().to_string();
+    // An inbound webhook's path holds its secret token: log the route.
+    let path = match req.uri().path() {
+        p if p.starts_with("/hooks/") => "/hooks/{token}".to_string(),
+        p => p.to_string(),
+    };
     let mut response = next.run(req).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
