@@ -91,16 +91,7 @@ struct CaptureBody {
 impl CaptureBody {
     /// The capture this body asks for.
     fn into_capture(self) -> Result<Capture, ApiError> {
-        let target = match (self.target_type.as_deref(), self.target_id) {
-            (Some(kind), id) => Some(Target::parse(kind, id)?),
-            (None, Some(_)) => {
-                return Err(ApiError::invalid(
-                    "target_type",
-                    "is required with target_id",
-                ));
-            }
-            (None, None) => None,
-        };
+        let target = Target::from_parts(self.target_type.as_deref(), self.target_id)?;
         Ok(Capture {
             content: self.content,
             category: category("category", self.category.as_deref())?,
