@@ -209,6 +209,15 @@ async fn run_loop(client: &Client, seeded: &Seeded) {
         .await
         .expect("the loop prompt is served");
     assert!(format!("{prompt:?}").contains("complete_task"));
+
+    ok(client, "start_task", json!({"task_id": seeded.task})).await;
+    let draft = ok(
+        client,
+        "create_draft",
+        json!({"type": "email", "recipient": "Patrick Fields", "subject": "Next steps", "body": "Hi Patrick, thanks for today.", "task_id": seeded.task}),
+    )
+    .await;
+    assert_eq!(draft["status"], "pending");
     let morning = client
         .get_prompt(GetPromptRequestParams {
             meta: None,
@@ -220,18 +229,10 @@ async fn run_loop(client: &Client, seeded: &Seeded) {
     let morning = format!("{morning:?}");
     assert!(morning.contains("My dashboard right now"), "{morning}");
     assert!(
-        morning.contains("Draft follow-up email to Patrick Fields"),
+        morning.contains("Draft follow-up email to Patrick Fields")
+            && morning.contains("Next steps"),
         "the live dashboard is in it: {morning}"
     );
-
-    ok(client, "start_task", json!({"task_id": seeded.task})).await;
-    let draft = ok(
-        client,
-        "create_draft",
-        json!({"type": "email", "recipient": "Patrick Fields", "subject": "Next steps", "body": "Hi Patrick, thanks for today.", "task_id": seeded.task}),
-    )
-    .await;
-    assert_eq!(draft["status"], "pending");
     assert_eq!(
         draft["relationship_context"]["relationship_to_user"],
         "Main contact at Liberty Hotel"
