@@ -4,7 +4,7 @@
 //! clear [`ToolError`] and writes nothing; each handler writes in one
 //! store transaction, so a failing call leaves no partial write.
 
-use chief_store::{Db, Scope, StoreError};
+use chief_store::{Db, Scope, StoreError, Tx};
 use schemars::JsonSchema;
 use schemars::generate::SchemaSettings;
 use serde::Serialize;
@@ -52,6 +52,19 @@ pub struct Caller {
 impl Caller {
     pub fn new(db: Db, scope: Scope) -> Caller {
         Caller { db, scope }
+    }
+
+    /// Runs `f` in one audited write transaction for the caller's user and
+    /// commits it; on an error nothing `f` wrote is kept.
+    pub async fn write<T>(
+        &self,
+        f: impl AsyncFnOnce(&mut Tx, Uuid) -> Result<T, StoreError>,
+    ) -> Result<T, ToolError> {
+        let user = self.user()?;
+        let mut tx = self.db.write(&self.scope).await?;
+        let value = f(&mut tx, user).await?;
+        tx.commit().await?;
+        Ok(value)
     }
 
     /// The caller's user.

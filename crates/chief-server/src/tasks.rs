@@ -12,8 +12,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chief_domain::Priority;
-use chief_domain::task::{Assignee, NewTask, Task, TaskPatch, TaskStatus};
-use chief_store::knowledge_routing::Capture;
+use chief_domain::task::{Assignee, Task, TaskPatch, TaskStatus};
+use chief_store::requests::{FollowUp, Learning, TaskRequest};
 use chief_store::task_handoff::{self, NextTask};
 use chief_store::task_query::{TaskFilter, TaskSort};
 use chief_store::task_work::{self, Completed, Completion, Started};
@@ -32,7 +32,7 @@ pub fn routes(api: &mut Api) {
         .ok::<Listing<Task>>();
     api.post("/tasks", create)
         .summary("Create a task")
-        .body::<CreateBody>()
+        .body::<TaskRequest>()
         .created::<Task>();
     api.get("/tasks/next", next)
         .summary("The next task to work on")
@@ -125,40 +125,12 @@ async fn list(
     ))
 }
 
-/// The body of `POST /api/tasks`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "TaskCreate")]
-struct CreateBody {
-    title: String,
-    description: Option<String>,
-    priority: Option<i64>,
-    assignee: Option<String>,
-    project_id: Option<Uuid>,
-    due_date: Option<DateTime<Utc>>,
-    context: Option<serde_json::Value>,
-    #[serde(default)]
-    tags: Vec<String>,
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(b): Body<TaskRequest>,
 ) -> Result<(StatusCode, Json<Task>), ApiError> {
-    let new = NewTask {
-        title: b.title,
-        description: b.description,
-        priority: b.priority.map(Priority::try_from).transpose()?,
-        assignee: b.assignee.as_deref().map(Assignee::parse).transpose()?,
-        project_id: b.project_id,
-        due_date: b.due_date,
-        due_has_time: b.due_date.is_some(),
-        context: b.context,
-        source: Some("api".into()),
-        tags: b.tags,
-        ..Default::default()
-    };
+    let new = b.into_new("api")?;
     let mut tx = state.db.write(&caller.scope()).await?;
     let created = task::create(&mut tx, caller.user.id, new).await?;
     tx.commit().await?;
@@ -302,31 +274,6 @@ async fn next(
     .await
 }
 
-/// A learning recorded at completion: plain text, or text with its
-/// category (inferred when absent) and the phrase that prompted it. Each is
-/// routed as `POST /api/knowledge/capture` routes it.
-#[derive(Deserialize, JsonSchema)]
-#[serde(untagged)]
-enum Learning {
-    Text(String),
-    Detailed {
-        content: String,
-        category: Option<String>,
-        trigger_phrase: Option<String>,
-    },
-}
-
-/// A task to create when this one is done.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct FollowUp {
-    title: String,
-    description: Option<String>,
-    priority: Option<i64>,
-    assignee: Option<String>,
-    due_date: Option<DateTime<Utc>>,
-}
-
 /// The body of `POST /api/tasks/{id}/complete`.
 #[derive(Deserialize, JsonSchema, Default)]
 #[serde(deny_unknown_fields)]
@@ -348,40 +295,13 @@ async fn complete(
     let b = b.unwrap_or_default();
     let mut learnings = Vec::with_capacity(b.knowledge_captured.len());
     for (i, l) in b.knowledge_captured.into_iter().enumerate() {
-        let (content, category, trigger_phrase) = match l {
-            Learning::Text(c) => (c, None, None),
-            Learning::Detailed {
-                content,
-                category,
-                trigger_phrase,
-            } => (content, category, trigger_phrase),
-        };
-        let category = category
-            .map(|c| {
-                c.parse().map_err(|e: chief_domain::DomainError| {
-                    ApiError::invalid(&format!("knowledge_captured[{i}].category"), e.to_string())
-                })
-            })
-            .transpose()?;
-        learnings.push(Capture {
-            content,
-            category,
-            source_task_id: Some(id),
-            trigger_phrase,
-            target: None,
-        });
+        learnings.push(l.into_capture(id).map_err(|e| {
+            ApiError::invalid(&format!("knowledge_captured[{i}].category"), e.to_string())
+        })?);
     }
     let mut follow_ups = Vec::with_capacity(b.follow_up_tasks.len());
     for f in b.follow_up_tasks {
-        follow_ups.push(NewTask {
-            title: f.title,
-            description: f.description,
-            priority: f.priority.map(Priority::try_from).transpose()?,
-            assignee: f.assignee.as_deref().map(Assignee::parse).transpose()?,
-            due_date: f.due_date,
-            due_has_time: f.due_date.is_some(),
-            ..Default::default()
-        });
+        follow_ups.push(f.into_new()?);
     }
     let completion = Completion {
         output: b.output,

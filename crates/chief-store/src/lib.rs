@@ -35,6 +35,7 @@ pub mod project;
 pub mod question;
 pub mod quick_add;
 pub mod recurring;
+pub mod requests;
 pub mod sales;
 pub mod search;
 pub mod secret_box;

@@ -3,8 +3,9 @@
 //! tool.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
-use chief_domain::draft::{Draft, NewDraft};
+use chief_domain::draft::Draft;
 use chief_store::draft;
+use chief_store::requests::DraftRequest;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -24,34 +25,11 @@ pub fn register(tools: &mut Vec<Tool>) {
     ));
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct CreateArgs {
-    /// email, slack, document, note or message.
-    #[serde(rename = "type")]
-    draft_type: String,
-    /// "Patrick Fields <patrick@liberty.example>", a channel, a name.
-    recipient: Option<String>,
-    subject: Option<String>,
-    body: String,
-    /// The task it was drafted for.
-    task_id: Option<Uuid>,
-}
-
-async fn create(caller: Caller, a: CreateArgs) -> Result<Draft, ToolError> {
-    let new = NewDraft {
-        task_id: a.task_id,
-        draft_type: a.draft_type.parse()?,
-        recipient: a.recipient,
-        subject: a.subject,
-        body: a.body,
-        relationship_context: None,
-    };
-    let user = caller.user()?;
-    let mut tx = caller.db.write(&caller.scope).await?;
-    let created = draft::create(&mut tx, user, new).await?;
-    tx.commit().await?;
-    Ok(created)
+async fn create(caller: Caller, a: DraftRequest) -> Result<Draft, ToolError> {
+    let new = a.into_new()?;
+    caller
+        .write(async |tx, user| draft::create(tx, user, new).await)
+        .await
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -65,8 +43,7 @@ struct ReviseArgs {
 }
 
 async fn revise(caller: Caller, a: ReviseArgs) -> Result<Draft, ToolError> {
-    let mut tx = caller.db.write(&caller.scope).await?;
-    let revised = draft::revise(&mut tx, a.draft_id, &a.body, a.subject).await?;
-    tx.commit().await?;
-    Ok(revised)
+    caller
+        .write(async |tx, _| draft::revise(tx, a.draft_id, &a.body, a.subject).await)
+        .await
 }

@@ -3,7 +3,8 @@
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
 use chief_domain::waiting::{NewWaitingItem, WaitingItem};
-use chief_store::knowledge_routing::{self, Capture, Routed, Target};
+use chief_store::knowledge_routing::{self, Routed};
+use chief_store::requests::CaptureRequest;
 use chief_store::waiting;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
@@ -25,38 +26,11 @@ pub fn register(tools: &mut Vec<Tool>) {
     ));
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct CaptureArgs {
-    /// What was learned: "Patrick prefers brief, direct emails".
-    content: String,
-    /// playbook, person, client, project, setting or rule; inferred when
-    /// absent.
-    category: Option<String>,
-    /// The task that taught it.
-    source_task_id: Option<Uuid>,
-    /// The phrase that prompted the capture, such as "remember that".
-    trigger_phrase: Option<String>,
-    /// person, client, project, playbook, setting or rule: route here
-    /// instead of deciding.
-    target_type: Option<String>,
-    /// The person, client, project or playbook to route to.
-    target_id: Option<Uuid>,
-}
-
-async fn capture(caller: Caller, a: CaptureArgs) -> Result<Routed, ToolError> {
-    let capture = Capture {
-        target: Target::from_parts(a.target_type.as_deref(), a.target_id)?,
-        content: a.content,
-        category: a.category.as_deref().map(str::parse).transpose()?,
-        source_task_id: a.source_task_id,
-        trigger_phrase: a.trigger_phrase,
-    };
-    let user = caller.user()?;
-    let mut tx = caller.db.write(&caller.scope).await?;
-    let routed = knowledge_routing::capture(&mut tx, user, capture).await?;
-    tx.commit().await?;
-    Ok(routed)
+async fn capture(caller: Caller, a: CaptureRequest) -> Result<Routed, ToolError> {
+    let capture = a.into_capture()?;
+    caller
+        .write(async |tx, user| knowledge_routing::capture(tx, user, capture).await)
+        .await
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -84,9 +58,7 @@ async fn add_waiting(caller: Caller, a: WaitingArgs) -> Result<WaitingItem, Tool
         follow_up_date: a.follow_up_date,
         why_it_matters: a.why_it_matters,
     };
-    let user = caller.user()?;
-    let mut tx = caller.db.write(&caller.scope).await?;
-    let item = waiting::create(&mut tx, user, new).await?;
-    tx.commit().await?;
-    Ok(item)
+    caller
+        .write(async |tx, user| waiting::create(tx, user, new).await)
+        .await
 }

@@ -47,8 +47,7 @@ async fn update(caller: Caller, a: UpdateArgs) -> Result<Person, ToolError> {
         context_notes: a.context_notes.map(Some),
         ..Default::default()
     };
-    let mut tx = caller.db.write(&caller.scope).await?;
-    let updated = person::update(&mut tx, a.person_id, patch).await?;
-    tx.commit().await?;
-    Ok(updated)
+    caller
+        .write(async |tx, _| person::update(tx, a.person_id, patch).await)
+        .await
 }

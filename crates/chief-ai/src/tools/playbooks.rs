@@ -3,7 +3,8 @@
 //! require), and propose a new one for a person to approve.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
-use chief_domain::playbook::{NewPlaybook, Playbook, PlaybookStatus};
+use chief_domain::playbook::{Playbook, PlaybookStatus};
+use chief_store::requests::PlaybookProposal;
 use chief_store::task_playbooks::{self, MustConsultWarning, TaskPlaybook};
 use chief_store::{StoreError, playbook};
 use schemars::JsonSchema;
@@ -77,56 +78,13 @@ async fn get(caller: Caller, a: GetArgs) -> Result<Playbook, ToolError> {
     };
     // Reading a playbook is consulting it: completion checks must-consult
     // playbooks against the use recorded here.
-    let mut tx = caller.db.write(&caller.scope).await?;
-    let read = playbook::record_use(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(read)
+    caller
+        .write(async |tx, _| playbook::record_use(tx, id).await)
+        .await
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct ProposeArgs {
-    /// Short and unique, such as `scheduling-guide`.
-    name: String,
-    /// What it is for; matching reads it.
-    #[serde(default)]
-    description: String,
-    /// The procedure, in Markdown.
-    content: String,
-    /// Where it was learned: "David taught this on 2026-01-21".
-    learned_from: Option<String>,
-    /// The task it was learned in.
-    source_task_id: Option<Uuid>,
-    /// scheduling, communication, sales, technical, …
-    category: Option<String>,
-    /// Phrases that bring it up: "email to", "reply to".
-    #[serde(default)]
-    triggers: Vec<String>,
-    /// Whether it must be read before the work it is about.
-    #[serde(default)]
-    must_consult: bool,
-}
-
-async fn propose(caller: Caller, a: ProposeArgs) -> Result<Playbook, ToolError> {
-    let new = NewPlaybook {
-        name: a.name,
-        description: a.description,
-        category: a.category,
-        triggers: a.triggers,
-        must_consult: a.must_consult,
-        content: a.content,
-        ..Default::default()
-    };
-    let user = caller.user()?;
-    let mut tx = caller.db.write(&caller.scope).await?;
-    let proposed = playbook::propose(
-        &mut tx,
-        user,
-        new,
-        a.learned_from.as_deref(),
-        a.source_task_id,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(proposed)
+async fn propose(caller: Caller, a: PlaybookProposal) -> Result<Playbook, ToolError> {
+    caller
+        .write(async |tx, user| a.propose(tx, user).await)
+        .await
 }

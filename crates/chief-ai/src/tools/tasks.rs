@@ -5,9 +5,9 @@
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
 use chief_domain::Priority;
 use chief_domain::question::NewQuestion;
-use chief_domain::task::{Assignee, NewTask, TaskPatch};
+use chief_domain::task::{Assignee, TaskPatch};
 use chief_store::knowledge::{self, KnowledgeFilter};
-use chief_store::knowledge_routing::Capture;
+use chief_store::requests::{FollowUp, Learning, TaskRequest};
 use chief_store::task_work::{self, Completion};
 use chief_store::{Page, task, task_handoff};
 use chrono::{DateTime, Utc};
@@ -118,39 +118,14 @@ async fn start(caller: Caller, a: TaskId) -> Result<task_work::Started, ToolErro
     Ok(task_work::start(&caller.db, &caller.scope, a.task_id).await?)
 }
 
-/// One learning from the task.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct Learning {
-    /// What was learned: "Patrick prefers brief, direct emails".
-    content: String,
-    /// playbook, person, client, project, setting or rule; inferred when
-    /// absent.
-    category: Option<String>,
-    /// The phrase that prompted it, such as "going forward".
-    trigger_phrase: Option<String>,
-}
-
-/// A task to create when this one is done.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct FollowUp {
-    title: String,
-    description: Option<String>,
-    /// 1 (highest) to 5.
-    priority: Option<i64>,
-    /// `agent` or `user`.
-    assignee: Option<String>,
-    due_date: Option<DateTime<Utc>>,
-}
-
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CompleteArgs {
     task_id: Uuid,
     /// What was done: the result, a summary, links to drafts.
     output: Option<String>,
-    /// What you learned; each is captured and routed.
+    /// What you learned; each is captured and routed: text, or
+    /// `{content, category, trigger_phrase}`.
     #[serde(default)]
     learnings: Vec<Learning>,
     /// True when you already captured this task's learnings with
@@ -168,7 +143,7 @@ struct CompleteArgs {
 /// learned and say so one way: the learnings, that they were captured
 /// already (which must be true), or that there were none.
 async fn check_capture(caller: &Caller, a: &CompleteArgs) -> Result<(), ToolError> {
-    if a.learnings.iter().any(|l| l.content.trim().is_empty()) {
+    if a.learnings.iter().any(|l| l.content().trim().is_empty()) {
         return Err(ToolError::Refused(
             "a learning's content must not be empty".into(),
         ));
@@ -212,25 +187,11 @@ async fn complete(caller: Caller, a: CompleteArgs) -> Result<task_work::Complete
     check_capture(&caller, &a).await?;
     let mut learnings = Vec::with_capacity(a.learnings.len());
     for l in a.learnings {
-        learnings.push(Capture {
-            content: l.content,
-            category: l.category.as_deref().map(str::parse).transpose()?,
-            source_task_id: Some(a.task_id),
-            trigger_phrase: l.trigger_phrase,
-            target: None,
-        });
+        learnings.push(l.into_capture(a.task_id)?);
     }
     let mut follow_ups = Vec::with_capacity(a.follow_up_tasks.len());
     for f in a.follow_up_tasks {
-        follow_ups.push(NewTask {
-            title: f.title,
-            description: f.description,
-            priority: f.priority.map(Priority::try_from).transpose()?,
-            assignee: f.assignee.as_deref().map(Assignee::parse).transpose()?,
-            due_date: f.due_date,
-            due_has_time: f.due_date.is_some(),
-            ..Default::default()
-        });
+        follow_ups.push(f.into_new()?);
     }
     let completion = Completion {
         output: a.output,
@@ -272,45 +233,17 @@ async fn block(caller: Caller, a: BlockArgs) -> Result<Blocked, ToolError> {
         priority: Some(Priority::try_from(a.priority)?),
         priority_reason: None,
     };
-    let mut tx = caller.db.write(&caller.scope).await?;
-    let (task, question) = task::block(&mut tx, a.task_id, question).await?;
-    tx.commit().await?;
+    let (task, question) = caller
+        .write(async |tx, _| task::block(tx, a.task_id, question).await)
+        .await?;
     Ok(Blocked { task, question })
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct CreateArgs {
-    title: String,
-    description: Option<String>,
-    /// 1 (highest) to 5.
-    priority: Option<i64>,
-    /// `agent` or `user` (default `user`).
-    assignee: Option<String>,
-    project_id: Option<Uuid>,
-    due_date: Option<DateTime<Utc>>,
-    #[serde(default)]
-    tags: Vec<String>,
-}
-
-async fn create(caller: Caller, a: CreateArgs) -> Result<chief_domain::task::Task, ToolError> {
-    let new = NewTask {
-        title: a.title,
-        description: a.description,
-        priority: a.priority.map(Priority::try_from).transpose()?,
-        assignee: a.assignee.as_deref().map(Assignee::parse).transpose()?,
-        project_id: a.project_id,
-        due_date: a.due_date,
-        due_has_time: a.due_date.is_some(),
-        source: Some("agent".into()),
-        tags: a.tags,
-        ..Default::default()
-    };
-    let user = caller.user()?;
-    let mut tx = caller.db.write(&caller.scope).await?;
-    let created = task::create(&mut tx, user, new).await?;
-    tx.commit().await?;
-    Ok(created)
+async fn create(caller: Caller, a: TaskRequest) -> Result<chief_domain::task::Task, ToolError> {
+    let new = a.into_new("agent")?;
+    caller
+        .write(async |tx, user| task::create(tx, user, new).await)
+        .await
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -339,8 +272,7 @@ async fn update(caller: Caller, a: UpdateArgs) -> Result<chief_domain::task::Tas
         tags: a.tags,
         ..Default::default()
     };
-    let mut tx = caller.db.write(&caller.scope).await?;
-    let updated = task::update(&mut tx, a.task_id, patch).await?;
-    tx.commit().await?;
-    Ok(updated)
+    caller
+        .write(async |tx, _| task::update(tx, a.task_id, patch).await)
+        .await
 }
