@@ -5,10 +5,7 @@
 use crate::api::Api;
 use crate::auth::Caller;
 use crate::body::Params;
-use crate::context_items::AssembledContext;
 use crate::params::Id;
-use crate::task_context;
-use crate::task_playbooks;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::{RawQuery, State};
@@ -20,8 +17,9 @@ use chief_domain::sales::SalesOpportunity;
 use chief_domain::task::Task;
 use chief_domain::waiting::WaitingItem;
 use chief_store::search::{EntityKind, Hit};
+use chief_store::task_handoff::{self, TaskContext};
 use chief_store::task_query::{TaskFilter, TaskSort};
-use chief_store::{Page, client, context, person, project, search, task, task_people, task_query};
+use chief_store::{Page, client, context, person, project, search, task_people, task_query};
 use chrono::Utc;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -49,14 +47,6 @@ pub fn routes(api: &mut Api) {
         .ok::<Vec<Hit>>();
 }
 
-/// A task and its assembled context.
-#[derive(Serialize, JsonSchema)]
-struct TaskContext {
-    task: Task,
-    #[serde(flatten)]
-    context: AssembledContext,
-}
-
 /// The query of `GET /api/context/task/{id}`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -72,12 +62,16 @@ async fn for_task(
     Id(id): Id,
     Params(q): Params<TaskContextQuery>,
 ) -> Result<Json<TaskContext>, ApiError> {
-    let (db, tenant) = (&state.db, caller.tenant());
-    let budget = task_context::budget(db, tenant, caller.user.id, q.budget).await?;
-    let task = task::get(db, tenant, id).await?;
-    let active = task_playbooks::active(db, tenant).await?;
-    let context = task_context::assemble(db, tenant, &task, &active, budget, Utc::now()).await?;
-    Ok(Json(TaskContext { task, context }))
+    let found = task_handoff::for_task(
+        &state.db,
+        caller.tenant(),
+        caller.user.id,
+        id,
+        q.budget,
+        Utc::now(),
+    )
+    .await?;
+    Ok(Json(found))
 }
 
 #[derive(Serialize, JsonSchema)]

@@ -11,14 +11,14 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chief_domain::draft::{Draft, DraftPatch, DraftStatus, DraftType, NewDraft};
+use chief_domain::draft::{Draft, DraftPatch, DraftStatus, DraftType};
 use chief_domain::person::Person;
 use chief_domain::task::Task;
 use chief_store::draft::{DraftFilter, SendAction};
+use chief_store::requests::DraftRequest;
 use chief_store::{Listing, StoreError, draft, task};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 pub fn routes(api: &mut Api) {
     api.section("Drafts");
@@ -33,7 +33,7 @@ pub fn routes(api: &mut Api) {
     api.post("/drafts", create)
         .summary("Create a draft")
         .describe("The recipient's relationship context (matched by email or name among your people) is captured with the draft.")
-        .body::<CreateBody>()
+        .body::<DraftRequest>()
         .created::<Draft>();
     api.put("/drafts/{id}", update)
         .summary("Edit a pending draft")
@@ -129,36 +129,12 @@ async fn show(
     }))
 }
 
-/// The body of `POST /api/drafts`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "DraftCreate")]
-struct CreateBody {
-    /// email, slack, document, note or message.
-    #[serde(rename = "type")]
-    draft_type: String,
-    recipient: Option<String>,
-    subject: Option<String>,
-    body: String,
-    task_id: Option<Uuid>,
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(b): Body<DraftRequest>,
 ) -> Result<(StatusCode, Json<Draft>), ApiError> {
-    let new = NewDraft {
-        task_id: b.task_id,
-        draft_type: b
-            .draft_type
-            .parse()
-            .map_err(|e: chief_domain::DomainError| ApiError::invalid("type", e.to_string()))?,
-        recipient: b.recipient,
-        subject: b.subject,
-        body: b.body,
-        relationship_context: None,
-    };
+    let new = b.into_new()?;
     let mut tx = state.db.write(&caller.scope()).await?;
     let created = draft::create(&mut tx, caller.user.id, new).await?;
     tx.commit().await?;

@@ -17,7 +17,8 @@ use axum::http::StatusCode;
 use chief_brain::knowledge_route::TRIGGER_PHRASES;
 use chief_domain::knowledge::{Knowledge, KnowledgeCategory, KnowledgeStatus};
 use chief_store::knowledge::KnowledgeFilter;
-use chief_store::knowledge_routing::{self, Capture, Routed, Target};
+use chief_store::knowledge_routing::{self, Routed, Target};
+use chief_store::requests::CaptureRequest;
 use chief_store::{Listing, knowledge};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -28,7 +29,7 @@ pub fn routes(api: &mut Api) {
     api.post("/knowledge/capture", capture)
         .summary("Capture a learning")
         .describe("Records what was learned and routes it in the same transaction: to the person, client or project it names (a dated paragraph in their notes), to a new proposed playbook, to the `rules` playbook, or to the user's `custom` setting. Without `category` it is inferred from the text; without `trigger_phrase` one of the trigger phrases is looked for. People, clients and projects are found by full name, alias (a person's `aliases`), first name, a telling word of the name, a typo or a possessive (\"Patrick's\"); `matched` says which and how. When nothing known is named, or several fit equally well, the learning is held in `pending_review`, `routed_to` is null and `candidates` lists whom it could be about (also kept in the learning's `metadata`). `target_type`/`target_id` route it to a record you choose.")
-        .body::<CaptureBody>()
+        .body::<CaptureRequest>()
         .created::<Routed>();
     api.get("/knowledge", list)
         .summary("List captured learnings")
@@ -67,54 +68,10 @@ fn category(field: &str, text: Option<&str>) -> Result<Option<KnowledgeCategory>
     .transpose()
 }
 
-/// The body of `POST /api/knowledge/capture`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "KnowledgeCapture")]
-struct CaptureBody {
-    /// What was learned: "Patrick prefers brief, direct emails".
-    content: String,
-    /// playbook, person, client, project, setting or rule; inferred when
-    /// absent.
-    category: Option<String>,
-    /// The task that taught it.
-    source_task_id: Option<Uuid>,
-    /// The phrase that prompted the capture, such as "remember that".
-    trigger_phrase: Option<String>,
-    /// person, client, project, playbook, setting or rule: route here
-    /// instead of deciding.
-    target_type: Option<String>,
-    /// The person, client, project or playbook to route to.
-    target_id: Option<Uuid>,
-}
-
-impl CaptureBody {
-    /// The capture this body asks for.
-    fn into_capture(self) -> Result<Capture, ApiError> {
-        let target = match (self.target_type.as_deref(), self.target_id) {
-            (Some(kind), id) => Some(Target::parse(kind, id)?),
-            (None, Some(_)) => {
-                return Err(ApiError::invalid(
-                    "target_type",
-                    "is required with target_id",
-                ));
-            }
-            (None, None) => None,
-        };
-        Ok(Capture {
-            content: self.content,
-            category: category("category", self.category.as_deref())?,
-            source_task_id: self.source_task_id,
-            trigger_phrase: self.trigger_phrase,
-            target,
-        })
-    }
-}
-
 async fn capture(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CaptureBody>,
+    Body(b): Body<CaptureRequest>,
 ) -> Result<(StatusCode, Json<Routed>), ApiError> {
     let capture = b.into_capture()?;
     let mut tx = state.db.write(&caller.scope()).await?;

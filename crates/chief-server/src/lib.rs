@@ -4,7 +4,8 @@
 //! tenant's ids answer 404. Errors are RFC 9457 problem+json.
 //!
 //! Each endpoint is declared once in the route registry ([`api::Api`]),
-//! which builds both the router and the OpenAPI document.
+//! which builds both the router and the OpenAPI document. `/mcp` serves
+//! the MCP server (`chief_mcp`) behind the same API-key check.
 
 pub mod api;
 mod auth;
@@ -14,7 +15,6 @@ mod cache;
 mod channels;
 mod clients;
 mod context;
-mod context_items;
 mod dashboard;
 mod deliveries;
 mod drafts;
@@ -27,6 +27,7 @@ mod keys;
 mod knowledge;
 mod limit;
 mod logs;
+mod mcp;
 mod metrics;
 mod openapi;
 mod params;
@@ -37,9 +38,7 @@ mod questions;
 mod recurring;
 mod sales;
 mod suggest;
-mod task_context;
 mod task_parse;
-mod task_playbooks;
 mod tasks;
 mod trace;
 mod triggers;
@@ -71,6 +70,8 @@ pub struct ServerConfig {
     /// The key that seals channel secrets; `None` finds it on first use
     /// (`CHIEF_SECRET_KEY`, or the key file next to the store).
     pub secrets: Option<SecretBox>,
+    /// The `Host` and `Origin` headers `/mcp` accepts.
+    pub mcp_guard: chief_mcp::http::HostGuard,
 }
 
 impl Default for ServerConfig {
@@ -80,6 +81,7 @@ impl Default for ServerConfig {
             cors_origins: Vec::new(),
             max_body_bytes: 1024 * 1024,
             secrets: None,
+            mcp_guard: chief_mcp::http::HostGuard::default(),
         }
     }
 }
@@ -178,6 +180,7 @@ pub fn app(db: Db, config: &ServerConfig) -> Router {
         .route("/api/docs", get(openapi::docs))
         .route("/api/docs/{asset}", get(openapi::asset))
         .nest("/api", api_router)
+        .merge(mcp::routes(&state, config.mcp_guard.clone()))
         .fallback(|| async { ApiError::not_found("route", "at this path") })
         .layer(axum::Extension(body::BodyLimit(config.max_body_bytes)))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))

@@ -9,15 +9,15 @@ use crate::api::Api;
 use crate::auth::Caller;
 use crate::body::{Body, Params};
 use crate::params::{Id, page};
-use crate::task_playbooks;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chief_brain::playbook_match::match_playbooks;
 use chief_domain::playbook::{NewPlaybook, Playbook, PlaybookOp, PlaybookPatch, PlaybookStatus};
-use chief_store::Listing;
 use chief_store::playbook::{self, PlaybookFilter};
+use chief_store::requests::PlaybookProposal;
+use chief_store::{Listing, task_playbooks};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -46,7 +46,7 @@ pub fn routes(api: &mut Api) {
     api.post("/playbooks/propose", propose)
         .summary("Propose a playbook")
         .describe("The agent proposes what it learned; the playbook stays `proposed`, unused by matching, until a person approves or rejects it.")
-        .body::<ProposeBody>()
+        .body::<PlaybookProposal>()
         .created::<Proposed>();
     api.put("/playbooks/{id}", update)
         .summary("Update a playbook")
@@ -233,26 +233,6 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-/// The body of `POST /api/playbooks/propose`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "PlaybookPropose")]
-struct ProposeBody {
-    name: String,
-    #[serde(default)]
-    description: String,
-    content: String,
-    /// Where it was learned: "David taught this on 2026-01-21".
-    learned_from: Option<String>,
-    /// The task it was learned in.
-    source_task_id: Option<Uuid>,
-    category: Option<String>,
-    #[serde(default)]
-    triggers: Vec<String>,
-    #[serde(default)]
-    must_consult: bool,
-}
-
 /// What proposing returns.
 #[derive(Serialize, JsonSchema)]
 struct Proposed {
@@ -263,26 +243,10 @@ struct Proposed {
 async fn propose(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<ProposeBody>,
+    Body(b): Body<PlaybookProposal>,
 ) -> Result<(StatusCode, Json<Proposed>), ApiError> {
-    let new = NewPlaybook {
-        name: b.name,
-        description: b.description,
-        category: b.category,
-        triggers: b.triggers,
-        must_consult: b.must_consult,
-        content: b.content,
-        ..Default::default()
-    };
     let mut tx = state.db.write(&caller.scope()).await?;
-    let playbook = playbook::propose(
-        &mut tx,
-        caller.user.id,
-        new,
-        b.learned_from.as_deref(),
-        b.source_task_id,
-    )
-    .await?;
+    let playbook = b.propose(&mut tx, caller.user.id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(Proposed { playbook })))
 }

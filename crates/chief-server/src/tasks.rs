@@ -6,18 +6,18 @@ use crate::auth::Caller;
 use crate::body::{Body, MaybeBody, Params};
 use crate::cache::cached_json;
 use crate::params::{Id, page};
-use crate::task_playbooks;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chief_domain::Priority;
-use chief_domain::playbook::Playbook;
-use chief_domain::task::{Assignee, NewTask, Task, TaskOp, TaskPatch, TaskStatus};
-use chief_store::knowledge_routing::{self, Capture, Routed};
+use chief_domain::task::{Assignee, Task, TaskPatch, TaskStatus};
+use chief_store::requests::{FollowUp, Learning, TaskRequest};
+use chief_store::task_handoff::{self, NextTask};
 use chief_store::task_query::{TaskFilter, TaskSort};
-use chief_store::{Listing, playbook, task, task_query};
+use chief_store::task_work::{self, Completed, Completion, Started};
+use chief_store::{Listing, task, task_query};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -32,13 +32,13 @@ pub fn routes(api: &mut Api) {
         .ok::<Listing<Task>>();
     api.post("/tasks", create)
         .summary("Create a task")
-        .body::<CreateBody>()
+        .body::<TaskRequest>()
         .created::<Task>();
     api.get("/tasks/next", next)
         .summary("The next task to work on")
         .describe("The highest-priority unblocked task with its assembled context (as `GET /api/context/task/{id}`, within `budget` tokens) and the playbooks to read first. `assignee=agent` (the default) gives the agent's queue in seed 003's order; `assignee=user` gives the person's queue by urgency. `task` is null when the queue is empty.")
         .query::<NextQuery>()
-        .ok::<Next>();
+        .ok::<NextTask>();
     api.get("/tasks/{id}", show)
         .summary("Get a task")
         .ok::<Task>();
@@ -126,40 +126,12 @@ async fn list(
     ))
 }
 
-/// The body of `POST /api/tasks`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "TaskCreate")]
-struct CreateBody {
-    title: String,
-    description: Option<String>,
-    priority: Option<i64>,
-    assignee: Option<String>,
-    project_id: Option<Uuid>,
-    due_date: Option<DateTime<Utc>>,
-    context: Option<serde_json::Value>,
-    #[serde(default)]
-    tags: Vec<String>,
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(b): Body<TaskRequest>,
 ) -> Result<(StatusCode, Json<Task>), ApiError> {
-    let new = NewTask {
-        title: b.title,
-        description: b.description,
-        priority: b.priority.map(Priority::try_from).transpose()?,
-        assignee: b.assignee.as_deref().map(Assignee::parse).transpose()?,
-        project_id: b.project_id,
-        due_date: b.due_date,
-        due_has_time: b.due_date.is_some(),
-        context: b.context,
-        source: Some("api".into()),
-        tags: b.tags,
-        ..Default::default()
-    };
+    let new = b.into_new("api")?;
     let mut tx = state.db.write(&caller.scope()).await?;
     let created = task::create(&mut tx, caller.user.id, new).await?;
     tx.commit().await?;
@@ -226,36 +198,14 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// What starting a task returns: the task, its context, and the playbooks
-/// to read before the work (matched ones, best first, then the relevant
-/// must-consult ones).
-#[derive(serde::Serialize, JsonSchema)]
-struct Started {
-    task: Task,
-    context: serde_json::Value,
-    playbooks: Vec<Playbook>,
-}
-
 async fn start(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Started>, ApiError> {
-    let active = task_playbooks::active(&state.db, caller.tenant()).await?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let task = task::transition(&mut tx, id, chief_domain::task::TaskOp::Start, None).await?;
-    // Handing the playbooks over is reading them: each records a use, which
-    // completion checks must-consult playbooks against.
-    let mut playbooks = Vec::new();
-    for p in task_playbooks::to_read(&task, &active) {
-        playbooks.push(playbook::record_use(&mut tx, p.id).await?);
-    }
-    tx.commit().await?;
-    Ok(Json(Started {
-        context: task.context.clone(),
-        task,
-        playbooks,
-    }))
+    Ok(Json(
+        task_work::start(&state.db, &caller.scope(), id).await?,
+    ))
 }
 
 /// What blocking a task returns.
@@ -288,20 +238,6 @@ struct NextQuery {
     budget: Option<i64>,
 }
 
-/// What `GET /api/tasks/next` returns.
-#[derive(serde::Serialize, JsonSchema)]
-struct Next {
-    task: Option<Task>,
-    /// The task's assembled context, as `GET /api/context/task/{id}` gives
-    /// it without the task; null when the queue is empty. The task's own
-    /// context JSON stays in `task.context`.
-    context: Option<crate::context_items::AssembledContext>,
-    /// The active playbooks the task calls for, best first.
-    matched_playbooks: Vec<task_playbooks::TaskPlaybook>,
-    /// The must-consult playbooks relevant to the task: read them first.
-    must_consult_warnings: Vec<task_playbooks::MustConsultWarning>,
-}
-
 /// How long the person's queue may be served from the cache: their order
 /// depends on the clock (due dates come closer), the agent's does not.
 const USER_QUEUE_MAX_AGE: Duration = Duration::from_secs(5);
@@ -319,48 +255,14 @@ async fn next(
         .unwrap_or(Assignee::Agent);
     // Checked before the cache; the setting is read only on a miss (a
     // changed setting is an audited change, which invalidates the entry).
-    crate::task_context::check_budget(q.budget)?;
+    chief_store::task_context::check_budget(q.budget)?;
     let max_age = match assignee {
         Assignee::Agent => Duration::MAX,
         Assignee::User => USER_QUEUE_MAX_AGE,
     };
+    let (tenant, user) = (caller.tenant(), caller.user.id);
     let make = async {
-        let (tenant, user) = (caller.tenant(), caller.user.id);
-        let task = match assignee {
-            Assignee::Agent => task_query::next_for_agent(&state.db, tenant, user, 1)
-                .await?
-                .into_iter()
-                .next(),
-            Assignee::User => task_query::next_for_user(&state.db, tenant, user, Utc::now(), 1)
-                .await?
-                .into_iter()
-                .next()
-                .map(|r| r.task),
-        };
-        let (matched_playbooks, must_consult_warnings, context) = match &task {
-            Some(t) => {
-                let budget = crate::task_context::budget(&state.db, tenant, user, q.budget).await?;
-                let active = task_playbooks::active(&state.db, tenant).await?;
-                let (matched, warnings) = task_playbooks::for_task(t, &active);
-                let context = crate::task_context::assemble(
-                    &state.db,
-                    tenant,
-                    t,
-                    &active,
-                    budget,
-                    Utc::now(),
-                )
-                .await?;
-                (matched, warnings, Some(context))
-            }
-            None => (Vec::new(), Vec::new(), None),
-        };
-        Ok(Next {
-            context,
-            task,
-            matched_playbooks,
-            must_consult_warnings,
-        })
+        Ok(task_handoff::next(&state.db, tenant, user, assignee, q.budget, Utc::now()).await?)
     };
     cached_json(
         &state,
@@ -371,31 +273,6 @@ async fn next(
         make,
     )
     .await
-}
-
-/// A learning recorded at completion: plain text, or text with its
-/// category (inferred when absent) and the phrase that prompted it. Each is
-/// routed as `POST /api/knowledge/capture` routes it.
-#[derive(Deserialize, JsonSchema)]
-#[serde(untagged)]
-enum Learning {
-    Text(String),
-    Detailed {
-        content: String,
-        category: Option<String>,
-        trigger_phrase: Option<String>,
-    },
-}
-
-/// A task to create when this one is done.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct FollowUp {
-    title: String,
-    description: Option<String>,
-    priority: Option<i64>,
-    assignee: Option<String>,
-    due_date: Option<DateTime<Utc>>,
 }
 
 /// The body of `POST /api/tasks/{id}/complete`.
@@ -410,19 +287,6 @@ struct CompleteBody {
     follow_up_tasks: Vec<FollowUp>,
 }
 
-/// What completing a task returns.
-#[derive(serde::Serialize, JsonSchema)]
-struct Completed {
-    task: Task,
-    /// Each learning and where it was routed.
-    knowledge: Vec<Routed>,
-    follow_up_tasks: Vec<Task>,
-    /// Relevant must-consult playbooks not read while the task was worked
-    /// on (neither returned by its start nor fetched since); each is logged
-    /// as `playbook.skipped`. Completion is not refused.
-    must_consult_warnings: Vec<task_playbooks::MustConsultWarning>,
-}
-
 async fn complete(
     State(state): State<AppState>,
     caller: Caller,
@@ -432,62 +296,20 @@ async fn complete(
     let b = b.unwrap_or_default();
     let mut learnings = Vec::with_capacity(b.knowledge_captured.len());
     for (i, l) in b.knowledge_captured.into_iter().enumerate() {
-        let (content, category, trigger_phrase) = match l {
-            Learning::Text(c) => (c, None, None),
-            Learning::Detailed {
-                content,
-                category,
-                trigger_phrase,
-            } => (content, category, trigger_phrase),
-        };
-        let category = category
-            .map(|c| {
-                c.parse().map_err(|e: chief_domain::DomainError| {
-                    ApiError::invalid(&format!("knowledge_captured[{i}].category"), e.to_string())
-                })
-            })
-            .transpose()?;
-        learnings.push(Capture {
-            content,
-            category,
-            source_task_id: Some(id),
-            trigger_phrase,
-            target: None,
-        });
+        learnings.push(l.into_capture(id).map_err(|e| {
+            ApiError::invalid(&format!("knowledge_captured[{i}].category"), e.to_string())
+        })?);
     }
-    let active = task_playbooks::active(&state.db, caller.tenant()).await?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let task = task::transition(&mut tx, id, TaskOp::Complete, b.output).await?;
-    // Skipping a must-consult playbook does not block; it is answered and logged.
-    let must_consult_warnings = task_playbooks::skipped(&task, &active);
-    for warning in &must_consult_warnings {
-        task_playbooks::record_skip(&mut tx, &task, warning).await?;
-    }
-    let mut knowledge = Vec::with_capacity(learnings.len());
-    for capture in learnings {
-        knowledge.push(knowledge_routing::capture(&mut tx, caller.user.id, capture).await?);
-    }
-    let mut follow_up_tasks = Vec::with_capacity(b.follow_up_tasks.len());
+    let mut follow_ups = Vec::with_capacity(b.follow_up_tasks.len());
     for f in b.follow_up_tasks {
-        let new = NewTask {
-            title: f.title,
-            description: f.description,
-            priority: f.priority.map(Priority::try_from).transpose()?,
-            assignee: f.assignee.as_deref().map(Assignee::parse).transpose()?,
-            project_id: task.project_id,
-            due_date: f.due_date,
-            due_has_time: f.due_date.is_some(),
-            context: Some(serde_json::json!({"follow_up_of": id})),
-            source: Some("follow_up".into()),
-            ..Default::default()
-        };
-        follow_up_tasks.push(task::create(&mut tx, caller.user.id, new).await?);
+        follow_ups.push(f.into_new()?);
     }
-    tx.commit().await?;
-    Ok(Json(Completed {
-        task,
-        knowledge,
-        follow_up_tasks,
-        must_consult_warnings,
-    }))
+    let completion = Completion {
+        output: b.output,
+        learnings,
+        follow_ups,
+    };
+    Ok(Json(
+        task_work::complete(&state.db, &caller.scope(), id, completion).await?,
+    ))
 }

@@ -53,6 +53,22 @@ pub enum Target {
 }
 
 impl Target {
+    /// The target a capture names, if any: `target_type` with its
+    /// `target_id` (see [`Target::parse`]); an id alone is refused.
+    pub fn from_parts(
+        target_type: Option<&str>,
+        target_id: Option<Uuid>,
+    ) -> Result<Option<Target>, StoreError> {
+        match (target_type, target_id) {
+            (Some(kind), id) => Target::parse(kind, id).map(Some),
+            (None, Some(_)) => Err(StoreError::invalid(
+                "target_type",
+                "is required with target_id",
+            )),
+            (None, None) => Ok(None),
+        }
+    }
+
     /// The target a `target_type` (person, client, project, playbook,
     /// setting or rule) and `target_id` name. The first four need the id;
     /// a setting or a rule takes none.

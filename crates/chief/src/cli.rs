@@ -143,6 +143,14 @@ pub enum Command {
     /// Export tasks to another tool's format.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Serve MCP over stdin/stdout for an MCP client (Claude Desktop, Claude
+    /// Code): the work-loop tools, playbook and task resources, and prompts.
+    /// Acts as the user of the API key in CHIEF_API_KEY.
+    Mcp(McpArgs),
+    /// The agent: `chief agent instructions` prints a ready CLAUDE.md /
+    /// AGENTS.md with the loop, the rules and the Claude Desktop config.
+    #[command(subcommand)]
+    Agent(AgentCommand),
     /// Print shell completions: `chief completions bash > /etc/bash_completion.d/chief`.
     Completions {
         #[arg(value_enum)]
@@ -601,6 +609,35 @@ pub struct ServeArgs {
     /// instance's worker sends them.
     #[arg(long, env = "CHIEF_NO_DELIVERY")]
     pub no_delivery: bool,
+    /// Host names `/mcp` answers to, comma-separated (`*` for any); other
+    /// `Host` headers get 403, against DNS rebinding.
+    #[arg(
+        long,
+        env = "CHIEF_MCP_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        default_value = "localhost,127.0.0.1,[::1]"
+    )]
+    pub mcp_allowed_hosts: Vec<String>,
+    /// Browser origins allowed to call `/mcp`, comma-separated (`*` for
+    /// any); by default an origin on an allowed host.
+    #[arg(long, env = "CHIEF_MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub mcp_allowed_origins: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// The API key to act with (`chief keys create`); its user and
+    /// workspace scope everything the MCP client does.
+    #[arg(long, env = "CHIEF_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Print a ready CLAUDE.md / AGENTS.md: the operating loop, the rules
+    /// (drafts only, block instead of guessing, mandatory capture,
+    /// must-consult playbooks), the tools and the MCP client config.
+    Instructions,
 }
 
 #[derive(Debug, Subcommand)]

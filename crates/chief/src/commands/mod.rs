@@ -8,6 +8,7 @@ mod init;
 mod jobs;
 mod keys;
 mod learn;
+mod mcp;
 mod quick_add;
 mod serve;
 mod suggest;
@@ -31,6 +32,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Audit(cmd) => audit::run(&cli, cmd).await,
         Command::Tenants(cmd) => keys::tenants(&cli, cmd).await,
         Command::Serve(args) => serve::run(&cli, args).await,
+        Command::Mcp(args) => mcp::serve(&cli, args).await,
+        Command::Agent(cmd) => mcp::agent(cmd),
         Command::RunJob { name } => jobs::run_job(&cli, name).await,
         Command::Classify { text } => classify(&cli, &text.join(" ")),
         Command::Parse(args) => quick_add::run_parse(&cli, args).await,
@@ -91,6 +94,8 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         | Command::Audit(_)
         | Command::Tenants(_)
         | Command::Serve(_)
+        | Command::Mcp(_)
+        | Command::Agent(_)
         | Command::RunJob { .. }
         | Command::Classify { .. }
         | Command::Parse(_) => {

@@ -37,13 +37,17 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     }
     let url = chief_server::url(addr);
     println!(
-        "Try: curl -H \"X-API-Key: $CHIEF_API_KEY\" {url}/api/tasks/next   (docs: {url}/api/docs)"
+        "Try: curl -H \"X-API-Key: $CHIEF_API_KEY\" {url}/api/tasks/next   (docs: {url}/api/docs, MCP: {url}/mcp)"
     );
     let config = chief_server::ServerConfig {
         rate_limit_per_minute: args.rate_limit,
         cors_origins: args.cors_origin.clone(),
         max_body_bytes: args.max_body,
         secrets: Some(secrets.clone()),
+        mcp_guard: chief_mcp::http::HostGuard {
+            allowed_hosts: args.mcp_allowed_hosts.clone(),
+            allowed_origins: args.mcp_allowed_origins.clone(),
+        },
     };
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
     let scheduler = (!args.no_scheduler).then(|| {

@@ -4,24 +4,24 @@
 //! first. The active playbooks are loaded with one query and matched in
 //! memory by `chief_brain::playbook_match`, so `/tasks/next` stays fast.
 
-use crate::ApiError;
+use crate::Db;
+use crate::StoreError;
+use crate::playbook::{self, PlaybookFilter};
 use chief_brain::playbook_match::{PlaybookMatch, match_playbooks};
 use chief_domain::TenantId;
 use chief_domain::playbook::{Playbook, PlaybookStatus};
 use chief_domain::task::Task;
-use chief_store::Db;
-use chief_store::playbook::{self, PlaybookFilter};
 use schemars::JsonSchema;
 use serde::Serialize;
 use uuid::Uuid;
 
 /// The tenant's active playbooks, the ones matching considers: one query.
-pub(crate) async fn active(db: &Db, tenant: TenantId) -> Result<Vec<Playbook>, ApiError> {
+pub async fn active(db: &Db, tenant: TenantId) -> Result<Vec<Playbook>, StoreError> {
     let filter = PlaybookFilter {
         status: Some(PlaybookStatus::Active),
         ..Default::default()
     };
-    Ok(playbook::list(db, tenant, &filter).await?)
+    playbook::list(db, tenant, &filter).await
 }
 
 /// The text a task is matched on: its title and description.
@@ -37,25 +37,25 @@ const PREVIEW_CHARS: usize = 200;
 
 /// A playbook the next task calls for, as `/tasks/next` lists it.
 #[derive(Serialize, JsonSchema)]
-pub(crate) struct TaskPlaybook {
-    id: Uuid,
-    name: String,
-    match_reason: String,
-    relevance_score: f64,
-    must_consult: bool,
+pub struct TaskPlaybook {
+    pub id: Uuid,
+    pub name: String,
+    pub match_reason: String,
+    pub relevance_score: f64,
+    pub must_consult: bool,
     /// The start of the content; get the playbook for all of it.
-    content_preview: String,
+    pub content_preview: String,
 }
 
 /// A must-consult playbook that the next task must not skip (or, on
 /// completion, that it skipped).
 #[derive(Serialize, JsonSchema)]
-pub(crate) struct MustConsultWarning {
-    playbook_id: Uuid,
-    playbook_name: String,
-    warning: String,
+pub struct MustConsultWarning {
+    pub playbook_id: Uuid,
+    pub playbook_name: String,
+    pub warning: String,
     /// Why it is relevant to the task.
-    match_reason: String,
+    pub match_reason: String,
 }
 
 fn preview(content: &str) -> String {
@@ -71,11 +71,20 @@ fn matched_for<'p>(task: &Task, playbooks: &'p [Playbook]) -> PlaybookMatch<'p> 
 
 /// The playbooks `task` calls for and the must-consult warnings, as
 /// `/tasks/next` shows them.
-pub(crate) fn for_task(
+pub fn for_task(
     task: &Task,
     playbooks: &[Playbook],
 ) -> (Vec<TaskPlaybook>, Vec<MustConsultWarning>) {
-    let found = matched_for(task, playbooks);
+    for_text(&task_text(task), playbooks)
+}
+
+/// The playbooks a description of work calls for and the must-consult
+/// warnings, in the shape `/tasks/next` shows them.
+pub fn for_text(
+    text: &str,
+    playbooks: &[Playbook],
+) -> (Vec<TaskPlaybook>, Vec<MustConsultWarning>) {
+    let found = match_playbooks(text, playbooks);
     let matched = found
         .matched
         .into_iter()
@@ -103,7 +112,7 @@ pub(crate) fn for_task(
 
 /// The playbooks to read before working on `task`: the matched ones, best
 /// first, then the relevant must-consult ones not matched.
-pub(crate) fn to_read(task: &Task, playbooks: &[Playbook]) -> Vec<Playbook> {
+pub fn to_read(task: &Task, playbooks: &[Playbook]) -> Vec<Playbook> {
     let found = matched_for(task, playbooks);
     let mut out: Vec<Playbook> = found.matched.iter().map(|m| m.playbook.clone()).collect();
     for c in found.must_consult {
@@ -117,7 +126,7 @@ pub(crate) fn to_read(task: &Task, playbooks: &[Playbook]) -> Vec<Playbook> {
 /// The relevant must-consult playbooks nobody read while `task` was worked
 /// on: not returned by its start nor fetched since it started (or since it
 /// was created, if it never started).
-pub(crate) fn skipped(task: &Task, playbooks: &[Playbook]) -> Vec<MustConsultWarning> {
+pub fn skipped(task: &Task, playbooks: &[Playbook]) -> Vec<MustConsultWarning> {
     let since = task.started_at.unwrap_or(task.created_at);
     let (_, warnings) = for_task(task, playbooks);
     warnings
@@ -133,12 +142,12 @@ pub(crate) fn skipped(task: &Task, playbooks: &[Playbook]) -> Vec<MustConsultWar
 
 /// Records that `task`'s completion skipped `warning`'s playbook, in the
 /// completion's transaction: the audit log keeps `playbook.skipped`.
-pub(crate) async fn record_skip(
-    tx: &mut chief_store::Tx,
+pub async fn record_skip(
+    tx: &mut crate::Tx,
     task: &Task,
     warning: &MustConsultWarning,
-) -> Result<(), ApiError> {
-    tx.audit(chief_store::Change {
+) -> Result<(), StoreError> {
+    tx.audit(crate::Change {
         action: chief_domain::event::action("playbook", "skipped"),
         entity_type: "playbook",
         entity_id: warning.playbook_id,

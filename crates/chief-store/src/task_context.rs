@@ -14,11 +14,12 @@
 //! dropped. The budget is `?budget=`, else the person's setting
 //! `context.token_budget`, else 4,000.
 
-use crate::ApiError;
-use crate::context_items::{
+use crate::StoreError;
+use crate::task_context_items::{
     AssembledContext, ContextKnowledge, ContextPlaybook, ContextProject, RelatedPerson,
     RelatedTask, RelationshipContext, TaskBrief, playbook_brief,
 };
+use crate::{Db, context_reads as reads, project, setting};
 use chief_brain::context_budget::{
     DEFAULT_TOKEN_BUDGET, Item, ItemKind, MAX_TOKEN_BUDGET, estimate_tokens, pack,
 };
@@ -30,7 +31,6 @@ use chief_domain::log::LogEntry;
 use chief_domain::person::{Person, TaskPersonRole};
 use chief_domain::playbook::Playbook;
 use chief_domain::task::Task;
-use chief_store::{Db, context_reads as reads, project, setting};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -78,9 +78,9 @@ fn item<T: Serialize>(
 }
 
 /// Refuses a requested budget outside 1 to 200,000.
-pub(crate) fn check_budget(requested: Option<i64>) -> Result<(), ApiError> {
+pub fn check_budget(requested: Option<i64>) -> Result<(), StoreError> {
     match requested {
-        Some(b) if !(1..=MAX_TOKEN_BUDGET as i64).contains(&b) => Err(ApiError::invalid(
+        Some(b) if !(1..=MAX_TOKEN_BUDGET as i64).contains(&b) => Err(StoreError::invalid(
             "budget",
             format!("must be 1 to {MAX_TOKEN_BUDGET} tokens, not {b}"),
         )),
@@ -91,12 +91,12 @@ pub(crate) fn check_budget(requested: Option<i64>) -> Result<(), ApiError> {
 /// The budget for this request: `requested`, else the person's setting,
 /// else the default. A requested budget outside 1 to 200,000 is refused; a
 /// setting outside it is ignored.
-pub(crate) async fn budget(
+pub async fn budget(
     db: &Db,
     tenant: TenantId,
     user: Uuid,
     requested: Option<i64>,
-) -> Result<usize, ApiError> {
+) -> Result<usize, StoreError> {
     let range = 1..=MAX_TOKEN_BUDGET as i64;
     if let Some(b) = requested {
         check_budget(requested)?;
@@ -118,14 +118,14 @@ fn task_text(task: &Task) -> String {
 
 /// Assembles `task`'s context within `budget` tokens, matching it against
 /// the tenant's `active` playbooks.
-pub(crate) async fn assemble(
+pub async fn assemble(
     db: &Db,
     tenant: TenantId,
     task: &Task,
     active: &[Playbook],
     budget: usize,
     now: DateTime<Utc>,
-) -> Result<AssembledContext, ApiError> {
+) -> Result<AssembledContext, StoreError> {
     let text = task_text(task);
     let mut items: Vec<Item<Piece>> = Vec::new();
 
@@ -337,7 +337,7 @@ async fn knowledge_items(
     targets: &[Uuid],
     task_terms: &[String],
     items: &mut Vec<Item<Piece>>,
-) -> Result<(), ApiError> {
+) -> Result<(), StoreError> {
     let routed = reads::knowledge_routed_to(db, tenant, targets, ROUTED_KNOWLEDGE).await?;
     let recent = reads::recent_knowledge(db, tenant, RECENT_KNOWLEDGE).await?;
     let mut seen: Vec<Uuid> = Vec::new();

@@ -17,14 +17,14 @@ use uuid::Uuid;
 
 /// A task in brief, as context shows other tasks.
 #[derive(Clone, Serialize, JsonSchema)]
-pub(crate) struct TaskBrief {
-    pub(crate) id: Uuid,
-    pub(crate) title: String,
-    pub(crate) status: TaskStatus,
-    pub(crate) priority: chief_domain::Priority,
-    pub(crate) due_date: Option<DateTime<Utc>>,
-    pub(crate) project_id: Option<Uuid>,
-    pub(crate) created_at: DateTime<Utc>,
+pub struct TaskBrief {
+    pub id: Uuid,
+    pub title: String,
+    pub status: TaskStatus,
+    pub priority: chief_domain::Priority,
+    pub due_date: Option<DateTime<Utc>>,
+    pub project_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
 }
 
 impl From<&Task> for TaskBrief {
@@ -43,93 +43,93 @@ impl From<&Task> for TaskBrief {
 
 /// The task's project, with its newest other tasks.
 #[derive(Serialize, JsonSchema)]
-pub(crate) struct ContextProject {
+pub struct ContextProject {
     #[serde(flatten)]
-    pub(crate) project: Project,
-    pub(crate) recent_tasks: Vec<TaskBrief>,
+    pub project: Project,
+    pub recent_tasks: Vec<TaskBrief>,
 }
 
 /// How a person relates to a task and to the user.
 #[derive(Serialize, JsonSchema)]
-pub(crate) struct RelationshipContext {
+pub struct RelationshipContext {
     /// Their role on the task, when they are linked to it.
-    pub(crate) role: Option<TaskPersonRole>,
+    pub role: Option<TaskPersonRole>,
     /// `linked` (a task_people row) or `mentioned` (named in the task's text).
-    pub(crate) source: &'static str,
-    pub(crate) relationship: Option<String>,
-    pub(crate) relationship_to_user: Option<String>,
-    pub(crate) political_context: Option<String>,
-    pub(crate) communication_notes: Option<String>,
+    pub source: &'static str,
+    pub relationship: Option<String>,
+    pub relationship_to_user: Option<String>,
+    pub political_context: Option<String>,
+    pub communication_notes: Option<String>,
 }
 
 #[derive(Serialize, JsonSchema)]
-pub(crate) struct RelatedPerson {
-    pub(crate) person: Person,
-    pub(crate) relationship_context: RelationshipContext,
-    pub(crate) relevance: f64,
+pub struct RelatedPerson {
+    pub person: Person,
+    pub relationship_context: RelationshipContext,
+    pub relevance: f64,
 }
 
 /// Another task, why it is related and how much.
 #[derive(Serialize, JsonSchema)]
-pub(crate) struct RelatedTask {
+pub struct RelatedTask {
     #[serde(flatten)]
-    pub(crate) task: TaskBrief,
-    pub(crate) relevance: f64,
+    pub task: TaskBrief,
+    pub relevance: f64,
     /// `same project`, `shares Dana`, `similar: renewal, proposal`.
-    pub(crate) reasons: Vec<String>,
+    pub reasons: Vec<String>,
 }
 
 /// A learning that bears on the task.
 #[derive(Serialize, JsonSchema)]
-pub(crate) struct ContextKnowledge {
-    pub(crate) id: Uuid,
-    pub(crate) content: String,
-    pub(crate) category: chief_domain::knowledge::KnowledgeCategory,
-    pub(crate) routed_to_type: Option<String>,
-    pub(crate) routed_to_id: Option<Uuid>,
-    pub(crate) learned_at: DateTime<Utc>,
-    pub(crate) relevance: f64,
+pub struct ContextKnowledge {
+    pub id: Uuid,
+    pub content: String,
+    pub category: chief_domain::knowledge::KnowledgeCategory,
+    pub routed_to_type: Option<String>,
+    pub routed_to_id: Option<Uuid>,
+    pub learned_at: DateTime<Utc>,
+    pub relevance: f64,
     /// `routed to Patrick Smith` or `similar: renewal`.
-    pub(crate) reason: String,
+    pub reason: String,
 }
 
 /// A playbook the task calls for; fetch it for the content.
 #[derive(Serialize, JsonSchema)]
-pub(crate) struct ContextPlaybook {
-    pub(crate) id: Uuid,
-    pub(crate) name: String,
-    pub(crate) description: String,
-    pub(crate) must_consult: bool,
-    pub(crate) match_reason: String,
+pub struct ContextPlaybook {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub must_consult: bool,
+    pub match_reason: String,
 }
 
 /// A task's assembled context.
 #[derive(Serialize, JsonSchema)]
-pub(crate) struct AssembledContext {
-    pub(crate) project: Option<ContextProject>,
+pub struct AssembledContext {
+    pub project: Option<ContextProject>,
     /// Most relevant first.
-    pub(crate) related_people: Vec<RelatedPerson>,
+    pub related_people: Vec<RelatedPerson>,
     /// Most relevant first.
-    pub(crate) related_tasks: Vec<RelatedTask>,
+    pub related_tasks: Vec<RelatedTask>,
     /// The task's audit log entries, newest first.
-    pub(crate) history: Vec<LogEntry>,
+    pub history: Vec<LogEntry>,
     /// Most relevant first.
-    pub(crate) knowledge: Vec<ContextKnowledge>,
+    pub knowledge: Vec<ContextKnowledge>,
     /// The must-consult ones (never dropped), then the triggered ones.
-    pub(crate) relevant_playbooks: Vec<ContextPlaybook>,
+    pub relevant_playbooks: Vec<ContextPlaybook>,
     /// The budget applied, in estimated tokens (`ceil(chars / 4)` of each
     /// item's compact JSON).
-    pub(crate) token_budget: usize,
+    pub token_budget: usize,
     /// The task, the must-consult playbooks and the items kept.
-    pub(crate) tokens_used: usize,
+    pub tokens_used: usize,
     /// True when the task and its must-consult playbooks alone exceed the
     /// budget: they are kept anyway, and nothing else is.
-    pub(crate) core_over_budget: bool,
+    pub core_over_budget: bool,
     /// How many items of each kind did not fit.
-    pub(crate) omitted: Omitted,
+    pub omitted: Omitted,
 }
 
-pub(crate) fn playbook_brief(p: &Playbook, match_reason: String) -> ContextPlaybook {
+pub fn playbook_brief(p: &Playbook, match_reason: String) -> ContextPlaybook {
     ContextPlaybook {
         id: p.id,
         name: p.name.clone(),

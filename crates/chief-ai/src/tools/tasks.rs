@@ -1,0 +1,278 @@
+//! The task tools: take the next task with its context, start it, complete
+//! it (only after the mandatory capture step), block it on a question, and
+//! create or change tasks.
+
+use crate::registry::{Caller, Tool, ToolClass, ToolError};
+use chief_domain::Priority;
+use chief_domain::question::NewQuestion;
+use chief_domain::task::{Assignee, TaskPatch};
+use chief_store::knowledge::{self, KnowledgeFilter};
+use chief_store::requests::{FollowUp, Learning, TaskRequest};
+use chief_store::task_work::{self, Completion};
+use chief_store::{Page, task, task_handoff};
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn register(tools: &mut Vec<Tool>) {
+    tools.push(Tool::new(
+        "get_next_task",
+        ToolClass::Read,
+        "The next task to work on, with its assembled context (people, project, related tasks, history, learnings) and the playbooks it calls for. Read every must_consult playbook (get_playbook) before working. `task` is null when the queue is empty.",
+        next,
+    ));
+    tools.push(Tool::new(
+        "get_task_context",
+        ToolClass::Read,
+        "A task with its assembled context: the people and their relationship notes, the project, related tasks, history, learnings and relevant playbooks, packed into a token budget.",
+        context,
+    ));
+    tools.push(Tool::new(
+        "start_task",
+        ToolClass::Write,
+        "Marks a task working and returns the playbooks to read before the work (matched ones first, then the must-consult ones).",
+        start,
+    ));
+    tools.push(Tool::new(
+        "complete_task",
+        ToolClass::Write,
+        "Completes a task. Capture is mandatory: before completing, ask what you learned. Give `learnings` (each routed to the person, client, project, playbook or setting it is about), or `learnings_captured: true` if you already captured them with capture_knowledge for this task, or, only if truly nothing was learned, `nothing_learned: true`.",
+        complete,
+    ));
+    tools.push(Tool::new(
+        "block_task",
+        ToolClass::Write,
+        "Blocks a task on a question for the person instead of guessing. Say what you need to know, why you are asking and what you will do with the answer.",
+        block,
+    ));
+    tools.push(Tool::new(
+        "create_task",
+        ToolClass::Write,
+        "Creates a task (a follow-up or something discovered while working).",
+        create,
+    ));
+    tools.push(Tool::new(
+        "update_task",
+        ToolClass::Write,
+        "Changes a task's title, description, priority, assignee, due date or tags; fields left out stay as they are.",
+        update,
+    ));
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct NextArgs {
+    /// `agent` (the default): the agent's queue; `user`: the person's.
+    assignee: Option<String>,
+    /// The context's token budget, 1 to 200,000 (default: the person's
+    /// setting, else 4,000).
+    budget: Option<i64>,
+}
+
+async fn next(caller: Caller, a: NextArgs) -> Result<task_handoff::NextTask, ToolError> {
+    let assignee = match a.assignee.as_deref() {
+        Some(text) => Assignee::parse(text)?,
+        None => Assignee::Agent,
+    };
+    let user = caller.user()?;
+    Ok(task_handoff::next(
+        &caller.db,
+        caller.scope.tenant,
+        user,
+        assignee,
+        a.budget,
+        Utc::now(),
+    )
+    .await?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ContextArgs {
+    task_id: Uuid,
+    /// The token budget, 1 to 200,000.
+    budget: Option<i64>,
+}
+
+async fn context(caller: Caller, a: ContextArgs) -> Result<task_handoff::TaskContext, ToolError> {
+    let user = caller.user()?;
+    Ok(task_handoff::for_task(
+        &caller.db,
+        caller.scope.tenant,
+        user,
+        a.task_id,
+        a.budget,
+        Utc::now(),
+    )
+    .await?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct TaskId {
+    task_id: Uuid,
+}
+
+async fn start(caller: Caller, a: TaskId) -> Result<task_work::Started, ToolError> {
+    Ok(task_work::start(&caller.db, &caller.scope, a.task_id).await?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct CompleteArgs {
+    task_id: Uuid,
+    /// What was done: the result, a summary, links to drafts.
+    output: Option<String>,
+    /// What you learned; each is captured and routed: text, or
+    /// `{content, category, trigger_phrase}`.
+    #[serde(default)]
+    learnings: Vec<Learning>,
+    /// True when you already captured this task's learnings with
+    /// `capture_knowledge` (giving this task as `source_task_id`).
+    #[serde(default)]
+    learnings_captured: bool,
+    /// Set to true, instead of `learnings`, only when nothing was learned.
+    #[serde(default)]
+    nothing_learned: bool,
+    #[serde(default)]
+    follow_up_tasks: Vec<FollowUp>,
+}
+
+/// Seed 003's mandatory capture: the caller must have asked itself what it
+/// learned and say so one way: the learnings, that they were captured
+/// already (which must be true), or that there were none.
+async fn check_capture(caller: &Caller, a: &CompleteArgs) -> Result<(), ToolError> {
+    if a.learnings.iter().any(|l| l.content().trim().is_empty()) {
+        return Err(ToolError::Refused(
+            "a learning's content must not be empty".into(),
+        ));
+    }
+    let answers = [
+        !a.learnings.is_empty(),
+        a.learnings_captured,
+        a.nothing_learned,
+    ];
+    match answers.iter().filter(|given| **given).count() {
+        0 => {
+            return Err(ToolError::Refused(
+                "capture is mandatory before completing: what did you learn? Pass `learnings` (each with its content), `learnings_captured: true` if you captured them with capture_knowledge, or `nothing_learned: true` if there was truly nothing".into(),
+            ));
+        }
+        1 => {}
+        _ => {
+            return Err(ToolError::Refused(
+                "pass only one of `learnings`, `learnings_captured: true` and `nothing_learned: true`".into(),
+            ));
+        }
+    }
+    if a.learnings_captured {
+        let filter = KnowledgeFilter {
+            source_task_id: Some(a.task_id),
+            ..Default::default()
+        };
+        let captured =
+            knowledge::list(&caller.db, caller.scope.tenant, &filter, Page::new(1, 0)).await?;
+        if captured.total == 0 {
+            return Err(ToolError::Refused(format!(
+                "no learning was captured for task {}: call capture_knowledge with source_task_id first, or pass `learnings`",
+                a.task_id
+            )));
+        }
+    }
+    Ok(())
+}
+
+async fn complete(caller: Caller, a: CompleteArgs) -> Result<task_work::Completed, ToolError> {
+    check_capture(&caller, &a).await?;
+    let mut learnings = Vec::with_capacity(a.learnings.len());
+    for l in a.learnings {
+        learnings.push(l.into_capture(a.task_id)?);
+    }
+    let mut follow_ups = Vec::with_capacity(a.follow_up_tasks.len());
+    for f in a.follow_up_tasks {
+        follow_ups.push(f.into_new()?);
+    }
+    let completion = Completion {
+        output: a.output,
+        learnings,
+        follow_ups,
+    };
+    Ok(task_work::complete(&caller.db, &caller.scope, a.task_id, completion).await?)
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct BlockArgs {
+    task_id: Uuid,
+    /// The question for the person.
+    question_text: String,
+    /// Why you cannot go on without the answer.
+    why_asking: String,
+    /// What you will do once it is answered.
+    what_agent_will_do: String,
+    /// 1 (most urgent) to 5.
+    priority: i64,
+    /// Anything the person needs to answer well.
+    context: Option<String>,
+}
+
+/// What blocking a task returns.
+#[derive(serde::Serialize)]
+struct Blocked {
+    task: chief_domain::task::Task,
+    question: chief_domain::question::Question,
+}
+
+async fn block(caller: Caller, a: BlockArgs) -> Result<Blocked, ToolError> {
+    let question = NewQuestion {
+        text: a.question_text,
+        context: a.context,
+        why_asking: Some(a.why_asking),
+        what_agent_will_do: Some(a.what_agent_will_do),
+        priority: Some(Priority::try_from(a.priority)?),
+        priority_reason: None,
+    };
+    let (task, question) = caller
+        .write(async |tx, _| task::block(tx, a.task_id, question).await)
+        .await?;
+    Ok(Blocked { task, question })
+}
+
+async fn create(caller: Caller, a: TaskRequest) -> Result<chief_domain::task::Task, ToolError> {
+    let new = a.into_new("agent")?;
+    caller
+        .write(async |tx, user| task::create(tx, user, new).await)
+        .await
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct UpdateArgs {
+    task_id: Uuid,
+    title: Option<String>,
+    description: Option<String>,
+    /// 1 (highest) to 5.
+    priority: Option<i64>,
+    /// `agent` or `user`.
+    assignee: Option<String>,
+    due_date: Option<DateTime<Utc>>,
+    /// Replaces the tags.
+    tags: Option<Vec<String>>,
+}
+
+async fn update(caller: Caller, a: UpdateArgs) -> Result<chief_domain::task::Task, ToolError> {
+    let patch = TaskPatch {
+        title: a.title,
+        description: a.description.map(Some),
+        priority: a.priority.map(Priority::try_from).transpose()?,
+        assignee: a.assignee.as_deref().map(Assignee::parse).transpose()?,
+        due_has_time: a.due_date.map(|_| true),
+        due_date: a.due_date.map(Some),
+        tags: a.tags,
+        ..Default::default()
+    };
+    caller
+        .write(async |tx, _| task::update(tx, a.task_id, patch).await)
+        .await
+}

@@ -1,0 +1,111 @@
+//! Working a task, as the API, the CLI and the agent's tools all do it:
+//! starting hands over the playbooks to read (and records that they were
+//! read); completing records the output, routes what was learned, creates
+//! the follow-ups and notes any must-consult playbook that was skipped, all
+//! in one transaction.
+
+use crate::knowledge_routing::{self, Capture, Routed};
+use crate::task_playbooks::{self, MustConsultWarning};
+use crate::{Db, Scope, StoreError, playbook, task};
+use chief_domain::playbook::Playbook;
+use chief_domain::task::{NewTask, Task, TaskOp};
+use schemars::JsonSchema;
+use serde::Serialize;
+use uuid::Uuid;
+
+/// What starting a task returns: the task, its context, and the playbooks
+/// to read before the work (matched ones, best first, then the relevant
+/// must-consult ones).
+#[derive(Serialize, JsonSchema)]
+pub struct Started {
+    pub task: Task,
+    pub context: serde_json::Value,
+    pub playbooks: Vec<Playbook>,
+}
+
+/// Marks task `id` working and hands over the playbooks it calls for.
+pub async fn start(db: &Db, scope: &Scope, id: Uuid) -> Result<Started, StoreError> {
+    let active = task_playbooks::active(db, scope.tenant).await?;
+    let mut tx = db.write(scope).await?;
+    let task = task::transition(&mut tx, id, TaskOp::Start, None).await?;
+    // Handing the playbooks over is reading them: each records a use, which
+    // completion checks must-consult playbooks against.
+    let mut playbooks = Vec::new();
+    for p in task_playbooks::to_read(&task, &active) {
+        playbooks.push(playbook::record_use(&mut tx, p.id).await?);
+    }
+    tx.commit().await?;
+    Ok(Started {
+        context: task.context.clone(),
+        task,
+        playbooks,
+    })
+}
+
+/// What completing a task records besides its status.
+#[derive(Default)]
+pub struct Completion {
+    pub output: Option<String>,
+    /// Each is routed as `knowledge_routing::capture` routes it, with the
+    /// task as its source.
+    pub learnings: Vec<Capture>,
+    /// Created in the task's project, pointing back at it.
+    pub follow_ups: Vec<NewTask>,
+}
+
+/// What completing a task returns.
+#[derive(Serialize, JsonSchema)]
+pub struct Completed {
+    pub task: Task,
+    /// Each learning and where it was routed.
+    pub knowledge: Vec<Routed>,
+    pub follow_up_tasks: Vec<Task>,
+    /// Relevant must-consult playbooks not read while the task was worked
+    /// on (neither returned by its start nor fetched since); each is logged
+    /// as `playbook.skipped`. Completion is not refused.
+    pub must_consult_warnings: Vec<MustConsultWarning>,
+}
+
+/// Completes task `id`, routing its learnings and creating its follow-ups
+/// in the same transaction: either all of it is written or none.
+pub async fn complete(
+    db: &Db,
+    scope: &Scope,
+    id: Uuid,
+    completion: Completion,
+) -> Result<Completed, StoreError> {
+    let user = scope
+        .actor
+        .user_id
+        .ok_or_else(|| StoreError::invalid("user", "completing a task needs a user"))?;
+    let active = task_playbooks::active(db, scope.tenant).await?;
+    let mut tx = db.write(scope).await?;
+    let task = task::transition(&mut tx, id, TaskOp::Complete, completion.output).await?;
+    // Skipping a must-consult playbook does not block; it is answered and logged.
+    let must_consult_warnings = task_playbooks::skipped(&task, &active);
+    for warning in &must_consult_warnings {
+        task_playbooks::record_skip(&mut tx, &task, warning).await?;
+    }
+    let mut knowledge = Vec::with_capacity(completion.learnings.len());
+    for mut capture in completion.learnings {
+        capture.source_task_id = Some(id);
+        knowledge.push(knowledge_routing::capture(&mut tx, user, capture).await?);
+    }
+    let mut follow_up_tasks = Vec::with_capacity(completion.follow_ups.len());
+    for new in completion.follow_ups {
+        let new = NewTask {
+            project_id: task.project_id,
+            context: Some(serde_json::json!({"follow_up_of": id})),
+            source: Some("follow_up".into()),
+            ..new
+        };
+        follow_up_tasks.push(task::create(&mut tx, user, new).await?);
+    }
+    tx.commit().await?;
+    Ok(Completed {
+        task,
+        knowledge,
+        follow_up_tasks,
+        must_consult_warnings,
+    })
+}
