@@ -7,7 +7,7 @@
 //! the deployment's [`SecretBox`]; no read here returns it except
 //! [`signing_secret`], which the delivery worker uses to sign.
 
-use crate::conn::{Conn, by_id};
+use crate::conn::{Conn, Owned, by_id};
 use crate::secret_box::SecretBox;
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value};
@@ -26,6 +26,13 @@ const COLUMNS: &str =
 pub const SECRET_PREFIX: &str = "whsec_";
 /// The longest webhook URL accepted.
 const MAX_URL: usize = 2048;
+
+const OWNED: Owned<'static, Channel> = Owned {
+    table: "channels",
+    columns: COLUMNS,
+    entity: "channel",
+    from_row,
+};
 
 fn from_row(r: &Row) -> Result<Channel, StoreError> {
     Ok(Channel {
@@ -203,16 +210,7 @@ pub async fn by_name(
     user_id: Uuid,
     name: &str,
 ) -> Result<Channel, StoreError> {
-    db.fetch_optional(
-        &format!(
-            "SELECT {COLUMNS} FROM channels WHERE tenant_id = $1 AND user_id = $2 AND name = $3"
-        ),
-        &[tenant.into(), user_id.into(), name.trim().into()],
-    )
-    .await?
-    .map(|r| from_row(&r))
-    .transpose()?
-    .ok_or_else(|| StoreError::not_found("channel", name))
+    OWNED.by_name(db, tenant, user_id, name).await
 }
 
 /// The tenant's channels (one user's when given), oldest first.
@@ -221,16 +219,7 @@ pub async fn list(
     tenant: TenantId,
     user_id: Option<Uuid>,
 ) -> Result<Vec<Channel>, StoreError> {
-    db.fetch_all(
-        &format!(
-            "SELECT {COLUMNS} FROM channels WHERE tenant_id = $1 AND ($2 IS NULL OR user_id = $2) ORDER BY created_at, id"
-        ),
-        &[tenant.into(), user_id.into()],
-    )
-    .await?
-    .iter()
-    .map(from_row)
-    .collect()
+    OWNED.list(db, tenant, user_id, "created_at, id").await
 }
 
 /// Changes to a channel; `None` leaves a field as it is. The secret cannot

@@ -169,6 +169,59 @@ pub(crate) async fn claim_leases<T>(
     Ok(due.into_iter().map(|(_, _, item)| item).collect())
 }
 
+/// What a user's named thing (a job, a channel, a trigger) is read as.
+pub(crate) struct Owned<'a, T> {
+    pub table: &'a str,
+    pub columns: &'a str,
+    /// The entity's name in a not-found error: "channel".
+    pub entity: &'static str,
+    pub from_row: fn(&Row) -> Result<T, StoreError>,
+}
+
+impl<T> Owned<'_, T> {
+    /// The user's row named `name` (unique per user), or not found.
+    pub async fn by_name(
+        &self,
+        db: &Db,
+        tenant: TenantId,
+        user_id: uuid::Uuid,
+        name: &str,
+    ) -> Result<T, StoreError> {
+        db.fetch_optional(
+            &format!(
+                "SELECT {} FROM {} WHERE tenant_id = $1 AND user_id = $2 AND name = $3",
+                self.columns, self.table
+            ),
+            &[tenant.into(), user_id.into(), name.trim().into()],
+        )
+        .await?
+        .map(|r| (self.from_row)(&r))
+        .transpose()?
+        .ok_or_else(|| StoreError::not_found(self.entity, name))
+    }
+
+    /// The tenant's rows (one user's when given), in `order`.
+    pub async fn list(
+        &self,
+        db: &Db,
+        tenant: TenantId,
+        user_id: Option<uuid::Uuid>,
+        order: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        db.fetch_all(
+            &format!(
+                "SELECT {} FROM {} WHERE tenant_id = $1 AND ($2 IS NULL OR user_id = $2) ORDER BY {order}",
+                self.columns, self.table
+            ),
+            &[tenant.into(), user_id.into()],
+        )
+        .await?
+        .iter()
+        .map(self.from_row)
+        .collect()
+    }
+}
+
 /// A list query's `WHERE`, built clause by clause: it starts with the
 /// tenant, so no list forgets it.
 pub(crate) struct Where {

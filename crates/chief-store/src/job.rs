@@ -12,7 +12,7 @@
 //! `idx_job_runs_once` unique index refuses a second run of one occurrence
 //! whatever happens to the leases.
 
-use crate::conn::{Conn, by_id, claim_leases, page_of};
+use crate::conn::{Conn, Owned, by_id, claim_leases, page_of};
 use crate::fields::clip;
 use crate::value::Row;
 use crate::{Backend, Change, Db, Listing, Page, StoreError, Tx, Value};
@@ -28,6 +28,13 @@ const RUN_COLUMNS: &str = "id, tenant_id, job_id, scheduled_for, started_at, fin
 
 /// The longest run output or error kept.
 const MAX_OUTPUT: usize = 8 * 1024;
+
+const OWNED: Owned<'static, Job> = Owned {
+    table: "jobs",
+    columns: COLUMNS,
+    entity: "job",
+    from_row,
+};
 
 fn from_row(r: &Row) -> Result<Job, StoreError> {
     Ok(Job {
@@ -246,14 +253,7 @@ pub async fn by_name(
     user_id: Uuid,
     name: &str,
 ) -> Result<Job, StoreError> {
-    db.fetch_optional(
-        &format!("SELECT {COLUMNS} FROM jobs WHERE tenant_id = $1 AND user_id = $2 AND name = $3"),
-        &[tenant.into(), user_id.into(), name.into()],
-    )
-    .await?
-    .map(|r| from_row(&r))
-    .transpose()?
-    .ok_or_else(|| StoreError::not_found("job", name))
+    OWNED.by_name(db, tenant, user_id, name).await
 }
 
 /// The tenant's jobs (one user's when given), by user and name.
@@ -262,16 +262,7 @@ pub async fn list(
     tenant: TenantId,
     user_id: Option<Uuid>,
 ) -> Result<Vec<Job>, StoreError> {
-    db.fetch_all(
-        &format!(
-            "SELECT {COLUMNS} FROM jobs WHERE tenant_id = $1 AND ($2 IS NULL OR user_id = $2) ORDER BY user_id, name"
-        ),
-        &[tenant.into(), user_id.into()],
-    )
-    .await?
-    .iter()
-    .map(from_row)
-    .collect()
+    OWNED.list(db, tenant, user_id, "user_id, name").await
 }
 
 /// Changes to a job; `None` leaves a field as it is.

@@ -8,7 +8,7 @@
 //! was made. A `webhook.received` trigger gets a secret token for its
 //! inbound URL, shown once; only its SHA-256 is kept.
 
-use crate::conn::{Conn, by_id};
+use crate::conn::{Conn, Owned, by_id};
 use crate::job::{self, JobPatch, NewJob, Timing};
 use crate::tenancy::{hash_key, random_base62};
 use crate::value::Row;
@@ -27,6 +27,13 @@ pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, name, description, tem
 const MAX_TEXT: usize = 4000;
 /// The most channels one trigger names.
 const MAX_CHANNELS: usize = 10;
+
+const OWNED: Owned<'static, Trigger> = Owned {
+    table: "triggers",
+    columns: COLUMNS,
+    entity: "trigger",
+    from_row,
+};
 
 pub(crate) fn from_row(r: &Row) -> Result<Trigger, StoreError> {
     Ok(Trigger {
@@ -373,16 +380,7 @@ pub async fn by_name(
     user_id: Uuid,
     name: &str,
 ) -> Result<Trigger, StoreError> {
-    db.fetch_optional(
-        &format!(
-            "SELECT {COLUMNS} FROM triggers WHERE tenant_id = $1 AND user_id = $2 AND name = $3"
-        ),
-        &[tenant.into(), user_id.into(), name.into()],
-    )
-    .await?
-    .map(|r| from_row(&r))
-    .transpose()?
-    .ok_or_else(|| StoreError::not_found("trigger", name))
+    OWNED.by_name(db, tenant, user_id, name).await
 }
 
 /// The trigger a scheduled job fires.
@@ -418,16 +416,7 @@ pub async fn list(
     tenant: TenantId,
     user_id: Option<Uuid>,
 ) -> Result<Vec<Trigger>, StoreError> {
-    db.fetch_all(
-        &format!(
-            "SELECT {COLUMNS} FROM triggers WHERE tenant_id = $1 AND ($2 IS NULL OR user_id = $2) ORDER BY user_id, name"
-        ),
-        &[tenant.into(), user_id.into()],
-    )
-    .await?
-    .iter()
-    .map(from_row)
-    .collect()
+    OWNED.list(db, tenant, user_id, "user_id, name").await
 }
 
 /// Changes to a trigger; `None` leaves a field as it is. Whether it has a
