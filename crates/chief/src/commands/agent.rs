@@ -1,0 +1,130 @@
+//! `chief agent run` (the built-in agent working its queue), `chief agent
+//! undo RUN` and `chief agent instructions`.
+
+use crate::cli::{AgentCommand, AgentRunArgs, Cli};
+use crate::context::Ctx;
+use anyhow::{Result, anyhow, bail};
+use chief_ai::agent::{self, Agent, AgentOptions, Outcome, RunStatus, persona};
+use chief_ai::{Caller, Registry};
+use chief_domain::log::Actor;
+use chief_llm::ModelConfig;
+use chief_store::Scope;
+use std::time::Duration;
+
+/// Dispatches `chief agent …`.
+pub async fn run(cli: &Cli, cmd: &AgentCommand) -> Result<()> {
+    match cmd {
+        AgentCommand::Instructions => {
+            super::mcp::instructions();
+            Ok(())
+        }
+        AgentCommand::Run(args) => work(cli, args).await,
+        AgentCommand::Undo { run } => {
+            let run_id = uuid::Uuid::parse_str(run.trim())
+                .map_err(|_| anyhow!("{run:?} is not a run id (chief agent run prints it)"))?;
+            let ctx = Ctx::open(cli).await?;
+            let result = agent::undo(&ctx.db, &agent_scope(&ctx), run_id).await;
+            ctx.db.close().await;
+            let undone = result?;
+            if cli.json {
+                return crate::output::json(&serde_json::json!({
+                    "run": run_id,
+                    "removed": undone.removed.len(),
+                    "restored": undone.restored.len(),
+                }));
+            }
+            println!(
+                "undid run {run_id}: removed {} created, restored {} changed",
+                undone.removed.len(),
+                undone.restored.len()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The agent acting for the context's user.
+fn agent_scope(ctx: &Ctx) -> Scope {
+    Scope {
+        actor: Actor::agent(ctx.user.id),
+        ..Scope::user(ctx.tenant.id, ctx.user.id)
+    }
+}
+
+async fn work(cli: &Cli, args: &AgentRunArgs) -> Result<()> {
+    // Checked before the store opens: without a model there is nothing to do.
+    let provider = ModelConfig::from_env().provider()?.ok_or_else(|| {
+        anyhow!("no model is configured: set CHIEF_MODEL and ANTHROPIC_API_KEY or OPENAI_API_KEY")
+    })?;
+    let persona = match &args.persona {
+        None => None,
+        Some(name) => Some(persona::by_name(name).ok_or_else(|| {
+            let names: Vec<&str> = persona::PERSONAS.iter().map(|p| p.name).collect();
+            anyhow!("no persona {name:?}; the personas are {}", names.join(", "))
+        })?),
+    };
+    let agent = Agent {
+        registry: Registry::work_loop(),
+        provider,
+        options: AgentOptions {
+            max_turns: args.max_turns,
+            token_budget: args.token_budget,
+            persona,
+            ..AgentOptions::default()
+        },
+    };
+    let ctx = Ctx::open(cli).await?;
+    let caller = Caller::new(ctx.db.clone(), agent_scope(&ctx));
+    let result = work_loop(cli, args, &agent, &caller).await;
+    ctx.db.close().await;
+    result
+}
+
+async fn work_loop(cli: &Cli, args: &AgentRunArgs, agent: &Agent, caller: &Caller) -> Result<()> {
+    loop {
+        match agent.run_once(caller).await? {
+            Outcome::Idle if args.once => {
+                if !cli.json {
+                    println!("no task for the agent");
+                }
+                return Ok(());
+            }
+            Outcome::Idle => tokio::time::sleep(Duration::from_secs(args.poll_secs)).await,
+            Outcome::Ran(report) => {
+                if cli.json {
+                    crate::output::json(&serde_json::json!({
+                        "run": report.run_id,
+                        "trace_id": report.trace_id,
+                        "task": report.task_id,
+                        "persona": report.persona,
+                        "status": report.status.as_str(),
+                        "note": report.note,
+                        "input_tokens": report.input_tokens,
+                        "output_tokens": report.output_tokens,
+                    }))?;
+                } else {
+                    println!(
+                        "run {}: task {} {} ({} persona, {} tokens in, {} out)",
+                        report.run_id,
+                        report.task_id,
+                        report.status.as_str(),
+                        report.persona,
+                        report.input_tokens,
+                        report.output_tokens
+                    );
+                }
+                // The model cannot be used: stop rather than fail every task.
+                if report.status == RunStatus::Failed {
+                    bail!(
+                        "run {} failed: {}",
+                        report.run_id,
+                        report.note.unwrap_or_default()
+                    );
+                }
+                if args.once {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
