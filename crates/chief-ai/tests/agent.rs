@@ -351,3 +351,30 @@ backend_test!(
         Ok(())
     }
 );
+
+backend_test!(the_token_budget_is_a_hard_stop, |db| async move {
+    let c = caller(&db).await;
+    let t = agent_task(&c, "Plan the quarter", "").await;
+    let fake = FakeModel::start(Flavor::Anthropic).await;
+    fake.script([
+        call("b1", "search", json!({"query": "quarter"})),
+        call("b2", "search", json!({"query": "quarter again"})),
+    ]);
+    let options = AgentOptions {
+        token_budget: 100,
+        ..AgentOptions::default()
+    };
+    let report = run(&agent_for(&fake, options), &c).await;
+    assert_eq!(report.status, RunStatus::Requeued);
+    assert!(
+        report.note.as_deref().unwrap().contains("budget of 100"),
+        "{:?}",
+        report.note
+    );
+    assert_eq!(fake.unused(), 1, "no model call after the budget is spent");
+    assert_eq!(
+        task::get(&db, c.scope.tenant, t.id).await?.status.as_str(),
+        "queued"
+    );
+    Ok(())
+});
