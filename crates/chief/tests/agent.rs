@@ -98,3 +98,38 @@ fn agent_undo_refuses_a_bad_or_unknown_run() {
         .failure()
         .stderr(predicate::str::contains("not found").or(predicate::str::contains("no agent run")));
 }
+
+both_backends! {
+    agent_run_waits_for_work_and_takes_a_task_added_meanwhile(s) {
+        s.init();
+        let rt = tokio::runtime::Runtime::new().expect("a runtime");
+        let fake = rt.block_on(FakeModel::start(Flavor::OpenAi));
+        // The task is the user's until the agent is running and idle.
+        let task = s.json(&["add", "Research the venues"]);
+        let id = task["id"].as_str().expect("the task's id").to_string();
+        fake.script([Reply::Answer(Turn::tool_call("r1", "complete_task",
+            json!({"task_id": id, "learnings": ["The venue books out three months ahead"]})))]);
+        // The poll is an hour: only the change's event can wake the loop.
+        let mut agent = std::process::Command::new(assert_cmd::cargo::cargo_bin("chief"));
+        agent
+            .envs(s.chief().get_envs().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))))
+            .env("CHIEF_MODEL", "openai:gpt-4o-mini")
+            .env("OPENAI_API_KEY", FAKE_KEY)
+            .env("OPENAI_BASE_URL", fake.base_url())
+            .env_remove("ANTHROPIC_API_KEY")
+            .args(["agent", "run", "--poll-secs", "3600"])
+            .stdout(std::process::Stdio::piped());
+        let mut child = agent.spawn().expect("chief agent run starts");
+        s.chief().args(["edit", &id, "--assignee", "agent"]).assert().success();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
+            &mut line,
+        )
+        .expect("the run line");
+        child.kill().expect("the agent stops");
+        child.wait().expect("the agent exits");
+        assert!(line.contains(&format!("task {id} completed (discovery persona")), "{line}");
+        assert_eq!(s.json(&["show", &id])["task"]["status"], "completed");
+    }
+}

@@ -341,7 +341,10 @@ impl Work<'_> {
             self.journal.tool_result(step, &err, (0, 0)).await?;
             return Ok((err, None));
         }
-        let about_this_task = input["task_id"].as_str() == Some(&self.task_id.to_string());
+        let about_this_task = input["task_id"]
+            .as_str()
+            .and_then(|s| Uuid::parse_str(s.trim()).ok())
+            == Some(self.task_id);
         let (result, applied) = self.tool(name, input).await?;
         let finish = match (name, &result, about_this_task && applied) {
             ("complete_task", Ok(_), true) => Some(Finish::Completed),

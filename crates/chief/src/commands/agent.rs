@@ -8,7 +8,7 @@ use chief_ai::agent::{self, Agent, AgentOptions, Outcome, RunStatus, persona};
 use chief_ai::{Caller, Registry};
 use chief_domain::log::Actor;
 use chief_llm::ModelConfig;
-use chief_store::Scope;
+use chief_store::{Scope, events};
 use std::time::Duration;
 
 /// Dispatches `chief agent …`.
@@ -81,7 +81,10 @@ async fn work(cli: &Cli, args: &AgentRunArgs) -> Result<()> {
 }
 
 async fn work_loop(cli: &Cli, args: &AgentRunArgs, agent: &Agent, caller: &Caller) -> Result<()> {
+    let tenant = caller.scope.tenant;
     loop {
+        // Taken before looking, so a task added meanwhile is not missed.
+        let head = events::head(&caller.db, tenant).await?;
         match agent.run_once(caller).await? {
             Outcome::Idle if args.once => {
                 if !cli.json {
@@ -89,7 +92,16 @@ async fn work_loop(cli: &Cli, args: &AgentRunArgs, agent: &Agent, caller: &Calle
                 }
                 return Ok(());
             }
-            Outcome::Idle => tokio::time::sleep(Duration::from_secs(args.poll_secs)).await,
+            Outcome::Idle => {
+                // Any change in the workspace may be a task for the agent
+                // (the outbox is read, so other processes' commits count);
+                // recurring tasks come due with time alone, hence the limit.
+                let mut follower = events::follow(&caller.db, tenant, head);
+                let wait = Duration::from_secs(args.poll_secs);
+                if let Ok(next) = tokio::time::timeout(wait, follower.next()).await {
+                    next?;
+                }
+            }
             Outcome::Ran(report) => {
                 if cli.json {
                     crate::output::json(&serde_json::json!({
