@@ -62,10 +62,11 @@ async fn count(c: &Caller, table: &str) -> i64 {
     count_rows(&c.db, table, c.scope.tenant).await
 }
 
-/// The fields of a task a run may change.
+/// Everything about a task but when it last changed.
 fn state(t: &Task) -> Value {
-    json!({"status": t.status.as_str(), "started_at": t.started_at, "completed_at": t.completed_at,
-        "blocking_question_id": t.blocking_question_id, "output": t.output, "deleted_at": t.deleted_at})
+    let mut all = serde_json::to_value(t).expect("a task serializes");
+    all.as_object_mut().expect("an object").remove("updated_at");
+    all
 }
 
 /// The `kind:tool` of each step of a run, in order.
@@ -103,6 +104,8 @@ backend_test!(
         let before = state(&t);
         let fake = FakeModel::start(Flavor::Anthropic).await;
         fake.script([
+            call("t0", "update_task", json!({"task_id": t.id, "priority": 1,
+                "tags": ["patrick"], "due_date": "2026-12-01T17:00:00Z"})),
             call("t1", "create_draft", json!({"type": "email", "recipient": "Patrick",
                 "subject": "Pilot", "body": "Hi Patrick, shall we start Monday? Sam", "task_id": t.id})),
             call("t2", "complete_task", json!({"task_id": t.id, "output": "Drafted the email",
@@ -134,6 +137,8 @@ backend_test!(
                 "tool_call:get_playbook:applied",
                 "tool_call:start_task:applied",
                 "model_call::done",
+                "tool_call:update_task:applied",
+                "model_call::done",
                 "tool_call:create_draft:applied",
                 "model_call::done",
                 "tool_call:complete_task:applied",
@@ -142,9 +147,10 @@ backend_test!(
         assert_eq!(count(&c, "drafts").await, 1);
         let done = task::get(&db, c.scope.tenant, t.id).await?;
         assert_eq!(done.status.as_str(), "completed");
+        assert_eq!(done.priority, chief_domain::Priority::try_from(1)?);
         assert_eq!(
-            report.input_tokens, 200,
-            "two model calls of 100 input tokens"
+            report.input_tokens, 300,
+            "three model calls of 100 input tokens"
         );
 
         let undone = agent::undo(&db, &c.scope, report.run_id).await?;
@@ -378,3 +384,46 @@ backend_test!(the_token_budget_is_a_hard_stop, |db| async move {
     );
     Ok(())
 });
+
+backend_test!(
+    an_unreachable_model_fails_the_run_and_requeues_the_task,
+    |db| async move {
+        let c = caller(&db).await;
+        let t = agent_task(&c, "Draft the board update", "").await;
+        // A port nothing listens on: every attempt is refused.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        let endpoint = chief_llm::Endpoint {
+            base_url: format!("http://{closed}"),
+            api_key: Some(chief_llm::ApiKey::new(chief_llm::testing::FAKE_KEY)),
+        };
+        let (backoff, waits) = chief_llm::testing::recording_backoff();
+        let provider = chief_llm::Provider::new(
+            Flavor::Anthropic,
+            endpoint,
+            "claude-sonnet-4-5",
+            chief_llm::ClientOptions::default(),
+        )?
+        .with_backoff(backoff);
+        let agent = Agent {
+            registry: Registry::work_loop(),
+            provider,
+            options: AgentOptions::default(),
+        };
+        let report = run(&agent, &c).await;
+        assert_eq!(report.status, RunStatus::Failed);
+        assert!(
+            report.note.as_deref().unwrap().contains("cannot reach"),
+            "{:?}",
+            report.note
+        );
+        assert!(
+            !waits.lock().unwrap().is_empty(),
+            "it was retried with backoff first"
+        );
+        assert_eq!(
+            task::get(&db, c.scope.tenant, t.id).await?.status.as_str(),
+            "queued"
+        );
+        Ok(())
+    }
+);

@@ -39,6 +39,12 @@ fn table(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
                 "output",
                 "title",
                 "description",
+                "priority",
+                "assignee",
+                "due_date",
+                "due_has_time",
+                "tags",
+                "project_id",
             ],
         ),
         "person" => (
@@ -57,7 +63,7 @@ fn table(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
         ),
         "playbook" => ("playbooks", &["use_count", "last_used", "status"]),
         "question" => ("questions", &[]),
-        "draft" => ("drafts", &[]),
+        "draft" => ("drafts", &["recipient", "subject", "body"]),
         "knowledge" => ("knowledge", &[]),
         "waiting_item" => ("waiting_items", &[]),
         _ => return None,
@@ -66,7 +72,7 @@ fn table(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
 
 /// A field's earlier value, typed for its column.
 fn typed(column: &str, v: &serde_json::Value) -> Result<Value, StoreError> {
-    if column.ends_with("_at") || column == "last_used" {
+    if column.ends_with("_at") || column == "last_used" || column == "due_date" {
         let ts = match v.as_str() {
             Some(s) => Some(
                 DateTime::parse_from_rfc3339(s)
@@ -84,6 +90,8 @@ fn typed(column: &str, v: &serde_json::Value) -> Result<Value, StoreError> {
     }
     Ok(match v {
         serde_json::Value::Number(n) => Value::Int(n.as_i64()),
+        serde_json::Value::Bool(b) => Value::Bool(Some(*b)),
+        serde_json::Value::Array(_) | serde_json::Value::Object(_) => Value::Json(Some(v.clone())),
         other => Value::Text(other.as_str().map(str::to_string)),
     })
 }
