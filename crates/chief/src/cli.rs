@@ -643,6 +643,12 @@ pub enum AgentCommand {
     /// task, read its must-consult playbooks, act with the tools (drafts
     /// only), then complete or block it. Every step is journaled.
     Run(AgentRunArgs),
+    /// Recent runs, newest first: id, task, persona, how each ended, tokens.
+    Runs {
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
     /// Revert a run's writes (tasks, drafts, knowledge, questions, people)
     /// from its journal, newest first.
     Undo {

@@ -53,6 +53,11 @@ both_backends! {
         assert_eq!(s.json(&["show", &id])["task"]["status"], "completed");
 
         let run = report["run"].as_str().expect("the run id");
+        let runs = s.json(&["agent", "runs"]);
+        assert_eq!(runs[0]["id"], run, "{runs}");
+        assert_eq!(runs[0]["status"], "completed");
+        assert_eq!(runs[0]["routing"], "keyword:draft");
+        assert_eq!(runs[0]["input_tokens"], 200);
         s.chief()
             .args(["agent", "undo", run])
             .assert()
@@ -66,6 +71,7 @@ both_backends! {
             .assert()
             .failure()
             .stderr(predicate::str::contains("already undone"));
+        assert_eq!(s.json(&["agent", "runs"])[0]["status"], "undone");
         drop(rt);
     }
 }

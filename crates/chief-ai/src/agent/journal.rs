@@ -300,3 +300,53 @@ impl Journal {
         tx.commit().await
     }
 }
+
+/// One run as `chief agent runs` lists it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct RunSummary {
+    pub id: Uuid,
+    pub trace_id: String,
+    pub task_id: Option<Uuid>,
+    pub persona: String,
+    pub routing: String,
+    pub status: String,
+    pub note: Option<String>,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub cost_micro_usd: i64,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The tenant's `limit` most recent runs, newest first.
+pub async fn recent(
+    db: &Db,
+    tenant: chief_domain::TenantId,
+    limit: i64,
+) -> Result<Vec<RunSummary>, StoreError> {
+    db.fetch_all(
+        "SELECT id, trace_id, task_id, persona, routing, status, note, input_tokens, output_tokens, \
+         cost_micro_usd, started_at, finished_at FROM agent_runs WHERE tenant_id = $1 \
+         ORDER BY started_at DESC, id DESC LIMIT $2",
+        &[tenant.into(), limit.into()],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(RunSummary {
+            id: r.uuid("id")?,
+            trace_id: r.text("trace_id")?,
+            task_id: r.opt_uuid("task_id")?,
+            persona: r.text("persona")?,
+            routing: r.text("routing")?,
+            status: r.text("status")?,
+            note: r.opt_text("note")?,
+            input_tokens: r.int("input_tokens")?,
+            output_tokens: r.int("output_tokens")?,
+            cost_micro_usd: r.int("cost_micro_usd")?,
+            started_at: r.ts("started_at")?,
+            finished_at: r.opt_ts("finished_at")?,
+        })
+    })
+    .collect()
+}

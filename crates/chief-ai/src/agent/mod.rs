@@ -15,6 +15,6 @@ pub mod prompt;
 pub mod run;
 pub mod undo;
 
-pub use journal::{Routing, RunStatus};
+pub use journal::{Routing, RunStatus, RunSummary, recent};
 pub use run::{Agent, AgentError, AgentOptions, Outcome, RunReport};
 pub use undo::{Undone, undo};

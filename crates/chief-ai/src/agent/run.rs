@@ -135,7 +135,12 @@ impl Agent {
             persona,
             task_id,
         };
-        let (status, note) = work.run(&next).await?;
+        // A store failure mid-run still ends the run and frees the task,
+        // if the store lets us.
+        let (status, note) = match work.run(&next).await {
+            Ok(ended) => ended,
+            Err(e) => (RunStatus::Failed, Some(e.to_string())),
+        };
         if matches!(status, RunStatus::Requeued | RunStatus::Failed) {
             requeue(&caller, task_id).await?;
         }

@@ -19,6 +19,35 @@ pub async fn run(cli: &Cli, cmd: &AgentCommand) -> Result<()> {
             Ok(())
         }
         AgentCommand::Run(args) => work(cli, args).await,
+        AgentCommand::Runs { limit } => {
+            if !(1..=1000).contains(limit) {
+                bail!("--limit must be 1 to 1000, not {limit}");
+            }
+            let ctx = Ctx::open(cli).await?;
+            let runs = agent::recent(&ctx.db, ctx.tenant.id, *limit).await;
+            ctx.db.close().await;
+            let runs = runs?;
+            if cli.json {
+                return crate::output::json(&runs);
+            }
+            if runs.is_empty() {
+                println!("no agent runs yet");
+            }
+            for r in runs {
+                let task = r.task_id.map(|t| t.to_string()).unwrap_or_default();
+                println!(
+                    "{}  {}  task {task}  {} ({})  {} tokens in, {} out{}",
+                    r.id,
+                    r.started_at.format("%Y-%m-%d %H:%M"),
+                    r.status,
+                    r.persona,
+                    r.input_tokens,
+                    r.output_tokens,
+                    r.note.map(|n| format!("  — {n}")).unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
         AgentCommand::Undo { run } => {
             let run_id = uuid::Uuid::parse_str(run.trim())
                 .map_err(|_| anyhow!("{run:?} is not a run id (chief agent run prints it)"))?;
