@@ -427,3 +427,49 @@ backend_test!(
         Ok(())
     }
 );
+
+backend_test!(
+    an_empty_queue_first_creates_due_recurring_tasks,
+    |db| async move {
+        let mut c = caller(&db).await;
+        c.scope.now = Some(common::noon());
+        let weekly = chief_domain::recurring::NewRecurringTask {
+            title: "Weekly report".into(),
+            description: None,
+            task_template: json!({"title": "Weekly report", "assignee": "agent"}),
+            frequency: chief_domain::recurring::Frequency::Daily,
+            cron_expression: None,
+            next_run: common::noon() - chrono::Duration::hours(1),
+        };
+        let user = c.scope.actor.user_id.expect("a user");
+        let r = common::in_tx(&db, &c.scope, async |tx| {
+            chief_store::recurring::create(tx, user, weekly).await
+        })
+        .await?;
+        let fake = FakeModel::start(Flavor::Anthropic).await;
+        fake.script([Reply::fail(
+            400,
+            "invalid_request_error",
+            "scripted refusal",
+        )]);
+        let report = run(&agent_for(&fake, AgentOptions::default()), &c).await;
+        let made = task::get(&db, c.scope.tenant, report.task_id).await?;
+        assert_eq!(
+            made.title, "Weekly report",
+            "the due recurring task was created and taken"
+        );
+        assert_eq!(
+            report.status,
+            RunStatus::Failed,
+            "the scripted model refused"
+        );
+        assert_eq!(
+            made.status.as_str(),
+            "queued",
+            "and the task went back to the queue"
+        );
+        let after = chief_store::recurring::get(&db, c.scope.tenant, r.id).await?;
+        assert!(after.next_run > common::noon(), "the next run is scheduled");
+        Ok(())
+    }
+);

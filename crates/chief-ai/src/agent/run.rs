@@ -159,7 +159,7 @@ impl Agent {
 
     /// Creates the tasks of due recurring tasks; returns how many.
     async fn create_due_recurring(&self, caller: &Caller) -> Result<usize, StoreError> {
-        let due = recurring::due(&caller.db, caller.scope.tenant, Utc::now()).await?;
+        let due = recurring::due(&caller.db, caller.scope.tenant, now(caller)).await?;
         for r in &due {
             let mut tx = caller.db.write(&caller.scope).await?;
             recurring::run(&mut tx, r.id).await?;
@@ -234,7 +234,7 @@ impl Work<'_> {
             })
             .collect();
         let mut req = Request {
-            system: prompt::system(self.persona, Utc::now()),
+            system: prompt::system(self.persona, now(self.caller)),
             messages: vec![Message::user(prompt::task_message(next, &playbooks))],
             tools,
             max_tokens: self.agent.options.max_tokens,
@@ -387,4 +387,9 @@ impl Work<'_> {
         let applied = result.is_ok();
         Ok((result, applied))
     }
+}
+
+/// The caller's clock: the scope's when a test or script pins it.
+fn now(caller: &Caller) -> chrono::DateTime<Utc> {
+    caller.scope.now.unwrap_or_else(Utc::now)
 }
