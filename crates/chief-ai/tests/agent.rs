@@ -62,6 +62,17 @@ async fn count(c: &Caller, table: &str) -> i64 {
     count_rows(&c.db, table, c.scope.tenant).await
 }
 
+/// The run stopped early with a note saying `why`, and its task is queued.
+async fn assert_requeued(c: &Caller, report: &RunReport, status: RunStatus, why: &str) {
+    assert_eq!(report.status, status);
+    let note = report.note.as_deref().unwrap_or_default();
+    assert!(note.contains(why), "{note}");
+    let t = task::get(&c.db, c.scope.tenant, report.task_id)
+        .await
+        .expect("the task reads");
+    assert_eq!(t.status.as_str(), "queued", "the task is back in the queue");
+}
+
 /// Everything about a task but when it last changed.
 fn state(t: &Task) -> Value {
     let mut all = serde_json::to_value(t).expect("a task serializes");
@@ -274,7 +285,7 @@ backend_test!(
     a_model_that_never_stops_hits_the_step_limit,
     |db| async move {
         let c = caller(&db).await;
-        let t = agent_task(&c, "Research competitors", "").await;
+        agent_task(&c, "Research competitors", "").await;
         let fake = FakeModel::start(Flavor::OpenAi).await;
         fake.script([
             call("x1", "send_email", json!({"to": "everyone"})),
@@ -290,16 +301,7 @@ backend_test!(
             ..AgentOptions::default()
         };
         let report = run(&agent_for(&fake, options), &c).await;
-        assert_eq!(report.status, RunStatus::Requeued);
-        assert!(
-            report.note.as_deref().unwrap().contains("3 model turns"),
-            "{:?}",
-            report.note
-        );
-        assert_eq!(
-            task::get(&db, c.scope.tenant, t.id).await?.status.as_str(),
-            "queued"
-        );
+        assert_requeued(&c, &report, RunStatus::Requeued, "3 model turns").await;
         assert_eq!(count(&c, "drafts").await, 0);
         let received = fake.received();
         let second = received[1].body["messages"].to_string();
@@ -314,7 +316,7 @@ backend_test!(
     a_wrong_key_fails_the_run_and_requeues_the_task,
     |db| async move {
         let c = caller(&db).await;
-        let t = agent_task(&c, "Draft the board update", "").await;
+        agent_task(&c, "Draft the board update", "").await;
         let fake = FakeModel::start(Flavor::Anthropic).await;
         let provider = chief_llm::Provider::new(
             Flavor::Anthropic,
@@ -328,20 +330,7 @@ backend_test!(
             options: AgentOptions::default(),
         };
         let report = run(&agent, &c).await;
-        assert_eq!(report.status, RunStatus::Failed);
-        assert!(
-            report
-                .note
-                .as_deref()
-                .unwrap()
-                .contains("ANTHROPIC_API_KEY"),
-            "{:?}",
-            report.note
-        );
-        assert_eq!(
-            task::get(&db, c.scope.tenant, t.id).await?.status.as_str(),
-            "queued"
-        );
+        assert_requeued(&c, &report, RunStatus::Failed, "ANTHROPIC_API_KEY").await;
         Ok(())
     }
 );
@@ -360,7 +349,7 @@ backend_test!(
 
 backend_test!(the_token_budget_is_a_hard_stop, |db| async move {
     let c = caller(&db).await;
-    let t = agent_task(&c, "Plan the quarter", "").await;
+    agent_task(&c, "Plan the quarter", "").await;
     let fake = FakeModel::start(Flavor::Anthropic).await;
     fake.script([
         call("b1", "search", json!({"query": "quarter"})),
@@ -371,17 +360,8 @@ backend_test!(the_token_budget_is_a_hard_stop, |db| async move {
         ..AgentOptions::default()
     };
     let report = run(&agent_for(&fake, options), &c).await;
-    assert_eq!(report.status, RunStatus::Requeued);
-    assert!(
-        report.note.as_deref().unwrap().contains("budget of 100"),
-        "{:?}",
-        report.note
-    );
+    assert_requeued(&c, &report, RunStatus::Requeued, "budget of 100").await;
     assert_eq!(fake.unused(), 1, "no model call after the budget is spent");
-    assert_eq!(
-        task::get(&db, c.scope.tenant, t.id).await?.status.as_str(),
-        "queued"
-    );
     Ok(())
 });
 
@@ -389,7 +369,7 @@ backend_test!(
     an_unreachable_model_fails_the_run_and_requeues_the_task,
     |db| async move {
         let c = caller(&db).await;
-        let t = agent_task(&c, "Draft the board update", "").await;
+        agent_task(&c, "Draft the board update", "").await;
         // A port nothing listens on: every attempt is refused.
         let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
         let endpoint = chief_llm::Endpoint {
@@ -410,19 +390,10 @@ backend_test!(
             options: AgentOptions::default(),
         };
         let report = run(&agent, &c).await;
-        assert_eq!(report.status, RunStatus::Failed);
-        assert!(
-            report.note.as_deref().unwrap().contains("cannot reach"),
-            "{:?}",
-            report.note
-        );
+        assert_requeued(&c, &report, RunStatus::Failed, "cannot reach").await;
         assert!(
             !waits.lock().unwrap().is_empty(),
             "it was retried with backoff first"
-        );
-        assert_eq!(
-            task::get(&db, c.scope.tenant, t.id).await?.status.as_str(),
-            "queued"
         );
         Ok(())
     }
