@@ -11,6 +11,7 @@
 //! let next = registry.call(&caller, "get_next_task", serde_json::json!({})).await?;
 //! ```
 
+pub mod agent;
 pub mod instructions;
 pub mod registry;
 mod tools;

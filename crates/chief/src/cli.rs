@@ -147,8 +147,9 @@ pub enum Command {
     /// Code): the work-loop tools, playbook and task resources, and prompts.
     /// Acts as the user of the API key in CHIEF_API_KEY.
     Mcp(McpArgs),
-    /// The agent: `chief agent instructions` prints a ready CLAUDE.md /
-    /// AGENTS.md with the loop, the rules and the Claude Desktop config.
+    /// The agent: `chief agent run` works the agent queue with the
+    /// configured model, `chief agent undo RUN` reverts a run, and `chief
+    /// agent instructions` prints a ready CLAUDE.md / AGENTS.md.
     #[command(subcommand)]
     Agent(AgentCommand),
     /// Print shell completions: `chief completions bash > /etc/bash_completion.d/chief`.
@@ -638,6 +639,42 @@ pub enum AgentCommand {
     /// (drafts only, block instead of guessing, mandatory capture,
     /// must-consult playbooks), the tools and the MCP client config.
     Instructions,
+    /// Work the agent queue with the model CHIEF_MODEL names: take the next
+    /// task, read its must-consult playbooks, act with the tools (drafts
+    /// only), then complete or block it. Every step is journaled.
+    Run(AgentRunArgs),
+    /// Recent runs, newest first: id, task, persona, how each ended, tokens.
+    Runs {
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// Revert a run's writes (tasks, drafts, knowledge, questions, people)
+    /// from its journal, newest first.
+    Undo {
+        /// The run id `chief agent run` printed.
+        run: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AgentRunArgs {
+    /// Work one task (or find none) and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// execution, strategy, discovery, stakeholder or general, instead of
+    /// routing by the task's words.
+    #[arg(long)]
+    pub persona: Option<String>,
+    /// Model turns per task before it goes back to the queue.
+    #[arg(long, default_value_t = 20)]
+    pub max_turns: u32,
+    /// Tokens (input plus output) per run; a hard stop.
+    #[arg(long, env = "CHIEF_AGENT_TOKEN_BUDGET", default_value_t = 200_000)]
+    pub token_budget: u64,
+    /// Seconds to wait when the queue is empty before looking again.
+    #[arg(long, default_value_t = 30)]
+    pub poll_secs: u64,
 }
 
 #[derive(Debug, Subcommand)]

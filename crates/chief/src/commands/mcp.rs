@@ -2,7 +2,7 @@
 //! instructions`. stdout carries only the MCP protocol, so nothing else is
 //! printed while serving; a bad key is refused before the first message.
 
-use crate::cli::{AgentCommand, Cli, McpArgs};
+use crate::cli::{Cli, McpArgs};
 use crate::context::open_existing;
 use anyhow::{Result, anyhow};
 use chief_domain::log::Actor;
@@ -32,17 +32,13 @@ pub async fn serve(cli: &Cli, args: &McpArgs) -> Result<()> {
     Ok(served?)
 }
 
-/// `chief agent …`.
-pub fn agent(cmd: &AgentCommand) -> Result<()> {
-    match cmd {
-        AgentCommand::Instructions => {
-            let command = std::env::current_exe()
-                .ok()
-                .and_then(|p| p.to_str().map(str::to_string))
-                .unwrap_or_else(|| "chief".into());
-            let registry = chief_ai::Registry::work_loop();
-            print!("{}", chief_ai::instructions::agents_md(&registry, &command));
-            Ok(())
-        }
-    }
+/// `chief agent instructions`: the loop, the rules and the tools as a
+/// CLAUDE.md / AGENTS.md.
+pub fn instructions() {
+    let command = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.to_str().map(str::to_string))
+        .unwrap_or_else(|| "chief".into());
+    let registry = chief_ai::Registry::work_loop();
+    print!("{}", chief_ai::instructions::agents_md(&registry, &command));
 }

@@ -1,5 +1,6 @@
 //! One module per group of commands; [`run`] dispatches.
 
+mod agent;
 mod audit;
 mod brief;
 mod channels;
@@ -33,7 +34,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Tenants(cmd) => keys::tenants(&cli, cmd).await,
         Command::Serve(args) => serve::run(&cli, args).await,
         Command::Mcp(args) => mcp::serve(&cli, args).await,
-        Command::Agent(cmd) => mcp::agent(cmd),
+        Command::Agent(cmd) => agent::run(&cli, cmd).await,
         Command::RunJob { name } => jobs::run_job(&cli, name).await,
         Command::Classify { text } => classify(&cli, &text.join(" ")),
         Command::Parse(args) => quick_add::run_parse(&cli, args).await,

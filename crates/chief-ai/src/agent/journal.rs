@@ -1,0 +1,352 @@
+//! The agent's journal: `agent_runs` and `agent_steps`. A run is opened
+//! before anything else happens and finished with its status; every model
+//! call and tool call is a step. A write tool's step is written *before*
+//! the write (status `pending`) and marked `applied` after it with the
+//! audit sequence range the write produced, so a crash between the two
+//! leaves a visible pending step and `chief agent undo` knows exactly which
+//! audited changes belong to the run.
+
+use chief_llm::Response;
+use chief_store::{Change, Db, Scope, StoreError, Value};
+use serde_json::json;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunStatus {
+    /// Still going (or the process died mid-run).
+    Running,
+    /// The model completed the task.
+    Completed,
+    /// The model blocked the task on a question.
+    Blocked,
+    /// The run stopped (step limit, token budget) and the task went back to
+    /// the queue.
+    Requeued,
+    /// The model could not be used; the task went back to the queue.
+    Failed,
+    /// `chief agent undo` reverted its writes.
+    Undone,
+}
+
+impl RunStatus {
+    /// The name stored in `agent_runs.status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Completed => "completed",
+            RunStatus::Blocked => "blocked",
+            RunStatus::Requeued => "requeued",
+            RunStatus::Failed => "failed",
+            RunStatus::Undone => "undone",
+        }
+    }
+}
+
+/// Where a run came from: its persona and how it was chosen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Routing {
+    pub persona: String,
+    /// `keyword:<word>`, `requested` or `default`.
+    pub decision: String,
+    /// Percent, 0 to 100.
+    pub confidence: u8,
+}
+
+/// The open journal of one run.
+pub struct Journal {
+    db: Db,
+    scope: Scope,
+    pub run_id: Uuid,
+    next_seq: i64,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cost_micro_usd: u64,
+}
+
+fn int(n: u64) -> Value {
+    Value::Int(Some(i64::try_from(n).unwrap_or(i64::MAX)))
+}
+
+impl Journal {
+    /// Opens run for `task_id` under `scope` (whose trace id is the run's).
+    pub async fn open(
+        db: &Db,
+        scope: &Scope,
+        routing: &Routing,
+        task_id: Uuid,
+        model: &str,
+    ) -> Result<Journal, StoreError> {
+        let run_id = chief_domain::new_id();
+        let user = scope
+            .actor
+            .user_id
+            .ok_or_else(|| StoreError::invalid("actor", "an agent run acts for a user"))?;
+        let trace = scope.trace_id.clone().unwrap_or_default();
+        let mut tx = db.write(scope).await?;
+        let now = tx.now();
+        tx.execute(
+            "INSERT INTO agent_runs (id, tenant_id, user_id, trace_id, persona, routing, routing_confidence, task_id, status, model, started_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            &[
+                run_id.into(),
+                scope.tenant.into(),
+                user.into(),
+                trace.into(),
+                routing.persona.clone().into(),
+                routing.decision.clone().into(),
+                i64::from(routing.confidence).into(),
+                task_id.into(),
+                RunStatus::Running.as_str().into(),
+                model.into(),
+                now.into(),
+            ],
+        )
+        .await?;
+        tx.audit(Change {
+            action: "agent_run.started".into(),
+            entity_type: "agent_run",
+            entity_id: run_id,
+            details: json!({"task_id": task_id, "persona": routing.persona,
+                "routing": routing.decision, "confidence": routing.confidence}),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(Journal {
+            db: db.clone(),
+            scope: scope.clone(),
+            run_id,
+            next_seq: 1,
+            input_tokens: 0,
+            output_tokens: 0,
+            cost_micro_usd: 0,
+        })
+    }
+
+    async fn insert_step(&mut self, cols: &str, values: Vec<Value>) -> Result<Uuid, StoreError> {
+        let id = chief_domain::new_id();
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let mut tx = self.db.write(&self.scope).await?;
+        let now = tx.now();
+        let mut args: Vec<Value> = vec![
+            id.into(),
+            self.scope.tenant.into(),
+            self.run_id.into(),
+            seq.into(),
+            now.into(),
+        ];
+        let placeholders = (6..6 + values.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        args.extend(values);
+        tx.execute(
+            &format!(
+                "INSERT INTO agent_steps (id, tenant_id, run_id, seq, created_at, {cols}) VALUES ($1, $2, $3, $4, $5, {placeholders})"
+            ),
+            &args,
+        )
+        .await?;
+        tx.audit(Change {
+            action: "agent_run.step_recorded".into(),
+            entity_type: "agent_run",
+            entity_id: self.run_id,
+            details: json!({"step": id, "seq": seq}),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Records a model call that answered, and adds its tokens and cost to
+    /// the run's totals.
+    pub async fn model_call(&mut self, resp: &Response) -> Result<(), StoreError> {
+        let input = resp.usage.total_input();
+        let output = resp.usage.output_tokens;
+        let cost = resp.cost_micro_usd.unwrap_or(0);
+        self.input_tokens += input;
+        self.output_tokens += output;
+        self.cost_micro_usd += cost;
+        self.insert_step(
+            "kind, status, input_tokens, output_tokens, latency_ms, cost_micro_usd, result",
+            vec![
+                "model_call".into(),
+                "done".into(),
+                int(input),
+                int(output),
+                int(resp.latency.as_millis() as u64),
+                int(cost),
+                Value::Json(Some(json!({
+                    "model": resp.model,
+                    "attempts": resp.attempts,
+                    "tool_calls": resp.tool_calls().map(|(_, n, _)| n).collect::<Vec<_>>(),
+                }))),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Records a model call that failed (a cut-off stream that will be
+    /// retried, or the error that ends the run).
+    pub async fn model_failure(
+        &mut self,
+        error: &str,
+        latency: Duration,
+    ) -> Result<(), StoreError> {
+        self.insert_step(
+            "kind, status, is_error, latency_ms, result",
+            vec![
+                "model_call".into(),
+                "failed".into(),
+                true.into(),
+                int(latency.as_millis() as u64),
+                Value::Json(Some(json!({"error": error}))),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Records a tool call about to run; a write's step stays `pending`
+    /// until [`Journal::applied`].
+    pub async fn tool_call(
+        &mut self,
+        tool: &str,
+        class: &str,
+        arguments: &serde_json::Value,
+    ) -> Result<Uuid, StoreError> {
+        self.insert_step(
+            "kind, status, tool, tool_class, arguments",
+            vec![
+                "tool_call".into(),
+                "pending".into(),
+                tool.into(),
+                class.into(),
+                Value::Json(Some(arguments.clone())),
+            ],
+        )
+        .await
+    }
+
+    /// Marks step `id` done: `applied` with the audit range `(from, to]` its
+    /// write produced, or `failed` (nothing was written) with the error.
+    pub async fn tool_result(
+        &mut self,
+        id: Uuid,
+        result: &Result<serde_json::Value, String>,
+        audit: (i64, i64),
+    ) -> Result<(), StoreError> {
+        let (status, body, is_error) = match result {
+            Ok(v) => ("applied", v.clone(), false),
+            Err(e) => ("failed", json!({"error": e}), true),
+        };
+        let mut tx = self.db.write(&self.scope).await?;
+        tx.execute(
+            "UPDATE agent_steps SET status = $3, result = $4, is_error = $5, audit_from = $6, audit_to = $7 WHERE tenant_id = $1 AND id = $2",
+            &[
+                self.scope.tenant.into(),
+                id.into(),
+                status.into(),
+                Value::Json(Some(body)),
+                is_error.into(),
+                audit.0.into(),
+                audit.1.into(),
+            ],
+        )
+        .await?;
+        tx.audit(Change {
+            action: "agent_run.step_recorded".into(),
+            entity_type: "agent_run",
+            entity_id: self.run_id,
+            details: json!({"step": id, "status": status}),
+        })
+        .await?;
+        tx.commit().await
+    }
+
+    /// Ends the run with `status`, its totals and an optional note.
+    pub async fn finish(
+        &mut self,
+        status: RunStatus,
+        note: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.db.write(&self.scope).await?;
+        let now = tx.now();
+        tx.execute(
+            "UPDATE agent_runs SET status = $3, note = $4, input_tokens = $5, output_tokens = $6, cost_micro_usd = $7, finished_at = $8 WHERE tenant_id = $1 AND id = $2",
+            &[
+                self.scope.tenant.into(),
+                self.run_id.into(),
+                status.as_str().into(),
+                note.map(str::to_string).into(),
+                int(self.input_tokens),
+                int(self.output_tokens),
+                int(self.cost_micro_usd),
+                now.into(),
+            ],
+        )
+        .await?;
+        tx.audit(Change {
+            action: "agent_run.finished".into(),
+            entity_type: "agent_run",
+            entity_id: self.run_id,
+            details: json!({"status": status.as_str(), "note": note,
+                "input_tokens": self.input_tokens, "output_tokens": self.output_tokens}),
+        })
+        .await?;
+        tx.commit().await
+    }
+}
+
+/// One run as `chief agent runs` lists it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct RunSummary {
+    pub id: Uuid,
+    pub trace_id: String,
+    pub task_id: Option<Uuid>,
+    pub persona: String,
+    pub routing: String,
+    pub status: String,
+    pub note: Option<String>,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub cost_micro_usd: i64,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The tenant's `limit` most recent runs, newest first.
+pub async fn recent(
+    db: &Db,
+    tenant: chief_domain::TenantId,
+    limit: i64,
+) -> Result<Vec<RunSummary>, StoreError> {
+    db.fetch_all(
+        "SELECT id, trace_id, task_id, persona, routing, status, note, input_tokens, output_tokens, \
+         cost_micro_usd, started_at, finished_at FROM agent_runs WHERE tenant_id = $1 \
+         ORDER BY started_at DESC, id DESC LIMIT $2",
+        &[tenant.into(), limit.into()],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(RunSummary {
+            id: r.uuid("id")?,
+            trace_id: r.text("trace_id")?,
+            task_id: r.opt_uuid("task_id")?,
+            persona: r.text("persona")?,
+            routing: r.text("routing")?,
+            status: r.text("status")?,
+            note: r.opt_text("note")?,
+            input_tokens: r.int("input_tokens")?,
+            output_tokens: r.int("output_tokens")?,
+            cost_micro_usd: r.int("cost_micro_usd")?,
+            started_at: r.ts("started_at")?,
+            finished_at: r.opt_ts("finished_at")?,
+        })
+    })
+    .collect()
+}

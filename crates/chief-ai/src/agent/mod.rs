@@ -1,0 +1,20 @@
+//! The built-in agent (`chief agent run`): seed 003's loop driven by a
+//! configured model, with the same tools MCP clients get, journaled step
+//! by step in `agent_runs` / `agent_steps`, and undoable
+//! (`chief agent undo RUN`).
+//!
+//! - [`run`]: the loop over one task and its limits;
+//! - [`journal`]: the run and step records, written before each write;
+//! - [`persona`]: personas and keyword routing;
+//! - [`prompt`]: what the model is told;
+//! - [`undo`]: reverting a run's writes.
+
+pub mod journal;
+pub mod persona;
+pub mod prompt;
+pub mod run;
+pub mod undo;
+
+pub use journal::{Routing, RunStatus, RunSummary, recent};
+pub use run::{Agent, AgentError, AgentOptions, Outcome, RunReport};
+pub use undo::{Undone, undo};

@@ -1,0 +1,171 @@
+//! `chief agent run` (the built-in agent working its queue), `chief agent
+//! undo RUN` and `chief agent instructions`.
+
+use crate::cli::{AgentCommand, AgentRunArgs, Cli};
+use crate::context::Ctx;
+use anyhow::{Result, anyhow, bail};
+use chief_ai::agent::{self, Agent, AgentOptions, Outcome, RunStatus, persona};
+use chief_ai::{Caller, Registry};
+use chief_domain::log::Actor;
+use chief_llm::ModelConfig;
+use chief_store::{Scope, events};
+use std::time::Duration;
+
+/// Dispatches `chief agent …`.
+pub async fn run(cli: &Cli, cmd: &AgentCommand) -> Result<()> {
+    match cmd {
+        AgentCommand::Instructions => {
+            super::mcp::instructions();
+            Ok(())
+        }
+        AgentCommand::Run(args) => work(cli, args).await,
+        AgentCommand::Runs { limit } => {
+            if !(1..=1000).contains(limit) {
+                bail!("--limit must be 1 to 1000, not {limit}");
+            }
+            let ctx = Ctx::open(cli).await?;
+            let runs = agent::recent(&ctx.db, ctx.tenant.id, *limit).await;
+            ctx.db.close().await;
+            let runs = runs?;
+            if cli.json {
+                return crate::output::json(&runs);
+            }
+            if runs.is_empty() {
+                println!("no agent runs yet");
+            }
+            for r in runs {
+                let task = r.task_id.map(|t| t.to_string()).unwrap_or_default();
+                println!(
+                    "{}  {}  task {task}  {} ({})  {} tokens in, {} out{}",
+                    r.id,
+                    r.started_at.format("%Y-%m-%d %H:%M"),
+                    r.status,
+                    r.persona,
+                    r.input_tokens,
+                    r.output_tokens,
+                    r.note.map(|n| format!("  — {n}")).unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        AgentCommand::Undo { run } => {
+            let run_id = uuid::Uuid::parse_str(run.trim())
+                .map_err(|_| anyhow!("{run:?} is not a run id (chief agent run prints it)"))?;
+            let ctx = Ctx::open(cli).await?;
+            let result = agent::undo(&ctx.db, &agent_scope(&ctx), run_id).await;
+            ctx.db.close().await;
+            let undone = result?;
+            if cli.json {
+                return crate::output::json(&serde_json::json!({
+                    "run": run_id,
+                    "removed": undone.removed.len(),
+                    "restored": undone.restored.len(),
+                }));
+            }
+            println!(
+                "undid run {run_id}: removed {} created, restored {} changed",
+                undone.removed.len(),
+                undone.restored.len()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The agent acting for the context's user.
+fn agent_scope(ctx: &Ctx) -> Scope {
+    Scope {
+        actor: Actor::agent(ctx.user.id),
+        ..Scope::user(ctx.tenant.id, ctx.user.id)
+    }
+}
+
+async fn work(cli: &Cli, args: &AgentRunArgs) -> Result<()> {
+    // Checked before the store opens: without a model there is nothing to do.
+    let provider = ModelConfig::from_env().provider()?.ok_or_else(|| {
+        anyhow!("no model is configured: set CHIEF_MODEL and ANTHROPIC_API_KEY or OPENAI_API_KEY")
+    })?;
+    let persona = match &args.persona {
+        None => None,
+        Some(name) => Some(persona::by_name(name).ok_or_else(|| {
+            let names: Vec<&str> = persona::PERSONAS.iter().map(|p| p.name).collect();
+            anyhow!("no persona {name:?}; the personas are {}", names.join(", "))
+        })?),
+    };
+    let agent = Agent {
+        registry: Registry::work_loop(),
+        provider,
+        options: AgentOptions {
+            max_turns: args.max_turns,
+            token_budget: args.token_budget,
+            persona,
+            ..AgentOptions::default()
+        },
+    };
+    let ctx = Ctx::open(cli).await?;
+    let caller = Caller::new(ctx.db.clone(), agent_scope(&ctx));
+    let result = work_loop(cli, args, &agent, &caller).await;
+    ctx.db.close().await;
+    result
+}
+
+async fn work_loop(cli: &Cli, args: &AgentRunArgs, agent: &Agent, caller: &Caller) -> Result<()> {
+    let tenant = caller.scope.tenant;
+    loop {
+        // Taken before looking, so a task added meanwhile is not missed.
+        let head = events::head(&caller.db, tenant).await?;
+        match agent.run_once(caller).await? {
+            Outcome::Idle if args.once => {
+                if !cli.json {
+                    println!("no task for the agent");
+                }
+                return Ok(());
+            }
+            Outcome::Idle => {
+                // Any change in the workspace may be a task for the agent
+                // (the outbox is read, so other processes' commits count);
+                // recurring tasks come due with time alone, hence the limit.
+                let mut follower = events::follow(&caller.db, tenant, head);
+                let wait = Duration::from_secs(args.poll_secs);
+                if let Ok(next) = tokio::time::timeout(wait, follower.next()).await {
+                    next?;
+                }
+            }
+            Outcome::Ran(report) => {
+                if cli.json {
+                    crate::output::json(&serde_json::json!({
+                        "run": report.run_id,
+                        "trace_id": report.trace_id,
+                        "task": report.task_id,
+                        "persona": report.persona,
+                        "status": report.status.as_str(),
+                        "note": report.note,
+                        "input_tokens": report.input_tokens,
+                        "output_tokens": report.output_tokens,
+                    }))?;
+                } else {
+                    println!(
+                        "run {}: task {} {} ({} persona, {} tokens in, {} out)",
+                        report.run_id,
+                        report.task_id,
+                        report.status.as_str(),
+                        report.persona,
+                        report.input_tokens,
+                        report.output_tokens
+                    );
+                }
+                // The model cannot be used: stop rather than fail every task.
+                if report.status == RunStatus::Failed {
+                    bail!(
+                        "run {} failed: {}",
+                        report.run_id,
+                        report.note.unwrap_or_default()
+                    );
+                }
+                if args.once {
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
