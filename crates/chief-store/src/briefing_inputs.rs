@@ -265,8 +265,8 @@ impl Reader<'_> {
             .collect()
     }
 
-    /// Due-date changes to tasks recorded in `[start, end)`, from the audit
-    /// log's time index; the tasks are matched to the user afterwards.
+    /// Due-date changes to the user's tasks recorded in `[start, end)`,
+    /// from the audit log's index of task updates.
     async fn moves(
         &self,
         start: DateTime<Utc>,
@@ -276,16 +276,16 @@ impl Reader<'_> {
             Backend::Sqlite => "json_extract(details, '$.due_date') IS NOT NULL",
             Backend::Postgres => "details -> 'due_date' IS NOT NULL",
         };
+        // The user's own tasks only, before the limit: in a team, others'
+        // moves must not crowd theirs out.
         let sql = format!(
-            "SELECT entity_id, timestamp, details FROM logs WHERE tenant_id = $1 AND timestamp >= $2 AND timestamp < $3 \
-             AND action = 'task.updated' AND entity_type = 'task' AND {has_due} ORDER BY timestamp, seq LIMIT $4"
+            "SELECT entity_id, timestamp, details FROM logs WHERE tenant_id = $1 AND timestamp >= $3 AND timestamp < $4 \
+             AND action = 'task.updated' AND entity_type = 'task' AND {has_due} \
+             AND EXISTS (SELECT 1 FROM tasks t WHERE t.tenant_id = logs.tenant_id AND t.id = logs.entity_id AND t.user_id = $2) \
+             ORDER BY timestamp, seq LIMIT $5"
         );
         let rows = self
-            .db
-            .fetch_all(
-                &sql,
-                &[self.tenant.into(), start.into(), end.into(), FETCH.into()],
-            )
+            .rows(&sql, vec![start.into(), end.into(), FETCH.into()])
             .await?;
         let when = |v: &serde_json::Value| {
             v.as_str()

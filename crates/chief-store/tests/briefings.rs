@@ -178,6 +178,40 @@ backend_test!(
         };
         // Yesterday's move is not today's news.
         move_to(dentist.id, "2026-03-02T12:00:00Z", "2026-03-04T08:00:00Z").await?;
+        // A teammate moving 60 of their tasks earlier today does not crowd
+        // out the owner's move, nor show up in the owner's summary.
+        let teammate = in_tx(&db, &earlier, async |tx| {
+            tenancy::add_user(
+                tx,
+                NewUser {
+                    email: "mate@a.example".into(),
+                    name: None,
+                    role: Role::Member,
+                    timezone: "Europe/Madrid".into(),
+                },
+            )
+            .await
+        })
+        .await?;
+        let theirs = Scope {
+            tenant,
+            actor: chief_domain::log::Actor::user(teammate.id),
+            trace_id: None,
+            now: Some(utc("2026-03-03T08:00:00Z")),
+        };
+        for i in 0..60 {
+            let t = add_task(
+                &db,
+                &theirs,
+                due_at(&format!("Their task {i}"), "2026-03-03T17:00:00Z"),
+            )
+            .await?;
+            let patch = TaskPatch {
+                due_date: Some(Some(utc("2026-03-05T17:00:00Z"))),
+                ..Default::default()
+            };
+            in_tx(&db, &theirs, async |tx| task::update(tx, t.id, patch).await).await?;
+        }
         move_to(report.id, "2026-03-03T09:00:00Z", "2026-03-10T17:00:00Z").await?;
         let today = scope_at(tenant, user, utc("2026-03-03T10:00:00Z"));
         in_tx(&db, &today, async |tx| {
