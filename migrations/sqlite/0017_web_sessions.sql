@@ -1,0 +1,13 @@
+-- Sessions of the web dashboard. The cookie holds a random token; only its
+-- SHA-256 is stored, so a leaked table opens no session. Each session has
+-- its own CSRF token, which every form POST must echo.
+CREATE TABLE web_sessions (
+    id TEXT PRIMARY KEY,
+    tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX web_sessions_user ON web_sessions (tenant_id, user_id);
