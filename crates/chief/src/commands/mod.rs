@@ -3,11 +3,13 @@
 mod audit;
 mod brief;
 mod channels;
+mod demo;
 mod entities;
 mod init;
 mod jobs;
 mod keys;
 mod learn;
+mod password_input;
 mod quick_add;
 mod serve;
 mod suggest;
