@@ -147,3 +147,21 @@ pub(crate) async fn record_skip(
     .await?;
     Ok(())
 }
+
+/// Completes a task in `tx`, recording each `active` must-consult playbook
+/// its work skipped. Skipping does not refuse the completion; the API and
+/// the dashboard both complete through here.
+pub(crate) async fn complete(
+    tx: &mut chief_store::Tx,
+    id: uuid::Uuid,
+    output: Option<String>,
+    active: &[Playbook],
+) -> Result<(Task, Vec<MustConsultWarning>), ApiError> {
+    let task =
+        chief_store::task::transition(tx, id, chief_domain::task::TaskOp::Complete, output).await?;
+    let warnings = skipped(&task, active);
+    for warning in &warnings {
+        record_skip(tx, &task, warning).await?;
+    }
+    Ok((task, warnings))
+}

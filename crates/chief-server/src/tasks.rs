@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chief_domain::Priority;
 use chief_domain::playbook::Playbook;
-use chief_domain::task::{Assignee, NewTask, Task, TaskOp, TaskPatch, TaskStatus};
+use chief_domain::task::{Assignee, NewTask, Task, TaskPatch, TaskStatus};
 use chief_store::knowledge_routing::{self, Capture, Routed};
 use chief_store::task_query::{TaskFilter, TaskSort};
 use chief_store::{Listing, playbook, task, task_query};
@@ -457,12 +457,9 @@ async fn complete(
     }
     let active = task_playbooks::active(&state.db, caller.tenant()).await?;
     let mut tx = state.db.write(&caller.scope()).await?;
-    let task = task::transition(&mut tx, id, TaskOp::Complete, b.output).await?;
     // Skipping a must-consult playbook does not block; it is answered and logged.
-    let must_consult_warnings = task_playbooks::skipped(&task, &active);
-    for warning in &must_consult_warnings {
-        task_playbooks::record_skip(&mut tx, &task, warning).await?;
-    }
+    let (task, must_consult_warnings) =
+        task_playbooks::complete(&mut tx, id, b.output, &active).await?;
     let mut knowledge = Vec::with_capacity(learnings.len());
     for capture in learnings {
         knowledge.push(knowledge_routing::capture(&mut tx, caller.user.id, capture).await?);

@@ -9,11 +9,14 @@
 
 mod assets;
 mod dashboard;
+mod drafts;
+mod live;
 mod login;
 mod page;
 mod questions;
 mod rows;
 mod session;
+mod tasks;
 
 use crate::AppState;
 use axum::Router;
@@ -27,5 +30,13 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/questions", get(questions::list))
         .route("/questions/{id}/answer", post(questions::answer))
+        .route("/tasks", get(tasks::list).post(tasks::add))
+        .route("/tasks/preview", post(tasks::preview))
+        .route("/tasks/{id}/edit", post(tasks::edit))
+        .route("/tasks/{id}/complete", post(tasks::complete))
+        .route("/tasks/{id}/delete", post(tasks::delete))
+        .route("/drafts", get(drafts::list))
+        .route("/drafts/{id}", post(drafts::review))
+        .route("/live", get(live::stream))
         .route("/static/{name}", get(assets::asset))
 }
