@@ -46,6 +46,8 @@
     if (!url || !window.EventSource || !document.querySelector("[data-live-region]")) return;
     var pending = null;
     var source = new EventSource(url);
+    // Tells tests (and the curious) that changes will now arrive.
+    source.addEventListener("open", function () { document.body.setAttribute("data-live-connected", "true"); });
     source.addEventListener("change", function () {
       if (pending) return;
       pending = setTimeout(function () { pending = null; refresh(); }, 150);
