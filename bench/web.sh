@@ -17,49 +17,9 @@
 # BENCH_REUSE=<dir> (a seeded SQLite store kept by bench/api.sh or this).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/chief-target}"
-TASKS="${BENCH_TASKS:-100000}"
-SMALL_TASKS="${BENCH_SMALL_TASKS:-10000}"
 REQUESTS="${BENCH_REQUESTS:-200}"
-
-if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
-  cargo build --release -q -p chief
-  cargo build --release -q -p chief-store --example bench_seed
-fi
-CHIEF="$CARGO_TARGET_DIR/release/chief"
-SEED="$CARGO_TARGET_DIR/release/examples/bench_seed"
-
-WORK="${BENCH_REUSE:-$(mktemp -d)}"
-SCHEMA=""
-cleanup() {
-  [[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  if [[ -z "${BENCH_KEEP:-}" && -z "${BENCH_REUSE:-}" ]]; then
-    rm -rf "$WORK"
-    [[ -n "$SCHEMA" ]] && psql -q "$BENCH_DATABASE_URL" -c "DROP SCHEMA $SCHEMA CASCADE" >/dev/null 2>&1 || true
-  fi
-}
-trap cleanup EXIT
-
-if [[ -n "${BENCH_DATABASE_URL:-}" ]]; then
-  SCHEMA="bench_$(date +%s)"
-  psql -q "$BENCH_DATABASE_URL" -c "CREATE SCHEMA $SCHEMA" >/dev/null
-  sep='?'; [[ "$BENCH_DATABASE_URL" == *\?* ]] && sep='&'
-  TARGET="${BENCH_DATABASE_URL}${sep}options=-c%20search_path%3D${SCHEMA}"
-  BACKEND="PostgreSQL"
-  STORE_ARGS=(--database-url "$TARGET")
-else
-  TARGET="$WORK/chief.db"
-  BACKEND="SQLite"
-  STORE_ARGS=(--data-dir "$WORK")
-fi
-
-if [[ -f "$WORK/keys.txt" && -n "${BENCH_REUSE:-}" ]]; then
-  echo "reusing the store in $WORK"
-else
-  echo "seeding $BACKEND: 1 x ($TASKS tasks, 5000 people, 1000 playbooks) + 9 x $SMALL_TASKS tasks ..."
-  "$SEED" "$TARGET" "$TASKS" 5000 1000 9 "$SMALL_TASKS" > "$WORK/keys.txt"
-fi
-KEY="$(head -n1 "$WORK/keys.txt")"
+# shellcheck source=bench/dataset.sh
+source bench/dataset.sh
 PASSWORD="bench-password"
 echo "$PASSWORD" | "$CHIEF" "${STORE_ARGS[@]}" --tenant bench users passwd owner@bench.test >/dev/null
 

@@ -5,14 +5,18 @@
 //! `GET /api/dashboard`.
 
 use crate::AppState;
-use crate::web::page::{Nav, WebError, age, day, render, when};
+use crate::cache::{ResponseKey, cached_bytes};
+use crate::web::page::{Nav, WebError, age, day, when};
 use crate::web::rows::{QuestionRow, TaskRow};
 use crate::web::session::Viewer;
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
+use chief_store::audit;
 use chief_store::dashboard::{self, OverdueItem};
 use chrono::Utc;
+use std::time::Duration;
 
 pub struct WaitingRow {
     pub what: String,
@@ -51,7 +55,25 @@ struct DashboardPage {
     overdue: Vec<OverdueRow>,
 }
 
+/// How long a rendered dashboard is reused while nothing in the workspace
+/// changes, as `GET /api/dashboard` does; it bounds how late the
+/// clock-driven parts (overdue, today) can be.
+const MAX_AGE: Duration = Duration::from_secs(5);
+
 pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Response, WebError> {
+    let seq = audit::head_seq(&state.db, viewer.tenant()).await?;
+    // Per session: the page carries the session's CSRF token.
+    let key = ResponseKey {
+        route: "web.dashboard",
+        tenant: viewer.tenant(),
+        user: viewer.user_id(),
+        variant: viewer.session.id.to_string(),
+    };
+    let html = cached_bytes(&state, key, seq, MAX_AGE, make(&state, &viewer)).await?;
+    Ok(Html(html).into_response())
+}
+
+async fn make(state: &AppState, viewer: &Viewer) -> Result<Bytes, WebError> {
     let now = Utc::now();
     let tz = viewer.tz();
     let d = dashboard::overview(&state.db, viewer.tenant(), viewer.user_id(), now).await?;
@@ -72,7 +94,7 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
         }
     }
     let page = DashboardPage {
-        nav: Nav::new(&viewer, "/"),
+        nav: Nav::new(viewer, "/"),
         priorities: d
             .today_priorities
             .iter()
@@ -124,5 +146,10 @@ pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Respo
             })
             .collect(),
     };
-    render(&page)
+    let html = page.render().map_err(|e| {
+        WebError::Api(crate::ApiError::internal(format!(
+            "the dashboard failed to render: {e}"
+        )))
+    })?;
+    Ok(Bytes::from(html))
 }

@@ -23,7 +23,7 @@ use chief_domain::Priority;
 use chief_domain::task::{Assignee, Task, TaskPatch, TaskStatus};
 use chief_store::search::{self, EntityKind};
 use chief_store::task_query::{self, TaskFilter, TaskSort};
-use chief_store::{Page, StoreError, context_reads, quick_add, task, task_people};
+use chief_store::{StoreError, context_reads, quick_add, task, task_people};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -127,19 +127,15 @@ async fn listed(
         found.sort_by_key(|t| ids.iter().position(|i| *i == t.id));
         return Ok(found);
     }
+    // Newest first: the order an index serves without sorting or counting
+    // the whole workspace.
     let f = TaskFilter {
         statuses: statuses.clone(),
         assignee,
-        sort: TaskSort::Priority,
+        sort: TaskSort::Created,
         ..Default::default()
     };
-    let page = Page {
-        limit: LIST_LIMIT,
-        offset: 0,
-    };
-    Ok(task_query::list(&state.db, viewer.tenant(), &f, page)
-        .await?
-        .items)
+    Ok(task_query::first(&state.db, viewer.tenant(), &f, LIST_LIMIT).await?)
 }
 
 async fn drawer(state: &AppState, viewer: &Viewer, id: Uuid) -> Result<Drawer, WebError> {

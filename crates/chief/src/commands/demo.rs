@@ -75,6 +75,8 @@ fn task(
     NewTask {
         title: title.into(),
         priority: Some(Priority::try_from(priority).expect("1..=5")),
+        // The person's own work; the agent's tasks say so.
+        assignee: Some(Assignee::User),
         project_id,
         due_date: due_in_hours.map(|h| Utc::now() + Duration::hours(h)),
         due_has_time: due_in_hours.is_some(),
