@@ -116,8 +116,8 @@ test("pages fit a 375 px wide screen", async () => {
     await p.goto(BASE + url);
     const width = await p.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 375, `${name} is ${width}px wide at 375px`);
+    await p.screenshot({ path: path.join(OUT, `${name}-375.png`), fullPage: true });
   }
-  await p.screenshot({ path: path.join(OUT, "dashboard-375.png"), fullPage: true });
   await narrow.close();
 });
 

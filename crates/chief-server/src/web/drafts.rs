@@ -38,6 +38,8 @@ impl DraftCard {
             .and_then(|c| c.as_object())
             .map(|m| {
                 m.iter()
+                    // Ids mean nothing to a reviewer.
+                    .filter(|(k, _)| !k.ends_with("id"))
                     .filter_map(|(k, v)| {
                         let text = match v {
                             serde_json::Value::String(s) => s.clone(),
