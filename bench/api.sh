@@ -21,55 +21,13 @@
 # from an earlier BENCH_KEEP run). wrk is the Debian package `wrk`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/chief-target}"
 DURATION="${BENCH_DURATION:-10s}"
-TASKS="${BENCH_TASKS:-100000}"
-SMALL_TASKS="${BENCH_SMALL_TASKS:-10000}"
 command -v wrk >/dev/null || { echo "bench/api.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
-
-if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
-  cargo build --release -q -p chief
-  cargo build --release -q -p chief-store --example bench_seed
-fi
-CHIEF="$CARGO_TARGET_DIR/release/chief"
-SEED="$CARGO_TARGET_DIR/release/examples/bench_seed"
-
-WORK="${BENCH_REUSE:-$(mktemp -d)}"
-SCHEMA=""
-cleanup() {
-  [[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  if [[ -z "${BENCH_KEEP:-}" && -z "${BENCH_REUSE:-}" ]]; then
-    rm -rf "$WORK"
-    [[ -n "$SCHEMA" ]] && psql -q "$BENCH_DATABASE_URL" -c "DROP SCHEMA $SCHEMA CASCADE" >/dev/null 2>&1 || true
-  fi
-}
-trap cleanup EXIT
-
-if [[ -n "${BENCH_DATABASE_URL:-}" ]]; then
-  SCHEMA="bench_$(date +%s)"
-  psql -q "$BENCH_DATABASE_URL" -c "CREATE SCHEMA $SCHEMA" >/dev/null
-  sep='?'; [[ "$BENCH_DATABASE_URL" == *\?* ]] && sep='&'
-  TARGET="${BENCH_DATABASE_URL}${sep}options=-c%20search_path%3D${SCHEMA}"
-  BACKEND="PostgreSQL"
-  SERVE_ARGS=(--database-url "$TARGET")
-else
-  TARGET="$WORK/chief.db"
-  BACKEND="SQLite"
-  SERVE_ARGS=(--data-dir "$WORK")
-fi
-
-if [[ -f "$WORK/keys.txt" && -n "${BENCH_REUSE:-}" ]]; then
-  echo "reusing the store in $WORK"
-else
-  echo "seeding $BACKEND: 1 x ($TASKS tasks, 5000 people, 1000 playbooks) + 9 x $SMALL_TASKS tasks ..."
-  start=$(date +%s)
-  "$SEED" "$TARGET" "$TASKS" 5000 1000 9 "$SMALL_TASKS" > "$WORK/keys.txt"
-  echo "seeded in $(( $(date +%s) - start )) s"
-fi
-KEY="$(head -n1 "$WORK/keys.txt")"
+# shellcheck source=bench/dataset.sh
+source bench/dataset.sh
 
 PORT=$(( 20000 + RANDOM % 20000 ))
-"$CHIEF" "${SERVE_ARGS[@]}" serve --bind "127.0.0.1:$PORT" --rate-limit 0 > "$WORK/serve.log" 2>&1 &
+"$CHIEF" "${STORE_ARGS[@]}" serve --bind "127.0.0.1:$PORT" --rate-limit 0 > "$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 URL="http://127.0.0.1:$PORT"
 for _ in $(seq 1 100); do

@@ -97,6 +97,31 @@ impl Caches {
     }
 }
 
+/// The bytes cached for `key` while its tenant's audit head is still at
+/// `seq` and the entry is younger than `max_age`; otherwise runs `make` and
+/// caches what it returns. On a miss, one request makes the bytes while the
+/// others wait for them. The API's JSON and the dashboard's pages share it.
+pub async fn cached_bytes<E>(
+    state: &crate::AppState,
+    key: ResponseKey,
+    seq: i64,
+    max_age: Duration,
+    make: impl Future<Output = Result<Bytes, E>>,
+) -> Result<Bytes, E> {
+    let cached = state.caches.response(&key, seq, max_age);
+    let maker = cached.is_none().then(|| state.caches.maker(&key));
+    let _making = match &maker {
+        Some(m) => Some(m.lock().await),
+        None => None,
+    };
+    if let Some(bytes) = cached.or_else(|| state.caches.response(&key, seq, max_age)) {
+        return Ok(bytes);
+    }
+    let bytes = make.await?;
+    state.caches.remember_response(key, seq, bytes.clone());
+    Ok(bytes)
+}
+
 /// Answers with the cached JSON for (`route`, caller, `variant`) while the
 /// caller's tenant is unchanged and the entry is younger than `max_age`;
 /// otherwise runs `make`, caches its JSON and answers with it.
@@ -115,28 +140,13 @@ pub async fn cached_json<T: serde::Serialize>(
         user: caller.user.id,
         variant,
     };
-    let cached = state.caches.response(&key, caller.seq, max_age);
-    // On a miss, one request makes the answer while the others wait for it.
-    let maker = cached.is_none().then(|| state.caches.maker(&key));
-    let _making = match &maker {
-        Some(m) => Some(m.lock().await),
-        None => None,
-    };
-    let cached = cached.or_else(|| state.caches.response(&key, caller.seq, max_age));
-    let bytes = match cached {
-        Some(bytes) => bytes,
-        None => {
-            let value = make.await?;
-            let bytes = Bytes::from(
-                serde_json::to_vec(&value)
-                    .map_err(|e| crate::ApiError::internal(format!("cannot encode: {e}")))?,
-            );
-            state
-                .caches
-                .remember_response(key, caller.seq, bytes.clone());
-            bytes
-        }
-    };
+    let bytes = cached_bytes(state, key, caller.seq, max_age, async {
+        let value = make.await?;
+        serde_json::to_vec(&value)
+            .map(Bytes::from)
+            .map_err(|e| crate::ApiError::internal(format!("cannot encode: {e}")))
+    })
+    .await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         bytes,

@@ -187,15 +187,43 @@ async fn sse(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let resume = resume_id(&headers, q.after)?;
     let after = start_after(&state.db, caller.tenant(), resume).await?;
-    let follower = events::follow(&state.db, caller.tenant(), after);
+    Ok(event_stream(
+        &state.db,
+        caller.tenant(),
+        after,
+        stop,
+        sse_event,
+    ))
+}
+
+/// The tenant's events after `after` as Server-Sent Events, each made by
+/// `to_event`, until the server stops. The API's stream and the
+/// dashboard's live updates both come from here.
+pub(crate) fn event_stream(
+    db: &Db,
+    tenant: TenantId,
+    after: i64,
+    stop: Option<Extension<Stop>>,
+    to_event: fn(&DomainEvent) -> Event,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>> + use<>> {
+    let follower = events::follow(db, tenant, after);
     // The reconnect hint goes first, so the client knows the stream is open
     // before any event arrives.
     let hello = Event::default().retry(Duration::from_secs(2));
     let events = stream::once(async { hello })
-        .chain(follow_stream(follower).map(|e| sse_event(&e)))
+        .chain(follow_stream(follower).map(move |e| to_event(&e)))
         .map(Ok)
         .take_until(stopped(stop));
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+    Sse::new(events).keep_alive(KeepAlive::default())
+}
+
+/// Where a stream that may be resuming starts, from the request.
+pub(crate) async fn resume_point(
+    db: &Db,
+    tenant: TenantId,
+    headers: &HeaderMap,
+) -> Result<i64, ApiError> {
+    start_after(db, tenant, resume_id(headers, None)?).await
 }
 
 async fn websocket(

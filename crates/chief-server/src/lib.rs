@@ -44,6 +44,7 @@ mod trace;
 mod triggers;
 mod users;
 mod waiting;
+mod web;
 
 pub use error::ApiError;
 
@@ -91,6 +92,8 @@ impl Default for ServerConfig {
 pub struct AppState {
     pub db: Db,
     limiter: Arc<limit::RateLimiter>,
+    /// Dashboard login attempts per email.
+    logins: Arc<limit::RateLimiter<String>>,
     metrics: Arc<metrics::Metrics>,
     caches: Arc<cache::Caches>,
     openapi: Arc<serde_json::Value>,
@@ -153,12 +156,17 @@ pub fn router(db: Db) -> Router {
     app(db, &ServerConfig::default())
 }
 
-/// The whole application: health, metrics, docs and the API.
+/// Dashboard login attempts allowed per email per minute: enough for a
+/// person who mistypes, too few to guess a password.
+const LOGINS_PER_MINUTE: u32 = 10;
+
+/// The whole application: health, metrics, docs, the API and the dashboard.
 pub fn app(db: Db, config: &ServerConfig) -> Router {
     let (api_router, ops) = registry();
     let state = AppState {
         db,
         limiter: Arc::new(limit::RateLimiter::new(config.rate_limit_per_minute)),
+        logins: Arc::new(limit::RateLimiter::new(LOGINS_PER_MINUTE)),
         metrics: Arc::new(metrics::Metrics::default()),
         caches: Arc::new(cache::Caches::default()),
         openapi: Arc::new(openapi::document(&ops)),
@@ -181,6 +189,7 @@ pub fn app(db: Db, config: &ServerConfig) -> Router {
         .route("/api/docs/{asset}", get(openapi::asset))
         .nest("/api", api_router)
         .merge(mcp::routes(&state, config.mcp_guard.clone()))
+        .merge(web::routes())
         .fallback(|| async { ApiError::not_found("route", "at this path") })
         .layer(axum::Extension(body::BodyLimit(config.max_body_bytes)))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))

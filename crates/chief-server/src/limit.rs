@@ -1,19 +1,21 @@
-//! The per-key rate limit: a token bucket per API key that refills at the
-//! configured rate and holds up to one minute's worth. A caller over the
-//! limit gets 429 with `Retry-After`.
+//! Rate limits: a token bucket per key (an API key's id; the email a
+//! dashboard login is tried for) that refills at the configured rate and
+//! holds up to one minute's worth. A caller over the limit gets 429 with
+//! `Retry-After`.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::Instant;
 use uuid::Uuid;
 
-pub struct RateLimiter {
+pub struct RateLimiter<K = Uuid> {
     /// Requests per minute per key; 0 turns the limit off.
     per_minute: u32,
-    buckets: Mutex<HashMap<Uuid, (f64, Instant)>>,
+    buckets: Mutex<HashMap<K, (f64, Instant)>>,
 }
 
-impl RateLimiter {
+impl<K: Hash + Eq> RateLimiter<K> {
     pub fn new(per_minute: u32) -> Self {
         RateLimiter {
             per_minute,
@@ -22,11 +24,11 @@ impl RateLimiter {
     }
 
     /// Takes a token for `key`, or says how many seconds until one is free.
-    pub fn check(&self, key: Uuid) -> Result<(), u64> {
+    pub fn check(&self, key: K) -> Result<(), u64> {
         self.check_at(key, Instant::now())
     }
 
-    fn check_at(&self, key: Uuid, now: Instant) -> Result<(), u64> {
+    fn check_at(&self, key: K, now: Instant) -> Result<(), u64> {
         if self.per_minute == 0 {
             return Ok(());
         }
@@ -54,7 +56,7 @@ mod tests {
 
     #[test]
     fn a_burst_over_the_limit_is_refused_until_tokens_refill() {
-        let limiter = RateLimiter::new(60);
+        let limiter: RateLimiter = RateLimiter::new(60);
         let key = Uuid::now_v7();
         let t0 = Instant::now();
         for _ in 0..60 {
@@ -72,7 +74,7 @@ mod tests {
 
     #[test]
     fn zero_turns_the_limit_off() {
-        let limiter = RateLimiter::new(0);
+        let limiter: RateLimiter = RateLimiter::new(0);
         let key = Uuid::now_v7();
         let t0 = Instant::now();
         assert!((0..10_000).all(|_| limiter.check_at(key, t0).is_ok()));

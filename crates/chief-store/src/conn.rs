@@ -71,6 +71,33 @@ pub(crate) async fn by_id(
         .ok_or_else(|| StoreError::not_found(entity, id))
 }
 
+/// One page of rows matching `filter`, in `order`, without a count.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn items_of<T>(
+    db: &Db,
+    table: &str,
+    columns: &str,
+    filter: &str,
+    mut args: Vec<Value>,
+    order: &str,
+    page: crate::Page,
+    from_row: impl Fn(&Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let (limit_at, offset_at) = (args.len() + 1, args.len() + 2);
+    args.push(page.limit.into());
+    args.push(page.offset.into());
+    db.fetch_all(
+        &format!(
+            "SELECT {columns} FROM {table} WHERE {filter} ORDER BY {order} LIMIT ${limit_at} OFFSET ${offset_at}"
+        ),
+        &args,
+    )
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
 /// One page of `table`'s rows where `filter` holds (its placeholders bound
 /// to `args`), in `order`, with how many match in all: the count and the page
 /// every list endpoint answers with.
@@ -80,7 +107,7 @@ pub(crate) async fn page_of<T>(
     table: &str,
     columns: &str,
     filter: &str,
-    mut args: Vec<Value>,
+    args: Vec<Value>,
     order: &str,
     page: crate::Page,
     from_row: impl Fn(&Row) -> Result<T, StoreError>,
@@ -94,20 +121,7 @@ pub(crate) async fn page_of<T>(
         .map(|r| r.int("n"))
         .transpose()?
         .unwrap_or(0);
-    let (limit_at, offset_at) = (args.len() + 1, args.len() + 2);
-    args.push(page.limit.into());
-    args.push(page.offset.into());
-    let items = db
-        .fetch_all(
-            &format!(
-                "SELECT {columns} FROM {table} WHERE {filter} ORDER BY {order} LIMIT ${limit_at} OFFSET ${offset_at}"
-            ),
-            &args,
-        )
-        .await?
-        .iter()
-        .map(from_row)
-        .collect::<Result<_, _>>()?;
+    let items = items_of(db, table, columns, filter, args, order, page, from_row).await?;
     Ok(crate::Listing {
         items,
         total,

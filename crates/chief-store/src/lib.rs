@@ -29,6 +29,7 @@ pub mod job;
 pub mod knowledge;
 pub mod knowledge_plan;
 pub mod knowledge_routing;
+pub mod password;
 pub mod person;
 pub mod playbook;
 pub mod project;
@@ -56,6 +57,7 @@ pub mod trigger_firing;
 pub mod tx;
 pub mod value;
 pub mod waiting;
+pub mod web_session;
 
 pub use db::{Backend, Db, Location, OpenOptions};
 pub use error::StoreError;

@@ -7,13 +7,18 @@
 //! Patrick Fields when there is only one Patrick). Names typed in lower
 //! case, which the parser does not offer, are found as whole-word mentions
 //! of known people.
+//!
+//! [`add`] saves what a line describes, for `chief add` and the dashboard's
+//! quick-add box alike.
 
-use crate::{Db, StoreError, Tx, person, project, setting};
-use chief_brain::local_day::end_of_day;
+use crate::{Db, StoreError, Tx, person, project, recurring, setting, task, task_people};
+use chief_brain::local_day::{end_of_day, start_of_day};
 use chief_brain::quick_add::{DateOrder, Due, QuickAdd};
 use chief_domain::Priority;
 use chief_domain::TenantId;
-use chief_domain::task::{Assignee, NewTask};
+use chief_domain::person::TaskPersonRole;
+use chief_domain::recurring::{NewRecurringTask, RecurringTask};
+use chief_domain::task::{Assignee, NewTask, Task};
 use chrono::Utc;
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -140,5 +145,115 @@ pub async fn task_of(
             .collect(),
         source: Some(source.into()),
         ..Default::default()
+    })
+}
+
+/// What adding a typed line made.
+pub struct Added {
+    pub task: Task,
+    /// The recurring task that takes over after this one, when the line
+    /// repeats.
+    pub repeats: Option<RecurringTask>,
+    /// What the user should know: the parser's warnings, repeats that could
+    /// not be stored, people who could not be linked.
+    pub notes: Vec<String>,
+}
+
+/// Adds the task `q` (parsed from a line in `tz`) describes for `user_id`:
+/// its project found or created, a recurring task when the line repeats,
+/// and links to the `people` it names who exist. A date that does not exist
+/// and a line with no title left are refused.
+#[allow(clippy::too_many_arguments)]
+pub async fn add(
+    tx: &mut Tx,
+    user_id: Uuid,
+    q: &QuickAdd,
+    people: &[ResolvedPerson],
+    tz: Tz,
+    description: Option<String>,
+    assignee: Option<Assignee>,
+    source: &str,
+) -> Result<Added, StoreError> {
+    if let Some(bad) = q.bad_dates.first() {
+        return Err(StoreError::invalid(
+            "text",
+            bad.replace(": left in the title", ": give a date that exists"),
+        ));
+    }
+    if q.title.is_empty() {
+        return Err(StoreError::invalid(
+            "text",
+            "the task has no title once its dates and tokens are taken out",
+        ));
+    }
+    let new = task_of(tx, user_id, q, tz, description.clone(), assignee, source).await?;
+    let (due_date, due_has_time) = (new.due_date, new.due_has_time);
+    let new = NewTask {
+        due_date: None,
+        ..new
+    };
+    let mut notes: Vec<String> = q.warnings.clone();
+    let repeats = match (&q.recurrence, due_date) {
+        (Some(rule), Some(first)) => {
+            let time = match q.due {
+                Some(Due::At(t)) => Some(t.with_timezone(&tz).time()),
+                _ => None,
+            };
+            let first_day = q.due.map(|d| d.date()).unwrap_or_default();
+            match rule.schedule(first_day, time) {
+                Ok(schedule) => {
+                    // The first task is created now; the template takes
+                    // over from the occurrence after it.
+                    let first_run = if due_has_time {
+                        first
+                    } else {
+                        start_of_day(first_day, tz)
+                    };
+                    let next_run = recurring::next_run_after(
+                        schedule.frequency,
+                        schedule.cron_expression.as_deref(),
+                        tz,
+                        first_run,
+                        first_run,
+                    )?;
+                    let mut template =
+                        serde_json::to_value(&new).expect("a new task serialises to JSON");
+                    if let Some(map) = template.as_object_mut() {
+                        map.retain(|_, v| !v.is_null());
+                    }
+                    let created = recurring::create(
+                        tx,
+                        user_id,
+                        NewRecurringTask {
+                            title: q.title.clone(),
+                            description,
+                            task_template: template,
+                            frequency: schedule.frequency,
+                            cron_expression: schedule.cron_expression,
+                            next_run,
+                        },
+                    )
+                    .await?;
+                    Some(created)
+                }
+                Err(why) => {
+                    notes.push(format!("{why}: the task was added once"));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let created = task::create(tx, user_id, NewTask { due_date, ..new }).await?;
+    for p in people {
+        if let Some(id) = p.person_id {
+            task_people::link(tx, created.id, id, Some(TaskPersonRole::Subject)).await?;
+        }
+    }
+    notes.extend(people.iter().filter_map(|p| p.suggestion.clone()));
+    Ok(Added {
+        task: created,
+        repeats,
+        notes,
     })
 }

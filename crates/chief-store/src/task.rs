@@ -155,6 +155,29 @@ pub async fn get<'a>(
 }
 
 /// Applies a partial update.
+/// Updates a task only if it is as the editor saw it: `seen` is its
+/// `updated_at` when the edit form was loaded. A task changed since (by
+/// the agent or another person) is a conflict, so an edit never silently
+/// overwrites a change its author did not see.
+pub async fn update_unchanged_since(
+    tx: &mut Tx,
+    id: Uuid,
+    seen: chrono::DateTime<chrono::Utc>,
+    patch: TaskPatch,
+) -> Result<Task, StoreError> {
+    // Held until commit, so no write can land between the check and ours.
+    tx.lock_tenant().await?;
+    let tenant = tx.tenant();
+    let current = get(&mut *tx, tenant, id).await?;
+    if crate::value::micros(current.updated_at) != crate::value::micros(seen) {
+        return Err(StoreError::Conflict(format!(
+            "\"{}\" changed since you opened it; reload to see the change, then edit again",
+            current.title
+        )));
+    }
+    update(tx, id, patch).await
+}
+
 pub async fn update(tx: &mut Tx, id: Uuid, patch: TaskPatch) -> Result<Task, StoreError> {
     let tenant = tx.tenant();
     let before = get(&mut *tx, tenant, id).await?;

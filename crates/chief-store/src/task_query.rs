@@ -57,6 +57,46 @@ pub async fn list(
     filter: &TaskFilter,
     page: Page,
 ) -> Result<Listing<Task>, StoreError> {
+    let (where_sql, args, order) = query(db, tenant, filter);
+    crate::conn::page_of(
+        db,
+        "tasks",
+        TASK_COLUMNS,
+        &where_sql,
+        args,
+        order,
+        page,
+        task_from_row,
+    )
+    .await
+}
+
+/// The first `limit` tasks matching `filter`, without counting them all: a
+/// list that shows a screenful does not pay for a count over a large
+/// workspace.
+pub async fn first(
+    db: &Db,
+    tenant: TenantId,
+    filter: &TaskFilter,
+    limit: i64,
+) -> Result<Vec<Task>, StoreError> {
+    let (where_sql, args, order) = query(db, tenant, filter);
+    let page = Page::new(limit, 0);
+    crate::conn::items_of(
+        db,
+        "tasks",
+        TASK_COLUMNS,
+        &where_sql,
+        args,
+        order,
+        page,
+        task_from_row,
+    )
+    .await
+}
+
+/// The filter's WHERE clause, its arguments and the ORDER BY of its sort.
+fn query(db: &Db, tenant: TenantId, filter: &TaskFilter) -> (String, Vec<Value>, &'static str) {
     let mut w = Where::new(tenant);
     w.clauses.push("deleted_at IS NULL".into());
     if !filter.statuses.is_empty() {
@@ -108,18 +148,7 @@ pub async fn list(
         TaskSort::Updated => "updated_at DESC, id DESC",
         TaskSort::Oldest => "created_at, id",
     };
-    let where_sql = w.sql();
-    crate::conn::page_of(
-        db,
-        "tasks",
-        TASK_COLUMNS,
-        &where_sql,
-        w.args,
-        order,
-        page,
-        task_from_row,
-    )
-    .await
+    (w.sql(), w.args, order)
 }
 
 /// A task in a queue, with its urgency.

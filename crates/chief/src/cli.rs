@@ -173,6 +173,9 @@ pub struct InitArgs {
     /// The owner's IANA timezone (default: $TZ, or UTC).
     #[arg(long)]
     pub timezone: Option<String>,
+    /// The owner's password for the web dashboard (at least 8 characters).
+    #[arg(long, env = "CHIEF_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -566,6 +569,8 @@ pub enum UsersCommand {
     },
     /// List this workspace's users.
     List,
+    /// Set a user's web dashboard password, read from stdin (or a prompt).
+    Passwd { email: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -589,6 +594,9 @@ pub enum TenantsCommand {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// Seed a demo workspace (once) and print how to log in to it.
+    #[arg(long)]
+    pub demo: bool,
     /// The address to listen on.
     #[arg(long, env = "CHIEF_BIND", default_value = "127.0.0.1:7878")]
     pub bind: std::net::SocketAddr,

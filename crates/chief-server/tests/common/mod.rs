@@ -3,6 +3,7 @@
 //! requests through the whole router.
 #![allow(dead_code, unused_imports, unused_macros)]
 
+pub mod browser;
 pub mod webhook_receiver;
 
 use axum::Router;

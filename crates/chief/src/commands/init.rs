@@ -7,7 +7,7 @@ use crate::context::location;
 use anyhow::{Result, bail};
 use chief_domain::tenant::{Role, slugify};
 use chief_store::tenancy::{self, NewUser, Workspace};
-use chief_store::{Db, OpenOptions};
+use chief_store::{Db, OpenOptions, Scope, password};
 
 pub async fn run(cli: &Cli, args: &InitArgs) -> Result<()> {
     let location = location(cli)?;
@@ -49,6 +49,16 @@ pub async fn run(cli: &Cli, args: &InitArgs) -> Result<()> {
     println!("API key (shown once; store it somewhere safe):");
     println!("  {}", ws.api_key);
     println!();
+    match &args.password {
+        Some(_) => println!(
+            "Dashboard: log in as {} with the password you gave.",
+            ws.owner.email
+        ),
+        None => println!(
+            "Dashboard: set a password with `chief users passwd {}` (or pass --password / CHIEF_PASSWORD to init).",
+            ws.owner.email
+        ),
+    }
     println!("Next: chief add \"(A) Plan the week +admin due:tomorrow\", then chief next");
     Ok(())
 }
@@ -70,9 +80,13 @@ pub fn timezone(flag: Option<String>) -> Result<String> {
     Ok(timezone)
 }
 
-/// Creates the store's first workspace and its owner, with an API key.
+/// Creates the store's first workspace and its owner, with an API key and,
+/// when one is given, the owner's dashboard password.
 pub async fn first_workspace(db: &Db, args: &InitArgs, timezone: String) -> Result<Workspace> {
-    Ok(tenancy::create_workspace(
+    if let Some(p) = &args.password {
+        check_password(p)?;
+    }
+    let ws = tenancy::create_workspace(
         db,
         args.name.trim(),
         &slugify(&args.name),
@@ -83,5 +97,22 @@ pub async fn first_workspace(db: &Db, args: &InitArgs, timezone: String) -> Resu
             timezone,
         },
     )
-    .await?)
+    .await?;
+    if let Some(p) = &args.password {
+        let mut tx = db.write(&Scope::user(ws.tenant.id, ws.owner.id)).await?;
+        password::set_password(&mut tx, ws.owner.id, p).await?;
+        tx.commit().await?;
+    }
+    Ok(ws)
+}
+
+/// Refuses a password the store would refuse, before anything is created.
+pub fn check_password(p: &str) -> Result<()> {
+    if p.chars().count() < password::MIN_LENGTH {
+        bail!(
+            "the password is too short: use at least {} characters",
+            password::MIN_LENGTH
+        );
+    }
+    Ok(())
 }

@@ -116,6 +116,27 @@ pub async fn users(ctx: &Ctx, cmd: &UsersCommand) -> Result<()> {
             }
             println!("Added {} ({})", user.email, user.role);
         }
+        UsersCommand::Passwd { email } => {
+            let user = tenancy::list_users(&ctx.db, ctx.tenant.id)
+                .await?
+                .into_iter()
+                .find(|u| u.email.eq_ignore_ascii_case(email))
+                .ok_or_else(|| {
+                    anyhow::anyhow!("no user {email} in workspace {}", ctx.tenant.slug)
+                })?;
+            let new = crate::commands::password_input::read(&format!(
+                "New password for {}: ",
+                user.email
+            ))?;
+            crate::commands::init::check_password(&new)?;
+            let mut tx = ctx.db.write(&ctx.scope()).await?;
+            chief_store::password::set_password(&mut tx, user.id, &new).await?;
+            tx.commit().await?;
+            println!(
+                "Set the dashboard password of {}; their open sessions have ended.",
+                user.email
+            );
+        }
         UsersCommand::List => {
             let users = tenancy::list_users(&ctx.db, ctx.tenant.id).await?;
             if ctx.json {

@@ -7,13 +7,10 @@
 use crate::cli::{AddArgs, Cli, ParseArgs};
 use crate::context::{Ctx, now};
 use crate::output::{Style, json, paint, short};
-use anyhow::{Context as _, Result, anyhow, bail};
-use chief_brain::quick_add::{DateOrder, Due, ParseOptions, QuickAdd, parse, short_name};
-use chief_domain::person::TaskPersonRole;
-use chief_domain::recurring::NewRecurringTask;
-use chief_domain::task::{Assignee, NewTask};
-use chief_store::quick_add::{date_order, resolve_people, task_of};
-use chief_store::{recurring, task, task_people};
+use anyhow::{Result, anyhow};
+use chief_brain::quick_add::{DateOrder, ParseOptions, QuickAdd, parse, short_name};
+use chief_domain::task::Assignee;
+use chief_store::quick_add::{self, date_order, resolve_people};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -139,99 +136,25 @@ pub async fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
         ctx.now.with_timezone(&ctx.tz),
         &ParseOptions { date_order: order },
     );
-    if let Some(bad) = q.bad_dates.first() {
-        bail!(
-            "{}",
-            bad.replace(": left in the title", ": give a date that exists")
-        );
-    }
-    if q.title.is_empty() {
-        bail!("the task has no title once its dates and tokens are taken out: {text:?}");
-    }
     let people = resolve_people(&ctx.db, ctx.tenant.id, &q.people, &q.title).await?;
     let mut tx = ctx.db.write(&ctx.scope()).await?;
     let assignee = args.agent.then_some(Assignee::Agent);
-    let new = task_of(
+    let added = quick_add::add(
         &mut tx,
         ctx.user.id,
         &q,
+        &people,
         ctx.tz,
         args.description.clone(),
         assignee,
         "cli",
     )
     .await?;
-    let (due_date, due_has_time) = (new.due_date, new.due_has_time);
-    let new = NewTask {
-        due_date: None,
-        ..new
-    };
-    let mut notes: Vec<String> = q.warnings.clone();
-    let repeats = match (&q.recurrence, due_date) {
-        (Some(rule), Some(first)) => {
-            let time = match q.due {
-                Some(Due::At(t)) => Some(t.with_timezone(&ctx.tz).time()),
-                _ => None,
-            };
-            let first_day = q.due.map(|d| d.date()).unwrap_or_default();
-            match rule.schedule(first_day, time) {
-                Ok(schedule) => {
-                    // The first task is created now; the template takes
-                    // over from the occurrence after it.
-                    let first_run = if due_has_time {
-                        first
-                    } else {
-                        crate::dates::start_of_day(first_day, ctx.tz)
-                    };
-                    let next_run = recurring::next_run_after(
-                        schedule.frequency,
-                        schedule.cron_expression.as_deref(),
-                        ctx.tz,
-                        first_run,
-                        first_run,
-                    )?;
-                    let mut template = serde_json::to_value(&new).context("task template")?;
-                    if let Some(map) = template.as_object_mut() {
-                        map.retain(|_, v| !v.is_null());
-                    }
-                    let created = recurring::create(
-                        &mut tx,
-                        ctx.user.id,
-                        NewRecurringTask {
-                            title: q.title.clone(),
-                            description: args.description.clone(),
-                            task_template: template,
-                            frequency: schedule.frequency,
-                            cron_expression: schedule.cron_expression,
-                            next_run,
-                        },
-                    )
-                    .await?;
-                    Some(created)
-                }
-                Err(why) => {
-                    notes.push(format!("{why}: the task was added once"));
-                    None
-                }
-            }
-        }
-        _ => None,
-    };
-    let created = task::create(&mut tx, ctx.user.id, NewTask { due_date, ..new }).await?;
-    for p in &people {
-        if let Some(id) = p.person_id {
-            task_people::link(&mut tx, created.id, id, Some(TaskPersonRole::Subject)).await?;
-        }
-    }
     tx.commit().await?;
-    for p in &people {
-        if let Some(s) = &p.suggestion {
-            notes.push(s.clone());
-        }
-    }
-    for n in &notes {
+    for n in &added.notes {
         eprintln!("note: {n}");
     }
+    let (created, repeats) = (added.task, added.repeats);
     if ctx.json {
         return json(&created);
     }

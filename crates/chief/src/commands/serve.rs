@@ -2,10 +2,11 @@
 //! scheduler and the delivery worker running beside it. It prints
 //! the URL it serves and stops gracefully on Ctrl-C or SIGTERM. On a new
 //! store it first creates the workspace `chief init` would, and prints its
-//! API key once.
+//! API key once. With `--demo` it seeds the demo workspace instead (see
+//! `demo.rs`) and prints how to log in to the dashboard.
 
 use crate::cli::{Cli, InitArgs, ServeArgs};
-use crate::commands::init;
+use crate::commands::{demo, init};
 use crate::context::location;
 use anyhow::{Context as _, Result};
 use chief_store::tenancy::{self, Workspace};
@@ -15,7 +16,17 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     init_logging();
     let location = location(cli)?;
     let db = Db::open(&location, &OpenOptions::default()).await?;
-    let created = first_run(&db).await?;
+    // The demo brings its own workspace, so it does not create the default.
+    let demo = if args.demo {
+        Some(demo::ensure(&db).await?)
+    } else {
+        None
+    };
+    let created = if args.demo {
+        None
+    } else {
+        first_run(&db).await?
+    };
     // Found (or created) before serving, so a bad CHIEF_SECRET_KEY stops the
     // start instead of the first channel.
     let secrets = chief_store::SecretBox::locate(&db, cli.data_dir.as_deref())?;
@@ -36,6 +47,14 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         println!("  {}", ws.api_key);
     }
     let url = chief_server::url(addr);
+    println!("Dashboard: {url}/");
+    if demo.is_some() {
+        println!(
+            "Demo workspace: log in as {} with the password {}",
+            demo::EMAIL,
+            demo::PASSWORD
+        );
+    }
     println!(
         "Try: curl -H \"X-API-Key: $CHIEF_API_KEY\" {url}/api/tasks/next   (docs: {url}/api/docs, MCP: {url}/mcp)"
     );

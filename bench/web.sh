@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Web dashboard benchmark: server time per page. Run by hand (never in CI):
+#
+#   bench/web.sh                                       # SQLite
+#   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test bench/web.sh
+#
+# It seeds bench/api.sh's dataset (crates/chief-store/examples/bench_seed.rs:
+# one workspace with 100,000 tasks, 5,000 people and 1,000 playbooks, and
+# nine with 10,000 tasks each), sets the big workspace owner's password,
+# logs in, requests every page BENCH_REQUESTS times (200) one after another,
+# and prints each page's median and p99 server time, read from the server's
+# own request log (duration_ms), so client and network time do not count.
+# Target: every page <= 50 ms.
+#
+# Knobs: BENCH_TASKS (100000), BENCH_SMALL_TASKS (10000), BENCH_REQUESTS,
+# BENCH_NO_BUILD=1 (use the existing release binaries), BENCH_KEEP=1,
+# BENCH_REUSE=<dir> (a seeded SQLite store kept by bench/api.sh or this).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REQUESTS="${BENCH_REQUESTS:-200}"
+# shellcheck source=bench/dataset.sh
+source bench/dataset.sh
+PASSWORD="bench-password"
+echo "$PASSWORD" | "$CHIEF" "${STORE_ARGS[@]}" --tenant bench users passwd owner@bench.test >/dev/null
+
+PORT=$(( 20000 + RANDOM % 20000 ))
+CHIEF_LOG_FORMAT=json CHIEF_LOG="chief::http=info" \
+  "$CHIEF" "${STORE_ARGS[@]}" serve --bind "127.0.0.1:$PORT" --rate-limit 0 --no-scheduler --no-delivery \
+  > /dev/null 2> "$WORK/serve.log" &
+SERVER_PID=$!
+URL="http://127.0.0.1:$PORT"
+for _ in $(seq 1 100); do
+  curl -sf "$URL/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+JAR="$WORK/cookies.txt"
+curl -sf -c "$JAR" -o /dev/null --data-urlencode "email=owner@bench.test" --data-urlencode "password=$PASSWORD" "$URL/login" \
+  || { echo "login failed; log:"; cat "$WORK/serve.log"; exit 1; }
+TASK_ID=$(curl -sf -H "X-API-Key: $KEY" "$URL/api/tasks?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+
+PAGES=("/" "/tasks" "/tasks?filter=mine" "/tasks?filter=blocked" "/tasks?q=report" "/tasks?open=$TASK_ID" "/questions" "/drafts")
+# The request log has the path without the query, so each page's lines are
+# the ones it appended.
+stats() {
+  python3 -c '
+import json, sys
+ts = sorted(float(json.loads(l)["duration_ms"]) for l in sys.stdin if "\"duration_ms\"" in l)
+if not ts: sys.exit("no timings logged")
+p = lambda q: ts[min(len(ts) - 1, int(q * len(ts)))]
+print(f"{p(0.5):10.2f} {p(0.99):10.2f}")'
+}
+RESULTS=()
+for page in "${PAGES[@]}"; do
+  before=$(wc -l < "$WORK/serve.log")
+  for _ in $(seq 1 "$REQUESTS"); do
+    curl -sf -b "$JAR" -o /dev/null "$URL$page" || { echo "GET $page failed"; exit 1; }
+  done
+  # Let the last request's log line land.
+  sleep 0.2
+  label="${page/$TASK_ID/ID}"
+  RESULTS+=("$(printf '%-28s %s' "$label" "$(tail -n +"$((before + 1))" "$WORK/serve.log" | grep '"method":"GET"' | stats)")")
+done
+
+echo
+echo "chief dashboard on $BACKEND ($(nproc) cores), $REQUESTS requests per page, server time"
+printf '%-28s %10s %10s\n' "page" "median ms" "p99 ms"
+printf '%s\n' "${RESULTS[@]}"
+echo "target: every page <= 50 ms"

@@ -1,0 +1,42 @@
+//! The web dashboard: server-rendered HTML (askama templates under
+//! `templates/web/`), htmx and a little hand-written JS and CSS, all
+//! embedded in the binary and served at `/` by the same app as the API.
+//!
+//! Pages sign in with a password and a session cookie ([`session`]); every
+//! form POST carries the session's CSRF token. Handlers call the same store
+//! services as the API handlers, so the rules live in one place. One file
+//! per page.
+
+mod assets;
+mod dashboard;
+mod drafts;
+mod live;
+mod login;
+mod page;
+mod questions;
+mod rows;
+mod session;
+mod tasks;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+/// The dashboard's routes, outside `/api`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::show))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/questions", get(questions::list))
+        .route("/questions/{id}/answer", post(questions::answer))
+        .route("/tasks", get(tasks::list).post(tasks::add))
+        .route("/tasks/preview", post(tasks::preview))
+        .route("/tasks/{id}/edit", post(tasks::edit))
+        .route("/tasks/{id}/complete", post(tasks::complete))
+        .route("/tasks/{id}/delete", post(tasks::delete))
+        .route("/drafts", get(drafts::list))
+        .route("/drafts/{id}", post(drafts::review))
+        .route("/live", get(live::stream))
+        .route("/static/{name}", get(assets::asset))
+}

@@ -1,0 +1,227 @@
+//! Who is looking at a page: the session cookie resolved to a user, and the
+//! CSRF check every form POST passes.
+//!
+//! The cookie (`chief_session`) is HttpOnly and SameSite=Lax, and Secure
+//! when the request came over https (directly or through a proxy that says
+//! so in `X-Forwarded-Proto`). It holds an opaque token; the store keeps
+//! the session (see `chief_store::web_session` for why).
+
+use crate::AppState;
+use crate::trace::TraceId;
+use crate::web::page::WebError;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use chief_domain::TenantId;
+use chief_store::Scope;
+use chief_store::web_session::{self, WebSession};
+use chrono::Utc;
+use serde::de::DeserializeOwned;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "chief_session";
+
+/// The header htmx requests carry the CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A signed-in browser, for a page handler.
+#[derive(Clone)]
+pub struct Viewer {
+    pub session: WebSession,
+    pub trace_id: String,
+}
+
+impl Viewer {
+    /// The viewer's workspace.
+    pub fn tenant(&self) -> TenantId {
+        self.session.user.tenant_id
+    }
+
+    /// The viewer's user id.
+    pub fn user_id(&self) -> uuid::Uuid {
+        self.session.user.id
+    }
+
+    /// The viewer's time zone; an unknown name falls back to UTC rather
+    /// than failing the page.
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.session.user.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// A write scope for the viewer, carrying the request's trace id.
+    pub fn scope(&self) -> Scope {
+        let mut scope = Scope::user(self.tenant(), self.user_id());
+        scope.trace_id = Some(self.trace_id.clone());
+        scope
+    }
+}
+
+/// The value of a cookie in the request, if sent.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Whether the browser reached us over https.
+pub fn is_https(parts_headers: &HeaderMap, uri: &axum::http::Uri) -> bool {
+    uri.scheme_str() == Some("https")
+        || parts_headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// The `Set-Cookie` value that stores `token` (or, with `None`, clears it).
+pub fn set_cookie(token: Option<&str>, secure: bool) -> HeaderValue {
+    let (value, age) = match token {
+        Some(t) => (t, web_session::LIFETIME.num_seconds()),
+        None => ("", 0),
+    };
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={age}{secure}"
+    ))
+    .expect("a base62 token makes a valid header value")
+}
+
+/// Where to come back to after logging in: this request's path and query.
+fn here(parts: &Parts) -> String {
+    // An htmx request is for a fragment; come back to the page it was on.
+    if let Some(page) = parts
+        .headers
+        .get("hx-current-url")
+        .and_then(|v| v.to_str().ok())
+        .and_then(url_path)
+    {
+        return page;
+    }
+    parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into())
+}
+
+/// The path and query of an absolute URL.
+fn url_path(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let at = rest.find('/')?;
+    Some(rest[at..].to_string())
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let htmx = parts.headers.contains_key("hx-request");
+        let login = || WebError::Login {
+            next: here(parts),
+            htmx,
+        };
+        let Some(token) = cookie(&parts.headers, COOKIE) else {
+            return Err(login());
+        };
+        let Some(session) = web_session::find(&state.db, &token, Utc::now()).await? else {
+            return Err(login());
+        };
+        let trace_id = parts
+            .extensions
+            .get::<TraceId>()
+            .map(|t| t.0.clone())
+            .unwrap_or_else(chief_store::new_trace_id);
+        Ok(Viewer { session, trace_id })
+    }
+}
+
+/// A form POST from a signed-in browser whose CSRF token matched: the
+/// `csrf` field, or the `X-CSRF-Token` header htmx sends.
+pub struct Posted<T> {
+    pub viewer: Viewer,
+    pub form: T,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Posted<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, WebError> {
+        let (mut parts, body) = req.into_parts();
+        let viewer = Viewer::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, 1024 * 1024)
+            .await
+            .map_err(|_| WebError::bad_request("the form is too large"))?;
+        let sent = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| {
+                form_urlencoded::parse(&bytes)
+                    .find(|(k, _)| k == "csrf")
+                    .map(|(_, v)| v.into_owned())
+            });
+        if !sent.is_some_and(|s| same(&s, &viewer.session.csrf_token)) {
+            return Err(WebError::Csrf);
+        }
+        let form = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|e| WebError::bad_request(format!("the form did not read: {e}")))?;
+        Ok(Posted { viewer, form })
+    }
+}
+
+/// Compares two tokens in time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cookie_is_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; chief_session=tok; b=2"),
+        );
+        assert_eq!(cookie(&h, COOKIE).as_deref(), Some("tok"));
+        assert_eq!(cookie(&h, "c"), None);
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_lax_and_secure_only_over_https() {
+        let plain = set_cookie(Some("tok"), false);
+        let plain = plain.to_str().unwrap();
+        assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Lax"));
+        assert!(!plain.contains("Secure"));
+        assert!(
+            set_cookie(Some("tok"), true)
+                .to_str()
+                .unwrap()
+                .ends_with("; Secure")
+        );
+        assert!(
+            set_cookie(None, false)
+                .to_str()
+                .unwrap()
+                .contains("Max-Age=0")
+        );
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "abcd"));
+    }
+}

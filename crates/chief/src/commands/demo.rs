@@ -1,0 +1,349 @@
+//! `chief serve --demo`: a demo workspace that makes the dashboard come
+//! alive, written through the same store services as the API: projects
+//! under a goal, people with relationship context, tasks in every state, a
+//! blocking question, drafts, playbooks (one a must-consult email guide),
+//! waiting items (some overdue) and this week's calendar.
+//!
+//! It is idempotent: the workspace is seeded once, and a later run only
+//! prints how to log in.
+
+use anyhow::Result;
+use chief_domain::calendar::NewCalendarEvent;
+use chief_domain::draft::{DraftType, NewDraft};
+use chief_domain::person::NewPerson;
+use chief_domain::playbook::NewPlaybook;
+use chief_domain::project::{NewProject, ProjectType};
+use chief_domain::question::NewQuestion;
+use chief_domain::task::{Assignee, NewTask, TaskOp};
+use chief_domain::tenant::Role;
+use chief_domain::waiting::NewWaitingItem;
+use chief_domain::{Priority, tenant::User};
+use chief_store::tenancy::{self, NewUser};
+use chief_store::{
+    Db, Scope, Tx, calendar, draft, password, person, playbook, project, question, task, waiting,
+};
+use chrono::{Duration, Utc};
+use uuid::Uuid;
+
+/// The demo workspace's slug.
+pub const SLUG: &str = "demo";
+/// The demo user's email.
+pub const EMAIL: &str = "demo@chief.local";
+/// The demo user's password; it is a demo, and the README says so.
+pub const PASSWORD: &str = "chief-demo";
+
+/// Seeds the demo workspace unless it exists; returns its user.
+pub async fn ensure(db: &Db) -> Result<User> {
+    if let Some(t) = tenancy::list_tenants(db)
+        .await?
+        .into_iter()
+        .find(|t| t.slug == SLUG)
+    {
+        let user = tenancy::list_users(db, t.id)
+            .await?
+            .into_iter()
+            .find(|u| u.email == EMAIL)
+            .ok_or_else(|| anyhow::anyhow!("the workspace {SLUG:?} exists but has no {EMAIL}"))?;
+        return Ok(user);
+    }
+    let ws = tenancy::create_workspace(
+        db,
+        "Demo",
+        SLUG,
+        NewUser {
+            email: EMAIL.into(),
+            name: Some("Dana Demo".into()),
+            role: Role::Owner,
+            timezone: "UTC".into(),
+        },
+    )
+    .await?;
+    let user = ws.owner;
+    let mut tx = db.write(&Scope::user(user.tenant_id, user.id)).await?;
+    password::set_password(&mut tx, user.id, PASSWORD).await?;
+    seed(&mut tx, user.id).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+fn task(
+    title: &str,
+    priority: i64,
+    project_id: Option<Uuid>,
+    due_in_hours: Option<i64>,
+) -> NewTask {
+    NewTask {
+        title: title.into(),
+        priority: Some(Priority::try_from(priority).expect("1..=5")),
+        // The person's own work; the agent's tasks say so.
+        assignee: Some(Assignee::User),
+        project_id,
+        due_date: due_in_hours.map(|h| Utc::now() + Duration::hours(h)),
+        due_has_time: due_in_hours.is_some(),
+        source: Some("demo".into()),
+        ..Default::default()
+    }
+}
+
+async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
+    let goal = project::create(
+        tx,
+        me,
+        NewProject {
+            name: "Grow recurring revenue 20%".into(),
+            project_type: Some(ProjectType::Goal),
+            success_criteria: Some("ARR up 20% by year end".into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let liberty = project::create(
+        tx,
+        me,
+        NewProject {
+            name: "Liberty renewal".into(),
+            parent_id: Some(goal.id),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let site = project::create(
+        tx,
+        me,
+        NewProject {
+            name: "Website relaunch".into(),
+            parent_id: Some(goal.id),
+            ..Default::default()
+        },
+    )
+    .await?;
+
+    let patrick = person::create(
+        tx,
+        me,
+        NewPerson {
+            name: "Patrick Fields".into(),
+            email: Some("patrick@liberty.example".into()),
+            title: Some("VP Operations".into()),
+            company: Some("Liberty Mutual Aid".into()),
+            relationship: Some("client".into()),
+            relationship_to_user: Some("Main contact for the renewal; decides on budget".into()),
+            political_context: Some("Reports to a new CFO who wants vendor costs down".into()),
+            communication_notes: Some("Prefers short emails; no calls before 10am".into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    person::create(
+        tx,
+        me,
+        NewPerson {
+            name: "Sarah Lee".into(),
+            email: Some("sarah@ourco.example".into()),
+            title: Some("Designer".into()),
+            relationship: Some("colleague".into()),
+            relationship_to_user: Some("Leads the website redesign".into()),
+            communication_notes: Some("Likes written feedback with screenshots".into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+
+    task::create(
+        tx,
+        me,
+        task(
+            "Prepare for the Liberty meeting",
+            1,
+            Some(liberty.id),
+            Some(5),
+        ),
+    )
+    .await?;
+    task::create(
+        tx,
+        me,
+        task("Review the website copy", 2, Some(site.id), Some(30)),
+    )
+    .await?;
+    task::create(tx, me, task("Send the board update", 2, None, Some(-26))).await?;
+    task::create(tx, me, task("Book flights for the offsite", 4, None, None)).await?;
+    let working = task::create(
+        tx,
+        me,
+        NewTask {
+            assignee: Some(Assignee::Agent),
+            ..task(
+                "Summarise last quarter's support tickets",
+                3,
+                None,
+                Some(48),
+            )
+        },
+    )
+    .await?;
+    task::transition(tx, working.id, TaskOp::Start, None).await?;
+    let blocked = task::create(
+        tx,
+        me,
+        NewTask {
+            assignee: Some(Assignee::Agent),
+            ..task(
+                "Draft the Liberty renewal proposal",
+                1,
+                Some(liberty.id),
+                Some(72),
+            )
+        },
+    )
+    .await?;
+    task::block(
+        tx,
+        blocked.id,
+        NewQuestion {
+            text: "Which price tier should the Liberty proposal offer?".into(),
+            why_asking: Some("The CFO wants costs down; Gold keeps the margin".into()),
+            what_agent_will_do: Some("Draft with Gold and a Silver fallback".into()),
+            priority: Some(Priority::try_from(1).expect("1 is a priority")),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let done = task::create(
+        tx,
+        me,
+        task("Send the kickoff notes", 3, Some(site.id), None),
+    )
+    .await?;
+    task::transition(
+        tx,
+        done.id,
+        TaskOp::Complete,
+        Some("Sent to the team".into()),
+    )
+    .await?;
+    let dropped = task::create(tx, me, task("Evaluate the old CRM", 5, None, None)).await?;
+    task::transition(tx, dropped.id, TaskOp::Cancel, None).await?;
+    question::create(
+        tx,
+        me,
+        NewQuestion {
+            text: "Should the offsite be in Lisbon or Porto?".into(),
+            why_asking: Some("Flights are cheaper to Lisbon this month".into()),
+            ..Default::default()
+        },
+        &[],
+    )
+    .await?;
+
+    for (subject, body) in [
+        (
+            "Re: Liberty renewal",
+            "Hi Patrick,\n\nThanks for the call. The proposal follows on Friday.\n\nBest,\nDana",
+        ),
+        (
+            "Liberty: agenda for Thursday",
+            "Hi Patrick,\n\nAgenda: pricing, timeline, next steps.\n\nDana",
+        ),
+    ] {
+        draft::create(
+            tx,
+            me,
+            NewDraft {
+                task_id: None,
+                draft_type: DraftType::Email,
+                recipient: Some("Patrick Fields".into()),
+                subject: Some(subject.into()),
+                body: body.into(),
+                relationship_context: None,
+            },
+        )
+        .await?;
+    }
+    draft::create(
+        tx,
+        me,
+        NewDraft {
+            task_id: None,
+            draft_type: DraftType::Slack,
+            recipient: Some("Sarah Lee".into()),
+            subject: None,
+            body: "The new hero section looks great; can we try a shorter headline?".into(),
+            relationship_context: None,
+        },
+    )
+    .await?;
+
+    playbook::create(
+        tx,
+        me,
+        NewPlaybook {
+            name: "Email guide".into(),
+            description: "How every email to a client is written".into(),
+            category: Some("communication".into()),
+            triggers: vec!["email".into(), "reply".into()],
+            must_consult: true,
+            content: "Short paragraphs. One ask per email. Sign as Dana.".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    playbook::propose(
+        tx,
+        me,
+        NewPlaybook {
+            name: "Renewal prep".into(),
+            description: "What to gather before a renewal meeting".into(),
+            triggers: vec!["renewal".into()],
+            content: "Usage numbers, open tickets, the contract end date.".into(),
+            ..Default::default()
+        },
+        Some("learned from the Liberty renewal"),
+        None,
+    )
+    .await?;
+
+    waiting::create(
+        tx,
+        me,
+        NewWaitingItem {
+            what: "Signed contract".into(),
+            who: Some("Legal".into()),
+            follow_up_date: Some(Utc::now() - Duration::days(2)),
+            why_it_matters: Some("The renewal cannot start without it".into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    waiting::create(
+        tx,
+        me,
+        NewWaitingItem {
+            what: "Usage numbers for Q3".into(),
+            who: Some("Patrick Fields".into()),
+            person_id: Some(patrick.id),
+            follow_up_date: Some(Utc::now() + Duration::days(3)),
+            ..Default::default()
+        },
+    )
+    .await?;
+
+    for (title, hours) in [
+        ("Liberty renewal call", 26),
+        ("Website review", 50),
+        ("Team standup", 3),
+    ] {
+        calendar::create(
+            tx,
+            me,
+            NewCalendarEvent {
+                title: title.into(),
+                starts_at: Utc::now() + Duration::hours(hours),
+                ends_at: Some(Utc::now() + Duration::hours(hours + 1)),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
