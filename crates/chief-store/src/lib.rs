@@ -54,6 +54,7 @@ pub mod task_work;
 pub mod tenancy;
 pub mod trigger;
 pub mod trigger_firing;
+mod trigger_rules;
 pub mod tx;
 pub mod value;
 pub mod waiting;
