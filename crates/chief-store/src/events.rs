@@ -87,8 +87,13 @@ pub(crate) fn from_row(r: &crate::value::Row) -> Result<DomainEvent, StoreError>
 }
 
 /// The tenant's latest event sequence number; 0 before its first event.
-pub async fn head(db: &Db, tenant: TenantId) -> Result<i64, StoreError> {
-    let row = db
+/// Inside a transaction it sees that transaction's own events.
+pub async fn head<'a>(
+    conn: impl Into<crate::conn::Conn<'a>>,
+    tenant: TenantId,
+) -> Result<i64, StoreError> {
+    let row = conn
+        .into()
         .fetch_optional(
             "SELECT seq FROM events WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1",
             &[tenant.into()],

@@ -15,7 +15,7 @@ use crate::trigger_rules::{
     MAX_TEXT, check_action, check_channels, check_name, check_text, with_template,
 };
 use crate::value::Row;
-use crate::{Change, Db, StoreError, Tx, Value};
+use crate::{Change, Db, StoreError, Tx, Value, events};
 use chief_domain::event::{action, verb};
 use chief_domain::job::{DEFAULT_GRACE_SECONDS, JobKind, MisfirePolicy};
 use chief_domain::trigger::{Trigger, TriggerAction, TriggerEvent};
@@ -91,16 +91,6 @@ async fn owner_timezone(tx: &mut Tx, user_id: Uuid) -> Result<String, StoreError
     .text("timezone")
 }
 
-/// The tenant's latest event sequence number, read in `tx`.
-pub(crate) async fn event_head(tx: &mut Tx) -> Result<i64, StoreError> {
-    tx.fetch_optional(
-        "SELECT seq FROM events WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1",
-        &[tx.tenant().into()],
-    )
-    .await?
-    .map_or(Ok(0), |r| r.int("seq"))
-}
-
 fn job_name(trigger: &str) -> String {
     format!("trigger-{trigger}")
 }
@@ -156,7 +146,7 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, new: NewTrigger) -> Result<Creat
         }
         (None, Some(_)) => {
             crate::tenancy::check_timezone(&timezone)?;
-            (None, event_head(tx).await?)
+            (None, events::head(&mut *tx, tenant).await?)
         }
         (Some(_), Some(_)) => {
             return Err(StoreError::invalid(
@@ -331,7 +321,7 @@ async fn apply(
     }
     let resumed = enabled && !before.enabled;
     let cursor = if resumed && before.event.is_some() {
-        event_head(tx).await?
+        events::head(&mut *tx, tenant).await?
     } else {
         before.cursor
     };
