@@ -111,6 +111,17 @@ impl ApiError {
         )
     }
 
+    /// 503 for something the server was not set up to do (chat with no
+    /// model configured).
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "/problems/unavailable",
+            "Unavailable",
+            detail,
+        )
+    }
+
     /// 400 for a body or query that cannot be read.
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Self::new(

@@ -70,12 +70,13 @@ fn int(n: u64) -> Value {
 }
 
 impl Journal {
-    /// Opens run for `task_id` under `scope` (whose trace id is the run's).
+    /// Opens a run under `scope` (whose trace id is the run's), for
+    /// `task_id` or, in chat, for no task.
     pub async fn open(
         db: &Db,
         scope: &Scope,
         routing: &Routing,
-        task_id: Uuid,
+        task_id: Option<Uuid>,
         model: &str,
     ) -> Result<Journal, StoreError> {
         let run_id = chief_domain::new_id();

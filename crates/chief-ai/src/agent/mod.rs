@@ -7,12 +7,14 @@
 //! - [`journal`]: the run and step records, written before each write;
 //! - [`persona`]: personas and keyword routing;
 //! - [`prompt`]: what the model is told;
+//! - [`tool_step`]: running one tool call, journaled;
 //! - [`undo`]: reverting a run's writes.
 
 pub mod journal;
 pub mod persona;
 pub mod prompt;
 pub mod run;
+pub mod tool_step;
 pub mod undo;
 
 pub use journal::{Routing, RunStatus, RunSummary, recent};

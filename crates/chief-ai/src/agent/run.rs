@@ -11,10 +11,11 @@
 use super::journal::{Journal, RunStatus};
 use super::persona::{self, Persona};
 use super::prompt;
+use super::tool_step::{self, ToolOutcome};
 use crate::registry::{Caller, Registry, ToolClass};
 use chief_domain::task::TaskOp;
 use chief_llm::{Block, LlmError, Message, Provider, Request, Response, ToolDefinition};
-use chief_store::{StoreError, audit, new_trace_id, recurring, task};
+use chief_store::{StoreError, new_trace_id, recurring, task};
 use chrono::Utc;
 use serde_json::{Value, json};
 use std::time::Instant;
@@ -124,7 +125,7 @@ impl Agent {
             &caller.db,
             &caller.scope,
             &routing,
-            task_id,
+            Some(task_id),
             self.provider.model(),
         )
         .await?;
@@ -207,12 +208,12 @@ impl Work<'_> {
             .flatten()
         {
             let args = json!({"name": w["playbook_id"]});
-            let (result, _) = self.tool("get_playbook", args).await?;
+            let result = self.tool("get_playbook", args).await?;
             if let Ok(p) = result {
                 playbooks.push(p);
             }
         }
-        let (started, _) = self
+        let started = self
             .tool("start_task", json!({"task_id": self.task_id}))
             .await?;
         if let Err(e) = started {
@@ -322,36 +323,28 @@ impl Work<'_> {
         }
     }
 
-    /// A tool call the model asked for: refused unless this persona has
-    /// the tool and the arguments are a JSON object; the error goes back to
-    /// the model. Says whether it completed or blocked the run's task.
+    /// A tool call the model asked for (see [`tool_step::requested`]);
+    /// says whether it completed or blocked the run's task.
     async fn model_tool(
         &mut self,
         name: &str,
         input: Value,
-    ) -> Result<(Result<Value, String>, Option<Finish>), AgentError> {
-        if !self.persona.allows(name) || self.agent.registry.get(name).is_none() {
-            let step = self.journal.tool_call(name, "unknown", &input).await?;
-            let err = Err(format!(
-                "there is no tool {name:?} for this run; use the tools you were given"
-            ));
-            self.journal.tool_result(step, &err, (0, 0)).await?;
-            return Ok((err, None));
-        }
-        if !input.is_object() {
-            let step = self.journal.tool_call(name, "invalid", &input).await?;
-            let err = Err(format!(
-                "invalid arguments for {name}: they must be a JSON object, got {input}"
-            ));
-            self.journal.tool_result(step, &err, (0, 0)).await?;
-            return Ok((err, None));
-        }
+    ) -> Result<(ToolOutcome, Option<Finish>), AgentError> {
         let about_this_task = input["task_id"]
             .as_str()
             .and_then(|s| Uuid::parse_str(s.trim()).ok())
             == Some(self.task_id);
-        let (result, applied) = self.tool(name, input).await?;
-        let finish = match (name, &result, about_this_task && applied) {
+        let persona = self.persona;
+        let result = tool_step::requested(
+            self.journal,
+            &self.agent.registry,
+            self.caller,
+            &|tool| persona.allows(tool),
+            name,
+            input,
+        )
+        .await?;
+        let finish = match (name, &result, about_this_task) {
             ("complete_task", Ok(_), true) => Some(Finish::Completed),
             ("block_task", Ok(_), true) => Some(Finish::Blocked),
             _ => None,
@@ -359,33 +352,10 @@ impl Work<'_> {
         Ok((result, finish))
     }
 
-    /// Runs a registry tool, journaling it first; returns the result (the
-    /// error text for the model on failure) and whether it was applied.
-    async fn tool(
-        &mut self,
-        name: &str,
-        args: Value,
-    ) -> Result<(Result<Value, String>, bool), AgentError> {
-        let class = self
-            .agent
-            .registry
-            .get(name)
-            .map_or(ToolClass::Admin, |t| t.class);
-        let step = self.journal.tool_call(name, class.as_str(), &args).await?;
-        let tenant = self.caller.scope.tenant;
-        let before = audit::head_seq(&self.caller.db, tenant).await?;
-        let result = self
-            .agent
-            .registry
-            .call(self.caller, name, args)
-            .await
-            .map_err(|e| e.to_string());
-        let after = audit::head_seq(&self.caller.db, tenant).await?;
-        self.journal
-            .tool_result(step, &result, (before, after))
-            .await?;
-        let applied = result.is_ok();
-        Ok((result, applied))
+    /// Runs a registry tool the loop itself calls, journaled.
+    async fn tool(&mut self, name: &str, args: Value) -> Result<ToolOutcome, AgentError> {
+        let caller = self.caller;
+        Ok(tool_step::run(self.journal, &self.agent.registry, caller, name, args).await?)
     }
 }
 
