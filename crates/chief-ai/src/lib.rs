@@ -1,4 +1,4 @@
-//! chief's AI layer. Today it holds the tool registry: one definition of
+//! chief's AI layer: the built-in agent ([`agent`]), chat ([`chat`]) and the tool registry: one definition of
 //! every work-loop operation an agent may call (seed 003's loop: take the
 //! next task, read its context and playbooks, draft, block with a question
 //! or capture what was learned and complete). The MCP server lists exactly
@@ -12,6 +12,7 @@
 //! ```
 
 pub mod agent;
+pub mod chat;
 pub mod instructions;
 pub mod registry;
 mod tools;

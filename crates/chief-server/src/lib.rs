@@ -13,6 +13,7 @@ mod body;
 mod briefings;
 mod cache;
 mod channels;
+mod chat;
 mod clients;
 mod context;
 mod dashboard;
@@ -73,6 +74,8 @@ pub struct ServerConfig {
     pub secrets: Option<SecretBox>,
     /// The `Host` and `Origin` headers `/mcp` accepts.
     pub mcp_guard: chief_mcp::http::HostGuard,
+    /// The model chat talks through; `None` answers chat with 503.
+    pub model: Option<chief_llm::Provider>,
 }
 
 impl Default for ServerConfig {
@@ -83,6 +86,7 @@ impl Default for ServerConfig {
             max_body_bytes: 1024 * 1024,
             secrets: None,
             mcp_guard: chief_mcp::http::HostGuard::default(),
+            model: None,
         }
     }
 }
@@ -98,6 +102,8 @@ pub struct AppState {
     caches: Arc<cache::Caches>,
     openapi: Arc<serde_json::Value>,
     secrets: Arc<OnceLock<SecretBox>>,
+    /// Chat with the agent, when a model is configured.
+    chat: Option<Arc<chief_ai::chat::Chat>>,
 }
 
 impl AppState {
@@ -148,6 +154,7 @@ fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     channels::routes(&mut api);
     deliveries::routes(&mut api);
     triggers::routes(&mut api);
+    chat::routes(&mut api);
     api.finish()
 }
 
@@ -177,6 +184,13 @@ pub fn app(db: Db, config: &ServerConfig) -> Router {
                 .map(OnceLock::from)
                 .unwrap_or_default(),
         ),
+        chat: config.model.clone().map(|provider| {
+            Arc::new(chief_ai::chat::Chat {
+                registry: chief_ai::Registry::work_loop(),
+                provider,
+                options: chief_ai::chat::ChatOptions::default(),
+            })
+        }),
     };
     let api_router = api_router.route_layer(from_fn_with_state(state.clone(), auth::authenticate));
     let mut app = Router::new()

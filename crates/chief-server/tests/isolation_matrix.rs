@@ -116,6 +116,12 @@ async fn seed_other_workspace(db: &Db, key: &str) -> HashMap<&'static str, Strin
         .unwrap();
     tx.commit().await.unwrap();
     ids.insert("job", jobs[0].id.to_string());
+    // Conversations are started by chat, which needs a model.
+    let scope = chief_store::Scope::user(tenant, user);
+    let chat = chief_ai::chat::conversation::create(db, &scope, "B's secret chat")
+        .await
+        .unwrap();
+    ids.insert("conversation", chat.id.to_string());
     ids
 }
 
@@ -160,6 +166,7 @@ fn kind_of(path: &str, param: &str) -> &'static str {
         "channels" => "channel",
         "deliveries" => "delivery",
         "triggers" => "trigger",
+        "chat" => "conversation",
         other => panic!("{path}: no entity of kind {other:?} in the matrix; add one"),
     }
 }

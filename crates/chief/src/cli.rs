@@ -152,6 +152,11 @@ pub enum Command {
     /// agent instructions` prints a ready CLAUDE.md / AGENTS.md.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Talk with the agent: `chief chat "what's on my plate?"` for one
+    /// message, or `chief chat` to type a conversation. It looks things up
+    /// and changes records with the same tools as the agent loop, and
+    /// drafts but never sends. Needs a model (CHIEF_MODEL and a key).
+    Chat(ChatArgs),
     /// Print shell completions: `chief completions bash > /etc/bash_completion.d/chief`.
     Completions {
         #[arg(value_enum)]
@@ -663,6 +668,21 @@ pub enum AgentCommand {
         /// The run id `chief agent run` printed.
         run: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// What to say; without it, read a conversation line by line.
+    pub message: Vec<String>,
+    /// Continue this conversation instead of starting one.
+    #[arg(long, short = 'c')]
+    pub conversation: Option<String>,
+    /// List your conversations.
+    #[arg(long, conflicts_with_all = ["message", "show"])]
+    pub list: bool,
+    /// Print a conversation.
+    #[arg(long, value_name = "ID", conflicts_with = "message")]
+    pub show: Option<String>,
 }
 
 #[derive(Debug, Args)]

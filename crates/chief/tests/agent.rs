@@ -11,21 +11,6 @@ use predicates::prelude::*;
 use serde_json::json;
 use support::Store;
 
-/// A command with no model configuration from the environment.
-fn without_model(s: &Store) -> assert_cmd::Command {
-    let mut cmd = s.chief();
-    for var in [
-        "CHIEF_MODEL",
-        "ANTHROPIC_API_KEY",
-        "ANTHROPIC_BASE_URL",
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
 both_backends! {
     agent_run_drafts_completes_and_undo_restores_the_task(s) {
         s.init();
@@ -39,10 +24,8 @@ both_backends! {
             Reply::Answer(Turn::tool_call("d2", "complete_task",
                 json!({"task_id": id, "nothing_learned": true}))),
         ]);
-        let out = without_model(&s)
-            .env("CHIEF_MODEL", "anthropic:claude-sonnet-4-5")
-            .env("ANTHROPIC_API_KEY", FAKE_KEY)
-            .env("ANTHROPIC_BASE_URL", fake.base_url())
+        let out = s
+            .with_fake_model(&fake.base_url())
             .args(["agent", "run", "--once", "--json"])
             .output()
             .expect("chief runs");
@@ -80,7 +63,7 @@ both_backends! {
 fn agent_run_without_a_model_says_so_in_one_line() {
     let s = Store::sqlite();
     s.init();
-    without_model(&s)
+    s.without_model()
         .args(["agent", "run", "--once"])
         .assert()
         .failure()

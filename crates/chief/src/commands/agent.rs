@@ -73,7 +73,7 @@ pub async fn run(cli: &Cli, cmd: &AgentCommand) -> Result<()> {
 }
 
 /// The agent acting for the context's user.
-fn agent_scope(ctx: &Ctx) -> Scope {
+pub(crate) fn agent_scope(ctx: &Ctx) -> Scope {
     Scope {
         actor: Actor::agent(ctx.user.id),
         ..Scope::user(ctx.tenant.id, ctx.user.id)

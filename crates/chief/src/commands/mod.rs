@@ -4,6 +4,7 @@ mod agent;
 mod audit;
 mod brief;
 mod channels;
+mod chat;
 mod demo;
 mod entities;
 mod init;
@@ -37,6 +38,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve::run(&cli, args).await,
         Command::Mcp(args) => mcp::serve(&cli, args).await,
         Command::Agent(cmd) => agent::run(&cli, cmd).await,
+        Command::Chat(args) => chat::run(&cli, args).await,
         Command::RunJob { name } => jobs::run_job(&cli, name).await,
         Command::Classify { text } => classify(&cli, &text.join(" ")),
         Command::Parse(args) => quick_add::run_parse(&cli, args).await,
@@ -99,6 +101,7 @@ async fn dispatch(ctx: &Ctx, command: &Command) -> Result<()> {
         | Command::Serve(_)
         | Command::Mcp(_)
         | Command::Agent(_)
+        | Command::Chat(_)
         | Command::RunJob { .. }
         | Command::Classify { .. }
         | Command::Parse(_) => {

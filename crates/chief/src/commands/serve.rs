@@ -67,6 +67,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
             allowed_hosts: args.mcp_allowed_hosts.clone(),
             allowed_origins: args.mcp_allowed_origins.clone(),
         },
+        model: chat_model(),
     };
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
     let scheduler = (!args.no_scheduler).then(|| {
@@ -168,5 +169,17 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = terminate => {},
+    }
+}
+
+/// The model `/api/chat` talks through, from the environment; chat answers
+/// 503 without one, and a configuration that cannot work is reported.
+fn chat_model() -> Option<chief_llm::Provider> {
+    match chief_llm::ModelConfig::from_env().provider() {
+        Ok(provider) => provider,
+        Err(e) => {
+            eprintln!("warning: the model configuration is not usable, so chat is off: {e}");
+            None
+        }
     }
 }

@@ -99,6 +99,30 @@ impl Store {
         cmd
     }
 
+    /// `chief` with no model configuration from the environment.
+    pub fn without_model(&self) -> Command {
+        let mut cmd = self.chief();
+        for var in [
+            "CHIEF_MODEL",
+            "ANTHROPIC_API_KEY",
+            "ANTHROPIC_BASE_URL",
+            "OPENAI_API_KEY",
+            "OPENAI_BASE_URL",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd
+    }
+
+    /// `chief` talking to the fake Anthropic server at `base_url`.
+    pub fn with_fake_model(&self, base_url: &str) -> Command {
+        let mut cmd = self.without_model();
+        cmd.env("CHIEF_MODEL", "anthropic:claude-sonnet-4-5")
+            .env("ANTHROPIC_API_KEY", chief_llm::testing::FAKE_KEY)
+            .env("ANTHROPIC_BASE_URL", base_url);
+        cmd
+    }
+
     pub fn init(&self) {
         self.chief()
             .args(["init", "--timezone", "Europe/Berlin"])
