@@ -63,6 +63,8 @@ pub struct Journal {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub cost_micro_usd: u64,
+    /// Time spent waiting on the model, failed calls included.
+    pub model_time: Duration,
 }
 
 fn int(n: u64) -> Value {
@@ -122,6 +124,7 @@ impl Journal {
             input_tokens: 0,
             output_tokens: 0,
             cost_micro_usd: 0,
+            model_time: Duration::ZERO,
         })
     }
 
@@ -170,6 +173,7 @@ impl Journal {
         self.input_tokens += input;
         self.output_tokens += output;
         self.cost_micro_usd += cost;
+        self.model_time += resp.latency;
         self.insert_step(
             "kind, status, input_tokens, output_tokens, latency_ms, cost_micro_usd, result",
             vec![
@@ -197,6 +201,7 @@ impl Journal {
         error: &str,
         latency: Duration,
     ) -> Result<(), StoreError> {
+        self.model_time += latency;
         self.insert_step(
             "kind, status, is_error, latency_ms, result",
             vec![

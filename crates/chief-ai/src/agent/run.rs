@@ -60,6 +60,8 @@ pub struct RunReport {
     pub note: Option<String>,
     pub input_tokens: u64,
     pub output_tokens: u64,
+    /// Time spent waiting on the model; the rest of the run's time is ours.
+    pub model_time: std::time::Duration,
 }
 
 /// What [`Agent::run_once`] found to do.
@@ -155,6 +157,7 @@ impl Agent {
             note,
             input_tokens: journal.input_tokens,
             output_tokens: journal.output_tokens,
+            model_time: journal.model_time,
         }))
     }
 
