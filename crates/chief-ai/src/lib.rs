@@ -12,7 +12,9 @@
 //! ```
 
 pub mod agent;
+pub mod budget;
 pub mod instructions;
+pub mod policy;
 pub mod registry;
 mod tools;
 
