@@ -8,6 +8,7 @@
 //! the MCP server (`chief_mcp`) behind the same API-key check.
 
 pub mod api;
+mod agent;
 mod auth;
 mod body;
 mod briefings;
@@ -148,6 +149,7 @@ fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     channels::routes(&mut api);
     deliveries::routes(&mut api);
     triggers::routes(&mut api);
+    agent::routes(&mut api);
     api.finish()
 }
 
