@@ -744,6 +744,10 @@ pub struct AgentRunArgs {
     /// Seconds to wait when the queue is empty before looking again.
     #[arg(long, default_value_t = 30)]
     pub poll_secs: u64,
+    /// When the queue is empty, run a proactive check (as `chief agent
+    /// check`) before waiting; it costs nothing when nothing changed.
+    #[arg(long)]
+    pub check_when_idle: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -129,9 +129,7 @@ impl Agent {
             return Ok(Checked::Quiet { seen_seq: seen });
         }
         let policy = Policy::load(&caller.db, caller.scope.tenant).await?;
-        // General, with the check's tools (and the core ones) only.
-        let mut general = persona::general();
-        general.tools = CHECK_TOOLS.iter().map(|t| t.to_string()).collect();
+        let general = persona::general();
         let routing = Routing {
             persona: general.name.clone(),
             decision: "check".into(),
@@ -147,6 +145,7 @@ impl Agent {
             persona: general,
             untrusted: false,
             task_id: None,
+            only_tools: Some(CHECK_TOOLS),
         };
         let ended = review(&mut session, seen).await;
         let (status, note) = match ended {
@@ -185,7 +184,7 @@ async fn review(
         .registry
         .tools()
         .iter()
-        .filter(|t| CHECK_TOOLS.contains(&t.name) && s.persona.allows(t.name))
+        .filter(|t| CHECK_TOOLS.contains(&t.name))
         .map(|t| ToolDefinition {
             name: t.name.to_string(),
             description: t.description.to_string(),

@@ -202,6 +202,7 @@ impl Agent {
                 persona: routed.persona,
                 untrusted: policy::carries_untrusted(&next.to_string()),
                 task_id: Some(task_id),
+                only_tools: None,
             },
             task_id,
         };

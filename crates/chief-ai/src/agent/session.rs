@@ -37,6 +37,8 @@ pub(super) struct Session<'a> {
     /// Set once outside content entered the conversation; it stays set.
     pub untrusted: bool,
     pub task_id: Option<Uuid>,
+    /// Exactly these tools, instead of the persona's (the check's).
+    pub only_tools: Option<&'static [&'static str]>,
 }
 
 impl Session<'_> {
@@ -72,8 +74,11 @@ impl Session<'_> {
     /// A tool call the model asked for, under the run's rules. A result
     /// that carries outside content marks the rest of the run untrusted.
     pub async fn requested(&mut self, name: &str, input: Value) -> Result<ToolOutcome, StoreError> {
-        let persona = &self.persona;
-        let allowed = |tool: &str| persona.allows(tool);
+        let (persona, only) = (&self.persona, self.only_tools);
+        let allowed = |tool: &str| match only {
+            Some(list) => list.contains(&tool),
+            None => persona.allows(tool),
+        };
         let rules = StepRules {
             allowed: &allowed,
             policy: &self.policy,

@@ -171,11 +171,13 @@ async fn work_loop(cli: &Cli, args: &AgentRunArgs, agent: &Agent, caller: &Calle
                 return Ok(());
             }
             Outcome::Idle => {
-                // With nothing queued, look at the dashboard; this costs
-                // nothing when nothing changed since the last look.
-                let checked = agent.check(caller).await?;
-                if !matches!(checked, Checked::Quiet { .. }) {
-                    report_check(cli, &checked)?;
+                // With nothing queued, look at the dashboard if asked; this
+                // costs nothing when nothing changed since the last look.
+                if args.check_when_idle {
+                    let checked = agent.check(caller).await?;
+                    if !matches!(checked, Checked::Quiet { .. }) {
+                        report_check(cli, &checked)?;
+                    }
                 }
                 // Any change in the workspace may be a task for the agent
                 // (the outbox is read, so other processes' commits count);
