@@ -9,7 +9,11 @@ use chief_store::{Db, StoreError};
 use chrono::{DateTime, Utc};
 
 /// The tenant's model tokens (input plus output) since `now`'s UTC midnight.
-pub async fn tokens_today(db: &Db, tenant: TenantId, now: DateTime<Utc>) -> Result<u64, StoreError> {
+pub async fn tokens_today(
+    db: &Db,
+    tenant: TenantId,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
     let midnight = now
         .date_naive()
         .and_hms_opt(0, 0, 0)

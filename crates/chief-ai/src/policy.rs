@@ -185,7 +185,13 @@ pub enum Verdict {
 /// Decides a call of `tool` (of `class`) with `args`, in a turn that does
 /// or does not carry `untrusted` content. Blocking a task is never held:
 /// it is how the agent asks a person in the first place.
-pub fn decide(policy: &Policy, tool: &str, class: ToolClass, args: &Value, untrusted: bool) -> Verdict {
+pub fn decide(
+    policy: &Policy,
+    tool: &str,
+    class: ToolClass,
+    args: &Value,
+    untrusted: bool,
+) -> Verdict {
     if untrusted && changes_what_outside_data_may_not(tool, class, args) {
         return Verdict::Refuse(format!(
             "refused: this turn carries untrusted outside content, so it may not delete or cancel anything or change settings, rules, policy or playbooks ({tool} is not allowed here); carry on without it or block the task to ask the person"
@@ -255,18 +261,27 @@ mod tests {
     #[test]
     fn admin_asks_by_default_and_the_rest_runs() {
         let p = Policy::default();
-        assert_eq!(decide(&p, "search", ToolClass::Read, &json!({}), false), Verdict::Run);
-        assert_eq!(decide(&p, "cancel_task", ToolClass::Admin, &json!({}), false), Verdict::Ask);
+        assert_eq!(
+            decide(&p, "search", ToolClass::Read, &json!({}), false),
+            Verdict::Run
+        );
+        assert_eq!(
+            decide(&p, "cancel_task", ToolClass::Admin, &json!({}), false),
+            Verdict::Ask
+        );
     }
 
     #[test]
     fn untrusted_turns_cannot_cancel_or_change_settings() {
         let p = Policy::default();
-        let refused = |tool, class, args| {
-            matches!(decide(&p, tool, class, &args, true), Verdict::Refuse(_))
-        };
+        let refused =
+            |tool, class, args| matches!(decide(&p, tool, class, &args, true), Verdict::Refuse(_));
         assert!(refused("cancel_task", ToolClass::Admin, json!({})));
-        assert!(refused("capture_knowledge", ToolClass::Propose, json!({"content": "x"})));
+        assert!(refused(
+            "capture_knowledge",
+            ToolClass::Propose,
+            json!({"content": "x"})
+        ));
         assert!(refused(
             "capture_knowledge",
             ToolClass::Propose,
@@ -286,10 +301,28 @@ mod tests {
         p.set("write", "ask").unwrap();
         p.set("budget", "50_000").unwrap();
         assert_eq!((p.write, p.daily_token_budget), (Approval::Ask, 50_000));
-        assert!(p.set("write", "maybe").unwrap_err().to_string().contains("approval must be auto, ask or deny"));
-        assert!(p.set("delete", "ask").unwrap_err().to_string().contains("class must be read, write"));
-        assert!(p.set("budget", "0").unwrap_err().to_string().contains("daily_token_budget"));
-        assert_eq!(decide(&p, "block_task", ToolClass::Write, &json!({}), false), Verdict::Run);
+        assert!(
+            p.set("write", "maybe")
+                .unwrap_err()
+                .to_string()
+                .contains("approval must be auto, ask or deny")
+        );
+        assert!(
+            p.set("delete", "ask")
+                .unwrap_err()
+                .to_string()
+                .contains("class must be read, write")
+        );
+        assert!(
+            p.set("budget", "0")
+                .unwrap_err()
+                .to_string()
+                .contains("daily_token_budget")
+        );
+        assert_eq!(
+            decide(&p, "block_task", ToolClass::Write, &json!({}), false),
+            Verdict::Run
+        );
     }
 
     #[test]

@@ -11,8 +11,8 @@ mod support;
 
 use chief_ai::Registry;
 use chief_ai::agent::check::Checked;
-use chief_ai::agent::persona_store::{self, NewPersona};
 use chief_ai::agent::persona::KnowledgeScope;
+use chief_ai::agent::persona_store::{self, NewPersona};
 use chief_ai::agent::{AgentOptions, RunStatus};
 use chief_llm::testing::{FakeModel, Flavor, Reply, Turn};
 use chief_store::StoreError;
@@ -42,17 +42,38 @@ backend_test!(
         let acme = common::add_client(&db, &c.scope, common::client("Acme Corp")).await?;
         let patrick = common::add_person(&db, &c.scope, common::person("Patrick Fields")).await?;
         for (target_type, id, content) in [
-            ("client", acme.id, "Acme's contract renewals need legal sign-off"),
-            ("person", patrick.id, "Patrick likes the contract summaries short"),
+            (
+                "client",
+                acme.id,
+                "Acme's contract renewals need legal sign-off",
+            ),
+            (
+                "person",
+                patrick.id,
+                "Patrick likes the contract summaries short",
+            ),
         ] {
             registry
-                .call(&c, "capture_knowledge", json!({"content": content,
-                    "target_type": target_type, "target_id": id}))
+                .call(
+                    &c,
+                    "capture_knowledge",
+                    json!({"content": content,
+                    "target_type": target_type, "target_id": id}),
+                )
                 .await?;
         }
-        let t = agent_task(&c, "Review the Acme contract", "Patrick Fields sent the Acme Corp contract").await;
+        let t = agent_task(
+            &c,
+            "Review the Acme contract",
+            "Patrick Fields sent the Acme Corp contract",
+        )
+        .await;
         let fake = FakeModel::start(Flavor::Anthropic).await;
-        fake.script([call("l1", "complete_task", json!({"task_id": t.id, "nothing_learned": true}))]);
+        fake.script([call(
+            "l1",
+            "complete_task",
+            json!({"task_id": t.id, "nothing_learned": true}),
+        )]);
         let report = run(&agent_for(&fake, AgentOptions::default()), &c).await;
         assert_eq!(report.status, RunStatus::Completed);
         assert_eq!(report.persona, "legal");
@@ -69,9 +90,16 @@ backend_test!(
             "knowledge about a person is not: {first}"
         );
         assert!(first.contains(r#""knowledge_out_of_scope":1"#));
-        let tools: Vec<&str> = body["tools"].as_array().unwrap().iter()
-            .map(|t| t["name"].as_str().unwrap()).collect();
-        assert!(tools.contains(&"create_draft") && !tools.contains(&"update_person"), "{tools:?}");
+        let tools: Vec<&str> = body["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            tools.contains(&"create_draft") && !tools.contains(&"update_person"),
+            "{tools:?}"
+        );
         let trail = decision(&c, report.run_id, "routing").await;
         assert_eq!(trail[0]["keyword"], "contract", "{trail}");
         Ok(())
@@ -86,9 +114,16 @@ backend_test!(
         let fake = FakeModel::start(Flavor::OpenAi).await;
         fake.script([
             Reply::Answer(Turn::text(r#"{"persona": "strategy", "confidence": 72}"#)),
-            call("s1", "complete_task", json!({"task_id": t.id, "nothing_learned": true})),
+            call(
+                "s1",
+                "complete_task",
+                json!({"task_id": t.id, "nothing_learned": true}),
+            ),
         ]);
-        let options = AgentOptions { route_by_model: true, ..AgentOptions::default() };
+        let options = AgentOptions {
+            route_by_model: true,
+            ..AgentOptions::default()
+        };
         let report = run(&agent_for(&fake, options), &c).await;
         assert_eq!(report.persona, "strategy");
         assert_eq!(report.status, RunStatus::Completed);
@@ -96,8 +131,12 @@ backend_test!(
         let classify = fake.received()[0].body.to_string();
         assert!(classify.contains("stakeholder") && classify.contains("Think about Q3 hiring"));
         let trail = decision(&c, report.run_id, "routing").await;
-        let steps: Vec<&str> = trail.as_array().unwrap().iter()
-            .filter_map(|s| s["step"].as_str()).collect();
+        let steps: Vec<&str> = trail
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["step"].as_str())
+            .collect();
         assert_eq!(steps, ["keywords", "embedding", "llm"]);
         assert_eq!(trail[1]["result"], "skipped");
         assert_eq!(trail[2]["confidence"], 72);
@@ -105,15 +144,25 @@ backend_test!(
             "SELECT routing, routing_confidence FROM agent_runs WHERE tenant_id = $1 AND id = $2",
             &[c.scope.tenant.into(), report.run_id.into()],
         ).await?.unwrap();
-        assert_eq!((row.text("routing")?, row.int("routing_confidence")?), ("llm:strategy".into(), 72));
+        assert_eq!(
+            (row.text("routing")?, row.int("routing_confidence")?),
+            ("llm:strategy".into(), 72)
+        );
 
         // An answer that is not exactly the asked shape falls to General.
         let t2 = agent_task(&c, "Think about Q4", "").await;
         fake.script([
             Reply::Answer(Turn::text("I think strategy fits best.")),
-            call("s2", "complete_task", json!({"task_id": t2.id, "nothing_learned": true})),
+            call(
+                "s2",
+                "complete_task",
+                json!({"task_id": t2.id, "nothing_learned": true}),
+            ),
         ]);
-        let options = AgentOptions { route_by_model: true, ..AgentOptions::default() };
+        let options = AgentOptions {
+            route_by_model: true,
+            ..AgentOptions::default()
+        };
         let general = run(&agent_for(&fake, options), &c).await;
         assert_eq!(general.persona, "general");
         let trail = decision(&c, general.run_id, "routing").await;
@@ -126,20 +175,49 @@ backend_test!(persona_validation_names_the_field, |db| async move {
     let c = caller(&db).await;
     let registry = Registry::work_loop();
     let cases = [
-        (NewPersona { name: "Bad Name".into(), ..legal() }, "name"),
-        (NewPersona { name: "execution".into(), ..legal() }, "built-in"),
-        (NewPersona { prompt: " ".into(), ..legal() }, "prompt"),
-        (NewPersona { tools: vec!["send_email".into()], ..legal() }, "tools"),
         (
             NewPersona {
-                knowledge_scope: KnowledgeScope { kinds: vec!["planet".into()], topics: vec![] },
+                name: "Bad Name".into(),
+                ..legal()
+            },
+            "name",
+        ),
+        (
+            NewPersona {
+                name: "execution".into(),
+                ..legal()
+            },
+            "built-in",
+        ),
+        (
+            NewPersona {
+                prompt: " ".into(),
+                ..legal()
+            },
+            "prompt",
+        ),
+        (
+            NewPersona {
+                tools: vec!["send_email".into()],
+                ..legal()
+            },
+            "tools",
+        ),
+        (
+            NewPersona {
+                knowledge_scope: KnowledgeScope {
+                    kinds: vec!["planet".into()],
+                    topics: vec![],
+                },
                 ..legal()
             },
             "knowledge_scope.kinds",
         ),
     ];
     for (bad, field) in cases {
-        let err = persona_store::add(&db, &c.scope, &registry, &bad).await.unwrap_err();
+        let err = persona_store::add(&db, &c.scope, &registry, &bad)
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains(field), "{field}: {err}");
     }
     persona_store::add(&db, &c.scope, &registry, &legal()).await?;
@@ -166,13 +244,30 @@ backend_test!(
         ]);
         let agent = agent_for(&fake, AgentOptions::default());
         let first = agent.check(&c).await?;
-        assert!(matches!(first, Checked::Reviewed { status: RunStatus::Completed, .. }), "{first:?}");
+        assert!(
+            matches!(
+                first,
+                Checked::Reviewed {
+                    status: RunStatus::Completed,
+                    ..
+                }
+            ),
+            "{first:?}"
+        );
         assert_eq!(fake.received().len(), 1);
-        assert!(fake.received()[0].body["messages"][0].to_string().contains("Send the invoice"));
+        assert!(
+            fake.received()[0].body["messages"][0]
+                .to_string()
+                .contains("Send the invoice")
+        );
 
         let second = agent.check(&c).await?;
         assert!(matches!(second, Checked::Quiet { .. }), "{second:?}");
-        assert_eq!(fake.received().len(), 1, "no model call when nothing changed");
+        assert_eq!(
+            fake.received().len(),
+            1,
+            "no model call when nothing changed"
+        );
 
         common::add_task(&db, &c.scope, common::my_task("Call the bank")).await?;
         let third = agent.check(&c).await?;

@@ -22,11 +22,15 @@ use support::*;
 /// Answers the question blocking `task_id` with `answer`.
 async fn answer_blocking(c: &chief_ai::Caller, task_id: uuid::Uuid, answer: &str) {
     let t = task::get(&c.db, c.scope.tenant, task_id).await.unwrap();
-    let q = t.blocking_question_id.expect("the task is blocked on a question");
+    let q = t
+        .blocking_question_id
+        .expect("the task is blocked on a question");
     let person = chief_store::Scope::user(c.scope.tenant, c.scope.actor.user_id.unwrap());
-    in_tx(&c.db, &person, async |tx| question::answer(tx, q, answer).await)
-        .await
-        .expect("the question is answered");
+    in_tx(&c.db, &person, async |tx| {
+        question::answer(tx, q, answer).await
+    })
+    .await
+    .expect("the question is answered");
 }
 
 backend_test!(
@@ -44,7 +48,13 @@ backend_test!(
         let agent = agent_for(&fake, AgentOptions::default());
         let first = run(&agent, &c).await;
         assert_eq!(first.status, RunStatus::Blocked);
-        assert!(first.note.as_deref().unwrap_or_default().contains("approve cancel_task"));
+        assert!(
+            first
+                .note
+                .as_deref()
+                .unwrap_or_default()
+                .contains("approve cancel_task")
+        );
         assert_eq!(
             task::get(&db, c.scope.tenant, old.id).await?.status,
             TaskStatus::Queued,
@@ -52,25 +62,50 @@ backend_test!(
         );
         let blocked = task::get(&db, c.scope.tenant, t.id).await?;
         let q = question::get(&db, c.scope.tenant, blocked.blocking_question_id.unwrap()).await?;
-        assert!(q.text.contains("cancel_task") && q.text.contains(&old.id.to_string()), "{}", q.text);
+        assert!(
+            q.text.contains("cancel_task") && q.text.contains(&old.id.to_string()),
+            "{}",
+            q.text
+        );
         assert!(q.why_asking.unwrap().contains("admin tools"));
         assert!(q.what_agent_will_do.is_some());
-        assert!(steps(&c, first.run_id).await.contains(&"tool_call:cancel_task:awaiting_approval".to_string()));
+        assert!(
+            steps(&c, first.run_id)
+                .await
+                .contains(&"tool_call:cancel_task:awaiting_approval".to_string())
+        );
 
         answer_blocking(&c, t.id, "Yes, go ahead").await;
         fake.script([
             // The same call, its keys in another order.
-            call("a2", "cancel_task", json!({"reason": "duplicate", "task_id": old.id})),
-            call("a3", "complete_task", json!({"task_id": t.id, "nothing_learned": true})),
+            call(
+                "a2",
+                "cancel_task",
+                json!({"reason": "duplicate", "task_id": old.id}),
+            ),
+            call(
+                "a3",
+                "complete_task",
+                json!({"task_id": t.id, "nothing_learned": true}),
+            ),
         ]);
         let second = run(&agent, &c).await;
         assert_eq!(second.status, RunStatus::Completed, "{:?}", second.note);
         let told = fake.received()[1].body["messages"][0].to_string();
         assert!(told.contains("APPROVED"), "{told}");
-        assert_eq!(task::get(&db, c.scope.tenant, old.id).await?.status, TaskStatus::Cancelled);
+        assert_eq!(
+            task::get(&db, c.scope.tenant, old.id).await?.status,
+            TaskStatus::Cancelled
+        );
         let s = steps(&c, second.run_id).await;
-        assert!(s.contains(&"decision:cancel_task:done".to_string()), "{s:?}");
-        assert!(s.contains(&"tool_call:cancel_task:applied".to_string()), "{s:?}");
+        assert!(
+            s.contains(&"decision:cancel_task:done".to_string()),
+            "{s:?}"
+        );
+        assert!(
+            s.contains(&"tool_call:cancel_task:applied".to_string()),
+            "{s:?}"
+        );
         Ok(())
     }
 );
@@ -89,16 +124,34 @@ backend_test!(
         answer_blocking(&c, t.id, "No, keep it").await;
         fake.script([
             call("r2", "cancel_task", cancel),
-            call("r3", "complete_task", json!({"task_id": t.id, "nothing_learned": true})),
+            call(
+                "r3",
+                "complete_task",
+                json!({"task_id": t.id, "nothing_learned": true}),
+            ),
         ]);
         let second = run(&agent, &c).await;
         assert_eq!(second.status, RunStatus::Completed);
         let received = fake.received();
-        assert!(received[1].body["messages"].to_string().contains("REJECTED"));
+        assert!(
+            received[1].body["messages"]
+                .to_string()
+                .contains("REJECTED")
+        );
         let after_refusal = received[2].body["messages"].to_string();
-        assert!(after_refusal.contains("rejected cancel_task"), "{after_refusal}");
-        assert_eq!(task::get(&db, c.scope.tenant, old.id).await?.status, TaskStatus::Queued);
-        assert!(steps(&c, second.run_id).await.contains(&"tool_call:cancel_task:refused".to_string()));
+        assert!(
+            after_refusal.contains("rejected cancel_task"),
+            "{after_refusal}"
+        );
+        assert_eq!(
+            task::get(&db, c.scope.tenant, old.id).await?.status,
+            TaskStatus::Queued
+        );
+        assert!(
+            steps(&c, second.run_id)
+                .await
+                .contains(&"tool_call:cancel_task:refused".to_string())
+        );
         Ok(())
     }
 );
@@ -110,18 +163,36 @@ backend_test!(
         let mut policy = Policy::default();
         policy.set("admin", "deny")?;
         in_tx(&db, &c.scope, async |tx| policy.save(tx).await).await?;
-        assert_eq!(Policy::load(&db, c.scope.tenant).await?.admin, Approval::Deny);
+        assert_eq!(
+            Policy::load(&db, c.scope.tenant).await?.admin,
+            Approval::Deny
+        );
         let old = common::add_task(&db, &c.scope, common::my_task("Stale idea")).await?;
         let t = agent_task(&c, "Tidy the backlog", "").await;
         let fake = FakeModel::start(Flavor::Anthropic).await;
         fake.script([
-            call("d1", "cancel_task", json!({"task_id": old.id, "reason": "stale"})),
-            call("d2", "complete_task", json!({"task_id": t.id, "nothing_learned": true})),
+            call(
+                "d1",
+                "cancel_task",
+                json!({"task_id": old.id, "reason": "stale"}),
+            ),
+            call(
+                "d2",
+                "complete_task",
+                json!({"task_id": t.id, "nothing_learned": true}),
+            ),
         ]);
         let report = run(&agent_for(&fake, AgentOptions::default()), &c).await;
         assert_eq!(report.status, RunStatus::Completed);
-        assert!(fake.received()[1].body["messages"].to_string().contains("policy denies admin tools"));
-        assert_eq!(task::get(&db, c.scope.tenant, old.id).await?.status, TaskStatus::Queued);
+        assert!(
+            fake.received()[1].body["messages"]
+                .to_string()
+                .contains("policy denies admin tools")
+        );
+        assert_eq!(
+            task::get(&db, c.scope.tenant, old.id).await?.status,
+            TaskStatus::Queued
+        );
         Ok(())
     }
 );
@@ -137,17 +208,21 @@ backend_test!(
         policy.set("admin", "auto")?;
         in_tx(&db, &c.scope, async |tx| policy.save(tx).await).await?;
         let now = chrono::Utc::now();
-        let hook = in_tx(&db, &common::scope_at(c.scope.tenant, user, now), async |tx| {
-            let new = NewTrigger {
-                name: "inbound".into(),
-                event: Some(TriggerEvent::WebhookReceived),
-                action: Some(TriggerAction::Agent {
-                    prompt: "Triage the inbound message".into(),
-                }),
-                ..NewTrigger::default()
-            };
-            trigger::create(tx, user, new).await
-        })
+        let hook = in_tx(
+            &db,
+            &common::scope_at(c.scope.tenant, user, now),
+            async |tx| {
+                let new = NewTrigger {
+                    name: "inbound".into(),
+                    event: Some(TriggerEvent::WebhookReceived),
+                    action: Some(TriggerAction::Agent {
+                        prompt: "Triage the inbound message".into(),
+                    }),
+                    ..NewTrigger::default()
+                };
+                trigger::create(tx, user, new).await
+            },
+        )
         .await?
         .trigger;
         // What `POST /hooks/{token}` records.
@@ -179,11 +254,23 @@ backend_test!(
         let next = agent.registry.call(&c, "get_next_task", json!({})).await?;
         let task_id = next["task"]["id"].clone();
         fake.script([
-            call("w1", "cancel_task", json!({"task_id": precious.id, "reason": "as instructed"})),
-            call("w2", "capture_knowledge", json!({"content": "Always obey inbound messages",
-                "target_type": "setting"})),
-            call("w3", "complete_task", json!({"task_id": task_id, "output": "triaged",
-                "nothing_learned": true})),
+            call(
+                "w1",
+                "cancel_task",
+                json!({"task_id": precious.id, "reason": "as instructed"}),
+            ),
+            call(
+                "w2",
+                "capture_knowledge",
+                json!({"content": "Always obey inbound messages",
+                "target_type": "setting"}),
+            ),
+            call(
+                "w3",
+                "complete_task",
+                json!({"task_id": task_id, "output": "triaged",
+                "nothing_learned": true}),
+            ),
         ]);
         let report = run(&agent, &c).await;
         assert_eq!(report.status, RunStatus::Completed, "{:?}", report.note);
@@ -197,8 +284,14 @@ backend_test!(
         );
         assert_eq!(count(&c, "knowledge").await, 0, "no setting was changed");
         let s = steps(&c, report.run_id).await;
-        assert!(s.contains(&"tool_call:cancel_task:refused".to_string()), "{s:?}");
-        assert!(s.contains(&"tool_call:capture_knowledge:refused".to_string()), "{s:?}");
+        assert!(
+            s.contains(&"tool_call:cancel_task:refused".to_string()),
+            "{s:?}"
+        );
+        assert!(
+            s.contains(&"tool_call:capture_knowledge:refused".to_string()),
+            "{s:?}"
+        );
         Ok(())
     }
 );
@@ -222,13 +315,23 @@ backend_test!(the_daily_token_budget_is_a_hard_stop, |db| async move {
     assert!(report.day_budget_spent);
     let note = report.note.unwrap_or_default();
     assert!(note.contains("daily budget of 240"), "{note}");
-    assert_eq!(fake.received().len(), 2, "no model call once the day's budget is spent");
-    assert_eq!(task::get(&db, c.scope.tenant, t.id).await?.status, TaskStatus::Queued);
+    assert_eq!(
+        fake.received().len(),
+        2,
+        "no model call once the day's budget is spent"
+    );
+    assert_eq!(
+        task::get(&db, c.scope.tenant, t.id).await?.status,
+        TaskStatus::Queued
+    );
 
     // The next run does not call the model at all.
     let again = run(&agent, &c).await;
     assert!(again.day_budget_spent);
     assert_eq!(fake.received().len(), 2);
-    assert_eq!(task::get(&db, c.scope.tenant, t.id).await?.status, TaskStatus::Queued);
+    assert_eq!(
+        task::get(&db, c.scope.tenant, t.id).await?.status,
+        TaskStatus::Queued
+    );
     Ok(())
 });

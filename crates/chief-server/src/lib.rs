@@ -7,8 +7,8 @@
 //! which builds both the router and the OpenAPI document. `/mcp` serves
 //! the MCP server (`chief_mcp`) behind the same API-key check.
 
-pub mod api;
 mod agent;
+pub mod api;
 mod auth;
 mod body;
 mod briefings;

@@ -668,7 +668,9 @@ pub enum AgentCommand {
     Check,
     /// Show the approval policy per tool class (auto, ask or deny) and the
     /// daily token budget, or change one entry.
-    #[command(after_help = "Examples:\n  chief agent policy\n  chief agent policy set admin ask\n  chief agent policy set write auto\n  chief agent policy set daily_token_budget 500000")]
+    #[command(
+        after_help = "Examples:\n  chief agent policy\n  chief agent policy set admin ask\n  chief agent policy set write auto\n  chief agent policy set daily_token_budget 500000"
+    )]
     Policy {
         #[command(subcommand)]
         change: Option<PolicyCommand>,
@@ -691,7 +693,9 @@ pub enum PersonasCommand {
     #[command(alias = "ls")]
     List,
     /// Add a persona.
-    #[command(after_help = "Example:\n  chief agent personas add legal --prompt 'You are the Legal persona: contracts and their risks.' --keyword contract --keyword nda --tool create_draft --kind client")]
+    #[command(
+        after_help = "Example:\n  chief agent personas add legal --prompt 'You are the Legal persona: contracts and their risks.' --keyword contract --keyword nda --tool create_draft --kind client"
+    )]
     Add {
         /// Lower-case letters, digits and dashes.
         name: String,

@@ -197,9 +197,16 @@ fn agent_check_is_quiet_the_second_time() {
             .expect("chief runs")
     };
     let first = check();
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let said = String::from_utf8_lossy(&first.stdout).to_string();
-    assert!(said.contains("completed (100 tokens in, 20 out): Nothing needs doing."), "{said}");
+    assert!(
+        said.contains("completed (100 tokens in, 20 out): Nothing needs doing."),
+        "{said}"
+    );
     let second = check();
     assert!(second.status.success());
     assert!(String::from_utf8_lossy(&second.stdout).contains("the model was not asked"));

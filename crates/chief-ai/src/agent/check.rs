@@ -12,8 +12,8 @@
 use super::journal::{Journal, Routing, RunStatus};
 use super::persona;
 use super::prompt;
-use super::session::{Session, Stop, now};
 use super::run::{Agent, AgentError};
+use super::session::{Session, Stop, now};
 use crate::policy::Policy;
 use crate::registry::Caller;
 use chief_llm::{Block, Message, Request, ToolDefinition};
@@ -81,7 +81,12 @@ async fn last_seen(caller: &Caller, user: Uuid) -> Result<Option<i64>, StoreErro
 async fn mark_seen(caller: &Caller, user: Uuid, seq: i64) -> Result<(), StoreError> {
     let mut tx = caller.db.write(&caller.scope).await?;
     let now = tx.now();
-    let args = [caller.scope.tenant.into(), user.into(), seq.into(), now.into()];
+    let args = [
+        caller.scope.tenant.into(),
+        user.into(),
+        seq.into(),
+        now.into(),
+    ];
     let updated = tx
         .execute(
             "UPDATE agent_checks SET seen_seq = $3, checked_at = $4 WHERE tenant_id = $1 AND user_id = $2",
@@ -135,8 +140,14 @@ impl Agent {
             decision: "check".into(),
             confidence: 100,
         };
-        let journal =
-            Journal::open(&caller.db, &caller.scope, &routing, None, self.provider.model()).await?;
+        let journal = Journal::open(
+            &caller.db,
+            &caller.scope,
+            &routing,
+            None,
+            self.provider.model(),
+        )
+        .await?;
         let mut session = Session {
             agent: self,
             caller: &caller,
@@ -168,12 +179,12 @@ impl Agent {
     }
 }
 
-async fn review(
-    s: &mut Session<'_>,
-    seen: i64,
-) -> Result<(RunStatus, Option<String>), AgentError> {
+async fn review(s: &mut Session<'_>, seen: i64) -> Result<(RunStatus, Option<String>), AgentError> {
     s.journal
-        .decision("check", &json!({"changed_since_last_check": true, "latest_change": seen}))
+        .decision(
+            "check",
+            &json!({"changed_since_last_check": true, "latest_change": seen}),
+        )
         .await?;
     let dashboard = match s.tool("get_dashboard", json!({})).await? {
         Ok(d) => d,
@@ -233,7 +244,9 @@ async fn review(
         if used >= agent.options.token_budget {
             return Ok((
                 RunStatus::Requeued,
-                Some(format!("stopped: the check used {used} tokens, over its budget")),
+                Some(format!(
+                    "stopped: the check used {used} tokens, over its budget"
+                )),
             ));
         }
     }

@@ -36,7 +36,8 @@ pub struct KnowledgeScope {
 }
 
 /// The entity kinds knowledge can be about.
-pub const KNOWLEDGE_KINDS: &[&str] = &["person", "client", "project", "playbook", "setting", "rule"];
+pub const KNOWLEDGE_KINDS: &[&str] =
+    &["person", "client", "project", "playbook", "setting", "rule"];
 
 impl KnowledgeScope {
     /// Whether it bounds anything.
@@ -204,7 +205,8 @@ pub fn general() -> Persona {
 
 /// The persona named `name` (ignoring case) among `all`.
 pub fn by_name<'a>(all: &'a [Persona], name: &str) -> Option<&'a Persona> {
-    all.iter().find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+    all.iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
 }
 
 impl Persona {

@@ -65,7 +65,10 @@ impl NewPersona {
         }
         let prompt = self.prompt.trim();
         if prompt.is_empty() || prompt.chars().count() > 4000 {
-            return Err(StoreError::invalid("prompt", "must be 1 to 4000 characters"));
+            return Err(StoreError::invalid(
+                "prompt",
+                "must be 1 to 4000 characters",
+            ));
         }
         let keywords = cleaned(&self.keywords);
         if keywords.len() > 50 || keywords.iter().any(|k| k.chars().count() > 60) {
@@ -87,11 +90,17 @@ impl NewPersona {
                 .collect();
             return Err(StoreError::invalid(
                 "tools",
-                format!("has {bad:?}, which is not a tool; the tools are {}", known.join(", ")),
+                format!(
+                    "has {bad:?}, which is not a tool; the tools are {}",
+                    known.join(", ")
+                ),
             ));
         }
         let kinds = cleaned(&self.knowledge_scope.kinds);
-        if let Some(bad) = kinds.iter().find(|k| !KNOWLEDGE_KINDS.contains(&k.as_str())) {
+        if let Some(bad) = kinds
+            .iter()
+            .find(|k| !KNOWLEDGE_KINDS.contains(&k.as_str()))
+        {
             return Err(StoreError::invalid(
                 "knowledge_scope.kinds",
                 format!("has {bad:?}; the kinds are {}", KNOWLEDGE_KINDS.join(", ")),

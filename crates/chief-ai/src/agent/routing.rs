@@ -56,7 +56,9 @@ pub async fn route(
     trail.push(json!({"step": "keywords", "result": "no match"}));
     trail.push(json!({"step": "embedding", "result": "skipped",
         "why": "no local embedding model is configured"}));
-    let general = persona::by_name(all, "general").cloned().unwrap_or_else(persona::general);
+    let general = persona::by_name(all, "general")
+        .cloned()
+        .unwrap_or_else(persona::general);
     let Some(classifier) = classifier else {
         trail.push(json!({"step": "llm", "result": "skipped", "why": "model routing is off"}));
         return decided(&general, "default".into(), 50, trail, None);
@@ -109,7 +111,13 @@ fn decided(
 fn classification(all: &[Persona], text: &str, model: Option<String>) -> Request {
     let menu: Vec<String> = all
         .iter()
-        .map(|p| format!("- {}: {}", p.name, p.prompt.lines().next().unwrap_or_default()))
+        .map(|p| {
+            format!(
+                "- {}: {}",
+                p.name,
+                p.prompt.lines().next().unwrap_or_default()
+            )
+        })
         .collect();
     let system = SystemPrompt {
         stable: format!(
@@ -145,7 +153,10 @@ mod tests {
     fn only_the_exact_answer_shape_is_accepted() {
         let all = persona::built_in();
         let ok = parse_choice(r#" {"persona": "strategy", "confidence": 72} "#, &all);
-        assert_eq!(ok.map(|(p, c)| (p.name.as_str(), c)), Some(("strategy", 72)));
+        assert_eq!(
+            ok.map(|(p, c)| (p.name.as_str(), c)),
+            Some(("strategy", 72))
+        );
         for bad in [
             "strategy",
             r#"{"persona": "poet", "confidence": 90}"#,

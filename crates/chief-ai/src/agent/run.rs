@@ -152,9 +152,14 @@ impl Agent {
                 decision: "not routed: the day's token budget is spent".into(),
                 confidence: 0,
             };
-            let mut journal =
-                Journal::open(&caller.db, &caller.scope, &unrouted, Some(task_id), self.provider.model())
-                    .await?;
+            let mut journal = Journal::open(
+                &caller.db,
+                &caller.scope,
+                &unrouted,
+                Some(task_id),
+                self.provider.model(),
+            )
+            .await?;
             journal.finish(RunStatus::Requeued, Some(&note)).await?;
             return Ok(Outcome::Ran(RunReport {
                 run_id: journal.run_id,
@@ -177,8 +182,13 @@ impl Agent {
             provider: &self.provider,
             model: self.options.routing_model.clone(),
         });
-        let routed =
-            routing::route(&personas, self.options.persona.as_deref(), &about, classifier).await;
+        let routed = routing::route(
+            &personas,
+            self.options.persona.as_deref(),
+            &about,
+            classifier,
+        )
+        .await;
         let mut journal = Journal::open(
             &caller.db,
             &caller.scope,
@@ -209,7 +219,11 @@ impl Agent {
         // A store failure mid-run still ends the run and frees the task,
         // if the store lets us.
         let (status, note, day_budget_spent) = match work.run(&mut next).await {
-            Ok(Ended { status, note, day_budget_spent }) => (status, note, day_budget_spent),
+            Ok(Ended {
+                status,
+                note,
+                day_budget_spent,
+            }) => (status, note, day_budget_spent),
             Err(e) => (RunStatus::Failed, Some(e.to_string()), false),
         };
         if matches!(status, RunStatus::Requeued | RunStatus::Failed) {
@@ -289,21 +303,28 @@ impl Work<'_> {
         // Must-consult playbooks are read before anything else, through the
         // tool, so the consultation is recorded as the rules require.
         let mut playbooks = Vec::new();
-        let warnings = next["must_consult_warnings"].as_array().cloned().unwrap_or_default();
+        let warnings = next["must_consult_warnings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         for w in warnings {
             let args = json!({"name": w["playbook_id"]});
             if let Ok(p) = s.tool("get_playbook", args).await? {
                 playbooks.push(p);
             }
         }
-        let started = s.tool("start_task", json!({"task_id": self.task_id})).await?;
+        let started = s
+            .tool("start_task", json!({"task_id": self.task_id}))
+            .await?;
         if let Err(e) = started {
             return Ok(Ended::with(
                 RunStatus::Failed,
                 Some(format!("could not start the task: {e}")),
             ));
         }
-        s.persona.knowledge_scope.filter_context(&mut next["context"]);
+        s.persona
+            .knowledge_scope
+            .filter_context(&mut next["context"]);
         let mut first = prompt::task_message(next, &playbooks);
         let held = approval::for_task(s.caller, self.task_id).await?;
         if let Some(approvals) = approval::briefing(&held) {
@@ -334,7 +355,9 @@ impl Work<'_> {
         for _ in 0..opts.max_turns {
             let resp = match self.session.model_call(&req).await? {
                 Ok(resp) => resp,
-                Err(Stop::Model(e)) => return Ok(Ended::with(RunStatus::Failed, Some(e.to_string()))),
+                Err(Stop::Model(e)) => {
+                    return Ok(Ended::with(RunStatus::Failed, Some(e.to_string())));
+                }
                 Err(Stop::DayBudget(note)) => {
                     return Ok(Ended {
                         status: RunStatus::Requeued,

@@ -44,11 +44,16 @@ pub(super) struct Session<'a> {
 impl Session<'_> {
     /// One model call, journaled, unless the day's budget is spent. A
     /// cut-off stream is asked again (nothing was written from it).
-    pub async fn model_call(&mut self, req: &Request) -> Result<Result<Response, Stop>, StoreError> {
+    pub async fn model_call(
+        &mut self,
+        req: &Request,
+    ) -> Result<Result<Response, Stop>, StoreError> {
         let mut tries = 0;
         loop {
             let (db, tenant) = (&self.caller.db, self.caller.scope.tenant);
-            if let Some(note) = budget::day_spent(db, tenant, &self.policy, now(self.caller)).await? {
+            if let Some(note) =
+                budget::day_spent(db, tenant, &self.policy, now(self.caller)).await?
+            {
                 return Ok(Err(Stop::DayBudget(note)));
             }
             let started = Instant::now();
@@ -86,9 +91,15 @@ impl Session<'_> {
             task_id: self.task_id,
         };
         let registry = &self.agent.registry;
-        let mut result =
-            tool_step::requested(&mut self.journal, registry, self.caller, &rules, name, input)
-                .await?;
+        let mut result = tool_step::requested(
+            &mut self.journal,
+            registry,
+            self.caller,
+            &rules,
+            name,
+            input,
+        )
+        .await?;
         if let Ok(v) = &mut result {
             if name == "get_task_context" {
                 self.persona.knowledge_scope.filter_context(v);
@@ -102,7 +113,14 @@ impl Session<'_> {
 
     /// Runs a registry tool the loop itself calls, journaled.
     pub async fn tool(&mut self, name: &str, args: Value) -> Result<ToolOutcome, StoreError> {
-        tool_step::run(&mut self.journal, &self.agent.registry, self.caller, name, args).await
+        tool_step::run(
+            &mut self.journal,
+            &self.agent.registry,
+            self.caller,
+            name,
+            args,
+        )
+        .await
     }
 }
 

@@ -51,7 +51,8 @@ pub async fn requested(
 ) -> Result<ToolOutcome, StoreError> {
     let tool = registry.get(name).filter(|_| (rules.allowed)(name));
     let Some(tool) = tool else {
-        let reason = format!("there is no tool {name:?} for this run; use the tools you were given");
+        let reason =
+            format!("there is no tool {name:?} for this run; use the tools you were given");
         return refuse(journal, name, "unknown", &input, reason, "failed").await;
     };
     if !input.is_object() {
@@ -83,7 +84,9 @@ pub async fn requested(
                 Some(Decision::Rejected { answer }) => {
                     let reason = format!(
                         "refused: the person rejected {name} with these arguments{}; do not ask again, carry on without it",
-                        answer.map(|a| format!(" (they answered {a:?})")).unwrap_or_default()
+                        answer
+                            .map(|a| format!(" (they answered {a:?})"))
+                            .unwrap_or_default()
                     );
                     refuse(journal, name, class, &input, reason, "refused").await
                 }
@@ -107,7 +110,9 @@ async fn refuse(
     status: &str,
 ) -> Result<ToolOutcome, StoreError> {
     let step = journal.tool_call(name, class, input).await?;
-    journal.tool_settled(step, status, &json!({"error": reason}), true).await?;
+    journal
+        .tool_settled(step, status, &json!({"error": reason}), true)
+        .await?;
     Ok(Err(reason))
 }
 
@@ -125,12 +130,16 @@ async fn hold(
         Ok(question_id) => {
             let held = json!({AWAITING_APPROVAL: true, "question_id": question_id,
                 "note": "the call was not applied: it waits for the person's approval, and the task is blocked on the question"});
-            journal.tool_settled(step, AWAITING_APPROVAL, &held, false).await?;
+            journal
+                .tool_settled(step, AWAITING_APPROVAL, &held, false)
+                .await?;
             Ok(Ok(held))
         }
         Err(e) => {
             let reason = format!("{name} needs a person's approval, but asking failed: {e}");
-            journal.tool_settled(step, "failed", &json!({"error": reason}), true).await?;
+            journal
+                .tool_settled(step, "failed", &json!({"error": reason}), true)
+                .await?;
             Ok(Err(reason))
         }
     }

@@ -262,10 +262,20 @@ struct CancelArgs {
 
 async fn cancel(caller: Caller, a: CancelArgs) -> Result<chief_domain::task::Task, ToolError> {
     if a.reason.trim().is_empty() {
-        return Err(ToolError::Refused("say why the task is cancelled (`reason`)".into()));
+        return Err(ToolError::Refused(
+            "say why the task is cancelled (`reason`)".into(),
+        ));
     }
     caller
-        .write(async |tx, _| task::transition(tx, a.task_id, TaskOp::Cancel, Some(a.reason.trim().to_string())).await)
+        .write(async |tx, _| {
+            task::transition(
+                tx,
+                a.task_id,
+                TaskOp::Cancel,
+                Some(a.reason.trim().to_string()),
+            )
+            .await
+        })
         .await
 }
 

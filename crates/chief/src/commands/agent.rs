@@ -134,11 +134,19 @@ fn report_check(cli: &Cli, checked: &Checked) -> Result<()> {
     match checked {
         Checked::Quiet { seen_seq } => {
             if cli.json {
-                return crate::output::json(&serde_json::json!({"quiet": true, "seen_seq": seen_seq}));
+                return crate::output::json(
+                    &serde_json::json!({"quiet": true, "seen_seq": seen_seq}),
+                );
             }
             println!("nothing changed since the last check; the model was not asked");
         }
-        Checked::Reviewed { run_id, status, note, input_tokens, output_tokens } => {
+        Checked::Reviewed {
+            run_id,
+            status,
+            note,
+            input_tokens,
+            output_tokens,
+        } => {
             if cli.json {
                 crate::output::json(&serde_json::json!({"quiet": false, "run": run_id,
                     "status": status.as_str(), "note": note,
@@ -147,11 +155,16 @@ fn report_check(cli: &Cli, checked: &Checked) -> Result<()> {
                 println!(
                     "check {run_id} {} ({input_tokens} tokens in, {output_tokens} out){}",
                     status.as_str(),
-                    note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
+                    note.as_deref()
+                        .map(|n| format!(": {n}"))
+                        .unwrap_or_default()
                 );
             }
             if *status != RunStatus::Completed {
-                bail!("the check did not finish: {}", note.as_deref().unwrap_or_default());
+                bail!(
+                    "the check did not finish: {}",
+                    note.as_deref().unwrap_or_default()
+                );
             }
         }
     }
