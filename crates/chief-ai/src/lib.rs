@@ -13,7 +13,9 @@
 
 pub mod agent;
 pub mod chat;
+pub mod budget;
 pub mod instructions;
+pub mod policy;
 pub mod registry;
 mod tools;
 

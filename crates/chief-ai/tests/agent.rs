@@ -144,6 +144,7 @@ backend_test!(
         assert_eq!(
             steps(&c, &report).await,
             [
+                "decision:routing:done",
                 "tool_call:get_next_task:applied",
                 "tool_call:get_playbook:applied",
                 "tool_call:start_task:applied",

@@ -280,6 +280,10 @@ backend_test!(another_workspaces_task_is_not_found, |db| async move {
             json!({"task_id": secret.id, "title": "hijacked"}),
         ),
         (
+            "cancel_task",
+            json!({"task_id": secret.id, "reason": "hijacked"}),
+        ),
+        (
             "block_task",
             json!({"task_id": secret.id, "question_text": "?", "why_asking": "?", "what_agent_will_do": "?", "priority": 2}),
         ),
@@ -386,6 +390,7 @@ fn every_tool_has_an_object_schema_a_class_and_there_is_no_send_tool() {
         "block_task",
         "create_task",
         "update_task",
+        "cancel_task",
         "match_playbooks",
         "get_playbook",
         "propose_playbook",

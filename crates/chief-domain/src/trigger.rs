@@ -63,6 +63,11 @@ pub struct DigestFilter {
     pub limit: Option<i64>,
 }
 
+/// How outside data handed to the agent is fenced: the heading before it.
+/// The agent treats a turn that carries it as untrusted (no deletes, no
+/// policy changes).
+pub const UNTRUSTED_FENCE: &str = "Untrusted event data";
+
 /// What a trigger does when it fires.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]

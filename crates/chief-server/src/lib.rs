@@ -7,6 +7,7 @@
 //! which builds both the router and the OpenAPI document. `/mcp` serves
 //! the MCP server (`chief_mcp`) behind the same API-key check.
 
+mod agent;
 pub mod api;
 mod auth;
 mod body;
@@ -155,6 +156,7 @@ fn registry() -> (Router<AppState>, Vec<api::Operation>) {
     deliveries::routes(&mut api);
     triggers::routes(&mut api);
     chat::routes(&mut api);
+    agent::routes(&mut api);
     api.finish()
 }
 

@@ -99,6 +99,11 @@ async fn seed_other_workspace(db: &Db, key: &str) -> HashMap<&'static str, Strin
         );
         ids.insert("delivery", id_in(&v).expect("a delivery id"));
     }
+    // A persona is named, not numbered.
+    let persona = json!({"name": "b-persona", "prompt": "B's secret persona"});
+    let (status, _, v) = call(db, "POST", "/api/agent/personas", Some(key), Some(persona)).await;
+    assert_eq!(status, StatusCode::CREATED, "creating B's persona: {v}");
+    ids.insert("persona", "b-persona".to_string());
     // Jobs are given to users by the scheduler, not created over the API.
     let (status, _, me) = call(db, "GET", "/api/users/me", Some(key), None).await;
     assert_eq!(status, StatusCode::OK, "{me}");
@@ -167,6 +172,7 @@ fn kind_of(path: &str, param: &str) -> &'static str {
         "deliveries" => "delivery",
         "triggers" => "trigger",
         "chat" => "conversation",
+        "agent" => "persona",
         other => panic!("{path}: no entity of kind {other:?} in the matrix; add one"),
     }
 }

@@ -668,6 +668,64 @@ pub enum AgentCommand {
         /// The run id `chief agent run` printed.
         run: String,
     },
+    /// Ask the model to review the dashboard for things to do; quiet (no
+    /// model call) when nothing changed since the last check.
+    Check,
+    /// Show the approval policy per tool class (auto, ask or deny) and the
+    /// daily token budget, or change one entry.
+    #[command(
+        after_help = "Examples:\n  chief agent policy\n  chief agent policy set admin ask\n  chief agent policy set write auto\n  chief agent policy set daily_token_budget 500000"
+    )]
+    Policy {
+        #[command(subcommand)]
+        change: Option<PolicyCommand>,
+    },
+    /// The personas: the five built in and the workspace's own.
+    #[command(subcommand)]
+    Personas(PersonasCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Set a class (read, write, propose, admin) to auto, ask or deny, or
+    /// daily_token_budget to a number of tokens.
+    Set { what: String, value: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonasCommand {
+    /// Every persona, with its keywords, tools and knowledge scope.
+    #[command(alias = "ls")]
+    List,
+    /// Add a persona.
+    #[command(
+        after_help = "Example:\n  chief agent personas add legal --prompt 'You are the Legal persona: contracts and their risks.' --keyword contract --keyword nda --tool create_draft --kind client"
+    )]
+    Add {
+        /// Lower-case letters, digits and dashes.
+        name: String,
+        /// Who it is and how it works.
+        #[arg(long)]
+        prompt: String,
+        /// A word that routes a task to it (repeatable).
+        #[arg(long = "keyword")]
+        keywords: Vec<String>,
+        /// A tool it may use beyond the core task tools (repeatable; none
+        /// means every tool).
+        #[arg(long = "tool")]
+        tools: Vec<String>,
+        /// Only knowledge about this kind of entity enters its context
+        /// (repeatable): person, client, project, playbook, setting, rule.
+        #[arg(long = "kind")]
+        kinds: Vec<String>,
+        /// Only knowledge mentioning this word enters its context
+        /// (repeatable).
+        #[arg(long = "topic")]
+        topics: Vec<String>,
+    },
+    /// Remove one of the workspace's personas.
+    #[command(alias = "rm")]
+    Remove { name: String },
 }
 
 #[derive(Debug, Args)]
@@ -690,10 +748,17 @@ pub struct AgentRunArgs {
     /// Work one task (or find none) and exit.
     #[arg(long)]
     pub once: bool,
-    /// execution, strategy, discovery, stakeholder or general, instead of
-    /// routing by the task's words.
+    /// execution, strategy, discovery, stakeholder, general or one of the
+    /// workspace's personas, instead of routing.
     #[arg(long)]
     pub persona: Option<String>,
+    /// Route by keywords only: never ask the model which persona fits.
+    #[arg(long)]
+    pub no_model_routing: bool,
+    /// The (cheaper) model that classifies tasks for routing; the run's
+    /// model when unset.
+    #[arg(long, env = "CHIEF_ROUTING_MODEL")]
+    pub routing_model: Option<String>,
     /// Model turns per task before it goes back to the queue.
     #[arg(long, default_value_t = 20)]
     pub max_turns: u32,
@@ -703,6 +768,10 @@ pub struct AgentRunArgs {
     /// Seconds to wait when the queue is empty before looking again.
     #[arg(long, default_value_t = 30)]
     pub poll_secs: u64,
+    /// When the queue is empty, run a proactive check (as `chief agent
+    /// check`) before waiting; it costs nothing when nothing changed.
+    #[arg(long)]
+    pub check_when_idle: bool,
 }
 
 #[derive(Debug, Subcommand)]

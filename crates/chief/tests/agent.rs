@@ -122,3 +122,77 @@ both_backends! {
         assert_eq!(s.json(&["show", &id])["task"]["status"], "completed");
     }
 }
+
+both_backends! {
+    agent_policy_and_personas_are_shown_and_set_with_one_line_errors(s) {
+        s.init();
+        let policy = s.json(&["agent", "policy"]);
+        assert_eq!((policy["admin"].as_str(), policy["write"].as_str()), (Some("ask"), Some("auto")));
+        let changed = s.json(&["agent", "policy", "set", "write", "ask"]);
+        assert_eq!(changed["write"], "ask");
+        assert_eq!(s.json(&["agent", "policy"])["write"], "ask", "it was stored");
+        s.chief()
+            .args(["agent", "policy", "set", "write", "sometimes"])
+            .assert()
+            .failure()
+            .stderr(predicate::eq("chief: approval must be auto, ask or deny, not \"sometimes\"\n"));
+        s.chief()
+            .args(["agent", "policy", "set", "daily_token_budget", "0"])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("daily_token_budget must be 1 to"));
+
+        let added = s.json(&["agent", "personas", "add", "legal", "--prompt", "Contracts.",
+            "--keyword", "NDA", "--tool", "create_draft", "--kind", "client"]);
+        assert_eq!(added[0]["knowledge_scope"]["kinds"][0], "client");
+        let all = s.json(&["agent", "personas", "list"]);
+        assert_eq!(all[0]["name"], "legal");
+        assert_eq!(all.as_array().unwrap().len(), 6, "five built in and one added");
+        s.chief()
+            .args(["agent", "personas", "add", "legal2", "--prompt", "x", "--tool", "send_email"])
+            .assert()
+            .failure()
+            .stderr(predicate::str::starts_with("chief: tools has \"send_email\", which is not a tool"));
+        s.chief().args(["agent", "personas", "remove", "legal"]).assert().success();
+        s.chief()
+            .args(["agent", "personas", "remove", "legal"])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("no persona legal"));
+    }
+}
+
+#[test]
+fn agent_check_is_quiet_the_second_time() {
+    let s = Store::sqlite();
+    s.init();
+    s.json(&["add", "Renew the domain"]);
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    let fake = rt.block_on(FakeModel::start(Flavor::Anthropic));
+    fake.script([Reply::Answer(Turn::text("Nothing needs doing."))]);
+    let check = || {
+        without_model(&s)
+            .env("CHIEF_MODEL", "anthropic:claude-sonnet-4-5")
+            .env("ANTHROPIC_API_KEY", FAKE_KEY)
+            .env("ANTHROPIC_BASE_URL", fake.base_url())
+            .args(["agent", "check"])
+            .output()
+            .expect("chief runs")
+    };
+    let first = check();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let said = String::from_utf8_lossy(&first.stdout).to_string();
+    assert!(
+        said.contains("completed (100 tokens in, 20 out): Nothing needs doing."),
+        "{said}"
+    );
+    let second = check();
+    assert!(second.status.success());
+    assert!(String::from_utf8_lossy(&second.stdout).contains("the model was not asked"));
+    assert_eq!(fake.received().len(), 1);
+    drop(rt);
+}

@@ -249,6 +249,29 @@ impl Journal {
             Ok(v) => ("applied", v.clone(), false),
             Err(e) => ("failed", json!({"error": e}), true),
         };
+        self.settle(id, status, body, is_error, Some(audit)).await
+    }
+
+    /// Marks step `id` with a `status` other than applied (`refused`,
+    /// `awaiting_approval`): nothing of the run's was written by it.
+    pub async fn tool_settled(
+        &mut self,
+        id: Uuid,
+        status: &str,
+        body: &serde_json::Value,
+        is_error: bool,
+    ) -> Result<(), StoreError> {
+        self.settle(id, status, body.clone(), is_error, None).await
+    }
+
+    async fn settle(
+        &mut self,
+        id: Uuid,
+        status: &str,
+        body: serde_json::Value,
+        is_error: bool,
+        audit: Option<(i64, i64)>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.db.write(&self.scope).await?;
         tx.execute(
             "UPDATE agent_steps SET status = $3, result = $4, is_error = $5, audit_from = $6, audit_to = $7 WHERE tenant_id = $1 AND id = $2",
@@ -258,8 +281,8 @@ impl Journal {
                 status.into(),
                 Value::Json(Some(body)),
                 is_error.into(),
-                audit.0.into(),
-                audit.1.into(),
+                audit.map(|a| a.0).into(),
+                audit.map(|a| a.1).into(),
             ],
         )
         .await?;
@@ -271,6 +294,26 @@ impl Journal {
         })
         .await?;
         tx.commit().await
+    }
+
+    /// Records a decision the run made about a call or about itself (a
+    /// person's approval used, the routing trail, a quiet check skipped).
+    pub async fn decision(
+        &mut self,
+        about: &str,
+        details: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.insert_step(
+            "kind, status, tool, result",
+            vec![
+                "decision".into(),
+                "done".into(),
+                about.into(),
+                Value::Json(Some(details.clone())),
+            ],
+        )
+        .await?;
+        Ok(())
     }
 
     /// Ends the run with `status`, its totals and an optional note.

@@ -1,21 +1,92 @@
 //! Personas (seeds 001 and 004): who the agent is for a task — its system
-//! prompt and the tools it may use — and the keyword rules that pick one.
-//! A requested persona wins; otherwise the first persona with a keyword in
-//! the task's title or description; otherwise General.
+//! prompt, the tools it may use and the knowledge it sees. Five are built
+//! in (Execution, Strategy, Discovery, Stakeholder, General); a workspace
+//! adds its own ([`super::persona_store`]). [`super::routing`] picks one.
 
-use super::journal::Routing;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// One persona.
-#[derive(Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Persona {
-    pub name: &'static str,
+    pub name: String,
     /// What it is for, first in its system prompt.
-    pub prompt: &'static str,
+    pub prompt: String,
     /// Words in a task that route it here (lower case).
-    pub keywords: &'static [&'static str],
-    /// The tools it may call beyond the task tools every persona has; empty
-    /// means every tool.
-    pub extra_tools: &'static [&'static str],
+    pub keywords: Vec<String>,
+    /// The tools it may call beyond [`CORE_TOOLS`]; empty means every tool.
+    pub tools: Vec<String>,
+    /// The knowledge its runs see.
+    pub knowledge_scope: KnowledgeScope,
+    /// One of the five that ship with chief.
+    pub built_in: bool,
+}
+
+/// Which learned knowledge enters a persona's context. Empty lists bound
+/// nothing; otherwise a knowledge item must be about one of the entity
+/// `kinds` (person, client, project, playbook, setting, rule) and mention
+/// one of the `topics` (words, ignoring case).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KnowledgeScope {
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+}
+
+/// The entity kinds knowledge can be about.
+pub const KNOWLEDGE_KINDS: &[&str] =
+    &["person", "client", "project", "playbook", "setting", "rule"];
+
+impl KnowledgeScope {
+    /// Whether it bounds anything.
+    pub fn is_open(&self) -> bool {
+        self.kinds.is_empty() && self.topics.is_empty()
+    }
+
+    /// Whether knowledge item `k` (as the context shows it) is in scope.
+    pub fn admits(&self, k: &Value) -> bool {
+        let kind_ok = self.kinds.is_empty()
+            || ["category", "routed_to_type"].iter().any(|f| {
+                k[*f]
+                    .as_str()
+                    .is_some_and(|v| self.kinds.iter().any(|w| w.eq_ignore_ascii_case(v)))
+            });
+        let content = k["content"].as_str().unwrap_or_default().to_lowercase();
+        let topic_ok = self.topics.is_empty()
+            || self
+                .topics
+                .iter()
+                .any(|t| content.contains(&t.to_lowercase()));
+        kind_ok && topic_ok
+    }
+
+    /// Drops the knowledge outside the scope from a task context (the
+    /// `knowledge` list of `get_next_task` / `get_task_context`), counting
+    /// what it dropped under `omitted.knowledge_out_of_scope`.
+    pub fn filter_context(&self, context: &mut Value) {
+        if self.is_open() {
+            return;
+        }
+        let Some(items) = context.get_mut("knowledge").and_then(Value::as_array_mut) else {
+            return;
+        };
+        let before = items.len();
+        items.retain(|k| self.admits(k));
+        let dropped = before - items.len();
+        if let Some(omitted) = context.get_mut("omitted").and_then(Value::as_object_mut) {
+            omitted.insert("knowledge_out_of_scope".into(), dropped.into());
+        }
+    }
+}
+
+/// A built-in persona's definition.
+struct BuiltIn {
+    name: &'static str,
+    prompt: &'static str,
+    keywords: &'static [&'static str],
+    extra_tools: &'static [&'static str],
 }
 
 /// Tools every persona needs to work a task through seed 003's loop.
@@ -30,8 +101,8 @@ pub const CORE_TOOLS: &[&str] = &[
 ];
 
 /// The built-in personas; General comes last and takes everything else.
-pub const PERSONAS: &[Persona] = &[
-    Persona {
+const BUILT_IN: &[BuiltIn] = &[
+    BuiltIn {
         name: "execution",
         prompt: "You are the Execution persona: you get things done — drafts, follow-ups, updates — quickly and exactly as the playbooks say.",
         keywords: &[
@@ -52,7 +123,7 @@ pub const PERSONAS: &[Persona] = &[
             "add_waiting_item",
         ],
     },
-    Persona {
+    BuiltIn {
         name: "strategy",
         prompt: "You are the Strategy persona: you weigh options, priorities and trade-offs, and write plans and recommendations.",
         keywords: &[
@@ -71,7 +142,7 @@ pub const PERSONAS: &[Persona] = &[
             "propose_playbook",
         ],
     },
-    Persona {
+    BuiltIn {
         name: "discovery",
         prompt: "You are the Discovery persona: you research, find out what is known and capture it.",
         keywords: &[
@@ -83,7 +154,7 @@ pub const PERSONAS: &[Persona] = &[
         ],
         extra_tools: &["create_task", "create_draft", "propose_playbook"],
     },
-    Persona {
+    BuiltIn {
         name: "stakeholder",
         prompt: "You are the Stakeholder persona: you look after relationships — what each person prefers, what they owe and are owed.",
         keywords: &[
@@ -101,7 +172,7 @@ pub const PERSONAS: &[Persona] = &[
             "create_task",
         ],
     },
-    Persona {
+    BuiltIn {
         name: "general",
         prompt: "You are chief, the person's AI chief of staff.",
         keywords: &[],
@@ -109,9 +180,33 @@ pub const PERSONAS: &[Persona] = &[
     },
 ];
 
-/// The persona named `name` (ignoring case).
-pub fn by_name(name: &str) -> Option<&'static Persona> {
-    PERSONAS.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+/// The five built-in personas; General comes last and takes everything
+/// else.
+pub fn built_in() -> Vec<Persona> {
+    BUILT_IN
+        .iter()
+        .map(|b| Persona {
+            name: b.name.into(),
+            prompt: b.prompt.into(),
+            keywords: b.keywords.iter().map(|k| k.to_string()).collect(),
+            tools: b.extra_tools.iter().map(|k| k.to_string()).collect(),
+            knowledge_scope: KnowledgeScope::default(),
+            built_in: true,
+        })
+        .collect()
+}
+
+/// The General persona.
+pub fn general() -> Persona {
+    built_in()
+        .pop()
+        .expect("general is the last built-in persona")
+}
+
+/// The persona named `name` (ignoring case) among `all`.
+pub fn by_name<'a>(all: &'a [Persona], name: &str) -> Option<&'a Persona> {
+    all.iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
 }
 
 impl Persona {
@@ -119,31 +214,16 @@ impl Persona {
     /// no persona gets `get_next_task`.
     pub fn allows(&self, tool: &str) -> bool {
         tool != "get_next_task"
-            && (self.extra_tools.is_empty()
+            && (self.tools.is_empty()
                 || CORE_TOOLS.contains(&tool)
-                || self.extra_tools.contains(&tool))
+                || self.tools.iter().any(|t| t == tool))
     }
-}
 
-/// Picks the persona for a task: `requested` if given, else keyword rules.
-pub fn route(requested: Option<&'static Persona>, text: &str) -> (&'static Persona, Routing) {
-    if let Some(p) = requested {
-        return (p, routing(p, "requested".into(), 100));
-    }
-    let text = text.to_lowercase();
-    for p in PERSONAS {
-        if let Some(word) = p.keywords.iter().find(|k| text.contains(*k)) {
-            return (p, routing(p, format!("keyword:{word}"), 80));
-        }
-    }
-    let general = by_name("general").expect("general is built in");
-    (general, routing(general, "default".into(), 50))
-}
-
-fn routing(p: &Persona, decision: String, confidence: u8) -> Routing {
-    Routing {
-        persona: p.name.to_string(),
-        decision,
-        confidence,
+    /// The first of its keywords found in `text` (lower case).
+    pub fn keyword_in(&self, text: &str) -> Option<&str> {
+        self.keywords
+            .iter()
+            .find(|k| !k.is_empty() && text.contains(k.as_str()))
+            .map(String::as_str)
     }
 }

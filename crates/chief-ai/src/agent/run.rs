@@ -5,20 +5,25 @@
 //! Writes only ever happen through tool calls the model asked for in a
 //! *complete* answer, so a model call that is retried (a 429, a dropped
 //! stream) cannot write twice. Anything that stops the run early — the
-//! step limit, the token budget, a model that cannot be used — puts the
-//! task back in the queue so it is never left `working`.
+//! step limit, the run's or the day's token budget, a model that cannot be
+//! used — puts the task back in the queue so it is never left `working`.
+//! A task that carries untrusted outside content runs untrusted from the
+//! start (see [`crate::policy`]).
 
-use super::journal::{Journal, RunStatus};
-use super::persona::{self, Persona};
+use super::approval;
+use super::journal::{Journal, Routing, RunStatus};
+use super::persona_store;
 use super::prompt;
-use super::tool_step::{self, ToolOutcome};
+use super::routing::{self, Classifier};
+use super::session::{Session, Stop, now};
+use super::tool_step::{AWAITING_APPROVAL, ToolOutcome};
+use crate::budget;
+use crate::policy::{self, Policy};
 use crate::registry::{Caller, Registry, ToolClass};
 use chief_domain::task::TaskOp;
-use chief_llm::{Block, LlmError, Message, Provider, Request, Response, ToolDefinition};
+use chief_llm::{Block, Message, Provider, Request, ToolDefinition};
 use chief_store::{StoreError, new_trace_id, recurring, task};
-use chrono::Utc;
 use serde_json::{Value, json};
-use std::time::Instant;
 use uuid::Uuid;
 
 /// Limits and choices for a run.
@@ -32,8 +37,13 @@ pub struct AgentOptions {
     pub max_tokens: u32,
     /// Extra attempts at a model call whose stream was cut off.
     pub cut_off_retries: u32,
-    /// Use this persona instead of routing.
-    pub persona: Option<&'static Persona>,
+    /// Use the persona of this name (built in or the workspace's) instead
+    /// of routing.
+    pub persona: Option<String>,
+    /// Ask the model which persona fits when no keyword does.
+    pub route_by_model: bool,
+    /// The (cheaper) model to ask, instead of the run's.
+    pub routing_model: Option<String>,
 }
 
 impl Default for AgentOptions {
@@ -44,6 +54,8 @@ impl Default for AgentOptions {
             max_tokens: 4096,
             cut_off_retries: 2,
             persona: None,
+            route_by_model: false,
+            routing_model: None,
         }
     }
 }
@@ -62,6 +74,9 @@ pub struct RunReport {
     pub output_tokens: u64,
     /// Time spent waiting on the model; the rest of the run's time is ours.
     pub model_time: std::time::Duration,
+    /// The workspace's tokens for the day are spent: nothing more runs
+    /// until tomorrow (or a bigger budget).
+    pub day_budget_spent: bool,
 }
 
 /// What [`Agent::run_once`] found to do.
@@ -92,6 +107,8 @@ pub struct Agent {
 enum Finish {
     Completed,
     Blocked,
+    /// A call waits for a person's approval (the tool's name).
+    AwaitingApproval(String),
 }
 
 impl Agent {
@@ -117,47 +134,116 @@ impl Agent {
         else {
             return Ok(Outcome::Idle);
         };
+        let tenant = caller.scope.tenant;
+        let policy = Policy::load(&caller.db, tenant).await?;
+        let personas = persona_store::all(&caller.db, tenant).await?;
+        if let Some(name) = &self.options.persona
+            && super::persona::by_name(&personas, name).is_none()
+        {
+            let names: Vec<&str> = personas.iter().map(|p| p.name.as_str()).collect();
+            return Err(AgentError::Tool(crate::ToolError::Refused(format!(
+                "no persona {name:?}; the personas are {}",
+                names.join(", ")
+            ))));
+        }
+        // The day's budget is checked before routing, which may ask the
+        // model too.
+        if let Some(note) = budget::day_spent(&caller.db, tenant, &policy, now(&caller)).await? {
+            let unrouted = Routing {
+                persona: "none".into(),
+                decision: "not routed: the day's token budget is spent".into(),
+                confidence: 0,
+            };
+            let mut journal = Journal::open(
+                &caller.db,
+                &caller.scope,
+                &unrouted,
+                Some(task_id),
+                self.provider.model(),
+            )
+            .await?;
+            journal.finish(RunStatus::Requeued, Some(&note)).await?;
+            return Ok(Outcome::Ran(RunReport {
+                run_id: journal.run_id,
+                trace_id: caller.scope.trace_id.clone().unwrap_or_default(),
+                task_id,
+                persona: unrouted.persona,
+                status: RunStatus::Requeued,
+                note: Some(note),
+                input_tokens: 0,
+                output_tokens: 0,
+                day_budget_spent: true,
+            }));
+        }
         let about = format!(
             "{} {}",
             next["task"]["title"].as_str().unwrap_or_default(),
             next["task"]["description"].as_str().unwrap_or_default()
         );
-        let (persona, routing) = persona::route(self.options.persona, &about);
+        let classifier = self.options.route_by_model.then(|| Classifier {
+            provider: &self.provider,
+            model: self.options.routing_model.clone(),
+        });
+        let routed = routing::route(
+            &personas,
+            self.options.persona.as_deref(),
+            &about,
+            classifier,
+        )
+        .await;
         let mut journal = Journal::open(
             &caller.db,
             &caller.scope,
-            &routing,
+            &routed.routing,
             Some(task_id),
             self.provider.model(),
         )
         .await?;
+        if let Some(resp) = &routed.classified_by {
+            journal.model_call(resp).await?;
+        }
+        journal
+            .decision("routing", &Value::from(routed.trail.clone()))
+            .await?;
         let mut work = Work {
-            agent: self,
-            caller: &caller,
-            journal: &mut journal,
-            persona,
+            session: Session {
+                agent: self,
+                caller: &caller,
+                journal,
+                policy,
+                persona: routed.persona,
+                untrusted: policy::carries_untrusted(&next.to_string()),
+                task_id: Some(task_id),
+                only_tools: None,
+            },
             task_id,
         };
         // A store failure mid-run still ends the run and frees the task,
         // if the store lets us.
-        let (status, note) = match work.run(&next).await {
-            Ok(ended) => ended,
-            Err(e) => (RunStatus::Failed, Some(e.to_string())),
+        let (status, note, day_budget_spent) = match work.run(&mut next).await {
+            Ok(Ended {
+                status,
+                note,
+                day_budget_spent,
+            }) => (status, note, day_budget_spent),
+            Err(e) => (RunStatus::Failed, Some(e.to_string()), false),
         };
         if matches!(status, RunStatus::Requeued | RunStatus::Failed) {
             requeue(&caller, task_id).await?;
         }
+        let journal = &mut work.session.journal;
         journal.finish(status, note.as_deref()).await?;
         Ok(Outcome::Ran(RunReport {
             run_id: journal.run_id,
             trace_id: caller.scope.trace_id.clone().unwrap_or_default(),
             task_id,
-            persona: routing.persona,
+            persona: routed.routing.persona,
             status,
             note,
             input_tokens: journal.input_tokens,
             output_tokens: journal.output_tokens,
             model_time: journal.model_time,
+            day_budget_spent,
         }))
     }
 
@@ -184,53 +270,75 @@ async fn requeue(caller: &Caller, task_id: Uuid) -> Result<(), StoreError> {
     tx.commit().await
 }
 
-/// One run in progress.
+/// How a run ended.
+struct Ended {
+    status: RunStatus,
+    note: Option<String>,
+    day_budget_spent: bool,
+}
+
+impl Ended {
+    fn with(status: RunStatus, note: Option<String>) -> Ended {
+        Ended {
+            status,
+            note,
+            day_budget_spent: false,
+        }
+    }
+}
+
+/// One run of a task in progress.
 struct Work<'a> {
-    agent: &'a Agent,
-    caller: &'a Caller,
-    journal: &'a mut Journal,
-    persona: &'static Persona,
+    session: Session<'a>,
     task_id: Uuid,
 }
 
 impl Work<'_> {
-    async fn run(&mut self, next: &Value) -> Result<(RunStatus, Option<String>), AgentError> {
+    async fn run(&mut self, next: &mut Value) -> Result<Ended, AgentError> {
+        let s = &mut self.session;
         // The loop took the task itself; the step records which.
-        let step = self
+        let step = s
             .journal
             .tool_call("get_next_task", ToolClass::Read.as_str(), &json!({}))
             .await?;
         let taken = Ok(json!({"task_id": self.task_id}));
-        self.journal.tool_result(step, &taken, (0, 0)).await?;
+        s.journal.tool_result(step, &taken, (0, 0)).await?;
         // Must-consult playbooks are read before anything else, through the
         // tool, so the consultation is recorded as the rules require.
         let mut playbooks = Vec::new();
-        for w in next["must_consult_warnings"]
+        let warnings = next["must_consult_warnings"]
             .as_array()
-            .into_iter()
-            .flatten()
-        {
+            .cloned()
+            .unwrap_or_default();
+        for w in warnings {
             let args = json!({"name": w["playbook_id"]});
-            let result = self.tool("get_playbook", args).await?;
-            if let Ok(p) = result {
+            if let Ok(p) = s.tool("get_playbook", args).await? {
                 playbooks.push(p);
             }
         }
-        let started = self
+        let started = s
             .tool("start_task", json!({"task_id": self.task_id}))
             .await?;
         if let Err(e) = started {
-            return Ok((
+            return Ok(Ended::with(
                 RunStatus::Failed,
                 Some(format!("could not start the task: {e}")),
             ));
         }
-        let tools: Vec<ToolDefinition> = self
+        s.persona
+            .knowledge_scope
+            .filter_context(&mut next["context"]);
+        let mut first = prompt::task_message(next, &playbooks);
+        let held = approval::for_task(s.caller, self.task_id).await?;
+        if let Some(approvals) = approval::briefing(&held) {
+            first.push_str(&format!("\n{approvals}"));
+        }
+        let tools: Vec<ToolDefinition> = s
             .agent
             .registry
             .tools()
             .iter()
-            .filter(|t| self.persona.allows(t.name))
+            .filter(|t| s.persona.allows(t.name))
             .map(|t| ToolDefinition {
                 name: t.name.to_string(),
                 description: t.description.to_string(),
@@ -238,18 +346,28 @@ impl Work<'_> {
             })
             .collect();
         let mut req = Request {
-            system: prompt::system(self.persona, now(self.caller)),
-            messages: vec![Message::user(prompt::task_message(next, &playbooks))],
+            system: prompt::system(&s.persona, now(s.caller)),
+            messages: vec![Message::user(first)],
             tools,
-            max_tokens: self.agent.options.max_tokens,
+            max_tokens: s.agent.options.max_tokens,
             cache_conversation: true,
             ..Request::default()
         };
-        let opts = &self.agent.options;
+        let agent: &Agent = s.agent;
+        let opts = &agent.options;
         for _ in 0..opts.max_turns {
-            let resp = match self.model_call(&req).await? {
+            let resp = match self.session.model_call(&req).await? {
                 Ok(resp) => resp,
-                Err(e) => return Ok((RunStatus::Failed, Some(e.to_string()))),
+                Err(Stop::Model(e)) => {
+                    return Ok(Ended::with(RunStatus::Failed, Some(e.to_string())));
+                }
+                Err(Stop::DayBudget(note)) => {
+                    return Ok(Ended {
+                        status: RunStatus::Requeued,
+                        note: Some(format!("{note}; the task is back in the queue")),
+                        day_budget_spent: true,
+                    });
+                }
             };
             req.messages.push(Message::assistant(resp.content.clone()));
             let calls: Vec<(String, String, Value)> = resp
@@ -272,24 +390,36 @@ impl Work<'_> {
                             is_error: true,
                         },
                     });
+                    if matches!(finished, Some(Finish::AwaitingApproval(_))) {
+                        break;
+                    }
                 }
                 req.messages.push(Message::tool_results(results));
                 match finished {
-                    Some(Finish::Completed) => return Ok((RunStatus::Completed, None)),
-                    Some(Finish::Blocked) => return Ok((RunStatus::Blocked, None)),
+                    Some(Finish::Completed) => return Ok(Ended::with(RunStatus::Completed, None)),
+                    Some(Finish::Blocked) => return Ok(Ended::with(RunStatus::Blocked, None)),
+                    Some(Finish::AwaitingApproval(tool)) => {
+                        return Ok(Ended::with(
+                            RunStatus::Blocked,
+                            Some(format!(
+                                "waiting for a person to approve {tool}; the task is blocked on the question"
+                            )),
+                        ));
+                    }
                     None => {}
                 }
             }
-            let used = self.journal.input_tokens + self.journal.output_tokens;
+            let s = &self.session;
+            let used = s.journal.input_tokens + s.journal.output_tokens;
             if used >= opts.token_budget {
                 let note = format!(
                     "stopped: the run used {used} tokens, over its budget of {}; the task is back in the queue",
                     opts.token_budget
                 );
-                return Ok((RunStatus::Requeued, Some(note)));
+                return Ok(Ended::with(RunStatus::Requeued, Some(note)));
             }
         }
-        Ok((
+        Ok(Ended::with(
             RunStatus::Requeued,
             Some(format!(
                 "stopped after {} model turns without completing or blocking the task; it is back in the queue",
@@ -298,36 +428,8 @@ impl Work<'_> {
         ))
     }
 
-    /// One model call, journaled; a cut-off stream is asked again (nothing
-    /// was written from it), other failures end the run.
-    async fn model_call(
-        &mut self,
-        req: &Request,
-    ) -> Result<Result<Response, LlmError>, StoreError> {
-        let mut tries = 0;
-        loop {
-            let started = Instant::now();
-            match self.agent.provider.stream(req, &mut |_| {}).await {
-                Ok(resp) => {
-                    self.journal.model_call(&resp).await?;
-                    return Ok(Ok(resp));
-                }
-                Err(e) => {
-                    self.journal
-                        .model_failure(&e.to_string(), started.elapsed())
-                        .await?;
-                    let cut_off = matches!(e.root(), LlmError::CutOff { .. });
-                    if !cut_off || tries >= self.agent.options.cut_off_retries {
-                        return Ok(Err(e));
-                    }
-                    tries += 1;
-                }
-            }
-        }
-    }
-
-    /// A tool call the model asked for (see [`tool_step::requested`]);
-    /// says whether it completed or blocked the run's task.
+    /// A tool call the model asked for (see [`Session::requested`]); says
+    /// whether it completed or blocked the run's task.
     async fn model_tool(
         &mut self,
         name: &str,
@@ -337,32 +439,14 @@ impl Work<'_> {
             .as_str()
             .and_then(|s| Uuid::parse_str(s.trim()).ok())
             == Some(self.task_id);
-        let persona = self.persona;
-        let result = tool_step::requested(
-            self.journal,
-            &self.agent.registry,
-            self.caller,
-            &|tool| persona.allows(tool),
-            name,
-            input,
-        )
-        .await?;
+        let result = self.session.requested(name, input).await?;
+        let held = matches!(&result, Ok(v) if v[AWAITING_APPROVAL] == json!(true));
         let finish = match (name, &result, about_this_task) {
+            _ if held => Some(Finish::AwaitingApproval(name.to_string())),
             ("complete_task", Ok(_), true) => Some(Finish::Completed),
             ("block_task", Ok(_), true) => Some(Finish::Blocked),
             _ => None,
         };
         Ok((result, finish))
     }
-
-    /// Runs a registry tool the loop itself calls, journaled.
-    async fn tool(&mut self, name: &str, args: Value) -> Result<ToolOutcome, AgentError> {
-        let caller = self.caller;
-        Ok(tool_step::run(self.journal, &self.agent.registry, caller, name, args).await?)
-    }
-}
-
-/// The caller's clock: the scope's when a test or script pins it.
-fn now(caller: &Caller) -> chrono::DateTime<Utc> {
-    caller.scope.now.unwrap_or_else(Utc::now)
 }

@@ -13,7 +13,9 @@
 pub mod conversation;
 
 use crate::agent::journal::{Journal, Routing, RunStatus};
-use crate::agent::tool_step;
+use crate::agent::tool_step::{self, StepRules};
+use crate::budget;
+use crate::policy::{self, Policy};
 use crate::instructions::RULES;
 use crate::registry::{Caller, Registry};
 use chief_llm::ToolDefinition;
@@ -233,6 +235,7 @@ impl Turn {
             decision: "chat".into(),
             confidence: 100,
         };
+        let policy = Policy::load(db, scope.tenant).await?;
         let mut journal = Journal::open(db, scope, &routing, None, chat.provider.model()).await?;
         let run_id = journal.run_id;
         on(ChatEvent::Started {
@@ -259,7 +262,15 @@ impl Turn {
         };
         let mut last_text = String::new();
         let mut note = None;
+        // Outside content read by a tool makes the rest of the turn
+        // untrusted: no deletes, no policy changes.
+        let mut untrusted = false;
         for round in 0.. {
+            let now = scope.now.unwrap_or_else(Utc::now);
+            if let Some(spent) = budget::day_spent(db, scope.tenant, &policy, now).await? {
+                note = Some(spent);
+                break;
+            }
             if round >= chat.options.max_rounds {
                 note = Some(format!(
                     "stopped after {} model calls in one turn",
@@ -312,15 +323,24 @@ impl Turn {
                     name: name.clone(),
                     input: input.clone(),
                 });
+                let rules = StepRules {
+                    allowed: &|_| true,
+                    policy: &policy,
+                    untrusted,
+                    task_id: None,
+                };
                 let outcome = tool_step::requested(
                     &mut journal,
                     &chat.registry,
                     &caller,
-                    &|_| true,
+                    &rules,
                     &name,
                     input,
                 )
                 .await?;
+                if let Ok(v) = &outcome {
+                    untrusted |= policy::carries_untrusted(&v.to_string());
+                }
                 let (ok, result, block) = match outcome {
                     Ok(v) => (
                         true,

@@ -5,7 +5,7 @@
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
 use chief_domain::Priority;
 use chief_domain::question::NewQuestion;
-use chief_domain::task::{Assignee, TaskPatch};
+use chief_domain::task::{Assignee, TaskOp, TaskPatch};
 use chief_store::knowledge::{self, KnowledgeFilter};
 use chief_store::requests::{FollowUp, Learning, TaskRequest};
 use chief_store::task_work::{self, Completion};
@@ -57,6 +57,12 @@ pub fn register(tools: &mut Vec<Tool>) {
         ToolClass::Write,
         "Changes a task's title, description, priority, assignee, due date or tags; fields left out stay as they are.",
         update,
+    ));
+    tools.push(Tool::new(
+        "cancel_task",
+        ToolClass::Admin,
+        "Cancels a task that should not be done, with the reason. An admin tool: the workspace's policy may hold it for the person's approval, and a turn carrying outside content may not use it.",
+        cancel,
     ));
 }
 
@@ -243,6 +249,33 @@ async fn create(caller: Caller, a: TaskRequest) -> Result<chief_domain::task::Ta
     let new = a.into_new("agent")?;
     caller
         .write(async |tx, user| task::create(tx, user, new).await)
+        .await
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct CancelArgs {
+    task_id: Uuid,
+    /// Why it should not be done.
+    reason: String,
+}
+
+async fn cancel(caller: Caller, a: CancelArgs) -> Result<chief_domain::task::Task, ToolError> {
+    if a.reason.trim().is_empty() {
+        return Err(ToolError::Refused(
+            "say why the task is cancelled (`reason`)".into(),
+        ));
+    }
+    caller
+        .write(async |tx, _| {
+            task::transition(
+                tx,
+                a.task_id,
+                TaskOp::Cancel,
+                Some(a.reason.trim().to_string()),
+            )
+            .await
+        })
         .await
 }
 

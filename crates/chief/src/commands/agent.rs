@@ -1,10 +1,13 @@
-//! `chief agent run` (the built-in agent working its queue), `chief agent
-//! undo RUN` and `chief agent instructions`.
+//! `chief agent run` (the built-in agent working its queue, and checking
+//! the dashboard when it is empty), `chief agent check`, `chief agent undo
+//! RUN` and `chief agent instructions`; the policy and personas are in
+//! `agent_config`.
 
 use crate::cli::{AgentCommand, AgentRunArgs, Cli};
 use crate::context::Ctx;
 use anyhow::{Result, anyhow, bail};
-use chief_ai::agent::{self, Agent, AgentOptions, Outcome, RunStatus, persona};
+use chief_ai::agent::check::Checked;
+use chief_ai::agent::{self, Agent, AgentOptions, Outcome, RunStatus};
 use chief_ai::{Caller, Registry};
 use chief_domain::log::Actor;
 use chief_llm::ModelConfig;
@@ -19,6 +22,9 @@ pub async fn run(cli: &Cli, cmd: &AgentCommand) -> Result<()> {
             Ok(())
         }
         AgentCommand::Run(args) => work(cli, args).await,
+        AgentCommand::Check => check(cli).await,
+        AgentCommand::Policy { change } => super::agent_config::policy(cli, change).await,
+        AgentCommand::Personas(cmd) => super::agent_config::personas(cli, cmd).await,
         AgentCommand::Runs { limit } => {
             if !(1..=1000).contains(limit) {
                 bail!("--limit must be 1 to 1000, not {limit}");
@@ -80,25 +86,25 @@ pub(crate) fn agent_scope(ctx: &Ctx) -> Scope {
     }
 }
 
+/// The configured model, or a clear error.
+fn provider() -> Result<chief_llm::Provider> {
+    ModelConfig::from_env().provider()?.ok_or_else(|| {
+        anyhow!("no model is configured: set CHIEF_MODEL and ANTHROPIC_API_KEY or OPENAI_API_KEY")
+    })
+}
+
 async fn work(cli: &Cli, args: &AgentRunArgs) -> Result<()> {
     // Checked before the store opens: without a model there is nothing to do.
-    let provider = ModelConfig::from_env().provider()?.ok_or_else(|| {
-        anyhow!("no model is configured: set CHIEF_MODEL and ANTHROPIC_API_KEY or OPENAI_API_KEY")
-    })?;
-    let persona = match &args.persona {
-        None => None,
-        Some(name) => Some(persona::by_name(name).ok_or_else(|| {
-            let names: Vec<&str> = persona::PERSONAS.iter().map(|p| p.name).collect();
-            anyhow!("no persona {name:?}; the personas are {}", names.join(", "))
-        })?),
-    };
+    let provider = provider()?;
     let agent = Agent {
         registry: Registry::work_loop(),
         provider,
         options: AgentOptions {
             max_turns: args.max_turns,
             token_budget: args.token_budget,
-            persona,
+            persona: args.persona.clone(),
+            route_by_model: !args.no_model_routing,
+            routing_model: args.routing_model.clone(),
             ..AgentOptions::default()
         },
     };
@@ -107,6 +113,62 @@ async fn work(cli: &Cli, args: &AgentRunArgs) -> Result<()> {
     let result = work_loop(cli, args, &agent, &caller).await;
     ctx.db.close().await;
     result
+}
+
+/// `chief agent check`.
+async fn check(cli: &Cli) -> Result<()> {
+    let agent = Agent {
+        registry: Registry::work_loop(),
+        provider: provider()?,
+        options: AgentOptions::default(),
+    };
+    let ctx = Ctx::open(cli).await?;
+    let caller = Caller::new(ctx.db.clone(), agent_scope(&ctx));
+    let result = agent.check(&caller).await;
+    ctx.db.close().await;
+    report_check(cli, &result?)
+}
+
+/// Prints what a check did; a check that could not finish is an error.
+fn report_check(cli: &Cli, checked: &Checked) -> Result<()> {
+    match checked {
+        Checked::Quiet { seen_seq } => {
+            if cli.json {
+                return crate::output::json(
+                    &serde_json::json!({"quiet": true, "seen_seq": seen_seq}),
+                );
+            }
+            println!("nothing changed since the last check; the model was not asked");
+        }
+        Checked::Reviewed {
+            run_id,
+            status,
+            note,
+            input_tokens,
+            output_tokens,
+        } => {
+            if cli.json {
+                crate::output::json(&serde_json::json!({"quiet": false, "run": run_id,
+                    "status": status.as_str(), "note": note,
+                    "input_tokens": input_tokens, "output_tokens": output_tokens}))?;
+            } else {
+                println!(
+                    "check {run_id} {} ({input_tokens} tokens in, {output_tokens} out){}",
+                    status.as_str(),
+                    note.as_deref()
+                        .map(|n| format!(": {n}"))
+                        .unwrap_or_default()
+                );
+            }
+            if *status != RunStatus::Completed {
+                bail!(
+                    "the check did not finish: {}",
+                    note.as_deref().unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn work_loop(cli: &Cli, args: &AgentRunArgs, agent: &Agent, caller: &Caller) -> Result<()> {
@@ -122,6 +184,14 @@ async fn work_loop(cli: &Cli, args: &AgentRunArgs, agent: &Agent, caller: &Calle
                 return Ok(());
             }
             Outcome::Idle => {
+                // With nothing queued, look at the dashboard if asked; this
+                // costs nothing when nothing changed since the last look.
+                if args.check_when_idle {
+                    let checked = agent.check(caller).await?;
+                    if !matches!(checked, Checked::Quiet { .. }) {
+                        report_check(cli, &checked)?;
+                    }
+                }
                 // Any change in the workspace may be a task for the agent
                 // (the outbox is read, so other processes' commits count);
                 // recurring tasks come due with time alone, hence the limit.
@@ -153,6 +223,10 @@ async fn work_loop(cli: &Cli, args: &AgentRunArgs, agent: &Agent, caller: &Calle
                         report.input_tokens,
                         report.output_tokens
                     );
+                }
+                // The day's tokens are spent: a hard stop until tomorrow.
+                if report.day_budget_spent {
+                    bail!("{}", report.note.unwrap_or_default());
                 }
                 // The model cannot be used: stop rather than fail every task.
                 if report.status == RunStatus::Failed {

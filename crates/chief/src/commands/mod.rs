@@ -1,6 +1,7 @@
 //! One module per group of commands; [`run`] dispatches.
 
 mod agent;
+mod agent_config;
 mod audit;
 mod brief;
 mod channels;

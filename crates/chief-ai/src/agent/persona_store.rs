@@ -1,0 +1,236 @@
+//! The personas a workspace defines (`agent_personas`), next to the five
+//! built in: add, list and remove, each validated and audited. `chief agent
+//! personas` and `/api/agent/personas` call these.
+
+use super::persona::{self, KNOWLEDGE_KINDS, KnowledgeScope, Persona};
+use crate::registry::Registry;
+use chief_domain::TenantId;
+use chief_store::value::Row;
+use chief_store::{Change, Db, Scope, StoreError, Value};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::json;
+
+/// A persona to add.
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPersona {
+    /// Lower-case letters, digits and dashes, 1 to 40; not a built-in name.
+    pub name: String,
+    /// Who it is and how it works, first in its system prompt.
+    pub prompt: String,
+    /// Words or phrases in a task that route it here.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The registry tools it may call beyond the core task tools; empty
+    /// means every tool.
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// Which knowledge enters its context.
+    #[serde(default)]
+    pub knowledge_scope: KnowledgeScope,
+}
+
+fn cleaned(list: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = list
+        .iter()
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    out.dedup();
+    out
+}
+
+impl NewPersona {
+    /// Checks every field, naming the first that is wrong, and returns the
+    /// persona it defines (lists trimmed and lower-cased).
+    pub fn validate(&self, registry: &Registry) -> Result<Persona, StoreError> {
+        let name = self.name.trim().to_lowercase();
+        if name.is_empty()
+            || name.len() > 40
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(StoreError::invalid(
+                "name",
+                "must be 1 to 40 lower-case letters, digits or dashes",
+            ));
+        }
+        if persona::by_name(&persona::built_in(), &name).is_some() {
+            return Err(StoreError::invalid(
+                "name",
+                format!("{name:?} is a built-in persona; choose another name"),
+            ));
+        }
+        let prompt = self.prompt.trim();
+        if prompt.is_empty() || prompt.chars().count() > 4000 {
+            return Err(StoreError::invalid(
+                "prompt",
+                "must be 1 to 4000 characters",
+            ));
+        }
+        let keywords = cleaned(&self.keywords);
+        if keywords.len() > 50 || keywords.iter().any(|k| k.chars().count() > 60) {
+            return Err(StoreError::invalid(
+                "keywords",
+                "must be at most 50, each at most 60 characters",
+            ));
+        }
+        let tools: Vec<String> = self.tools.iter().map(|t| t.trim().to_string()).collect();
+        if let Some(bad) = tools
+            .iter()
+            .find(|t| registry.get(t).is_none() || *t == "get_next_task")
+        {
+            let known: Vec<&str> = registry
+                .tools()
+                .iter()
+                .map(|t| t.name)
+                .filter(|n| *n != "get_next_task")
+                .collect();
+            return Err(StoreError::invalid(
+                "tools",
+                format!(
+                    "has {bad:?}, which is not a tool; the tools are {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+        let kinds = cleaned(&self.knowledge_scope.kinds);
+        if let Some(bad) = kinds
+            .iter()
+            .find(|k| !KNOWLEDGE_KINDS.contains(&k.as_str()))
+        {
+            return Err(StoreError::invalid(
+                "knowledge_scope.kinds",
+                format!("has {bad:?}; the kinds are {}", KNOWLEDGE_KINDS.join(", ")),
+            ));
+        }
+        Ok(Persona {
+            name,
+            prompt: prompt.to_string(),
+            keywords,
+            tools,
+            knowledge_scope: KnowledgeScope {
+                kinds,
+                topics: cleaned(&self.knowledge_scope.topics),
+            },
+            built_in: false,
+        })
+    }
+}
+
+fn from_row(r: &Row) -> Result<Persona, StoreError> {
+    Ok(Persona {
+        name: r.text("name")?,
+        prompt: r.text("prompt")?,
+        keywords: r.json_as("keywords")?,
+        tools: r.json_as("tools")?,
+        knowledge_scope: r.json_as("knowledge_scope")?,
+        built_in: false,
+    })
+}
+
+/// Adds a persona to the workspace; a name already used is a conflict.
+pub async fn add(
+    db: &Db,
+    scope: &Scope,
+    registry: &Registry,
+    new: &NewPersona,
+) -> Result<Persona, StoreError> {
+    let p = new.validate(registry)?;
+    let mut tx = db.write(scope).await?;
+    let taken = tx
+        .fetch_optional(
+            "SELECT id FROM agent_personas WHERE tenant_id = $1 AND name = $2",
+            &[scope.tenant.into(), p.name.clone().into()],
+        )
+        .await?;
+    if taken.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "there is already a persona {:?}; remove it first to redefine it",
+            p.name
+        )));
+    }
+    let id = chief_domain::new_id();
+    let now = tx.now();
+    tx.execute(
+        "INSERT INTO agent_personas (id, tenant_id, name, prompt, keywords, tools, knowledge_scope, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[
+            id.into(),
+            scope.tenant.into(),
+            p.name.clone().into(),
+            p.prompt.clone().into(),
+            Value::json(&p.keywords),
+            Value::json(&p.tools),
+            Value::json(&p.knowledge_scope),
+            now.into(),
+        ],
+    )
+    .await?;
+    tx.audit(Change {
+        action: "agent_persona.created".into(),
+        entity_type: "agent_persona",
+        entity_id: id,
+        details: json!({"name": p.name, "keywords": p.keywords, "tools": p.tools,
+            "knowledge_scope": p.knowledge_scope}),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+/// The workspace's own personas, by name.
+pub async fn list(db: &Db, tenant: TenantId) -> Result<Vec<Persona>, StoreError> {
+    db.fetch_all(
+        "SELECT name, prompt, keywords, tools, knowledge_scope FROM agent_personas \
+         WHERE tenant_id = $1 ORDER BY name",
+        &[tenant.into()],
+    )
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+/// Every persona routing may pick: the workspace's own first (so their
+/// keywords win), then the built-in ones, General last.
+pub async fn all(db: &Db, tenant: TenantId) -> Result<Vec<Persona>, StoreError> {
+    let mut all = list(db, tenant).await?;
+    all.extend(persona::built_in());
+    Ok(all)
+}
+
+/// Removes the workspace's persona `name`.
+pub async fn remove(db: &Db, scope: &Scope, name: &str) -> Result<(), StoreError> {
+    let name = name.trim().to_lowercase();
+    if persona::by_name(&persona::built_in(), &name).is_some() {
+        return Err(StoreError::invalid(
+            "name",
+            format!("{name:?} is built in and cannot be removed"),
+        ));
+    }
+    let mut tx = db.write(scope).await?;
+    let row = tx
+        .fetch_optional(
+            "SELECT id FROM agent_personas WHERE tenant_id = $1 AND name = $2",
+            &[scope.tenant.into(), name.clone().into()],
+        )
+        .await?
+        .ok_or_else(|| StoreError::not_found("persona", &name))?;
+    let id = row.uuid("id")?;
+    tx.execute(
+        "DELETE FROM agent_personas WHERE tenant_id = $1 AND id = $2",
+        &[scope.tenant.into(), id.into()],
+    )
+    .await?;
+    tx.audit(Change {
+        action: "agent_persona.deleted".into(),
+        entity_type: "agent_persona",
+        entity_id: id,
+        details: json!({"name": name}),
+    })
+    .await?;
+    tx.commit().await
+}

@@ -1,0 +1,113 @@
+//! `chief agent policy` (the approval policy per tool class and the daily
+//! token budget) and `chief agent personas list|add|remove`.
+
+use crate::cli::{Cli, PersonasCommand, PolicyCommand};
+use crate::context::Ctx;
+use anyhow::Result;
+use chief_ai::Registry;
+use chief_ai::agent::persona::{KnowledgeScope, Persona};
+use chief_ai::agent::persona_store::{self, NewPersona};
+use chief_ai::policy::Policy;
+
+/// `chief agent policy [set WHAT VALUE]`.
+pub async fn policy(cli: &Cli, change: &Option<PolicyCommand>) -> Result<()> {
+    let ctx = Ctx::open(cli).await?;
+    let result = async {
+        let mut policy = Policy::load(&ctx.db, ctx.tenant.id).await?;
+        if let Some(PolicyCommand::Set { what, value }) = change {
+            policy.set(what, value)?;
+            let mut tx = ctx.db.write(&ctx.scope()).await?;
+            policy.save(&mut tx).await?;
+            tx.commit().await?;
+        }
+        Ok::<_, chief_store::StoreError>(policy)
+    }
+    .await;
+    ctx.db.close().await;
+    let policy = result?;
+    if cli.json {
+        return crate::output::json(&policy);
+    }
+    println!("read     {}", policy.read.as_str());
+    println!("write    {}", policy.write.as_str());
+    println!("propose  {}", policy.propose.as_str());
+    println!("admin    {}", policy.admin.as_str());
+    println!("daily token budget  {}", policy.daily_token_budget);
+    Ok(())
+}
+
+/// `chief agent personas …`.
+pub async fn personas(cli: &Cli, cmd: &PersonasCommand) -> Result<()> {
+    let ctx = Ctx::open(cli).await?;
+    let registry = Registry::work_loop();
+    let result = match cmd {
+        PersonasCommand::List => persona_store::all(&ctx.db, ctx.tenant.id).await,
+        PersonasCommand::Add {
+            name,
+            prompt,
+            keywords,
+            tools,
+            kinds,
+            topics,
+        } => {
+            let new = NewPersona {
+                name: name.clone(),
+                prompt: prompt.clone(),
+                keywords: keywords.clone(),
+                tools: tools.clone(),
+                knowledge_scope: KnowledgeScope {
+                    kinds: kinds.clone(),
+                    topics: topics.clone(),
+                },
+            };
+            persona_store::add(&ctx.db, &ctx.scope(), &registry, &new)
+                .await
+                .map(|p| vec![p])
+        }
+        PersonasCommand::Remove { name } => persona_store::remove(&ctx.db, &ctx.scope(), name)
+            .await
+            .map(|()| Vec::new()),
+    };
+    ctx.db.close().await;
+    let shown = result?;
+    if let PersonasCommand::Remove { name } = cmd {
+        if cli.json {
+            return crate::output::json(&serde_json::json!({"removed": name}));
+        }
+        println!("removed persona {name}");
+        return Ok(());
+    }
+    if cli.json {
+        return crate::output::json(&shown);
+    }
+    for p in &shown {
+        println!("{}", line(p));
+    }
+    Ok(())
+}
+
+fn line(p: &Persona) -> String {
+    let list = |l: &[String], none: &str| {
+        if l.is_empty() {
+            none.to_string()
+        } else {
+            l.join(", ")
+        }
+    };
+    format!(
+        "{}{}  keywords: {}  tools: {}  knowledge: {}",
+        p.name,
+        if p.built_in { " (built in)" } else { "" },
+        list(&p.keywords, "none"),
+        list(&p.tools, "all"),
+        if p.knowledge_scope.is_open() {
+            "all".to_string()
+        } else {
+            format!(
+                "kinds {} / topics {}",
+                list(&p.knowledge_scope.kinds, "any"),
+                list(&p.knowledge_scope.topics, "any")
+            )
+        }
+    )
+}
