@@ -207,7 +207,7 @@ both! {
         let page = b.get("/playbooks").await.body;
         let proposed = &page[page.find("id=\"shelf-proposed\"").unwrap()..page.find("id=\"shelf-active\"").unwrap()];
         assert!(proposed.contains("Renewal prep") && proposed.contains("Reply to spam") && !proposed.contains("Email guide"), "{proposed}");
-        assert!(proposed.contains("learned from the Liberty renewal"));
+        assert!(proposed.contains("source: the Liberty renewal"));
 
         let approve = b.post(&format!("/playbooks/{}", prep.id), &[("action", "approve")]).await;
         assert_eq!((approve.status, approve.location()), (StatusCode::SEE_OTHER, format!("/playbooks#playbook-{}", prep.id).as_str()));
@@ -278,6 +278,9 @@ both! {
         let (action, user, _) = last_change(db, &owner, numbers).await;
         assert_eq!((action.as_str(), user), ("knowledge.routed", Some(owner.id)));
         assert!(b.get(&format!("/people/{}", sarahs[0].id)).await.body.contains("Sarah wants numbers before the meeting"));
+        let recent = b.get("/knowledge").await.body;
+        let row = item(&recent, &format!("id=\"knowledge-{numbers}\""));
+        assert!(row.contains(&format!(r#"<a href="/people/{}">Sarah Connor</a>"#, sarahs[0].id)), "{row}");
 
         // A name that fits nobody, or several, is refused next to the form with the text kept.
         let nobody = b.post(&format!("/knowledge/{zed}/route"), &[("kind", "person"), ("name", "Zed Nobody")]).await;

@@ -60,6 +60,9 @@ pub async fn show(
             .filter(|(t, _)| is_open(t.status))
             .map(|(t, _)| TaskRow::new(t, tz, now))
             .collect(),
-        knowledge: knowledge.iter().map(|k| KnowledgeRow::new(k, tz)).collect(),
+        knowledge: knowledge
+            .iter()
+            .map(|k| KnowledgeRow::about(k, tz))
+            .collect(),
     })
 }

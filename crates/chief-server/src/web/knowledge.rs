@@ -107,6 +107,16 @@ async fn page(state: &AppState, viewer: &Viewer) -> Result<KnowledgePage, WebErr
         Page::new(RECENT_LIMIT, 0),
     )
     .await?;
+    let mut knowledge = Vec::with_capacity(recent.items.len());
+    for k in &recent.items {
+        let mut row = KnowledgeRow::new(k, tz);
+        if let (Some(kind), Some(id)) = (&k.routed_to_type, k.routed_to_id) {
+            if let Some(name) = target_name(&state.db, viewer.tenant(), kind, id).await? {
+                row.routed_to = name;
+            }
+        }
+        knowledge.push(row);
+    }
     Ok(KnowledgePage {
         nav: Nav::new(viewer, "/knowledge"),
         queue: queue
@@ -115,12 +125,30 @@ async fn page(state: &AppState, viewer: &Viewer) -> Result<KnowledgePage, WebErr
             .map(|k| PendingCard::new(k, tz))
             .collect(),
         queue_total: queue.total,
-        knowledge: recent
-            .items
-            .iter()
-            .map(|k| KnowledgeRow::new(k, tz))
-            .collect(),
+        knowledge,
     })
+}
+
+/// The name of the record a learning went to, while it exists.
+async fn target_name(
+    db: &Db,
+    tenant: TenantId,
+    kind: &str,
+    id: Uuid,
+) -> Result<Option<String>, StoreError> {
+    let found = match kind {
+        "person" => person::get(db, tenant, id).await.map(|p| p.name),
+        "client" => client::get(db, tenant, id).await.map(|c| c.name),
+        "project" => project::get(db, tenant, id).await.map(|p| p.name),
+        "playbook" => playbook::get(db, tenant, id).await.map(|p| p.name),
+        "setting" => Ok("your settings".to_string()),
+        _ => return Ok(None),
+    };
+    match found {
+        Ok(name) => Ok(Some(name)),
+        Err(StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Response, WebError> {

@@ -91,6 +91,9 @@ pub async fn show(
             .filter(|t| is_open(t.status))
             .map(|t| TaskRow::new(t, tz, now))
             .collect(),
-        knowledge: knowledge.iter().map(|k| KnowledgeRow::new(k, tz)).collect(),
+        knowledge: knowledge
+            .iter()
+            .map(|k| KnowledgeRow::about(k, tz))
+            .collect(),
     })
 }

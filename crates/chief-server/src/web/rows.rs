@@ -68,12 +68,23 @@ pub struct KnowledgeRow {
     pub category: String,
     pub status: String,
     pub learned: String,
-    /// Where it went, as (what, link); empty while not routed.
+    /// Where it went (its kind until a page names it) and a link there;
+    /// empty while not routed, or on the page of where it went.
     pub routed_to: String,
     pub routed_href: String,
 }
 
 impl KnowledgeRow {
+    /// A learning on the page of what it is about: where it went goes
+    /// without saying.
+    pub fn about(k: &Knowledge, tz: Tz) -> Self {
+        KnowledgeRow {
+            routed_to: String::new(),
+            routed_href: String::new(),
+            ..KnowledgeRow::new(k, tz)
+        }
+    }
+
     pub fn new(k: &Knowledge, tz: Tz) -> Self {
         let kind = k.routed_to_type.clone().unwrap_or_default();
         let routed_href = match (kind.as_str(), k.routed_to_id) {
