@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chief_domain::task::TaskStatus;
-use chief_store::{client, context_reads, person, task_people};
+use chief_store::{client, context_reads, person};
 use chrono::Utc;
 use uuid::Uuid;
 
@@ -53,7 +53,9 @@ pub async fn show(
         }
         None => None,
     };
-    let tasks = task_people::tasks_of_person(&state.db, tenant, id, LIMIT).await?;
+    // From the person's links, as context assembly reads them.
+    let tasks =
+        context_reads::tasks_of_people(&state.db, tenant, &[id], Uuid::nil(), LIMIT).await?;
     let knowledge = context_reads::knowledge_routed_to(&state.db, tenant, &[id], LIMIT).await?;
     let aliases = p.metadata["aliases"]
         .as_array()
@@ -88,8 +90,8 @@ pub async fn show(
         client,
         tasks: tasks
             .iter()
-            .filter(|t| is_open(t.status))
-            .map(|t| TaskRow::new(t, tz, now))
+            .filter(|(t, _)| is_open(t.status))
+            .map(|(t, _)| TaskRow::new(t, tz, now))
             .collect(),
         knowledge: knowledge
             .iter()
