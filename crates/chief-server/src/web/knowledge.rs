@@ -110,10 +110,10 @@ async fn page(state: &AppState, viewer: &Viewer) -> Result<KnowledgePage, WebErr
     let mut knowledge = Vec::with_capacity(recent.items.len());
     for k in &recent.items {
         let mut row = KnowledgeRow::new(k, tz);
-        if let (Some(kind), Some(id)) = (&k.routed_to_type, k.routed_to_id) {
-            if let Some(name) = target_name(&state.db, viewer.tenant(), kind, id).await? {
-                row.routed_to = name;
-            }
+        if let (Some(kind), Some(id)) = (&k.routed_to_type, k.routed_to_id)
+            && let Some(name) = target_name(&state.db, viewer.tenant(), kind, id).await?
+        {
+            row.routed_to = name;
         }
         knowledge.push(row);
     }
