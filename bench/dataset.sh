@@ -11,12 +11,16 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/chief-target}"
 TASKS="${BENCH_TASKS:-100000}"
 SMALL_TASKS="${BENCH_SMALL_TASKS:-10000}"
 
+# BENCH_PROFILE=debug uses the debug build instead (slower, for a machine
+# without room for a release build).
+PROFILE="${BENCH_PROFILE:-release}"
+PROFILE_FLAG=(--release); [[ "$PROFILE" == debug ]] && PROFILE_FLAG=()
 if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
-  cargo build --release -q -p chief
-  cargo build --release -q -p chief-store --example bench_seed
+  cargo build "${PROFILE_FLAG[@]}" -q -p chief
+  cargo build "${PROFILE_FLAG[@]}" -q -p chief-store --example bench_seed
 fi
-CHIEF="$CARGO_TARGET_DIR/release/chief"
-SEED="$CARGO_TARGET_DIR/release/examples/bench_seed"
+CHIEF="$CARGO_TARGET_DIR/$PROFILE/chief"
+SEED="$CARGO_TARGET_DIR/$PROFILE/examples/bench_seed"
 
 WORK="${BENCH_REUSE:-$(mktemp -d)}"
 SCHEMA=""
@@ -49,5 +53,8 @@ else
   start=$(date +%s)
   "$SEED" "$TARGET" "$TASKS" 5000 1000 9 "$SMALL_TASKS" > "$WORK/keys.txt"
   echo "seeded in $(( $(date +%s) - start )) s"
+  # Fresh statistics, as autovacuum would gather soon after a bulk load:
+  # without them the planner walks whole indexes for rare values.
+  [[ -n "$SCHEMA" ]] && psql -q "$TARGET" -c "ANALYZE" >/dev/null
 fi
 KEY="$(head -n1 "$WORK/keys.txt")"

@@ -10,6 +10,10 @@
 # logs in, requests every page BENCH_REQUESTS times (200) one after another,
 # and prints each page's median and p99 server time, read from the server's
 # own request log (duration_ms), so client and network time do not count.
+# The dataset has no projects or learnings, so for the Projects and
+# Knowledge pages it first adds, through the API, 10 goals with 4 projects
+# each (8 tasks in each project, a quarter of them completed) and 200
+# learnings, of which those naming nobody wait for review.
 # Target: every page <= 50 ms.
 #
 # Knobs: BENCH_TASKS (100000), BENCH_SMALL_TASKS (10000), BENCH_REQUESTS,
@@ -37,8 +41,33 @@ JAR="$WORK/cookies.txt"
 curl -sf -c "$JAR" -o /dev/null --data-urlencode "email=owner@bench.test" --data-urlencode "password=$PASSWORD" "$URL/login" \
   || { echo "login failed; log:"; cat "$WORK/serve.log"; exit 1; }
 TASK_ID=$(curl -sf -H "X-API-Key: $KEY" "$URL/api/tasks?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+PERSON_ID=$(curl -sf -H "X-API-Key: $KEY" "$URL/api/people?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+if [[ ! -f "$WORK/review-seeded" ]]; then
+  echo "adding projects and learnings through the API ..."
+  python3 - "$URL" "$KEY" <<'PY'
+import json, sys, urllib.request
+url, key = sys.argv[1], sys.argv[2]
+def call(method, path, body):
+    req = urllib.request.Request(url + path, data=json.dumps(body).encode(), method=method,
+                                 headers={"X-API-Key": key, "Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(req))
+for g in range(10):
+    goal = call("POST", "/api/projects", {"name": f"Goal {g}", "project_type": "goal"})
+    for p in range(4):
+        proj = call("POST", "/api/projects", {"name": f"Project {g}.{p}", "parent_id": goal["id"]})
+        for t in range(8):
+            task = call("POST", "/api/tasks", {"title": f"Step {t} of project {g}.{p}", "project_id": proj["id"]})
+            if t % 4 == 0:
+                call("POST", f"/api/tasks/{task['id']}/complete", {})
+for i in range(200):
+    text = f"Person {i} prefers mornings" if i % 2 else f"Someone {i} prefers phone calls"
+    call("POST", "/api/knowledge/capture", {"content": text, "category": "person"})
+PY
+  touch "$WORK/review-seeded"
+fi
 
-PAGES=("/" "/tasks" "/tasks?filter=mine" "/tasks?filter=blocked" "/tasks?q=report" "/tasks?open=$TASK_ID" "/questions" "/drafts")
+PAGES=("/" "/tasks" "/tasks?filter=mine" "/tasks?filter=blocked" "/tasks?q=report" "/tasks?open=$TASK_ID" "/questions" "/drafts"
+       "/projects" "/people" "/people?q=person%2042" "/people/$PERSON_ID" "/playbooks" "/knowledge")
 # The request log has the path without the query, so each page's lines are
 # the ones it appended.
 stats() {
@@ -58,6 +87,7 @@ for page in "${PAGES[@]}"; do
   # Let the last request's log line land.
   sleep 0.2
   label="${page/$TASK_ID/ID}"
+  label="${label/$PERSON_ID/ID}"
   RESULTS+=("$(printf '%-28s %s' "$label" "$(tail -n +"$((before + 1))" "$WORK/serve.log" | grep '"method":"GET"' | stats)")")
 done
 

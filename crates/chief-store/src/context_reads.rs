@@ -62,9 +62,14 @@ pub async fn tasks_of_people(
     let rows = db
         .fetch_all(
             &format!(
-                "SELECT {TASK_COLUMNS}, l.person_id AS link_person FROM tasks \
-                 JOIN (SELECT task_id, person_id FROM task_people WHERE tenant_id = $1 AND person_id IN ({ins})) l ON l.task_id = tasks.id \
-                 WHERE tasks.tenant_id = $1 AND tasks.deleted_at IS NULL AND tasks.id <> $2 \
+                // CROSS JOIN keeps the people's links first: with a plain
+                // JOIN SQLite walks the tenant's tasks newest first and
+                // probes each for a link (60 ms at 100,000 tasks for
+                // someone with none); this sorts only the linked tasks.
+                "SELECT {TASK_COLUMNS}, l.person_id AS link_person \
+                 FROM (SELECT task_id, person_id FROM task_people WHERE tenant_id = $1 AND person_id IN ({ins})) l \
+                 CROSS JOIN tasks \
+                 WHERE tasks.id = l.task_id AND tasks.tenant_id = $1 AND tasks.deleted_at IS NULL AND tasks.id <> $2 \
                  ORDER BY tasks.created_at DESC, tasks.id DESC LIMIT $3",
                 ins = placeholders(4, people.len()),
             ),

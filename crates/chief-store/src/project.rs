@@ -158,6 +158,41 @@ pub async fn list(
     .collect()
 }
 
+/// How far a project's own tasks are: completed out of open and completed
+/// (cancelled tasks do not count).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TaskCounts {
+    pub completed: i64,
+    pub total: i64,
+}
+
+/// Each project's own task counts, by project id (a project without tasks
+/// is left out), from one grouped read of the live tasks that have a
+/// project.
+pub async fn task_counts(
+    db: &Db,
+    tenant: TenantId,
+) -> Result<std::collections::HashMap<Uuid, TaskCounts>, StoreError> {
+    db.fetch_all(
+        "SELECT project_id, \
+            SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS done_n, \
+            SUM(CASE WHEN status IN ('queued', 'working', 'blocked', 'completed') THEN 1 ELSE 0 END) AS all_n \
+         FROM tasks WHERE tenant_id = $1 AND deleted_at IS NULL AND project_id IS NOT NULL \
+         GROUP BY project_id",
+        &[tenant.into()],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        let counts = TaskCounts {
+            completed: r.int("done_n")?,
+            total: r.int("all_n")?,
+        };
+        Ok((r.uuid("project_id")?, counts))
+    })
+    .collect()
+}
+
 /// Changes to a project; `None` leaves a field as it is, `Some(None)`
 /// clears an optional one.
 #[derive(Clone, Debug, Default, PartialEq)]

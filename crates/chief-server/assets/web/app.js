@@ -35,6 +35,13 @@
     var params = new URLSearchParams(location.search);
     if (params.get("focus") === "search") { var s = document.getElementById("search"); if (s) s.focus(); }
     if (params.get("new") === "1") { var a = document.getElementById("quick-add-text"); if (a) a.focus(); }
+    // On a narrow screen the navigation scrolls sideways: show the open section.
+    // Only sideways, so a page opened at an anchor stays there.
+    var nav = document.querySelector(".top nav"), current = nav && nav.querySelector("[aria-current]");
+    if (current && nav.scrollWidth > nav.clientWidth) {
+      var n = nav.getBoundingClientRect(), c = current.getBoundingClientRect();
+      nav.scrollLeft += c.left - n.left - (n.width - c.width) / 2;
+    }
     live();
   });
 

@@ -8,11 +8,17 @@
 //! per page.
 
 mod assets;
+mod client;
 mod dashboard;
 mod drafts;
+mod knowledge;
 mod live;
 mod login;
 mod page;
+mod people;
+mod person;
+mod playbooks;
+mod projects;
 mod questions;
 mod rows;
 mod session;
@@ -37,6 +43,15 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/{id}/delete", post(tasks::delete))
         .route("/drafts", get(drafts::list))
         .route("/drafts/{id}", post(drafts::review))
+        .route("/projects", get(projects::list))
+        .route("/people", get(people::list))
+        .route("/people/{id}", get(person::show))
+        .route("/clients/{id}", get(client::show))
+        .route("/playbooks", get(playbooks::list))
+        .route("/playbooks/{id}", post(playbooks::act))
+        .route("/knowledge", get(knowledge::list))
+        .route("/knowledge/{id}/route", post(knowledge::route))
+        .route("/knowledge/{id}/dismiss", post(knowledge::dismiss))
         .route("/live", get(live::stream))
         .route("/static/{name}", get(assets::asset))
 }

@@ -31,12 +31,22 @@ impl Nav {
     }
 }
 
-/// The sections of the navigation, as (path, label).
-pub const SECTIONS: [(&str, &str); 4] = [
+/// The sections of the navigation, as (path, label), in the order the
+/// navigation shows them.
+pub const SECTIONS: [(&str, &str); 13] = [
     ("/", "Dashboard"),
     ("/tasks", "Tasks"),
     ("/questions", "Questions"),
     ("/drafts", "Drafts"),
+    ("/projects", "Projects"),
+    ("/people", "People"),
+    ("/playbooks", "Playbooks"),
+    ("/knowledge", "Knowledge"),
+    ("/calendar", "Calendar"),
+    ("/sales", "Sales"),
+    ("/activity", "Activity"),
+    ("/briefings", "Briefings"),
+    ("/settings", "Settings"),
 ];
 
 /// A rendered template as an HTML response.

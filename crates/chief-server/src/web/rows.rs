@@ -1,7 +1,8 @@
 //! Entities as the pages show them: text already formatted in the viewer's
 //! time zone, so templates only lay things out.
 
-use crate::web::page::when;
+use crate::web::page::{day, when};
+use chief_domain::knowledge::Knowledge;
 use chief_domain::question::Question;
 use chief_domain::task::{Assignee, Task, TaskStatus};
 use chrono::{DateTime, Utc};
@@ -56,6 +57,51 @@ impl QuestionRow {
             urgent: q.priority.get() <= 2,
             typed: String::new(),
             error: String::new(),
+        }
+    }
+}
+
+/// A learning in a list, with a link to where it was routed.
+pub struct KnowledgeRow {
+    pub id: String,
+    pub content: String,
+    pub category: String,
+    pub status: String,
+    pub learned: String,
+    /// Where it went (its kind until a page names it) and a link there;
+    /// empty while not routed, or on the page of where it went.
+    pub routed_to: String,
+    pub routed_href: String,
+}
+
+impl KnowledgeRow {
+    /// A learning on the page of what it is about: where it went goes
+    /// without saying.
+    pub fn about(k: &Knowledge, tz: Tz) -> Self {
+        KnowledgeRow {
+            routed_to: String::new(),
+            routed_href: String::new(),
+            ..KnowledgeRow::new(k, tz)
+        }
+    }
+
+    pub fn new(k: &Knowledge, tz: Tz) -> Self {
+        let kind = k.routed_to_type.clone().unwrap_or_default();
+        let routed_href = match (kind.as_str(), k.routed_to_id) {
+            ("person", Some(id)) => format!("/people/{id}"),
+            ("client", Some(id)) => format!("/clients/{id}"),
+            ("project", Some(id)) => format!("/tasks?project={id}"),
+            ("playbook", Some(id)) => format!("/playbooks#playbook-{id}"),
+            _ => String::new(),
+        };
+        KnowledgeRow {
+            id: k.id.to_string(),
+            content: k.content.clone(),
+            category: k.category.to_string(),
+            status: k.status.to_string().replace('_', " "),
+            learned: day(k.learned_at, tz),
+            routed_to: kind,
+            routed_href,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! `/tasks`: every open task with filters (All, Mine, Agent, Blocked) and
+//! `/tasks`: every open task with filters (All, Mine, Agent, Blocked),
+//! optionally of one project (`?project=ID`, linked from `/projects`), and
 //! search, a quick-add box that previews what the parser reads as you type,
 //! and a detail drawer (`?open=ID`) with the task's context, people,
 //! history and actions: edit, complete, delete.
@@ -23,7 +24,7 @@ use chief_domain::task::{Assignee, Task, TaskPatch, TaskStatus};
 use chief_store::search::{self, EntityKind};
 use chief_store::task_query::{self, TaskFilter, TaskSort};
 use chief_store::task_work::{self, Completion};
-use chief_store::{StoreError, context_reads, quick_add, task, task_people};
+use chief_store::{StoreError, context_reads, project, quick_add, task, task_people};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -46,6 +47,7 @@ pub struct ListQuery {
     #[serde(default)]
     q: String,
     open: Option<Uuid>,
+    project: Option<Uuid>,
 }
 
 /// The open task, as the drawer shows it.
@@ -72,6 +74,8 @@ struct TasksPage {
     nav: Nav,
     filter: String,
     q: String,
+    /// The project the list is narrowed to, as (id, name).
+    project: Option<(String, String)>,
     tasks: Vec<TaskRow>,
     drawer: Option<Drawer>,
     add_text: String,
@@ -94,6 +98,7 @@ async fn listed(
     viewer: &Viewer,
     filter: &str,
     q: &str,
+    project: Option<Uuid>,
 ) -> Result<Vec<Task>, WebError> {
     let (statuses, assignee) = match filter {
         "mine" => (
@@ -110,7 +115,11 @@ async fn listed(
             None,
         ),
     };
-    let keep = |t: &Task| statuses.contains(&t.status) && assignee.is_none_or(|a| t.assignee == a);
+    let keep = |t: &Task| {
+        statuses.contains(&t.status)
+            && assignee.is_none_or(|a| t.assignee == a)
+            && project.is_none_or(|p| t.project_id == Some(p))
+    };
     if !q.trim().is_empty() {
         let hits = search::search(
             &state.db,
@@ -132,6 +141,7 @@ async fn listed(
     let f = TaskFilter {
         statuses: statuses.clone(),
         assignee,
+        project_id: project,
         sort: TaskSort::Created,
         ..Default::default()
     };
@@ -196,7 +206,14 @@ async fn page(
         "all".into()
     };
     let now = Utc::now();
-    let tasks = listed(state, viewer, &filter, &q.q).await?;
+    let tasks = listed(state, viewer, &filter, &q.q, q.project).await?;
+    let project = match q.project {
+        Some(id) => Some((
+            id.to_string(),
+            project::get(&state.db, viewer.tenant(), id).await?.name,
+        )),
+        None => None,
+    };
     let drawer = match (extra.drawer, q.open) {
         (Some(d), _) => Some(d),
         (None, Some(id)) => Some(drawer(state, viewer, id).await?),
@@ -206,6 +223,7 @@ async fn page(
         nav: Nav::new(viewer, "/tasks"),
         filter,
         q: q.q,
+        project,
         tasks: tasks
             .iter()
             .map(|t| TaskRow::new(t, viewer.tz(), now))

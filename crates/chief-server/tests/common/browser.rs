@@ -125,3 +125,14 @@ impl Browser {
         self.get("/").await
     }
 }
+
+/// A browser signed in as the owner of a new workspace `slug` (made with
+/// `key_for`), with the owner.
+pub async fn signed_in(db: &Db, slug: &str) -> (Browser, User) {
+    super::key_for(db, slug).await;
+    let pw = "correct horse battery";
+    let owner = owner_with_password(db, slug, pw).await;
+    let mut b = Browser::new(db);
+    b.login(&format!("owner@{slug}.test"), pw).await;
+    (b, owner)
+}

@@ -1,16 +1,19 @@
 //! `chief serve --demo`: a demo workspace that makes the dashboard come
 //! alive, written through the same store services as the API: projects
 //! under a goal, people with relationship context, tasks in every state, a
-//! blocking question, drafts, playbooks (one a must-consult email guide),
-//! waiting items (some overdue) and this week's calendar.
+//! blocking question, drafts, playbooks (one a must-consult email guide,
+//! one proposed), waiting items (some overdue), this week's calendar, a
+//! client, and learnings: some routed to people, some waiting for review.
 //!
 //! It is idempotent: the workspace is seeded once, and a later run only
 //! prints how to log in.
 
 use anyhow::Result;
 use chief_domain::calendar::NewCalendarEvent;
+use chief_domain::client::{ClientStatus, NewClient};
 use chief_domain::draft::{DraftType, NewDraft};
-use chief_domain::person::NewPerson;
+use chief_domain::knowledge::KnowledgeCategory;
+use chief_domain::person::{NewPerson, Person, TaskPersonRole};
 use chief_domain::playbook::NewPlaybook;
 use chief_domain::project::{NewProject, ProjectType};
 use chief_domain::question::NewQuestion;
@@ -18,9 +21,11 @@ use chief_domain::task::{Assignee, NewTask, TaskOp};
 use chief_domain::tenant::Role;
 use chief_domain::waiting::NewWaitingItem;
 use chief_domain::{Priority, tenant::User};
+use chief_store::knowledge_routing::{self, Capture};
 use chief_store::tenancy::{self, NewUser};
 use chief_store::{
-    Db, Scope, Tx, calendar, draft, password, person, playbook, project, question, task, waiting,
+    Db, Scope, Tx, calendar, client, draft, password, person, playbook, project, question, task,
+    task_people, waiting,
 };
 use chrono::{Duration, Utc};
 use uuid::Uuid;
@@ -118,11 +123,22 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
     )
     .await?;
 
+    let liberty_client = client::create(
+        tx,
+        me,
+        NewClient {
+            name: "Liberty Mutual Aid".into(),
+            status: Some(ClientStatus::Active),
+            notes: Some("Renews every January; three-year customer".into()),
+        },
+    )
+    .await?;
     let patrick = person::create(
         tx,
         me,
         NewPerson {
             name: "Patrick Fields".into(),
+            client_id: Some(liberty_client.id),
             email: Some("patrick@liberty.example".into()),
             title: Some("VP Operations".into()),
             company: Some("Liberty Mutual Aid".into()),
@@ -149,7 +165,7 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
     )
     .await?;
 
-    task::create(
+    let prepare = task::create(
         tx,
         me,
         task(
@@ -328,6 +344,8 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
     )
     .await?;
 
+    learnings(tx, me, &patrick, liberty.id, prepare.id).await?;
+
     for (title, hours) in [
         ("Liberty renewal call", 26),
         ("Website review", 50),
@@ -340,6 +358,70 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
                 title: title.into(),
                 starts_at: Utc::now() + Duration::hours(hours),
                 ends_at: Some(Utc::now() + Duration::hours(hours + 1)),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A sub-project, Patrick on his tasks, and learnings: two routed to him,
+/// two held for review (nobody named, or nothing to tell where they go).
+async fn learnings(
+    tx: &mut Tx,
+    me: Uuid,
+    patrick: &Person,
+    liberty: Uuid,
+    prepare: Uuid,
+) -> Result<()> {
+    let pricing = project::create(
+        tx,
+        me,
+        NewProject {
+            name: "Pricing review".into(),
+            parent_id: Some(liberty),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let compare = task::create(
+        tx,
+        me,
+        task(
+            "Compare Gold and Silver margins",
+            2,
+            Some(pricing.id),
+            Some(96),
+        ),
+    )
+    .await?;
+    task_people::link(tx, prepare, patrick.id, Some(TaskPersonRole::Subject)).await?;
+    task_people::link(
+        tx,
+        compare.id,
+        patrick.id,
+        Some(TaskPersonRole::Stakeholder),
+    )
+    .await?;
+    for (content, category) in [
+        ("Patrick wants usage numbers before any pricing talk", None),
+        ("Patrick's assistant Jenna books his meetings", None),
+        (
+            "Bob from finance prefers a call to an email",
+            Some(KnowledgeCategory::Person),
+        ),
+        (
+            "Invoices go out on the first working day of the month",
+            None,
+        ),
+    ] {
+        knowledge_routing::capture(
+            tx,
+            me,
+            Capture {
+                content: content.into(),
+                category,
                 ..Default::default()
             },
         )
