@@ -59,7 +59,7 @@ both! {
         let form = b.get(got.location()).await;
         assert!(form.body.contains(r#"name="next" value="/questions""#), "{}", form.body);
         let done = b
-            .post_raw("/login", &[("email", "Owner@acme.test"), ("password", PW), ("next", "/questions")])
+            .post_login(&[("email", "Owner@acme.test"), ("password", PW), ("next", "/questions")])
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER);
         assert_eq!(done.location(), "/questions");
@@ -74,19 +74,19 @@ both! {
         key_for(db, "acme").await;
         owner_with_password(db, "acme", PW).await;
         let mut b = Browser::new(db);
-        let wrong = b.post_raw("/login", &[("email", "owner@acme.test"), ("password", "nope nope")]).await;
+        let wrong = b.post_login(&[("email", "owner@acme.test"), ("password", "nope nope")]).await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert!(wrong.body.contains("The email or password is wrong."));
         assert!(wrong.body.contains(r#"value="owner@acme.test""#));
-        let unknown = b.post_raw("/login", &[("email", "nobody@acme.test"), ("password", PW)]).await;
+        let unknown = b.post_login(&[("email", "nobody@acme.test"), ("password", PW)]).await;
         assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
         assert!(unknown.body.contains("The email or password is wrong."));
         assert!(b.cookie.is_none());
         for _ in 0..9 {
-            b.post_raw("/login", &[("email", "owner@acme.test"), ("password", "guess guess")]).await;
+            b.post_login(&[("email", "owner@acme.test"), ("password", "guess guess")]).await;
         }
         // Over the limit, even the right password waits.
-        let limited = b.post_raw("/login", &[("email", "owner@acme.test"), ("password", PW)]).await;
+        let limited = b.post_login(&[("email", "owner@acme.test"), ("password", PW)]).await;
         assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
         assert!(b.cookie.is_none());
     }
