@@ -61,6 +61,8 @@ pub struct ActivityQuery {
 /// One audit entry as the page lists it.
 pub struct EntryRow {
     pub when: String,
+    /// The entity's title or name, when the entry carries it.
+    pub label: String,
     pub actor: String,
     pub action: String,
     pub entity: String,
@@ -82,8 +84,18 @@ impl EntryRow {
             details.truncate(cut);
             details.push('…');
         }
+        let label = ["title", "name", "text", "subject"]
+            .iter()
+            .find_map(|k| {
+                let v = &e.details[*k];
+                // A change is recorded as {"before": …, "after": …}.
+                v.as_str().or_else(|| v["after"].as_str())
+            })
+            .unwrap_or_default()
+            .to_string();
         EntryRow {
             when: when(e.timestamp, tz),
+            label,
             actor: e.actor.to_string(),
             action: e.action.clone(),
             entity: match (&e.entity_type, e.entity_id) {
