@@ -4,7 +4,7 @@
 //! `PUT /api/sales/{id}/advance` does.
 
 use crate::AppState;
-use crate::web::page::{Nav, WebError, render_status};
+use crate::web::page::{Nav, WebError, render, render_status};
 use crate::web::session::{Posted, Viewer};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -117,14 +117,11 @@ async fn board(state: &AppState, viewer: &Viewer) -> Result<Vec<Column>, WebErro
 }
 
 pub async fn show(State(state): State<AppState>, viewer: Viewer) -> Result<Response, WebError> {
-    render_status(
-        StatusCode::OK,
-        &SalesPage {
-            nav: Nav::new(&viewer, "/sales"),
-            columns: board(&state, &viewer).await?,
-            error: String::new(),
-        },
-    )
+    render(&SalesPage {
+        nav: Nav::new(&viewer, "/sales"),
+        columns: board(&state, &viewer).await?,
+        error: String::new(),
+    })
 }
 
 #[derive(Deserialize)]

@@ -55,6 +55,15 @@ impl Viewer {
         self.session.user.timezone.parse().unwrap_or(chrono_tz::UTC)
     }
 
+    /// Whether the viewer sees the whole workspace (an owner or admin), as
+    /// `Caller::sees_workspace` decides for the API.
+    pub fn sees_workspace(&self) -> bool {
+        matches!(
+            self.session.user.role,
+            chief_domain::tenant::Role::Owner | chief_domain::tenant::Role::Admin
+        )
+    }
+
     /// A write scope for the viewer, carrying the request's trace id.
     pub fn scope(&self) -> Scope {
         let mut scope = Scope::user(self.tenant(), self.user_id());

@@ -14,7 +14,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chief_domain::job::{Job, JobKind};
-use chief_domain::tenant::Role;
 use chief_store::{channel, job, tenancy, trigger};
 
 /// The briefing jobs whose time the page sets, as (job, form field, label).
@@ -137,7 +136,7 @@ pub async fn page(
     form: FormState,
 ) -> Result<Response, WebError> {
     let tz = viewer.tz();
-    let admin = matches!(viewer.session.user.role, Role::Owner | Role::Admin);
+    let admin = viewer.sees_workspace();
     let user = tenancy::get_user(&state.db, viewer.tenant(), viewer.user_id()).await?;
     let jobs = job::list(&state.db, viewer.tenant(), Some(viewer.user_id())).await?;
     let typed = |field: &str| {

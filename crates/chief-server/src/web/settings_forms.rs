@@ -12,7 +12,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chief_domain::job::{Job, JobKind};
-use chief_domain::tenant::Role;
 use chief_store::job::{self, JobPatch};
 use chief_store::tenancy::{self, UserPatch};
 use chief_store::{StoreError, Tx};
@@ -229,7 +228,7 @@ pub async fn revoke_key(
     Posted { viewer, .. }: Posted<Empty>,
 ) -> Result<Response, WebError> {
     let key = tenancy::get_key(&state.db, viewer.tenant(), id).await?;
-    if key.user_id != viewer.user_id() && viewer.session.user.role == Role::Member {
+    if key.user_id != viewer.user_id() && !viewer.sees_workspace() {
         return Err(StoreError::not_found("api key", id).into());
     }
     let mut tx = state.db.write(&viewer.scope()).await?;

@@ -9,7 +9,6 @@ use crate::web::page::WebError;
 use crate::web::session::{Posted, Viewer};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chief_domain::tenant::Role;
 use chief_store::StoreError;
 use chief_store::channel::{self, ChannelPatch};
 use chief_store::trigger::{self, TriggerPatch};
@@ -21,7 +20,7 @@ pub struct Empty {}
 
 /// Whether the viewer may change something `owner` owns.
 fn may_change(viewer: &Viewer, owner: Uuid) -> bool {
-    owner == viewer.user_id() || matches!(viewer.session.user.role, Role::Owner | Role::Admin)
+    owner == viewer.user_id() || viewer.sees_workspace()
 }
 
 /// `on` or `off` from the path.
