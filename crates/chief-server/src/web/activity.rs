@@ -21,7 +21,7 @@ use serde::Deserialize;
 const PER_PAGE: i64 = 50;
 
 /// The most entries one trace shows.
-const TRACE_LIMIT: i64 = 500;
+const TRACE_LIMIT: i64 = 200;
 
 /// The entity types offered as filters (any other still works by URL).
 pub const ENTITY_TYPES: [&str; 16] = [
