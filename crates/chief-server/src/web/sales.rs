@@ -59,7 +59,7 @@ fn money(cents: i64) -> String {
     let whole = (cents / 100).abs().to_string();
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -79,9 +79,8 @@ async fn board(state: &AppState, viewer: &Viewer) -> Result<Vec<Column>, WebErro
     let deals = sales::list(&state.db, viewer.tenant(), None).await?;
     let mut clients: HashMap<Uuid, String> = HashMap::new();
     for id in deals.iter().filter_map(|d| d.client_id) {
-        if !clients.contains_key(&id) {
-            let c = client::get(&state.db, viewer.tenant(), id).await?;
-            clients.insert(id, c.name);
+        if let std::collections::hash_map::Entry::Vacant(slot) = clients.entry(id) {
+            slot.insert(client::get(&state.db, viewer.tenant(), id).await?.name);
         }
     }
     let card = |d: &SalesOpportunity| DealCard {
