@@ -38,7 +38,10 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 JAR="$WORK/cookies.txt"
-curl -sf -c "$JAR" -o /dev/null --data-urlencode "email=owner@bench.test" --data-urlencode "password=$PASSWORD" "$URL/login" \
+# The login form's CSRF token comes with its cookie.
+CSRF=$(curl -sf -c "$JAR" "$URL/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')
+curl -sf -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "email=owner@bench.test" --data-urlencode "password=$PASSWORD" \
+  --data-urlencode "csrf=$CSRF" "$URL/login" \
   || { echo "login failed; log:"; cat "$WORK/serve.log"; exit 1; }
 TASK_ID=$(curl -sf -H "X-API-Key: $KEY" "$URL/api/tasks?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 PERSON_ID=$(curl -sf -H "X-API-Key: $KEY" "$URL/api/people?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
@@ -66,8 +69,12 @@ PY
   touch "$WORK/review-seeded"
 fi
 
+TRACE_ID=$(curl -sf -H "X-API-Key: $KEY" "$URL/api/logs?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["trace_id"])')
+
 PAGES=("/" "/tasks" "/tasks?filter=mine" "/tasks?filter=blocked" "/tasks?q=report" "/tasks?open=$TASK_ID" "/questions" "/drafts"
-       "/projects" "/people" "/people?q=person%2042" "/people/$PERSON_ID" "/playbooks" "/knowledge")
+  "/projects" "/people" "/people?q=person%2042" "/people/$PERSON_ID" "/playbooks" "/knowledge"
+  "/calendar" "/calendar?view=month" "/sales" "/activity" "/activity?entity_type=task&offset=500" "/activity?actor=agent"
+  "/activity?trace=$TRACE_ID" "/briefings" "/settings")
 # The request log has the path without the query, so each page's lines are
 # the ones it appended.
 stats() {
@@ -88,6 +95,7 @@ for page in "${PAGES[@]}"; do
   sleep 0.2
   label="${page/$TASK_ID/ID}"
   label="${label/$PERSON_ID/ID}"
+  label="${label/$TRACE_ID/ID}"
   RESULTS+=("$(printf '%-28s %s' "$label" "$(tail -n +"$((before + 1))" "$WORK/serve.log" | grep '"method":"GET"' | stats)")")
 done
 

@@ -49,6 +49,35 @@ async fn blocked_task(db: &Db, slug: &str) -> (uuid::Uuid, uuid::Uuid) {
 }
 
 both! {
+    the_login_form_needs_its_csrf_token_and_cookie(db) {
+        key_for(db, "acme").await;
+        owner_with_password(db, "acme", PW).await;
+        let mut b = Browser::new(db);
+        let fields = [("email", "owner@acme.test"), ("password", PW)];
+        // No form loaded: no cookie, no token.
+        let forged = b.post_raw("/login", &fields).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        assert!(forged.body.contains("This login form expired"), "{}", forged.body);
+        assert!(forged.body.contains(r#"value="owner@acme.test""#));
+        assert!(b.cookie.is_none());
+        // A token that is not the cookie's.
+        b.get("/login").await;
+        let cookie = b.login_cookie.clone().expect("the form sets its cookie");
+        let mut wrong = fields.to_vec();
+        wrong.push(("csrf", "not-the-token"));
+        assert_eq!(b.post_raw("/login", &wrong).await.status, StatusCode::FORBIDDEN);
+        assert!(b.cookie.is_none());
+        // The cookie is scoped to the login form and strict.
+        let page = b.get("/login").await;
+        let set = page.headers["set-cookie"].to_str().unwrap();
+        assert!(set.contains("Path=/login") && set.contains("SameSite=Strict") && set.contains("HttpOnly"), "{set}");
+        assert_ne!(b.login_cookie.as_deref(), Some(cookie.as_str()), "each form gets a fresh token");
+        let done = b.post_login(&fields).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        assert!(b.cookie.is_some());
+        assert!(b.login_cookie.is_none(), "signing in clears the form's cookie");
+    }
+
     a_page_without_a_session_goes_to_login_and_returns_after_it(db) {
         key_for(db, "acme").await;
         owner_with_password(db, "acme", PW).await;
@@ -59,7 +88,7 @@ both! {
         let form = b.get(got.location()).await;
         assert!(form.body.contains(r#"name="next" value="/questions""#), "{}", form.body);
         let done = b
-            .post_raw("/login", &[("email", "Owner@acme.test"), ("password", PW), ("next", "/questions")])
+            .post_login(&[("email", "Owner@acme.test"), ("password", PW), ("next", "/questions")])
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER);
         assert_eq!(done.location(), "/questions");
@@ -74,19 +103,19 @@ both! {
         key_for(db, "acme").await;
         owner_with_password(db, "acme", PW).await;
         let mut b = Browser::new(db);
-        let wrong = b.post_raw("/login", &[("email", "owner@acme.test"), ("password", "nope nope")]).await;
+        let wrong = b.post_login(&[("email", "owner@acme.test"), ("password", "nope nope")]).await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert!(wrong.body.contains("The email or password is wrong."));
         assert!(wrong.body.contains(r#"value="owner@acme.test""#));
-        let unknown = b.post_raw("/login", &[("email", "nobody@acme.test"), ("password", PW)]).await;
+        let unknown = b.post_login(&[("email", "nobody@acme.test"), ("password", PW)]).await;
         assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
         assert!(unknown.body.contains("The email or password is wrong."));
         assert!(b.cookie.is_none());
         for _ in 0..9 {
-            b.post_raw("/login", &[("email", "owner@acme.test"), ("password", "guess guess")]).await;
+            b.post_login(&[("email", "owner@acme.test"), ("password", "guess guess")]).await;
         }
         // Over the limit, even the right password waits.
-        let limited = b.post_raw("/login", &[("email", "owner@acme.test"), ("password", PW)]).await;
+        let limited = b.post_login(&[("email", "owner@acme.test"), ("password", PW)]).await;
         assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
         assert!(b.cookie.is_none());
     }

@@ -226,6 +226,24 @@ pub async fn list(
         .collect()
 }
 
+/// At most `limit` of the tenant's log rows written under `trace`, oldest
+/// first: everything one request, job run or agent run changed.
+pub async fn in_trace(
+    db: &Db,
+    tenant: TenantId,
+    trace: &str,
+    limit: i64,
+) -> Result<Vec<LogEntry>, StoreError> {
+    let sql = format!(
+        "SELECT {LOG_COLUMNS} FROM logs WHERE tenant_id = $1 AND trace_id = $2 ORDER BY seq LIMIT $3"
+    );
+    db.fetch_all(&sql, &[tenant.into(), trace.into(), limit.into()])
+        .await?
+        .iter()
+        .map(log_from_row)
+        .collect()
+}
+
 /// The tenant's latest audit sequence number (0 before any change). Every
 /// audited write moves it, so it tells a cache whether anything changed.
 pub async fn head_seq(db: &Db, tenant: TenantId) -> Result<i64, StoreError> {

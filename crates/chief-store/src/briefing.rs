@@ -13,6 +13,7 @@ use crate::{Change, Db, Listing, Page, Scope, StoreError, Tx, Value};
 use chief_brain::briefing::clock::Days;
 use chief_brain::briefing::{self as brain, Briefing, BriefingKind};
 use chief_domain::TenantId;
+use chief_domain::delivery::Delivery;
 use chief_domain::event::{action, verb};
 use chief_domain::new_id;
 use chrono::{DateTime, Utc};
@@ -198,4 +199,49 @@ pub async fn list(
         from_row,
     )
     .await
+}
+
+/// Where each of `briefings` went: the deliveries the scheduler wrote with
+/// it (in the same transaction, so at the same instant and under the
+/// briefing's topic), the dashboard's copy included. A briefing composed
+/// on request has none.
+pub async fn deliveries(
+    db: &Db,
+    tenant: TenantId,
+    briefings: &[StoredBriefing],
+) -> Result<Vec<Vec<Delivery>>, StoreError> {
+    let mut out = vec![Vec::new(); briefings.len()];
+    let mut users: Vec<Uuid> = briefings.iter().map(|b| b.user_id).collect();
+    users.sort();
+    users.dedup();
+    for user in users {
+        let mine = briefings.iter().filter(|b| b.user_id == user);
+        let (Some(from), Some(to)) = (
+            mine.clone().map(|b| b.created_at).min(),
+            mine.map(|b| b.created_at).max(),
+        ) else {
+            continue;
+        };
+        let rows = db
+            .fetch_all(
+                &format!(
+                    "SELECT {} FROM deliveries WHERE tenant_id = $1 AND user_id = $2 AND created_at >= $3 AND created_at <= $4 AND topic LIKE 'briefing.%' ORDER BY created_at, id",
+                    crate::delivery::COLUMNS
+                ),
+                &[tenant.into(), user.into(), from.into(), to.into()],
+            )
+            .await?;
+        for row in &rows {
+            let d = crate::delivery::from_row(row)?;
+            for (i, b) in briefings.iter().enumerate() {
+                if b.user_id == user
+                    && b.created_at == d.created_at
+                    && d.topic == format!("briefing.{}", b.kind.as_str())
+                {
+                    out[i].push(d.clone());
+                }
+            }
+        }
+    }
+    Ok(out)
 }

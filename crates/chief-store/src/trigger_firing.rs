@@ -236,6 +236,20 @@ pub async fn fired_since(
     .map_or(Ok(0), |r| r.int("n"))
 }
 
+/// The tenant's firings recorded under `trace`, oldest first.
+pub async fn in_trace(db: &Db, tenant: TenantId, trace: &str) -> Result<Vec<Firing>, StoreError> {
+    db.fetch_all(
+        &format!(
+            "SELECT {COLUMNS} FROM trigger_firings WHERE tenant_id = $1 AND trace_id = $2 ORDER BY created_at, id"
+        ),
+        &[tenant.into(), trace.into()],
+    )
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
 async fn by_trace(
     mut conn: Conn<'_>,
     tenant: TenantId,

@@ -27,6 +27,12 @@ pub struct WebSession {
 }
 
 /// A new session for `user_id` in the transaction's workspace; returns the
+/// A random token for the login form's CSRF check: the form and a
+/// short-lived cookie carry it before any session exists.
+pub fn login_token() -> String {
+    random_base62(32)
+}
+
 /// token for the cookie (never stored) and the session's id.
 pub async fn start(tx: &mut Tx, user_id: Uuid) -> Result<(String, Uuid), StoreError> {
     let tenant = tx.tenant();

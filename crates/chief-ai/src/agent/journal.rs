@@ -367,6 +367,26 @@ pub struct RunSummary {
     pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+const RUN_COLUMNS: &str = "id, trace_id, task_id, persona, routing, status, note, input_tokens, \
+     output_tokens, cost_micro_usd, started_at, finished_at";
+
+fn run_from_row(r: &chief_store::value::Row) -> Result<RunSummary, StoreError> {
+    Ok(RunSummary {
+        id: r.uuid("id")?,
+        trace_id: r.text("trace_id")?,
+        task_id: r.opt_uuid("task_id")?,
+        persona: r.text("persona")?,
+        routing: r.text("routing")?,
+        status: r.text("status")?,
+        note: r.opt_text("note")?,
+        input_tokens: r.int("input_tokens")?,
+        output_tokens: r.int("output_tokens")?,
+        cost_micro_usd: r.int("cost_micro_usd")?,
+        started_at: r.ts("started_at")?,
+        finished_at: r.opt_ts("finished_at")?,
+    })
+}
+
 /// The tenant's `limit` most recent runs, newest first.
 pub async fn recent(
     db: &Db,
@@ -374,28 +394,70 @@ pub async fn recent(
     limit: i64,
 ) -> Result<Vec<RunSummary>, StoreError> {
     db.fetch_all(
-        "SELECT id, trace_id, task_id, persona, routing, status, note, input_tokens, output_tokens, \
-         cost_micro_usd, started_at, finished_at FROM agent_runs WHERE tenant_id = $1 \
-         ORDER BY started_at DESC, id DESC LIMIT $2",
+        &format!(
+            "SELECT {RUN_COLUMNS} FROM agent_runs WHERE tenant_id = $1 \
+             ORDER BY started_at DESC, id DESC LIMIT $2"
+        ),
         &[tenant.into(), limit.into()],
     )
     .await?
     .iter()
-    .map(|r| {
-        Ok(RunSummary {
-            id: r.uuid("id")?,
-            trace_id: r.text("trace_id")?,
-            task_id: r.opt_uuid("task_id")?,
-            persona: r.text("persona")?,
-            routing: r.text("routing")?,
-            status: r.text("status")?,
-            note: r.opt_text("note")?,
-            input_tokens: r.int("input_tokens")?,
-            output_tokens: r.int("output_tokens")?,
-            cost_micro_usd: r.int("cost_micro_usd")?,
-            started_at: r.ts("started_at")?,
-            finished_at: r.opt_ts("finished_at")?,
-        })
-    })
+    .map(run_from_row)
     .collect()
+}
+
+/// One step of a run, as a trace shows it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct StepSummary {
+    pub seq: i64,
+    /// `model` or `tool`.
+    pub kind: String,
+    pub tool: Option<String>,
+    pub status: String,
+    pub is_error: bool,
+    pub latency_ms: i64,
+}
+
+/// The tenant's runs under `trace`, oldest first, each with its steps.
+pub async fn in_trace(
+    db: &Db,
+    tenant: chief_domain::TenantId,
+    trace: &str,
+) -> Result<Vec<(RunSummary, Vec<StepSummary>)>, StoreError> {
+    let runs: Vec<RunSummary> = db
+        .fetch_all(
+            &format!(
+                "SELECT {RUN_COLUMNS} FROM agent_runs WHERE tenant_id = $1 AND trace_id = $2 \
+                 ORDER BY started_at, id"
+            ),
+            &[tenant.into(), trace.into()],
+        )
+        .await?
+        .iter()
+        .map(run_from_row)
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(runs.len());
+    for run in runs {
+        let steps = db
+            .fetch_all(
+                "SELECT seq, kind, tool, status, is_error, latency_ms FROM agent_steps \
+                 WHERE tenant_id = $1 AND run_id = $2 ORDER BY seq",
+                &[tenant.into(), run.id.into()],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(StepSummary {
+                    seq: r.int("seq")?,
+                    kind: r.text("kind")?,
+                    tool: r.opt_text("tool")?,
+                    status: r.text("status")?,
+                    is_error: r.bool("is_error")?,
+                    latency_ms: r.int("latency_ms")?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        out.push((run, steps));
+    }
+    Ok(out)
 }

@@ -1,10 +1,14 @@
 //! `/login` and `/logout`. A failed login says only that the email or
 //! password is wrong (never which), and attempts are rate-limited per
-//! email, so a password cannot be guessed quickly.
+//! email, so a password cannot be guessed quickly. The login form carries
+//! a CSRF token that must match its short-lived cookie, so another site
+//! cannot sign a browser in to an account of its choosing.
 
 use crate::AppState;
-use crate::web::page::{WebError, render, render_status};
-use crate::web::session::{Posted, Viewer, is_https, set_cookie};
+use crate::web::page::{WebError, render_status};
+use crate::web::session::{
+    Posted, Viewer, is_https, login_token_matches, set_cookie, set_login_cookie,
+};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -19,6 +23,7 @@ struct LoginPage {
     email: String,
     next: String,
     error: Option<String>,
+    csrf: String,
 }
 
 #[derive(Deserialize)]
@@ -35,12 +40,33 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub async fn show(Query(q): Query<NextQuery>) -> Result<Response, WebError> {
-    render(&LoginPage {
+/// The login form with a fresh CSRF token, in the form and in its cookie.
+fn form(
+    status: StatusCode,
+    page: LoginPage,
+    headers: &HeaderMap,
+    uri: &Uri,
+) -> Result<Response, WebError> {
+    let mut resp = render_status(status, &page)?;
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        set_login_cookie(Some(&page.csrf), is_https(headers, uri)),
+    );
+    Ok(resp)
+}
+
+pub async fn show(
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
+    let page = LoginPage {
         email: String::new(),
         next: safe_next(q.next.as_deref()),
         error: None,
-    })
+        csrf: web_session::login_token(),
+    };
+    form(StatusCode::OK, page, &headers, &uri)
 }
 
 #[derive(Deserialize)]
@@ -50,6 +76,8 @@ pub struct LoginForm {
     #[serde(default)]
     password: String,
     next: Option<String>,
+    #[serde(default)]
+    csrf: String,
 }
 
 pub async fn submit(
@@ -60,15 +88,20 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let next = safe_next(f.next.as_deref());
     let again = |status, error: &str| {
-        render_status(
-            status,
-            &LoginPage {
-                email: f.email.clone(),
-                next: next.clone(),
-                error: Some(error.into()),
-            },
-        )
+        let page = LoginPage {
+            email: f.email.clone(),
+            next: next.clone(),
+            error: Some(error.into()),
+            csrf: web_session::login_token(),
+        };
+        form(status, page, &headers, &uri)
     };
+    if !login_token_matches(&headers, &f.csrf) {
+        return again(
+            StatusCode::FORBIDDEN,
+            "This login form expired. Enter your password again.",
+        );
+    }
     let email = f.email.trim().to_ascii_lowercase();
     if let Err(retry_after) = state.logins.check(email.clone()) {
         return again(
@@ -85,11 +118,11 @@ pub async fn submit(
         .await?;
     let (token, _) = web_session::start(&mut tx, user.id).await?;
     tx.commit().await?;
+    let secure = is_https(&headers, &uri);
     let mut resp = Redirect::to(&next).into_response();
-    resp.headers_mut().insert(
-        header::SET_COOKIE,
-        set_cookie(Some(&token), is_https(&headers, &uri)),
-    );
+    let cookies = resp.headers_mut();
+    cookies.insert(header::SET_COOKIE, set_cookie(Some(&token), secure));
+    cookies.append(header::SET_COOKIE, set_login_cookie(None, secure));
     Ok(resp)
 }
 

@@ -7,13 +7,17 @@
 //! services as the API handlers, so the rules live in one place. One file
 //! per page.
 
+mod activity;
 mod assets;
 mod client;
+mod briefings;
+mod calendar;
 mod dashboard;
 mod drafts;
 mod knowledge;
 mod live;
 mod login;
+mod markdown;
 mod page;
 mod people;
 mod person;
@@ -21,7 +25,11 @@ mod playbooks;
 mod projects;
 mod questions;
 mod rows;
+mod sales;
 mod session;
+mod settings;
+mod settings_forms;
+mod settings_switches;
 mod tasks;
 
 use crate::AppState;
@@ -52,6 +60,31 @@ pub fn routes() -> Router<AppState> {
         .route("/knowledge", get(knowledge::list))
         .route("/knowledge/{id}/route", post(knowledge::route))
         .route("/knowledge/{id}/dismiss", post(knowledge::dismiss))
+        .route("/calendar", get(calendar::show))
+        .route("/sales", get(sales::show))
+        .route("/sales/{id}/advance", post(sales::advance))
+        .route("/activity", get(activity::show))
+        .route("/briefings", get(briefings::list))
+        .route("/briefings/{id}", get(briefings::show))
+        .route("/settings", get(settings::show))
+        .route("/settings/timezone", post(settings_forms::timezone))
+        .route(
+            "/settings/briefing-times",
+            post(settings_forms::briefing_times),
+        )
+        .route("/settings/keys", post(settings_forms::create_key))
+        .route(
+            "/settings/keys/{id}/revoke",
+            post(settings_forms::revoke_key),
+        )
+        .route(
+            "/settings/triggers/{id}/{to}",
+            post(settings_switches::trigger_switch),
+        )
+        .route(
+            "/settings/channels/{id}/{to}",
+            post(settings_switches::channel_switch),
+        )
         .route("/live", get(live::stream))
         .route("/static/{name}", get(assets::asset))
 }

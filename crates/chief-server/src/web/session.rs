@@ -21,6 +21,13 @@ use serde::de::DeserializeOwned;
 /// The session cookie's name.
 pub const COOKIE: &str = "chief_session";
 
+/// The cookie that carries the login form's CSRF token before a session
+/// exists (a double-submit check: the form's field must match it).
+pub const LOGIN_COOKIE: &str = "chief_login_csrf";
+
+/// How long a login form stays valid, in seconds.
+const LOGIN_FORM_SECONDS: i64 = 3600;
+
 /// The header htmx requests carry the CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -46,6 +53,15 @@ impl Viewer {
     /// than failing the page.
     pub fn tz(&self) -> chrono_tz::Tz {
         self.session.user.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// Whether the viewer sees the whole workspace (an owner or admin), as
+    /// `Caller::sees_workspace` decides for the API.
+    pub fn sees_workspace(&self) -> bool {
+        matches!(
+            self.session.user.role,
+            chief_domain::tenant::Role::Owner | chief_domain::tenant::Role::Admin
+        )
     }
 
     /// A write scope for the viewer, carrying the request's trace id.
@@ -88,6 +104,26 @@ pub fn set_cookie(token: Option<&str>, secure: bool) -> HeaderValue {
         "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={age}{secure}"
     ))
     .expect("a base62 token makes a valid header value")
+}
+
+/// The `Set-Cookie` value for the login form's token (or, with `None`,
+/// clearing it). Strict and scoped to `/login`: no other site's page can
+/// make a browser send it, and no other path sees it.
+pub fn set_login_cookie(token: Option<&str>, secure: bool) -> HeaderValue {
+    let (value, age) = match token {
+        Some(t) => (t, LOGIN_FORM_SECONDS),
+        None => ("", 0),
+    };
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{LOGIN_COOKIE}={value}; Path=/login; HttpOnly; SameSite=Strict; Max-Age={age}{secure}"
+    ))
+    .expect("a base62 token makes a valid header value")
+}
+
+/// Whether the login form's `sent` token matches its cookie.
+pub fn login_token_matches(headers: &HeaderMap, sent: &str) -> bool {
+    cookie(headers, LOGIN_COOKIE).is_some_and(|c| !c.is_empty() && same(&c, sent))
 }
 
 /// Where to come back to after logging in: this request's path and query.

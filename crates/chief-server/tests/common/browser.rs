@@ -10,7 +10,10 @@ use chief_store::{Db, Scope, password, tenancy};
 
 pub struct Browser {
     pub app: Router,
+    /// The session cookie.
     pub cookie: Option<String>,
+    /// The login form's CSRF cookie.
+    pub login_cookie: Option<String>,
     pub csrf: Option<String>,
 }
 
@@ -59,16 +62,22 @@ impl Browser {
         Browser {
             app: chief_server::router(db.clone()),
             cookie: None,
+            login_cookie: None,
             csrf: None,
         }
     }
 
     async fn send(&mut self, req: Request<Body>) -> Got {
         let (status, headers, bytes) = super::send(&self.app, req).await;
-        if let Some(set) = headers.get(header::SET_COOKIE) {
+        for set in headers.get_all(header::SET_COOKIE) {
             let v = set.to_str().unwrap();
-            let token = v.split(';').next().unwrap().split_once('=').unwrap().1;
-            self.cookie = (!token.is_empty()).then(|| token.to_string());
+            let (name, token) = v.split(';').next().unwrap().split_once('=').unwrap();
+            let token = (!token.is_empty()).then(|| token.to_string());
+            match name {
+                "chief_session" => self.cookie = token,
+                "chief_login_csrf" => self.login_cookie = token,
+                _ => {}
+            }
         }
         let body = String::from_utf8_lossy(&bytes).into_owned();
         if let Some(at) = body.find("name=\"csrf\" value=\"") {
@@ -84,8 +93,19 @@ impl Browser {
 
     fn request(&self, method: &str, path: &str) -> axum::http::request::Builder {
         let mut req = Request::builder().method(method).uri(path);
+        let mut jar = Vec::new();
         if let Some(c) = &self.cookie {
-            req = req.header(header::COOKIE, format!("chief_session={c}"));
+            jar.push(format!("chief_session={c}"));
+        }
+        if let Some(c) = self
+            .login_cookie
+            .as_ref()
+            .filter(|_| path.starts_with("/login"))
+        {
+            jar.push(format!("chief_login_csrf={c}"));
+        }
+        if !jar.is_empty() {
+            req = req.header(header::COOKIE, jar.join("; "));
         }
         req
     }
@@ -113,13 +133,20 @@ impl Browser {
         self.post_raw(path, &all).await
     }
 
+    /// Loads the login form and posts it with its CSRF token, as a
+    /// person signing in does.
+    pub async fn post_login(&mut self, fields: &[(&str, &str)]) -> Got {
+        self.get("/login").await;
+        let csrf = self.csrf.clone().expect("the login form has a CSRF token");
+        let mut all = fields.to_vec();
+        all.push(("csrf", &csrf));
+        self.post_raw("/login", &all).await
+    }
+
     /// Logs in and loads the dashboard, which gives the CSRF token.
     pub async fn login(&mut self, email: &str, pw: &str) -> Got {
         let got = self
-            .post_raw(
-                "/login",
-                &[("email", email), ("password", pw), ("next", "/")],
-            )
+            .post_login(&[("email", email), ("password", pw), ("next", "/")])
             .await;
         assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.body);
         self.get("/").await

@@ -2,30 +2,37 @@
 //! alive, written through the same store services as the API: projects
 //! under a goal, people with relationship context, tasks in every state, a
 //! blocking question, drafts, playbooks (one a must-consult email guide,
-//! one proposed), waiting items (some overdue), this week's calendar, a
-//! client, and learnings: some routed to people, some waiting for review.
+//! one proposed), waiting items (some overdue), this week's calendar,
+//! clients, learnings (some routed to people, some waiting for review), a
+//! sales pipeline with deals in several stages, the built-in jobs and a
+//! trigger, and two briefings (one delivered).
 //!
 //! It is idempotent: the workspace is seeded once, and a later run only
 //! prints how to log in.
 
 use anyhow::Result;
+use chief_brain::briefing::BriefingKind;
 use chief_domain::calendar::NewCalendarEvent;
 use chief_domain::client::{ClientStatus, NewClient};
+use chief_domain::delivery::Notice;
 use chief_domain::draft::{DraftType, NewDraft};
 use chief_domain::knowledge::KnowledgeCategory;
+use chief_domain::log::Actor;
 use chief_domain::person::{NewPerson, Person, TaskPersonRole};
 use chief_domain::playbook::NewPlaybook;
 use chief_domain::project::{NewProject, ProjectType};
 use chief_domain::question::NewQuestion;
+use chief_domain::sales::{NewSalesOpportunity, SalesStage};
 use chief_domain::task::{Assignee, NewTask, TaskOp};
 use chief_domain::tenant::Role;
 use chief_domain::waiting::NewWaitingItem;
 use chief_domain::{Priority, tenant::User};
 use chief_store::knowledge_routing::{self, Capture};
 use chief_store::tenancy::{self, NewUser};
+use chief_store::trigger::NewTrigger;
 use chief_store::{
-    Db, Scope, Tx, calendar, client, draft, password, person, playbook, project, question, task,
-    task_people, waiting,
+    Db, Scope, Tx, briefing, calendar, client, delivery, draft, job, password, person, playbook,
+    project, question, sales, task, task_people, trigger, waiting,
 };
 use chrono::{Duration, Utc};
 use uuid::Uuid;
@@ -68,6 +75,7 @@ pub async fn ensure(db: &Db) -> Result<User> {
     password::set_password(&mut tx, user.id, PASSWORD).await?;
     seed(&mut tx, user.id).await?;
     tx.commit().await?;
+    briefings(db, &user).await?;
     Ok(user)
 }
 
@@ -363,6 +371,94 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
         )
         .await?;
     }
+
+    let liberty = client::create(
+        tx,
+        me,
+        NewClient {
+            name: "Liberty Insurance".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    for (name, stage, euros, next) in [
+        (
+            "Liberty renewal",
+            SalesStage::Negotiation,
+            48_000,
+            Some("Send the final quote"),
+        ),
+        (
+            "Liberty claims add-on",
+            SalesStage::Proposal,
+            12_500,
+            Some("Walk Patrick through the proposal"),
+        ),
+        (
+            "Northwind pilot",
+            SalesStage::Qualified,
+            8_000,
+            Some("Book a discovery call"),
+        ),
+        ("Contoso website", SalesStage::Lead, 5_000, None),
+        ("Fabrikam retainer", SalesStage::ClosedWon, 30_000, None),
+    ] {
+        sales::create(
+            tx,
+            me,
+            NewSalesOpportunity {
+                name: name.into(),
+                client_id: name.starts_with("Liberty").then_some(liberty.id),
+                stage: Some(stage),
+                value_cents: Some(euros * 100),
+                next_action: next.map(Into::into),
+                next_action_date: next.map(|_| (Utc::now() + Duration::days(2)).date_naive()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+
+    // The built-in jobs now, so Settings shows briefing times before the
+    // scheduler first runs (and with --no-scheduler).
+    job::ensure_builtin(tx, me, "UTC").await?;
+    trigger::create(
+        tx,
+        me,
+        NewTrigger {
+            name: "friday-wins".into(),
+            template: Some("friday-wins".into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A morning briefing delivered as the scheduler would (composed, kept and
+/// sent in one transaction), and an evening summary composed on request.
+async fn briefings(db: &Db, user: &User) -> Result<()> {
+    let now = Utc::now();
+    let composed =
+        briefing::compose(db, user.tenant_id, user.id, BriefingKind::Morning, now).await?;
+    let notice = Notice {
+        title: composed.briefing.title.clone(),
+        text: composed.text.clone(),
+        markdown: composed.markdown.clone(),
+        data: serde_json::to_value(&composed.briefing)?,
+    };
+    let system = Scope {
+        tenant: user.tenant_id,
+        actor: Actor::system(),
+        trace_id: Some(chief_store::new_trace_id()),
+        now: None,
+    };
+    let mut tx = db.write(&system).await?;
+    briefing::store(&mut tx, user.id, BriefingKind::Morning, composed).await?;
+    delivery::enqueue(&mut tx, user.id, "briefing.morning", None, &notice).await?;
+    tx.commit().await?;
+    let scope = Scope::user(user.tenant_id, user.id);
+    briefing::compose_and_store(db, &scope, user.id, BriefingKind::Evening, now).await?;
     Ok(())
 }
 
