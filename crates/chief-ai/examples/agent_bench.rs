@@ -74,8 +74,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .registry
             .call(&caller, "get_next_task", json!({}))
             .await?;
-        let id = next["task"]["id"].as_str().ok_or("the queue ran dry")?.to_string();
-        let who = next["task"]["title"].as_str().unwrap_or_default().to_string();
+        let id = next["task"]["id"]
+            .as_str()
+            .ok_or("the queue ran dry")?
+            .to_string();
+        let who = next["task"]["title"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         fake.script([
             Reply::Answer(Turn::tool_call("s1", "search", json!({"q": who}))),
             Reply::Answer(Turn::tool_call(
@@ -105,17 +111,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         if std::env::var("BENCH_VERBOSE").is_ok() {
             for c in &calls {
                 let p = pieces(&c.body);
-                eprintln!("call: {} tokens; pieces: {:?}", tokens(&c.body), p.iter().map(|(x, m)| (x.len() / 4, *m)).collect::<Vec<_>>());
+                eprintln!(
+                    "call: {} tokens; pieces: {:?}",
+                    tokens(&c.body),
+                    p.iter().map(|(x, m)| (x.len() / 4, *m)).collect::<Vec<_>>()
+                );
             }
         }
         for k in 1..calls.len() {
-            cached_share.push(cached_tokens(&calls[..k], &calls[k].body) as f64 / tokens(&calls[k].body) as f64);
+            cached_share.push(
+                cached_tokens(&calls[..k], &calls[k].body) as f64 / tokens(&calls[k].body) as f64,
+            );
         }
         let steps = steps_of(&db, report.run_id).await?;
-        per_step.push((wall.saturating_sub(report.model_time)).as_secs_f64() * 1000.0 / steps as f64);
+        per_step
+            .push((wall.saturating_sub(report.model_time)).as_secs_f64() * 1000.0 / steps as f64);
     }
 
-    let backend = if target.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let backend = if target.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     println!("agent bench on {backend}, {tasks} loop tasks (3 model calls each, fake model)");
     let first = median(&mut first_call);
     println!(
@@ -143,7 +160,11 @@ async fn add_tasks(caller: &Caller, n: usize) -> Result<(), Box<dyn std::error::
     let user = caller.user()?;
     for i in 0..n {
         let new = NewTask {
-            title: format!("Draft a follow-up email to Person {} about case {}", i * 7, i * 3),
+            title: format!(
+                "Draft a follow-up email to Person {} about case {}",
+                i * 7,
+                i * 3
+            ),
             description: Some(format!(
                 "They asked about case {} last week; reply with the next steps and a date.",
                 i * 3
@@ -168,7 +189,16 @@ async fn naive_dump_tokens(
     let filter = chief_store::task_query::TaskFilter::default();
     let mut offset = 0;
     loop {
-        let page = chief_store::task_query::list(db, tenant, &filter, Page { limit: 1000, offset }).await?;
+        let page = chief_store::task_query::list(
+            db,
+            tenant,
+            &filter,
+            Page {
+                limit: 1000,
+                offset,
+            },
+        )
+        .await?;
         chars += serde_json::to_string(&page.items)?.len();
         offset += 1000;
         if offset >= page.total {
@@ -178,7 +208,16 @@ async fn naive_dump_tokens(
     chars += serde_json::to_string(&person::list(db, tenant).await?)?.len();
     chars += serde_json::to_string(&project::list(db, tenant, None, None).await?)?.len();
     chars += serde_json::to_string(&playbook::list(db, tenant, &Default::default()).await?)?.len();
-    let learned = knowledge::list(db, tenant, &Default::default(), Page { limit: 10_000, offset: 0 }).await?;
+    let learned = knowledge::list(
+        db,
+        tenant,
+        &Default::default(),
+        Page {
+            limit: 10_000,
+            offset: 0,
+        },
+    )
+    .await?;
     chars += serde_json::to_string(&learned.items)?.len();
     Ok(chars / 4)
 }

@@ -12,8 +12,8 @@
 //! ```
 
 pub mod agent;
-pub mod chat;
 pub mod budget;
+pub mod chat;
 pub mod instructions;
 pub mod policy;
 pub mod registry;

@@ -171,10 +171,7 @@ fn agent_check_is_quiet_the_second_time() {
     let fake = rt.block_on(FakeModel::start(Flavor::Anthropic));
     fake.script([Reply::Answer(Turn::text("Nothing needs doing."))]);
     let check = || {
-        without_model(&s)
-            .env("CHIEF_MODEL", "anthropic:claude-sonnet-4-5")
-            .env("ANTHROPIC_API_KEY", FAKE_KEY)
-            .env("ANTHROPIC_BASE_URL", fake.base_url())
+        s.with_fake_model(&fake.base_url())
             .args(["agent", "check"])
             .output()
             .expect("chief runs")

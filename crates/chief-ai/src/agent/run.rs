@@ -172,6 +172,7 @@ impl Agent {
                 note: Some(note),
                 input_tokens: 0,
                 output_tokens: 0,
+                model_time: std::time::Duration::ZERO,
                 day_budget_spent: true,
             }));
         }

@@ -9,9 +9,9 @@
 
 mod activity;
 mod assets;
-mod client;
 mod briefings;
 mod calendar;
+mod client;
 mod dashboard;
 mod drafts;
 mod knowledge;

@@ -372,15 +372,7 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
         .await?;
     }
 
-    let liberty = client::create(
-        tx,
-        me,
-        NewClient {
-            name: "Liberty Insurance".into(),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let liberty = &liberty_client;
     for (name, stage, euros, next) in [
         (
             "Liberty renewal",
