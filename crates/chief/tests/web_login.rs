@@ -16,18 +16,45 @@ fn stores() -> Vec<Store> {
         .collect()
 }
 
-/// Posts the login form over HTTP and returns the status line.
-fn login(addr: &str, email: &str, password: &str) -> String {
-    let body = format!("email={}&password={}", email.replace('@', "%40"), password);
+/// One raw HTTP request; returns the whole response.
+fn http(addr: &str, request: &str) -> String {
     let mut s = TcpStream::connect(addr).expect("connect");
-    write!(
-        s,
-        "POST /login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
+    s.write_all(request.as_bytes()).unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
+    out
+}
+
+/// Opens the login form (for its CSRF token and cookie), posts it over
+/// HTTP and returns the status line.
+fn login(addr: &str, email: &str, password: &str) -> String {
+    let form = http(
+        addr,
+        &format!("GET /login HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    );
+    let cookie = form
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .expect("the login form sets its CSRF cookie")
+        .to_string();
+    let csrf = form
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the login form carries a CSRF token");
+    let body = format!(
+        "email={}&password={}&csrf={csrf}",
+        email.replace('@', "%40"),
+        password
+    );
+    let out = http(
+        addr,
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
     out.lines().next().unwrap_or_default().to_string()
 }
 
@@ -100,7 +127,7 @@ fn the_demo_is_seeded_once_and_its_login_works() {
                 .unwrap_or_else(|| panic!("no items"))
         };
         let first = count(&store);
-        assert_eq!(first, 8, "tasks in every state");
+        assert_eq!(first, 9, "tasks in every state");
         let blocked = store.json(&["--tenant", "demo", "list", "--status", "blocked"]);
         assert_eq!(blocked["items"].as_array().unwrap().len(), 1);
         serve_demo(&store);
