@@ -3,16 +3,13 @@
 // The tests run in order and share one signed-in browser context.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { chromium } from "playwright-core";
+import { fitsNarrow, snapshot } from "./support.mjs";
 
 const BASE = process.env.E2E_BASE_URL;
 const KEY = process.env.E2E_API_KEY;
-const OUT = process.env.E2E_OUTPUT;
 const EMAIL = process.env.E2E_EMAIL;
 const PASSWORD = process.env.E2E_PASSWORD;
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const PAGES = { dashboard: "/", tasks: "/tasks", questions: "/questions", drafts: "/drafts" };
 
 let browser, context, page;
@@ -110,15 +107,7 @@ test("a change made through the API appears on an open page without a reload", a
 });
 
 test("pages fit a 375 px wide screen", async () => {
-  const narrow = await browser.newContext({ viewport: { width: 375, height: 740 }, storageState: await context.storageState() });
-  const p = await narrow.newPage();
-  for (const [name, url] of Object.entries(PAGES)) {
-    await p.goto(BASE + url);
-    const width = await p.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(width <= 375, `${name} is ${width}px wide at 375px`);
-    await p.screenshot({ path: path.join(OUT, `${name}-375.png`), fullPage: true });
-  }
-  await narrow.close();
+  await fitsNarrow(browser, context, PAGES);
 });
 
 test("every page, light and dark: a screenshot and no serious accessibility violations", async () => {
@@ -134,15 +123,7 @@ test("every page, light and dark: a screenshot and no serious accessibility viol
       } else {
         await p.goto(BASE + url);
       }
-      await p.screenshot({ path: path.join(OUT, `${name}-${scheme}.png`), fullPage: true });
-      await p.addScriptTag({ path: AXE });
-      const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-      const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-      assert.deepEqual(
-        bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-        [],
-        `${name} (${scheme})`,
-      );
+      assert.deepEqual(await snapshot(p, name, scheme), []);
     }
     await ctx.close();
   }

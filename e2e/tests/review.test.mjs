@@ -3,14 +3,13 @@
 // e2e/run.sh. The tests run in order and share one signed-in context.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { snapshot } from "./support.mjs";
 
 const BASE = process.env.E2E_BASE_URL;
 const KEY = process.env.E2E_API_KEY;
 const OUT = process.env.E2E_OUTPUT;
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let browser, context, page;
 
@@ -139,15 +138,7 @@ test("the review pages, light and dark: a screenshot and no serious accessibilit
     const p = await ctx.newPage();
     for (const [name, url] of Object.entries(all)) {
       await p.goto(BASE + url);
-      await p.screenshot({ path: path.join(OUT, `${name}-${scheme}.png`), fullPage: true });
-      await p.addScriptTag({ path: AXE });
-      const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-      const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-      assert.deepEqual(
-        bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
-        [],
-        `${name} (${scheme})`,
-      );
+      assert.deepEqual(await snapshot(p, name, scheme), []);
     }
     await ctx.close();
   }
