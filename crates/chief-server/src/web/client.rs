@@ -5,8 +5,7 @@
 use crate::AppState;
 use crate::web::page::{Nav, WebError, render};
 use crate::web::people::PersonRow;
-use crate::web::person::is_open;
-use crate::web::rows::{KnowledgeRow, TaskRow};
+use crate::web::rows::{KnowledgeRow, TaskRow, knowledge_rows, open_task_rows};
 use crate::web::session::Viewer;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -55,14 +54,7 @@ pub async fn show(
                 relationship: p.relationship_to_user.clone().unwrap_or_default(),
             })
             .collect(),
-        tasks: tasks
-            .iter()
-            .filter(|(t, _)| is_open(t.status))
-            .map(|(t, _)| TaskRow::new(t, tz, now))
-            .collect(),
-        knowledge: knowledge
-            .iter()
-            .map(|k| KnowledgeRow::about(k, tz))
-            .collect(),
+        tasks: open_task_rows(tasks.iter().map(|(t, _)| t), tz, now),
+        knowledge: knowledge_rows(&knowledge, tz),
     })
 }

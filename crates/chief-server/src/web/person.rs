@@ -5,12 +5,11 @@
 
 use crate::AppState;
 use crate::web::page::{Nav, WebError, render, when};
-use crate::web::rows::{KnowledgeRow, TaskRow};
+use crate::web::rows::{KnowledgeRow, TaskRow, knowledge_rows, open_task_rows};
 use crate::web::session::Viewer;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use chief_domain::task::TaskStatus;
 use chief_store::{client, context_reads, person};
 use chrono::Utc;
 use uuid::Uuid;
@@ -29,14 +28,6 @@ struct PersonPage {
     client: Option<(String, String)>,
     tasks: Vec<TaskRow>,
     knowledge: Vec<KnowledgeRow>,
-}
-
-/// Whether a task still asks for work.
-pub fn is_open(status: TaskStatus) -> bool {
-    matches!(
-        status,
-        TaskStatus::Queued | TaskStatus::Working | TaskStatus::Blocked
-    )
 }
 
 pub async fn show(
@@ -88,14 +79,7 @@ pub async fn show(
         name: p.name,
         context,
         client,
-        tasks: tasks
-            .iter()
-            .filter(|(t, _)| is_open(t.status))
-            .map(|(t, _)| TaskRow::new(t, tz, now))
-            .collect(),
-        knowledge: knowledge
-            .iter()
-            .map(|k| KnowledgeRow::about(k, tz))
-            .collect(),
+        tasks: open_task_rows(tasks.iter().map(|(t, _)| t), tz, now),
+        knowledge: knowledge_rows(&knowledge, tz),
     })
 }

@@ -105,3 +105,24 @@ impl KnowledgeRow {
         }
     }
 }
+
+/// The open ones of `tasks`, as rows.
+pub fn open_task_rows<'a>(
+    tasks: impl IntoIterator<Item = &'a Task>,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Vec<TaskRow> {
+    tasks
+        .into_iter()
+        .filter(|t| t.status.is_open())
+        .map(|t| TaskRow::new(t, tz, now))
+        .collect()
+}
+
+/// Learnings about someone, as rows.
+pub fn knowledge_rows(knowledge: &[Knowledge], tz: Tz) -> Vec<KnowledgeRow> {
+    knowledge
+        .iter()
+        .map(|k| KnowledgeRow::about(k, tz))
+        .collect()
+}
