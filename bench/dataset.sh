@@ -34,8 +34,14 @@ cleanup() {
 trap cleanup EXIT
 
 if [[ -n "${BENCH_DATABASE_URL:-}" ]]; then
-  SCHEMA="bench_$(date +%s)"
-  psql -q "$BENCH_DATABASE_URL" -c "CREATE SCHEMA $SCHEMA" >/dev/null
+  # BENCH_REUSE keeps the schema's name beside the keys, to find it again.
+  if [[ -n "${BENCH_REUSE:-}" && -f "$WORK/schema" ]]; then
+    SCHEMA="$(cat "$WORK/schema")"
+  else
+    SCHEMA="bench_$(date +%s)"
+    psql -q "$BENCH_DATABASE_URL" -c "CREATE SCHEMA $SCHEMA" >/dev/null
+    echo "$SCHEMA" > "$WORK/schema"
+  fi
   sep='?'; [[ "$BENCH_DATABASE_URL" == *\?* ]] && sep='&'
   TARGET="${BENCH_DATABASE_URL}${sep}options=-c%20search_path%3D${SCHEMA}"
   BACKEND="PostgreSQL"

@@ -41,7 +41,7 @@ pub async fn list(caller: &Caller) -> Result<Vec<Resource>, McpError> {
     let active = chief_store::task_playbooks::active(&caller.db, caller.scope.tenant)
         .await
         .map_err(|e| McpError::internal_error(e.to_string(), None))?;
-    for p in active {
+    for p in active.iter() {
         let mut r = RawResource::new(playbook_uri(&p.name), p.name.clone());
         r.description = Some(if p.must_consult {
             format!("MUST CONSULT. {}", p.description)

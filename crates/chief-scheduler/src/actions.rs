@@ -326,7 +326,7 @@ async fn event_prep(db: &Db, job: &Job, now: DateTime<Utc>) -> Result<String, St
             event.title,
             event.description.as_deref().unwrap_or("")
         );
-        let people = person::mentioned_in(db, job.tenant_id, &text).await?;
+        let people = person::mentioned_in(db, job.tenant_id, &text, usize::MAX).await?;
         let mut tasks = context::tasks_mentioning(db, job.tenant_id, &event.title, 5).await?;
         for p in &people {
             for t in context::tasks_mentioning(db, job.tenant_id, &p.name, 5).await? {

@@ -15,9 +15,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chief_brain::playbook_match::match_playbooks;
 use chief_domain::playbook::{NewPlaybook, Playbook, PlaybookOp, PlaybookPatch, PlaybookStatus};
+use chief_store::Listing;
 use chief_store::playbook::{self, PlaybookFilter};
 use chief_store::requests::PlaybookProposal;
-use chief_store::{Listing, task_playbooks};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -145,7 +145,13 @@ async fn match_task(
     if text.trim().is_empty() {
         return Err(ApiError::invalid("task_description", "must not be empty"));
     }
-    let playbooks = task_playbooks::active(&state.db, caller.tenant()).await?;
+    // Read afresh, not from the matching cache: the answer shows each
+    // playbook whole, use counts included.
+    let filter = PlaybookFilter {
+        status: Some(PlaybookStatus::Active),
+        ..Default::default()
+    };
+    let playbooks = playbook::list(&state.db, caller.tenant(), &filter).await?;
     let found = match_playbooks(&text, &playbooks);
     Ok(Json(Matches {
         matched: found

@@ -3,13 +3,12 @@
 //! the playbooks a task calls for). Each entity's own repository stays the
 //! one place that reads its rows; these queries only choose which rows.
 
-use crate::playbook::PlaybookFilter;
 use crate::search::contains_pattern;
-use crate::{Db, StoreError, draft, playbook, sales, task, waiting};
+use crate::{Db, StoreError, draft, sales, task, waiting};
 use chief_domain::TenantId;
 use chief_domain::draft::Draft;
 use chief_domain::person::Person;
-use chief_domain::playbook::{Playbook, PlaybookStatus};
+use chief_domain::playbook::Playbook;
 use chief_domain::sales::SalesOpportunity;
 use chief_domain::task::Task;
 use chief_domain::waiting::WaitingItem;
@@ -131,13 +130,10 @@ pub async fn relevant_playbooks(
     tenant: TenantId,
     text: &str,
 ) -> Result<Vec<Playbook>, StoreError> {
-    let filter = PlaybookFilter {
-        status: Some(PlaybookStatus::Active),
-        ..Default::default()
-    };
-    Ok(playbook::list(db, tenant, &filter)
+    Ok(crate::task_playbooks::active(db, tenant)
         .await?
-        .into_iter()
+        .iter()
         .filter(|p| playbook_applies(p, text))
+        .cloned()
         .collect())
 }

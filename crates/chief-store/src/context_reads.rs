@@ -7,7 +7,7 @@
 
 use crate::audit::{LOG_COLUMNS, log_from_row};
 use crate::task::{TASK_COLUMNS, task_from_row};
-use crate::{Backend, Db, StoreError, Value, knowledge, person};
+use crate::{Db, StoreError, Value, knowledge, person};
 use chief_domain::TenantId;
 use chief_domain::knowledge::Knowledge;
 use chief_domain::log::LogEntry;
@@ -207,77 +207,4 @@ pub async fn recent_knowledge(
     .iter()
     .map(knowledge::from_row)
     .collect()
-}
-
-/// The people whose full name appears in `text` as whole words, ignoring
-/// case (as [`person::mentioned_in`]), at most `limit`. The full-text index
-/// finds the people whose name shares a word with the text; only those are
-/// checked and read in full, instead of every person of the workspace. (A
-/// name made only of English stop words, such as "Will", is not found on
-/// PostgreSQL, whose index drops them.)
-pub async fn people_named_in(
-    db: &Db,
-    tenant: TenantId,
-    text: &str,
-    limit: usize,
-) -> Result<Vec<Person>, StoreError> {
-    let words = words_of(text);
-    if words.is_empty() {
-        return Ok(vec![]);
-    }
-    let mut query_words = words.clone();
-    query_words.sort();
-    query_words.dedup();
-    query_words.truncate(64);
-    let (sql, query) = match db.backend() {
-        Backend::Sqlite => (
-            // CROSS JOIN keeps the full-text match first: with a plain
-            // JOIN SQLite walks the tenant's people and probes the index
-            // for each (300 ms with 5,000 people).
-            "SELECT p.id AS id, p.name AS name FROM people_fts CROSS JOIN people p ON p.rowid = people_fts.rowid \
-             WHERE people_fts MATCH $2 AND p.tenant_id = $1 ORDER BY people_fts.rank LIMIT 500",
-            format!(
-                "title : ({})",
-                query_words
-                    .iter()
-                    .map(|w| format!("\"{w}\""))
-                    .collect::<Vec<_>>()
-                    .join(" OR ")
-            ),
-        ),
-        Backend::Postgres => (
-            "SELECT id, name FROM people WHERE tenant_id = $1 AND search_vector @@ to_tsquery('english', $2) \
-             ORDER BY ts_rank(search_vector, to_tsquery('english', $2)) DESC LIMIT 500",
-            query_words
-                .iter()
-                .map(|w| format!("{w}:A"))
-                .collect::<Vec<_>>()
-                .join(" | "),
-        ),
-    };
-    let mut candidates: Vec<(Uuid, String)> = db
-        .fetch_all(sql, &[tenant.into(), query.into()])
-        .await?
-        .iter()
-        .map(|r| Ok((r.uuid("id")?, r.text("name")?)))
-        .collect::<Result<_, StoreError>>()?;
-    candidates.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    let mut out = Vec::new();
-    for (id, name) in candidates {
-        let name = words_of(&name);
-        if !name.is_empty() && words.windows(name.len()).any(|w| w == name.as_slice()) {
-            out.push(person::get(db, tenant, id).await?);
-            if out.len() >= limit {
-                break;
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn words_of(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
 }

@@ -97,8 +97,12 @@ pub async fn recipient_person<'a>(
     let mut conn = conn.into();
     let found = conn
         .fetch_optional(
-            "SELECT id FROM people WHERE tenant_id = $1 AND (LOWER(email) = LOWER($2) OR LOWER(name) = LOWER($3)) \
-             ORDER BY CASE WHEN LOWER(email) = LOWER($2) THEN 0 ELSE 1 END, name, id LIMIT 1",
+            // Two indexed lookups (idx_people_lower_email, _name), an
+            // email first; one OR would scan the tenant's people.
+            "SELECT id FROM (\
+             SELECT id, 0 AS pref, name FROM people WHERE tenant_id = $1 AND LOWER(email) = LOWER($2) \
+             UNION ALL SELECT id, 1 AS pref, name FROM people WHERE tenant_id = $1 AND LOWER(name) = LOWER($3)\
+             ) AS found ORDER BY pref, name, id LIMIT 1",
             &[tenant.into(), address.into(), name.into()],
         )
         .await?;

@@ -52,6 +52,7 @@ pub mod task_playbooks;
 pub mod task_query;
 pub mod task_work;
 pub mod tenancy;
+pub mod tenant_cache;
 pub mod trigger;
 pub mod trigger_firing;
 mod trigger_rules;

@@ -3,12 +3,14 @@
 use crate::conn::{Conn, by_id, page_of};
 use crate::fields::{check_text, clean_name, snapshot};
 use crate::search::contains_pattern;
+use crate::tenant_cache::TenantCache;
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
 use chief_domain::person::{NewPerson, Person};
 use chief_domain::{TenantId, new_id};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, client_id, name, email, phone, title, company, relationship, relationship_to_user, political_context, communication_notes, last_contact, next_follow_up, context_notes, metadata, created_at, updated_at";
@@ -186,24 +188,70 @@ pub async fn for_client(
 }
 
 /// The people whose full name appears in `text` as whole words, ignoring
-/// case: "Call Patrick Smith" mentions Patrick Smith but not Pat.
+/// case: "Call Patrick Smith" mentions Patrick Smith but not Pat. At most
+/// `limit`, by name. Names are looked up in memory ([`NameIndex`], kept
+/// until a person is added, renamed or removed), so the cost follows the
+/// text, not the size of the workspace; only the people found are read.
 pub async fn mentioned_in(
     db: &Db,
     tenant: TenantId,
     text: &str,
+    limit: usize,
 ) -> Result<Vec<Person>, StoreError> {
     let words = words_of(text);
-    if words.is_empty() {
+    if words.is_empty() || limit == 0 {
         return Ok(vec![]);
     }
-    Ok(list(db, tenant)
-        .await?
-        .into_iter()
-        .filter(|p| {
-            let name = words_of(&p.name);
-            !name.is_empty() && words.windows(name.len()).any(|w| w == name.as_slice())
-        })
-        .collect())
+    static NAMES: TenantCache<NameIndex> = TenantCache::new("people");
+    let index = NAMES
+        .get(db, tenant, async || NameIndex::load(db, tenant).await)
+        .await?;
+    let mut found: Vec<&Named> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        for (name_words, person) in index.by_first_word.get(word).into_iter().flatten() {
+            if words[i..].starts_with(name_words) && !found.contains(&person) {
+                found.push(person);
+            }
+        }
+    }
+    found.sort();
+    let mut out = Vec::new();
+    for (_, id) in found.into_iter().take(limit) {
+        out.push(get(db, tenant, *id).await?);
+    }
+    Ok(out)
+}
+
+/// A person's name and id, as mentions are sorted and read.
+type Named = (String, Uuid);
+
+/// A tenant's people by the first word of their name: each name's words
+/// (lower case) with the name and id.
+struct NameIndex {
+    by_first_word: HashMap<String, Vec<(Vec<String>, Named)>>,
+}
+
+impl NameIndex {
+    async fn load(db: &Db, tenant: TenantId) -> Result<NameIndex, StoreError> {
+        let mut by_first_word: HashMap<String, Vec<_>> = HashMap::new();
+        for r in db
+            .fetch_all(
+                "SELECT id, name FROM people WHERE tenant_id = $1",
+                &[tenant.into()],
+            )
+            .await?
+        {
+            let name = r.text("name")?;
+            let words = words_of(&name);
+            if let Some(first) = words.first() {
+                by_first_word
+                    .entry(first.clone())
+                    .or_default()
+                    .push((words, (name, r.uuid("id")?)));
+            }
+        }
+        Ok(NameIndex { by_first_word })
+    }
 }
 
 fn words_of(text: &str) -> Vec<String> {

@@ -90,7 +90,7 @@ pub async fn resolve_people(
             suggestion,
         });
     }
-    for p in person::mentioned_in(db, tenant, text).await? {
+    for p in person::mentioned_in(db, tenant, text, usize::MAX).await? {
         if !out.iter().any(|r| r.person_id == Some(p.id)) {
             out.push(ResolvedPerson {
                 name: p.name,

@@ -136,7 +136,7 @@ pub async fn assemble(
             .into_iter()
             .map(|(p, role)| (p, role, true))
             .collect();
-    for p in reads::people_named_in(db, tenant, &text, PEOPLE).await? {
+    for p in crate::person::mentioned_in(db, tenant, &text, PEOPLE).await? {
         if !people.iter().any(|(k, _, _)| k.id == p.id) {
             people.push((p, None, false));
         }

@@ -7,21 +7,31 @@
 use crate::Db;
 use crate::StoreError;
 use crate::playbook::{self, PlaybookFilter};
+use crate::tenant_cache::TenantCache;
 use chief_brain::playbook_match::{PlaybookMatch, match_playbooks};
 use chief_domain::TenantId;
 use chief_domain::playbook::{Playbook, PlaybookStatus};
 use chief_domain::task::Task;
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::sync::Arc;
 use uuid::Uuid;
 
-/// The tenant's active playbooks, the ones matching considers: one query.
-pub async fn active(db: &Db, tenant: TenantId) -> Result<Vec<Playbook>, StoreError> {
-    let filter = PlaybookFilter {
-        status: Some(PlaybookStatus::Active),
-        ..Default::default()
-    };
-    playbook::list(db, tenant, &filter).await
+/// The tenant's active playbooks, the ones matching considers, kept in
+/// memory until they change ([`TenantCache`]). Their `use_count` and
+/// `last_used` may be older than the store's: a use is not a change
+/// matching sees.
+pub async fn active(db: &Db, tenant: TenantId) -> Result<Arc<Vec<Playbook>>, StoreError> {
+    static ACTIVE: TenantCache<Vec<Playbook>> = TenantCache::new("playbooks");
+    ACTIVE
+        .get(db, tenant, async || {
+            let filter = PlaybookFilter {
+                status: Some(PlaybookStatus::Active),
+                ..Default::default()
+            };
+            playbook::list(db, tenant, &filter).await
+        })
+        .await
 }
 
 /// The text a task is matched on: its title and description.
@@ -125,19 +135,32 @@ pub fn to_read(task: &Task, playbooks: &[Playbook]) -> Vec<Playbook> {
 
 /// The relevant must-consult playbooks nobody read while `task` was worked
 /// on: not returned by its start nor fetched since it started (or since it
-/// was created, if it never started).
-pub fn skipped(task: &Task, playbooks: &[Playbook]) -> Vec<MustConsultWarning> {
+/// was created, if it never started). When each was last read is read
+/// afresh in `tx`: the active list may hold older uses.
+pub async fn skipped(
+    tx: &mut crate::Tx,
+    task: &Task,
+    playbooks: &[Playbook],
+) -> Result<Vec<MustConsultWarning>, StoreError> {
     let since = task.started_at.unwrap_or(task.created_at);
     let (_, warnings) = for_task(task, playbooks);
-    warnings
-        .into_iter()
-        .filter(|w| {
-            playbooks
-                .iter()
-                .find(|p| p.id == w.playbook_id)
-                .is_none_or(|p| p.last_used.is_none_or(|used| used < since))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for w in warnings {
+        let tenant = tx.tenant();
+        let last_used = tx
+            .fetch_optional(
+                "SELECT last_used FROM playbooks WHERE tenant_id = $1 AND id = $2",
+                &[tenant.into(), w.playbook_id.into()],
+            )
+            .await?
+            .map(|r| r.opt_ts("last_used"))
+            .transpose()?
+            .flatten();
+        if last_used.is_none_or(|used| used < since) {
+            out.push(w);
+        }
+    }
+    Ok(out)
 }
 
 /// Records that `task`'s completion skipped `warning`'s playbook, in the

@@ -82,7 +82,7 @@ pub async fn complete(
     let mut tx = db.write(scope).await?;
     let task = task::transition(&mut tx, id, TaskOp::Complete, completion.output).await?;
     // Skipping a must-consult playbook does not block; it is answered and logged.
-    let must_consult_warnings = task_playbooks::skipped(&task, &active);
+    let must_consult_warnings = task_playbooks::skipped(&mut tx, &task, &active).await?;
     for warning in &must_consult_warnings {
         task_playbooks::record_skip(&mut tx, &task, warning).await?;
     }

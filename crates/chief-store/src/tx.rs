@@ -110,6 +110,24 @@ impl Db {
 }
 
 impl Tx {
+    /// Lets this transaction commit without waiting for its log to reach
+    /// the disk, for a record whose loss in a crash leaves a state the
+    /// code already handles (the agent's journal: a step lost this way
+    /// never had its write applied). PostgreSQL writes its log in order,
+    /// so a later ordinary commit makes this one durable too: a journal
+    /// step is never lost while the write after it is kept. SQLite in WAL
+    /// mode with `synchronous=NORMAL` already commits this way.
+    pub async fn relax_durability(&mut self) -> Result<(), StoreError> {
+        if let Inner::Postgres(t) = &mut self.inner {
+            sqlx::query("SET LOCAL synchronous_commit = off")
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+impl Tx {
     /// The tenant every statement in this transaction is for.
     pub fn tenant(&self) -> TenantId {
         self.scope.tenant

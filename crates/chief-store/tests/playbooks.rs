@@ -325,3 +325,59 @@ backend_test!(
         Ok(())
     }
 );
+
+/// The names `task_playbooks::active` gives, sorted.
+async fn active_names(db: &Db, tenant: TenantId) -> Vec<String> {
+    let active = chief_store::task_playbooks::active(db, tenant)
+        .await
+        .expect("the active playbooks load");
+    let mut names: Vec<String> = active.iter().map(|p| p.name.clone()).collect();
+    names.sort();
+    names
+}
+
+backend_test!(
+    the_kept_active_playbooks_follow_every_change_matching_can_see,
+    |db| async move {
+        use chief_store::task_playbooks::active;
+        let (tenant, user) = workspace(&db, "a").await;
+        let (other, other_user) = workspace(&db, "b").await;
+        let s = scope(tenant, user);
+        common::add_playbook(&db, &scope(other, other_user), common::playbook("Theirs")).await?;
+        assert!(active(&db, tenant).await?.is_empty());
+
+        let a = common::add_playbook(&db, &s, common::playbook("Alpha")).await?;
+        assert_eq!(active_names(&db, tenant).await, ["Alpha"]);
+        let kept = active(&db, tenant).await?;
+
+        // A use is not a change matching sees: the kept list is served as is.
+        in_tx(&db, &s, async |tx| playbook::record_use(tx, a.id).await).await?;
+        assert!(std::sync::Arc::ptr_eq(&kept, &active(&db, tenant).await?));
+
+        let patch = PlaybookPatch {
+            content: Some("New steps".into()),
+            triggers: Some(vec!["renewal".into()]),
+            must_consult: Some(true),
+            ..Default::default()
+        };
+        in_tx(&db, &s, async |tx| playbook::update(tx, a.id, patch).await).await?;
+        let now = active(&db, tenant).await?;
+        assert_eq!(now[0].content, "New steps");
+        assert_eq!(now[0].triggers, ["renewal"]);
+        assert!(now[0].must_consult);
+
+        let b = in_tx(&db, &s, async |tx| {
+            playbook::propose(tx, user, common::playbook("Beta"), None, None).await
+        })
+        .await?;
+        assert_eq!(active_names(&db, tenant).await, ["Alpha"]);
+        in_tx(&db, &s, async |tx| playbook::approve(tx, b.id).await).await?;
+        assert_eq!(active_names(&db, tenant).await, ["Alpha", "Beta"]);
+        in_tx(&db, &s, async |tx| playbook::archive(tx, a.id).await).await?;
+        assert_eq!(active_names(&db, tenant).await, ["Beta"]);
+        in_tx(&db, &s, async |tx| playbook::restore(tx, a.id).await).await?;
+        assert_eq!(active_names(&db, tenant).await, ["Alpha", "Beta"]);
+        assert_eq!(active_names(&db, other).await, ["Theirs"]);
+        Ok(())
+    }
+);

@@ -4,7 +4,9 @@
 //! the write (status `pending`) and marked `applied` after it with the
 //! audit sequence range the write produced, so a crash between the two
 //! leaves a visible pending step and `chief agent undo` knows exactly which
-//! audited changes belong to the run.
+//! audited changes belong to the run. Journal writes do not wait for the
+//! disk ([`chief_store::Tx::relax_durability`]): the tool's own write,
+//! which does, makes the step before it durable too.
 
 use chief_llm::Response;
 use chief_store::{Change, Db, Scope, StoreError, Value};
@@ -88,6 +90,7 @@ impl Journal {
             .ok_or_else(|| StoreError::invalid("actor", "an agent run acts for a user"))?;
         let trace = scope.trace_id.clone().unwrap_or_default();
         let mut tx = db.write(scope).await?;
+        tx.relax_durability().await?;
         let now = tx.now();
         tx.execute(
             "INSERT INTO agent_runs (id, tenant_id, user_id, trace_id, persona, routing, routing_confidence, task_id, status, model, started_at) \
@@ -133,6 +136,7 @@ impl Journal {
         let seq = self.next_seq;
         self.next_seq += 1;
         let mut tx = self.db.write(&self.scope).await?;
+        tx.relax_durability().await?;
         let now = tx.now();
         let mut args: Vec<Value> = vec![
             id.into(),
@@ -273,6 +277,7 @@ impl Journal {
         audit: Option<(i64, i64)>,
     ) -> Result<(), StoreError> {
         let mut tx = self.db.write(&self.scope).await?;
+        tx.relax_durability().await?;
         tx.execute(
             "UPDATE agent_steps SET status = $3, result = $4, is_error = $5, audit_from = $6, audit_to = $7 WHERE tenant_id = $1 AND id = $2",
             &[
@@ -323,6 +328,7 @@ impl Journal {
         note: Option<&str>,
     ) -> Result<(), StoreError> {
         let mut tx = self.db.write(&self.scope).await?;
+        tx.relax_durability().await?;
         let now = tx.now();
         tx.execute(
             "UPDATE agent_runs SET status = $3, note = $4, input_tokens = $5, output_tokens = $6, cost_micro_usd = $7, finished_at = $8 WHERE tenant_id = $1 AND id = $2",
