@@ -759,6 +759,14 @@ pub struct AgentRunArgs {
     /// model when unset.
     #[arg(long, env = "CHIEF_ROUTING_MODEL")]
     pub routing_model: Option<String>,
+    /// A local sentence-transformers model folder (config.json,
+    /// model.safetensors, tokenizer.json), such as all-MiniLM-L6-v2, that
+    /// routes a task to the persona closest in meaning when no keyword
+    /// matches, before the model is asked [default:
+    /// models/all-MiniLM-L6-v2 in the data directory, e.g.
+    /// $XDG_DATA_HOME/chief/models/all-MiniLM-L6-v2, when it exists].
+    #[arg(long, env = "CHIEF_EMBEDDING_MODEL", value_name = "PATH")]
+    pub embedding_model: Option<PathBuf>,
     /// Model turns per task before it goes back to the queue.
     #[arg(long, default_value_t = 20)]
     pub max_turns: u32,

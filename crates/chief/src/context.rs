@@ -124,8 +124,8 @@ pub fn now() -> Result<DateTime<Utc>> {
     }
 }
 
-/// The default data directory, for messages.
-#[allow(dead_code)]
+/// The default data directory, for messages and the default embedding
+/// model's folder.
 pub fn default_dir() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("chief"))
 }

@@ -85,6 +85,10 @@ impl KnowledgeScope {
 struct BuiltIn {
     name: &'static str,
     prompt: &'static str,
+    /// The kinds of work it takes, in everyday words: what embedding
+    /// routing compares a task with, besides its prompt (see
+    /// [`Persona::profile`]).
+    about: &'static [&'static str],
     keywords: &'static [&'static str],
     extra_tools: &'static [&'static str],
 }
@@ -105,6 +109,16 @@ const BUILT_IN: &[BuiltIn] = &[
     BuiltIn {
         name: "execution",
         prompt: "You are the Execution persona: you get things done — drafts, follow-ups, updates — quickly and exactly as the playbooks say.",
+        about: &[
+            "write and send a message",
+            "answer a message",
+            "pay a bill",
+            "order or buy something",
+            "update a document or a record",
+            "fill in a form",
+            "arrange a meeting in the calendar",
+            "renew or cancel a subscription",
+        ],
         keywords: &[
             "draft",
             "email",
@@ -126,6 +140,16 @@ const BUILT_IN: &[BuiltIn] = &[
     BuiltIn {
         name: "strategy",
         prompt: "You are the Strategy persona: you weigh options, priorities and trade-offs, and write plans and recommendations.",
+        about: &[
+            "decide between options",
+            "set goals and priorities",
+            "weigh pros, cons and trade-offs",
+            "plan a budget",
+            "write a proposal or recommendation",
+            "think about the direction of the business",
+            "forecast",
+            "choose what to do first",
+        ],
         keywords: &[
             "strategy",
             "plan",
@@ -145,6 +169,15 @@ const BUILT_IN: &[BuiltIn] = &[
     BuiltIn {
         name: "discovery",
         prompt: "You are the Discovery persona: you research, find out what is known and capture it.",
+        about: &[
+            "research a subject",
+            "find facts, figures and statistics",
+            "compare products, services or vendors",
+            "read up on rules, laws or regulations",
+            "how does something work?",
+            "summarise what is known",
+            "what do others do?",
+        ],
         keywords: &[
             "research",
             "find out",
@@ -157,6 +190,16 @@ const BUILT_IN: &[BuiltIn] = &[
     BuiltIn {
         name: "stakeholder",
         prompt: "You are the Stakeholder persona: you look after relationships — what each person prefers, what they owe and are owed.",
+        about: &[
+            "keep in touch with people",
+            "celebrate someone's good news",
+            "remember what a person likes and prefers",
+            "repair a relationship after a problem",
+            "welcome someone new",
+            "ease tension between people",
+            "show someone you care",
+            "introduce people to each other",
+        ],
         keywords: &[
             "relationship",
             "stakeholder",
@@ -175,6 +218,7 @@ const BUILT_IN: &[BuiltIn] = &[
     BuiltIn {
         name: "general",
         prompt: "You are chief, the person's AI chief of staff.",
+        about: &[],
         keywords: &[],
         extra_tools: &[],
     },
@@ -217,6 +261,24 @@ impl Persona {
             && (self.tools.is_empty()
                 || CORE_TOOLS.contains(&tool)
                 || self.tools.iter().any(|t| t == tool))
+    }
+
+    /// What embedding routing compares a task with, as short texts: its
+    /// name with its prompt's first paragraph, a built-in persona's kinds
+    /// of work, and its keywords.
+    pub fn profile(&self) -> Vec<String> {
+        let first_paragraph = self.prompt.split("\n\n").next().unwrap_or_default();
+        let mut profile = vec![format!("{}: {}", self.name, first_paragraph.trim())];
+        if let Some(b) = BUILT_IN
+            .iter()
+            .find(|b| self.built_in && b.name == self.name)
+        {
+            profile.extend(b.about.iter().map(|a| a.to_string()));
+        }
+        if !self.keywords.is_empty() {
+            profile.push(self.keywords.join(", "));
+        }
+        profile
     }
 
     /// The first of its keywords found in `text` (lower case).

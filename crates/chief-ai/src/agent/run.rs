@@ -14,7 +14,7 @@ use super::approval;
 use super::journal::{Journal, Routing, RunStatus};
 use super::persona_store;
 use super::prompt;
-use super::routing::{self, Classifier};
+use super::routing::{self, Classifier, EmbeddingModel};
 use super::session::{Session, Stop, now};
 use super::tool_step::{AWAITING_APPROVAL, ToolOutcome};
 use crate::budget;
@@ -44,6 +44,9 @@ pub struct AgentOptions {
     pub route_by_model: bool,
     /// The (cheaper) model to ask, instead of the run's.
     pub routing_model: Option<String>,
+    /// The local embedding model that matches a task to a persona when no
+    /// keyword does, before the model is asked.
+    pub embedding: EmbeddingModel,
 }
 
 impl Default for AgentOptions {
@@ -56,6 +59,7 @@ impl Default for AgentOptions {
             persona: None,
             route_by_model: false,
             routing_model: None,
+            embedding: EmbeddingModel::Absent,
         }
     }
 }
@@ -189,6 +193,7 @@ impl Agent {
             &personas,
             self.options.persona.as_deref(),
             &about,
+            &self.options.embedding,
             classifier,
         )
         .await;

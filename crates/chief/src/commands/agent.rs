@@ -7,11 +7,13 @@ use crate::cli::{AgentCommand, AgentRunArgs, Cli};
 use crate::context::Ctx;
 use anyhow::{Result, anyhow, bail};
 use chief_ai::agent::check::Checked;
+use chief_ai::agent::routing::EmbeddingModel;
 use chief_ai::agent::{self, Agent, AgentOptions, Outcome, RunStatus};
 use chief_ai::{Caller, Registry};
 use chief_domain::log::Actor;
 use chief_llm::ModelConfig;
 use chief_store::{Scope, events};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Dispatches `chief agent …`.
@@ -93,9 +95,25 @@ fn provider() -> Result<chief_llm::Provider> {
     })
 }
 
+/// The embedding model folder: `--embedding-model` (or
+/// `CHIEF_EMBEDDING_MODEL`), else the default one in the data directory
+/// when it exists.
+fn embedding_model_dir(cli: &Cli, args: &AgentRunArgs) -> Option<PathBuf> {
+    if let Some(dir) = &args.embedding_model {
+        return Some(dir.clone());
+    }
+    let data_dir = cli.data_dir.clone().or_else(crate::context::default_dir)?;
+    Some(data_dir.join("models").join("all-MiniLM-L6-v2")).filter(|d| d.is_dir())
+}
+
 async fn work(cli: &Cli, args: &AgentRunArgs) -> Result<()> {
     // Checked before the store opens: without a model there is nothing to do.
     let provider = provider()?;
+    // Loaded once, here: every task of this process routes with it.
+    let embedding = EmbeddingModel::load(embedding_model_dir(cli, args).as_deref());
+    if let EmbeddingModel::Broken(why) = &embedding {
+        eprintln!("warning: routing without embeddings: {why}");
+    }
     let agent = Agent {
         registry: Registry::work_loop(),
         provider,
@@ -105,6 +123,7 @@ async fn work(cli: &Cli, args: &AgentRunArgs) -> Result<()> {
             persona: args.persona.clone(),
             route_by_model: !args.no_model_routing,
             routing_model: args.routing_model.clone(),
+            embedding,
             ..AgentOptions::default()
         },
     };
