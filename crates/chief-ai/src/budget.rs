@@ -1,33 +1,54 @@
 //! The per-day token budget: every model call of a tenant's agent runs and
 //! chat turns since the start of the UTC day counts against the policy's
-//! `daily_token_budget`. Callers check before each model call and stop hard
-//! once it is spent.
+//! `daily_token_budget`, kept as one count per day (`agent_token_days`).
+//! Callers check before each model call and stop hard once it is spent.
 
 use crate::policy::Policy;
 use chief_domain::TenantId;
-use chief_store::{Db, StoreError};
+use chief_store::{Db, StoreError, Tx};
 use chrono::{DateTime, Utc};
 
-/// The tenant's model tokens (input plus output) since `now`'s UTC midnight.
+/// The UTC day `now` falls on, as `agent_token_days` keys it.
+fn day_of(now: DateTime<Utc>) -> String {
+    now.format("%Y-%m-%d").to_string()
+}
+
+/// The tenant's model tokens (input plus output) on `now`'s UTC day: one
+/// lookup of the count each model call's journal step adds to.
 pub async fn tokens_today(
     db: &Db,
     tenant: TenantId,
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
-    let midnight = now
-        .date_naive()
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_utc();
     let row = db
         .fetch_optional(
-            "SELECT CAST(COALESCE(SUM(input_tokens + output_tokens), 0) AS BIGINT) AS used \
-             FROM agent_steps WHERE tenant_id = $1 AND kind = 'model_call' AND created_at >= $2",
-            &[tenant.into(), midnight.into()],
+            "SELECT tokens FROM agent_token_days WHERE tenant_id = $1 AND day = $2",
+            &[tenant.into(), day_of(now).into()],
         )
         .await?;
-    let used = row.map_or(Ok(0), |r| r.int("used"))?;
+    let used = row.map_or(Ok(0), |r| r.int("tokens"))?;
     Ok(u64::try_from(used).unwrap_or(0))
+}
+
+/// Adds a model call's `tokens` to its workspace's count for `now`'s day,
+/// in the transaction that journals the call.
+pub(crate) async fn add_to_day(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    tokens: u64,
+) -> Result<(), StoreError> {
+    let tenant = tx.tenant();
+    tx.execute(
+        "INSERT INTO agent_token_days (tenant_id, day, tokens) VALUES ($1, $2, $3) \
+         ON CONFLICT (tenant_id, day) DO UPDATE SET tokens = agent_token_days.tokens + excluded.tokens",
+        &[
+            tenant.into(),
+            day_of(now).into(),
+            i64::try_from(tokens).unwrap_or(i64::MAX).into(),
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Why no model call may be made now, if the day's budget is spent.

@@ -131,7 +131,14 @@ impl Journal {
         })
     }
 
-    async fn insert_step(&mut self, cols: &str, values: Vec<Value>) -> Result<Uuid, StoreError> {
+    /// Inserts a step; `day_tokens` (a model call's) are added to the
+    /// workspace's count for the day in the same transaction.
+    async fn insert_step(
+        &mut self,
+        cols: &str,
+        values: Vec<Value>,
+        day_tokens: u64,
+    ) -> Result<Uuid, StoreError> {
         let id = chief_domain::new_id();
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -157,6 +164,9 @@ impl Journal {
             &args,
         )
         .await?;
+        if day_tokens > 0 {
+            crate::budget::add_to_day(&mut tx, now, day_tokens).await?;
+        }
         tx.audit(Change {
             action: "agent_run.step_recorded".into(),
             entity_type: "agent_run",
@@ -193,6 +203,7 @@ impl Journal {
                     "tool_calls": resp.tool_calls().map(|(_, n, _)| n).collect::<Vec<_>>(),
                 }))),
             ],
+            input + output,
         )
         .await?;
         Ok(())
@@ -215,6 +226,7 @@ impl Journal {
                 int(latency.as_millis() as u64),
                 Value::Json(Some(json!({"error": error}))),
             ],
+            0,
         )
         .await?;
         Ok(())
@@ -237,6 +249,7 @@ impl Journal {
                 class.into(),
                 Value::Json(Some(arguments.clone())),
             ],
+            0,
         )
         .await
     }
@@ -316,6 +329,7 @@ impl Journal {
                 about.into(),
                 Value::Json(Some(details.clone())),
             ],
+            0,
         )
         .await?;
         Ok(())

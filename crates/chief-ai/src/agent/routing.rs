@@ -102,7 +102,7 @@ pub async fn route(
         EmbeddingModel::Broken(error) => {
             trail.push(json!({"step": "embedding", "result": "failed", "error": error}));
         }
-        EmbeddingModel::Loaded(embedder) => match similarities(all, text, embedder) {
+        EmbeddingModel::Loaded(embedder) => match ranked_off_thread(all, text, embedder).await {
             Err(e) => {
                 trail.push(json!({"step": "embedding", "result": "failed", "error": e.to_string()}));
             }
@@ -151,6 +151,30 @@ pub async fn route(
             }
         }
     }
+}
+
+/// [`similarities`] on a blocking thread: a model run takes milliseconds
+/// of CPU that must not hold up the async workers.
+async fn ranked_off_thread<'a>(
+    all: &'a [Persona],
+    text: &str,
+    embedder: &Arc<Embedder>,
+) -> Result<Vec<(&'a Persona, f32)>, EmbeddingError> {
+    let (embedder, personas, text) = (embedder.clone(), all.to_vec(), text.to_string());
+    let scored = tokio::task::spawn_blocking(move || {
+        similarities(&personas, &text, &embedder).map(|ranked| {
+            ranked
+                .into_iter()
+                .map(|(p, score)| (p.name.clone(), score))
+                .collect::<Vec<_>>()
+        })
+    })
+    .await
+    .map_err(|e| EmbeddingError::Inference(format!("the embedding thread stopped: {e}")))??;
+    Ok(scored
+        .into_iter()
+        .filter_map(|(name, score)| persona::by_name(all, &name).map(|p| (p, score)))
+        .collect())
 }
 
 /// Each persona but General with its similarity to `text`: the mean cosine
