@@ -24,12 +24,11 @@ use chief_brain::context_budget::{
     DEFAULT_TOKEN_BUDGET, Item, ItemKind, MAX_TOKEN_BUDGET, estimate_tokens, pack,
 };
 use chief_brain::context_rank::{self, TaskSignals, similarity, term_set};
-use chief_brain::playbook_match::match_playbooks;
+use chief_brain::playbook_match::PlaybookMatch;
 use chief_domain::TenantId;
 use chief_domain::knowledge::Knowledge;
 use chief_domain::log::LogEntry;
 use chief_domain::person::{Person, TaskPersonRole};
-use chief_domain::playbook::Playbook;
 use chief_domain::task::Task;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -116,13 +115,13 @@ fn task_text(task: &Task) -> String {
     }
 }
 
-/// Assembles `task`'s context within `budget` tokens, matching it against
-/// the tenant's `active` playbooks.
+/// Assembles `task`'s context within `budget` tokens, with the playbooks
+/// it calls for (`found`, from `task_playbooks::matched_for`).
 pub async fn assemble(
     db: &Db,
     tenant: TenantId,
     task: &Task,
-    active: &[Playbook],
+    found: &PlaybookMatch<'_>,
     budget: usize,
     now: DateTime<Utc>,
 ) -> Result<AssembledContext, StoreError> {
@@ -279,26 +278,17 @@ pub async fn assemble(
     knowledge_items(db, tenant, &targets, &task_terms, &mut items).await?;
 
     // Playbooks: must-consult ones are the core; triggered ones are items.
-    // Matched on the same text as `/tasks/next`'s playbooks.
-    let found = match_playbooks(
-        &format!(
-            "{}\n{}",
-            task.title,
-            task.description.as_deref().unwrap_or("")
-        ),
-        active,
-    );
     let core: Vec<ContextPlaybook> = found
         .must_consult
         .iter()
         .map(|c| playbook_brief(c.playbook, c.match_reason.clone()))
         .collect();
-    for m in found.matched {
+    for m in &found.matched {
         if core.iter().any(|c| c.id == m.playbook.id) {
             continue;
         }
         let relevance = context_rank::playbook(m.relevance_score);
-        let brief = playbook_brief(m.playbook, m.match_reason);
+        let brief = playbook_brief(m.playbook, m.match_reason.clone());
         items.push(item(ItemKind::Playbook, relevance, brief, Piece::Playbook));
     }
 

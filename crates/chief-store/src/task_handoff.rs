@@ -36,7 +36,8 @@ pub async fn for_task(
     let budget = budget(db, tenant, user, requested).await?;
     let task = task::get(db, tenant, id).await?;
     let active = task_playbooks::active(db, tenant).await?;
-    let context = assemble(db, tenant, &task, &active, budget, now).await?;
+    let found = task_playbooks::matched_for(&task, &active);
+    let context = assemble(db, tenant, &task, &found, budget, now).await?;
     Ok(TaskContext { task, context })
 }
 
@@ -85,8 +86,9 @@ pub async fn next(
     };
     let budget = budget(db, tenant, user, requested).await?;
     let active = task_playbooks::active(db, tenant).await?;
-    let (matched_playbooks, must_consult_warnings) = task_playbooks::for_task(t, &active);
-    let context = assemble(db, tenant, t, &active, budget, now).await?;
+    let found = task_playbooks::matched_for(t, &active);
+    let (matched_playbooks, must_consult_warnings) = task_playbooks::shown(&found);
+    let context = assemble(db, tenant, t, &found, budget, now).await?;
     Ok(NextTask {
         context: Some(context),
         task,

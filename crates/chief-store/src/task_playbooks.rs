@@ -75,7 +75,9 @@ fn preview(content: &str) -> String {
     }
 }
 
-fn matched_for<'p>(task: &Task, playbooks: &'p [Playbook]) -> PlaybookMatch<'p> {
+/// The active playbooks `task` calls for: matched on its title and
+/// description, as every task endpoint and its context match it.
+pub fn matched_for<'p>(task: &Task, playbooks: &'p [Playbook]) -> PlaybookMatch<'p> {
     match_playbooks(&task_text(task), playbooks)
 }
 
@@ -85,7 +87,7 @@ pub fn for_task(
     task: &Task,
     playbooks: &[Playbook],
 ) -> (Vec<TaskPlaybook>, Vec<MustConsultWarning>) {
-    for_text(&task_text(task), playbooks)
+    shown(&matched_for(task, playbooks))
 }
 
 /// The playbooks a description of work calls for and the must-consult
@@ -94,14 +96,18 @@ pub fn for_text(
     text: &str,
     playbooks: &[Playbook],
 ) -> (Vec<TaskPlaybook>, Vec<MustConsultWarning>) {
-    let found = match_playbooks(text, playbooks);
+    shown(&match_playbooks(text, playbooks))
+}
+
+/// A match in the shape `/tasks/next` shows it.
+pub fn shown(found: &PlaybookMatch) -> (Vec<TaskPlaybook>, Vec<MustConsultWarning>) {
     let matched = found
         .matched
-        .into_iter()
+        .iter()
         .map(|m| TaskPlaybook {
             id: m.playbook.id,
             name: m.playbook.name.clone(),
-            match_reason: m.match_reason,
+            match_reason: m.match_reason.clone(),
             relevance_score: m.relevance_score,
             must_consult: m.playbook.must_consult,
             content_preview: preview(&m.playbook.content),
@@ -109,12 +115,12 @@ pub fn for_text(
         .collect();
     let warnings = found
         .must_consult
-        .into_iter()
+        .iter()
         .map(|c| MustConsultWarning {
             playbook_id: c.playbook.id,
             playbook_name: c.playbook.name.clone(),
-            warning: c.warning,
-            match_reason: c.match_reason,
+            warning: c.warning.clone(),
+            match_reason: c.match_reason.clone(),
         })
         .collect();
     (matched, warnings)

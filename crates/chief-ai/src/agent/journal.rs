@@ -4,7 +4,8 @@
 //! the write (status `pending`) and marked `applied` after it with the
 //! audit sequence range the write produced, so a crash between the two
 //! leaves a visible pending step and `chief agent undo` knows exactly which
-//! audited changes belong to the run. Journal writes do not wait for the
+//! audited changes belong to the run. A read tool's step is written once,
+//! with its result. Journal writes do not wait for the
 //! disk ([`chief_store::Tx::relax_durability`]): the tool's own write,
 //! which does, makes the step before it durable too.
 
@@ -67,6 +68,14 @@ pub struct Journal {
     pub cost_micro_usd: u64,
     /// Time spent waiting on the model, failed calls included.
     pub model_time: Duration,
+}
+
+/// A tool call's step status, result body and error flag.
+fn outcome(result: &Result<serde_json::Value, String>) -> (&'static str, serde_json::Value, bool) {
+    match result {
+        Ok(v) => ("applied", v.clone(), false),
+        Err(e) => ("failed", json!({"error": e}), true),
+    }
 }
 
 fn int(n: u64) -> Value {
@@ -254,6 +263,32 @@ impl Journal {
         .await
     }
 
+    /// Records a read tool's call with its result, once it has answered: a
+    /// read changes nothing undo would revert.
+    pub async fn read_call(
+        &mut self,
+        tool: &str,
+        arguments: &serde_json::Value,
+        result: &Result<serde_json::Value, String>,
+    ) -> Result<(), StoreError> {
+        let (status, body, is_error) = outcome(result);
+        self.insert_step(
+            "kind, status, tool, tool_class, arguments, result, is_error",
+            vec![
+                "tool_call".into(),
+                status.into(),
+                tool.into(),
+                "read".into(),
+                Value::Json(Some(arguments.clone())),
+                Value::Json(Some(body)),
+                is_error.into(),
+            ],
+            0,
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Marks step `id` done: `applied` with the audit range `(from, to]` its
     /// write produced, or `failed` (nothing was written) with the error.
     pub async fn tool_result(
@@ -262,10 +297,7 @@ impl Journal {
         result: &Result<serde_json::Value, String>,
         audit: (i64, i64),
     ) -> Result<(), StoreError> {
-        let (status, body, is_error) = match result {
-            Ok(v) => ("applied", v.clone(), false),
-            Err(e) => ("failed", json!({"error": e}), true),
-        };
+        let (status, body, is_error) = outcome(result);
         self.settle(id, status, body, is_error, Some(audit)).await
     }
 

@@ -145,7 +145,8 @@ async fn hold(
     }
 }
 
-/// Runs registry tool `name` with `args`, journaled.
+/// Runs registry tool `name` with `args`, journaled: a write's step before
+/// it runs, a read's once it has answered.
 pub async fn run(
     journal: &mut Journal,
     registry: &Registry,
@@ -154,6 +155,16 @@ pub async fn run(
     args: Value,
 ) -> Result<ToolOutcome, StoreError> {
     let class = registry.get(name).map_or(ToolClass::Admin, |t| t.class);
+    if class == ToolClass::Read {
+        // Nothing to revert or to find half-done after a crash: one step,
+        // written with its result.
+        let result = registry
+            .call(caller, name, args.clone())
+            .await
+            .map_err(|e| e.to_string());
+        journal.read_call(name, &args, &result).await?;
+        return Ok(result);
+    }
     let step = journal.tool_call(name, class.as_str(), &args).await?;
     let tenant = caller.scope.tenant;
     let before = audit::head_seq(&caller.db, tenant).await?;
