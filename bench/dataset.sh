@@ -23,6 +23,7 @@ CHIEF="$CARGO_TARGET_DIR/$PROFILE/chief"
 SEED="$CARGO_TARGET_DIR/$PROFILE/examples/bench_seed"
 
 WORK="${BENCH_REUSE:-$(mktemp -d)}"
+mkdir -p "$WORK"
 SCHEMA=""
 cleanup() {
   [[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true

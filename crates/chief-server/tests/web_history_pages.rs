@@ -164,6 +164,34 @@ both! {
         assert!(!theirs.contains("Their secret") && theirs.contains("No activity"));
     }
 
+    the_activity_log_pages_without_losing_or_repeating_entries(db) {
+        let (mut b, owner) = signed_in(db, "acme").await;
+        let mut tx = db.write(&scope(&owner)).await.unwrap();
+        for i in 0..120 {
+            task::create(&mut tx, owner.id, NewTask { title: format!("Paged task {i}"), ..Default::default() }).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let total = audit::head_seq(db, owner.tenant_id).await.unwrap();
+        assert!(total > 100, "{total}");
+
+        let first = b.get("/activity").await.body;
+        assert!(first.contains(&format!("1 to 50 of {total}")), "{first}");
+        assert!(first.contains("Paged task 119"), "newest first");
+        assert!(first.contains("href=\"/activity?offset=50\""), "an older link");
+        let last_offset = (total - 1) / 50 * 50;
+        let last = b.get(&format!("/activity?offset={last_offset}")).await.body;
+        assert!(last.contains(&format!("{} to {total} of {total}", last_offset + 1)), "{last}");
+        assert!(!last.contains(&format!("offset={}", last_offset + 50)), "no older link on the last page");
+
+        // A filtered page is not counted; one row more tells whether older ones follow.
+        let tasks = b.get("/activity?entity_type=task").await.body;
+        assert!(tasks.contains("1 to 50<") || tasks.contains("1 to 50 "), "{tasks}");
+        assert!(["&amp;", "&#38;", "&"].iter().any(|amp| tasks.contains(&format!("entity_type=task{amp}offset=50"))), "{tasks}");
+        let rest = b.get("/activity?entity_type=task&offset=100").await.body;
+        assert!(rest.contains("101 to 120"), "{rest}");
+        assert!(rest.contains("Paged task 0") && !rest.contains("offset=150"), "{rest}");
+    }
+
     briefings_list_where_they_went_and_render_markdown_with_html_escaped(db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let mut tx = db.write(&scope(&owner)).await.unwrap();

@@ -1,6 +1,8 @@
 //! Fills a store with the API benchmark's dataset, through the repositories
 //! (so every row is audited and indexed as in real use), and prints one
-//! owner API key per workspace, the big one first.
+//! owner API key per workspace, the big one first. The big workspace also
+//! gets a calendar (six events a day from 180 days back to 60 ahead) and a
+//! sales pipeline of 300 deals.
 //!
 //! ```text
 //! cargo run --release -p chief-store --example bench_seed -- <sqlite path | postgres url> \
@@ -8,12 +10,14 @@
 //! ```
 
 use chief_domain::Priority;
+use chief_domain::calendar::NewCalendarEvent;
 use chief_domain::person::NewPerson;
 use chief_domain::playbook::NewPlaybook;
+use chief_domain::sales::{NewSalesOpportunity, SalesStage};
 use chief_domain::task::{Assignee, NewTask};
 use chief_domain::tenant::Role;
 use chief_store::tenancy::{self, NewUser};
-use chief_store::{Db, Location, OpenOptions, Scope, person, playbook, task};
+use chief_store::{Db, Location, OpenOptions, Scope, calendar, person, playbook, sales, task};
 use chrono::{Duration, Utc};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
@@ -66,6 +70,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         seed_people(&db, &scope, owner, people).await?;
         seed_playbooks(&db, &scope, owner, playbooks).await?;
         seed_tasks(&db, &scope, owner, tasks, &mut rng).await?;
+        if t == 0 {
+            seed_calendar_and_sales(&db, &scope, owner, &mut rng).await?;
+        }
         eprintln!("{slug}: {tasks} tasks, {people} people, {playbooks} playbooks");
         keys.push(ws.api_key);
     }
@@ -178,6 +185,60 @@ async fn seed_playbooks(
             examples: serde_json::Value::Null,
         };
         playbook::create(&mut tx, owner, new).await?;
+    }
+    tx.commit().await
+}
+
+async fn seed_calendar_and_sales(
+    db: &Db,
+    scope: &Scope,
+    owner: uuid::Uuid,
+    rng: &mut StdRng,
+) -> Result<(), chief_store::StoreError> {
+    const STAGES: [SalesStage; 6] = [
+        SalesStage::Lead,
+        SalesStage::Qualified,
+        SalesStage::Proposal,
+        SalesStage::Negotiation,
+        SalesStage::ClosedWon,
+        SalesStage::ClosedLost,
+    ];
+    let today = Utc::now().date_naive();
+    let mut tx = db.write(scope).await?;
+    for day in -180..60 {
+        let date = today + Duration::days(day);
+        for slot in 0..6 {
+            let starts_at = date
+                .and_hms_opt(8 + slot * 2, 0, 0)
+                .expect("a valid hour")
+                .and_utc();
+            let new = NewCalendarEvent {
+                title: format!("Meeting {slot} with Person {}", rng.random_range(0..5000)),
+                description: Some("Agenda: status, risks, next steps".into()),
+                location: (slot % 2 == 0).then(|| "Room 2".to_string()),
+                starts_at,
+                ends_at: Some(starts_at + Duration::minutes(45)),
+                all_day: false,
+                source: None,
+                external_uid: None,
+            };
+            calendar::create(&mut tx, owner, new).await?;
+        }
+    }
+    for i in 0..300 {
+        let new = NewSalesOpportunity {
+            name: format!("Deal {i}"),
+            client_id: None,
+            description: Some(format!("Licences for team {i}")),
+            stage: Some(STAGES[rng.random_range(0..STAGES.len())]),
+            value_cents: Some(rng.random_range(1_000..500_000) * 100),
+            probability: Some(rng.random_range(5..95)),
+            expected_close_date: Some(today + Duration::days(rng.random_range(-30..120))),
+            next_action: Some("Send the proposal".into()),
+            next_action_date: Some(today + Duration::days(rng.random_range(0..14))),
+            notes: None,
+        };
+        sales::create(&mut tx, owner, new).await?;
     }
     tx.commit().await
 }

@@ -126,18 +126,6 @@ fn fts5_query(q: &str) -> Option<String> {
     Some(format!("{}*", terms.join(" ")))
 }
 
-/// The query ranking the union of `parts` (each selecting kind, rid, id,
-/// title and score), keeping the top `$3`, and only then cutting each kept
-/// row's snippet with the `CASE` arm for its kind.
-fn top_then_snippets(parts: &[String], snippets: &[String]) -> String {
-    format!(
-        "WITH top AS MATERIALIZED ({} ORDER BY score DESC LIMIT $3) \
-         SELECT kind, id, title, score, CASE kind {} END AS snippet FROM top ORDER BY score DESC",
-        parts.join(" UNION ALL "),
-        snippets.join(" "),
-    )
-}
-
 /// Searches the tenant's data; `kinds` empty means every kind.
 pub async fn search(
     db: &Db,
@@ -160,14 +148,14 @@ pub async fn search(
             let Some(query) = fts5_query(q) else {
                 return Ok(vec![]);
             };
-            // Rank every match, then cut snippets for the top rows only:
-            // a snippet re-reads and tokenizes its document.
+            // FTS5 cuts a snippet cheaply in the matching pass; cutting it
+            // afterwards for the top rows would run the match again per row.
             let parts: Vec<String> = kinds
                 .iter()
                 .map(|k| {
                     format!(
-                        "SELECT '{kind}' AS kind, e.rowid AS rid, e.id AS id, e.{title} AS title, \
-                         -bm25({table}_fts, 10.0, 1.0) AS score \
+                        "SELECT '{kind}' AS kind, e.id AS id, e.{title} AS title, \
+                         snippet({table}_fts, -1, '[', ']', '…', 12) AS snippet, -bm25({table}_fts, 10.0, 1.0) AS score \
                          FROM {table}_fts CROSS JOIN {table} e ON e.rowid = {table}_fts.rowid \
                          WHERE {table}_fts MATCH $2 AND e.tenant_id = $1{live}",
                         kind = k.as_str(),
@@ -177,28 +165,22 @@ pub async fn search(
                     )
                 })
                 .collect();
-            let snippets: Vec<String> = kinds
-                .iter()
-                .map(|k| {
-                    format!(
-                        "WHEN '{kind}' THEN (SELECT snippet({table}_fts, -1, '[', ']', '…', 12) \
-                         FROM {table}_fts WHERE {table}_fts MATCH $2 AND {table}_fts.rowid = top.rid)",
-                        kind = k.as_str(),
-                        table = k.table(),
-                    )
-                })
-                .collect();
-            (top_then_snippets(&parts, &snippets), query)
+            (
+                format!("{} ORDER BY score DESC LIMIT $3", parts.join(" UNION ALL ")),
+                query,
+            )
         }
         Backend::Postgres => {
             if q.split(|c: char| !c.is_alphanumeric()).all(str::is_empty) {
                 return Ok(vec![]);
             }
+            // Rank every match, then cut headlines for the top rows only: a
+            // headline parses its whole document again.
             let parts: Vec<String> = kinds
                 .iter()
                 .map(|k| {
                     format!(
-                        "SELECT '{kind}' AS kind, e.id AS rid, e.id AS id, e.{title} AS title, \
+                        "SELECT '{kind}' AS kind, e.id AS id, e.{title} AS title, \
                          CAST(ts_rank(e.search_vector, websearch_to_tsquery('english', $2)) AS DOUBLE PRECISION) AS score \
                          FROM {table} e WHERE e.tenant_id = $1 AND e.search_vector @@ websearch_to_tsquery('english', $2){live}",
                         kind = k.as_str(),
@@ -214,14 +196,22 @@ pub async fn search(
                     format!(
                         "WHEN '{kind}' THEN (SELECT ts_headline('english', {doc}, websearch_to_tsquery('english', $2), \
                          'StartSel=[, StopSel=], MaxWords=18, MinWords=6, ShortWord=2') \
-                         FROM {table} e WHERE e.tenant_id = $1 AND e.id = top.rid)",
+                         FROM {table} e WHERE e.tenant_id = $1 AND e.id = top.id)",
                         kind = k.as_str(),
                         table = k.table(),
                         doc = k.pg_document(),
                     )
                 })
                 .collect();
-            (top_then_snippets(&parts, &snippets), q.to_string())
+            (
+                format!(
+                    "WITH top AS MATERIALIZED ({} ORDER BY score DESC LIMIT $3) \
+                     SELECT kind, id, title, score, CASE kind {} END AS snippet FROM top ORDER BY score DESC",
+                    parts.join(" UNION ALL "),
+                    snippets.join(" "),
+                ),
+                q.to_string(),
+            )
         }
     };
     db.fetch_all(&sql, &[tenant.into(), query.into(), limit.into()])

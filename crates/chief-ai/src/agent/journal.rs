@@ -15,6 +15,14 @@ use serde_json::json;
 use std::time::Duration;
 use uuid::Uuid;
 
+/// A step just written, and the sequence number of the audit row that
+/// recorded it.
+#[derive(Clone, Copy, Debug)]
+pub struct Step {
+    pub id: Uuid,
+    pub audit_seq: i64,
+}
+
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunStatus {
@@ -147,7 +155,7 @@ impl Journal {
         cols: &str,
         values: Vec<Value>,
         day_tokens: u64,
-    ) -> Result<Uuid, StoreError> {
+    ) -> Result<Step, StoreError> {
         let id = chief_domain::new_id();
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -176,15 +184,16 @@ impl Journal {
         if day_tokens > 0 {
             crate::budget::add_to_day(&mut tx, now, day_tokens).await?;
         }
-        tx.audit(Change {
-            action: "agent_run.step_recorded".into(),
-            entity_type: "agent_run",
-            entity_id: self.run_id,
-            details: json!({"step": id, "seq": seq}),
-        })
-        .await?;
+        let audit_seq = tx
+            .audit(Change {
+                action: "agent_run.step_recorded".into(),
+                entity_type: "agent_run",
+                entity_id: self.run_id,
+                details: json!({"step": id, "seq": seq}),
+            })
+            .await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(Step { id, audit_seq })
     }
 
     /// Records a model call that answered, and adds its tokens and cost to
@@ -241,14 +250,14 @@ impl Journal {
         Ok(())
     }
 
-    /// Records a tool call about to run; a write's step stays `pending`
-    /// until [`Journal::applied`].
+    /// Records a tool call about to run; its step stays `pending` until
+    /// [`Journal::tool_result`] or [`Journal::tool_settled`].
     pub async fn tool_call(
         &mut self,
         tool: &str,
         class: &str,
         arguments: &serde_json::Value,
-    ) -> Result<Uuid, StoreError> {
+    ) -> Result<Step, StoreError> {
         self.insert_step(
             "kind, status, tool, tool_class, arguments",
             vec![
@@ -289,40 +298,52 @@ impl Journal {
         Ok(())
     }
 
-    /// Marks step `id` done: `applied` with the audit range `(from, to]` its
-    /// write produced, or `failed` (nothing was written) with the error.
+    /// Marks `step` done once its tool has run: `applied`, or `failed`
+    /// (nothing was written) with the error. The audit range its write
+    /// produced runs from the step's own audit row to the row settling it,
+    /// both left out; undo takes the rows in it under the run's trace id.
     pub async fn tool_result(
         &mut self,
-        id: Uuid,
+        step: Step,
         result: &Result<serde_json::Value, String>,
-        audit: (i64, i64),
     ) -> Result<(), StoreError> {
         let (status, body, is_error) = outcome(result);
-        self.settle(id, status, body, is_error, Some(audit)).await
+        self.settle(step, status, body, is_error, true).await
     }
 
-    /// Marks step `id` with a `status` other than applied (`refused`,
+    /// Marks `step` with a `status` other than applied (`refused`,
     /// `awaiting_approval`): nothing of the run's was written by it.
     pub async fn tool_settled(
         &mut self,
-        id: Uuid,
+        step: Step,
         status: &str,
         body: &serde_json::Value,
         is_error: bool,
     ) -> Result<(), StoreError> {
-        self.settle(id, status, body.clone(), is_error, None).await
+        self.settle(step, status, body.clone(), is_error, false)
+            .await
     }
 
     async fn settle(
         &mut self,
-        id: Uuid,
+        step: Step,
         status: &str,
         body: serde_json::Value,
         is_error: bool,
-        audit: Option<(i64, i64)>,
+        ran: bool,
     ) -> Result<(), StoreError> {
+        let id = step.id;
         let mut tx = self.db.write(&self.scope).await?;
         tx.relax_durability().await?;
+        let own_seq = tx
+            .audit(Change {
+                action: "agent_run.step_recorded".into(),
+                entity_type: "agent_run",
+                entity_id: self.run_id,
+                details: json!({"step": id, "status": status}),
+            })
+            .await?;
+        let audit = ran.then_some((step.audit_seq, own_seq - 1));
         tx.execute(
             "UPDATE agent_steps SET status = $3, result = $4, is_error = $5, audit_from = $6, audit_to = $7 WHERE tenant_id = $1 AND id = $2",
             &[
@@ -335,13 +356,6 @@ impl Journal {
                 audit.map(|a| a.1).into(),
             ],
         )
-        .await?;
-        tx.audit(Change {
-            action: "agent_run.step_recorded".into(),
-            entity_type: "agent_run",
-            entity_id: self.run_id,
-            details: json!({"step": id, "status": status}),
-        })
         .await?;
         tx.commit().await
     }

@@ -19,7 +19,7 @@ use super::session::{Session, Stop, now};
 use super::tool_step::{AWAITING_APPROVAL, ToolOutcome};
 use crate::budget;
 use crate::policy::{self, Policy};
-use crate::registry::{Caller, Registry, ToolClass};
+use crate::registry::{Caller, Registry};
 use chief_domain::task::TaskOp;
 use chief_llm::{Block, Message, Provider, Request, ToolDefinition};
 use chief_store::{StoreError, new_trace_id, recurring, task};
@@ -303,12 +303,10 @@ impl Work<'_> {
     async fn run(&mut self, next: &mut Value) -> Result<Ended, AgentError> {
         let s = &mut self.session;
         // The loop took the task itself; the step records which.
-        let step = s
-            .journal
-            .tool_call("get_next_task", ToolClass::Read.as_str(), &json!({}))
-            .await?;
         let taken = Ok(json!({"task_id": self.task_id}));
-        s.journal.tool_result(step, &taken, (0, 0)).await?;
+        s.journal
+            .read_call("get_next_task", &json!({}), &taken)
+            .await?;
         // Must-consult playbooks are read before anything else, through the
         // tool, so the consultation is recorded as the rules require.
         let mut playbooks = Vec::new();

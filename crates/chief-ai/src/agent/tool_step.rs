@@ -16,7 +16,7 @@ use super::approval::{self, Decision};
 use super::journal::Journal;
 use crate::policy::{self, Policy, Verdict};
 use crate::registry::{Caller, Registry, ToolClass};
-use chief_store::{StoreError, audit};
+use chief_store::StoreError;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -166,13 +166,10 @@ pub async fn run(
         return Ok(result);
     }
     let step = journal.tool_call(name, class.as_str(), &args).await?;
-    let tenant = caller.scope.tenant;
-    let before = audit::head_seq(&caller.db, tenant).await?;
     let result = registry
         .call(caller, name, args)
         .await
         .map_err(|e| e.to_string());
-    let after = audit::head_seq(&caller.db, tenant).await?;
-    journal.tool_result(step, &result, (before, after)).await?;
+    journal.tool_result(step, &result).await?;
     Ok(result)
 }

@@ -235,29 +235,34 @@ pub async fn show(
         ..LogFilter::default()
     };
     let offset = q.offset.max(0);
-    let listed = audit::search(
+    // The page is read without counting the whole log: one row more tells
+    // whether older ones follow, and the unfiltered total is the audit
+    // chain's head (its sequence numbers have no gaps).
+    let unfiltered = filter == LogFilter::default();
+    let (entries, more) = audit::search_page(
         &state.db,
         viewer.tenant(),
         &filter,
         Page::new(PER_PAGE, offset),
     )
     .await?;
-    page.entries = listed.items.iter().map(|e| EntryRow::new(e, tz)).collect();
+    page.entries = entries.iter().map(|e| EntryRow::new(e, tz)).collect();
     if offset > 0 {
         page.newer = page_link(&q, (offset - PER_PAGE).max(0));
     }
-    if offset + PER_PAGE < listed.total {
+    if more {
         page.older = page_link(&q, offset + PER_PAGE);
     }
-    page.summary = if listed.total == 0 {
+    page.summary = if entries.is_empty() {
         String::new()
     } else {
-        format!(
-            "{} to {} of {}",
-            offset + 1,
-            offset + listed.items.len() as i64,
-            listed.total
-        )
+        let shown = format!("{} to {}", offset + 1, offset + entries.len() as i64);
+        if unfiltered {
+            let total = audit::head_seq(&state.db, viewer.tenant()).await?;
+            format!("{shown} of {total}")
+        } else {
+            shown
+        }
     };
     render(&page)
 }
