@@ -1,8 +1,8 @@
 # Sourced by bench/api.sh and bench/web.sh: builds the release binaries
 # (unless BENCH_NO_BUILD=1) and seeds the API bench dataset
 # (crates/chief-store/examples/bench_seed.rs: one workspace with $TASKS
-# tasks, 5,000 people and 1,000 playbooks, and nine with $SMALL_TASKS tasks
-# each) on SQLite, or on PostgreSQL when BENCH_DATABASE_URL is set. It
+# tasks, 5,000 people, 1,000 playbooks, 1,440 calendar events and 300 sales
+# deals, and nine with $SMALL_TASKS tasks each) on SQLite, or on PostgreSQL when BENCH_DATABASE_URL is set. It
 # sets CHIEF, WORK, BACKEND, STORE_ARGS (the store flags for chief) and KEY
 # (the big workspace owner's API key), and removes the store on exit
 # unless BENCH_KEEP or BENCH_REUSE is set. A started server's SERVER_PID is

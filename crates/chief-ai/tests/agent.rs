@@ -7,60 +7,16 @@
 
 #[path = "../../chief-store/tests/common/mod.rs"]
 mod common;
+mod support;
 
 use chief_ai::agent::{self, Agent, AgentOptions, Outcome, RunReport, RunStatus};
 use chief_ai::{Caller, Registry};
-use chief_domain::log::Actor;
-use chief_domain::task::{Assignee, Task};
+use chief_domain::task::Task;
 use chief_llm::testing::{FakeModel, Flavor, Reply, Turn};
-use chief_store::{Db, Scope, person, task};
-use common::{add_person, add_playbook, add_task, backend_test, count_rows, playbook, workspace};
+use chief_store::{person, task};
+use common::{add_person, add_playbook, backend_test, playbook};
 use serde_json::{Value, json};
-
-/// An agent acting for the owner of a new workspace.
-async fn caller(db: &Db) -> Caller {
-    let (tenant, owner) = workspace(db, "acme").await;
-    let scope = Scope {
-        actor: Actor::agent(owner),
-        ..Scope::user(tenant, owner)
-    };
-    Caller::new(db.clone(), scope)
-}
-
-async fn agent_task(c: &Caller, title: &str, description: &str) -> Task {
-    let new = chief_domain::task::NewTask {
-        assignee: Some(Assignee::Agent),
-        description: Some(description.into()),
-        ..common::task(title)
-    };
-    add_task(&c.db, &c.scope, new)
-        .await
-        .expect("the task is added")
-}
-
-fn agent_for(fake: &FakeModel, options: AgentOptions) -> Agent {
-    let (provider, _waits) = fake.provider("claude-sonnet-4-5");
-    Agent {
-        registry: Registry::work_loop(),
-        provider,
-        options,
-    }
-}
-
-async fn run(agent: &Agent, c: &Caller) -> RunReport {
-    match agent.run_once(c).await.expect("the loop runs") {
-        Outcome::Ran(report) => report,
-        Outcome::Idle => panic!("there was a task to run"),
-    }
-}
-
-fn call(id: &str, tool: &str, args: Value) -> Reply {
-    Reply::Answer(Turn::tool_call(id, tool, args))
-}
-
-async fn count(c: &Caller, table: &str) -> i64 {
-    count_rows(&c.db, table, c.scope.tenant).await
-}
+use support::*;
 
 /// The run stopped early with a note saying `why`, and its task is queued.
 async fn assert_requeued(c: &Caller, report: &RunReport, status: RunStatus, why: &str) {
@@ -78,26 +34,6 @@ fn state(t: &Task) -> Value {
     let mut all = serde_json::to_value(t).expect("a task serializes");
     all.as_object_mut().expect("an object").remove("updated_at");
     all
-}
-
-/// The `kind:tool` of each step of a run, in order.
-async fn steps(c: &Caller, run: &RunReport) -> Vec<String> {
-    c.db.fetch_all(
-        "SELECT kind, tool, status FROM agent_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY seq",
-        &[c.scope.tenant.into(), run.run_id.into()],
-    )
-    .await
-    .expect("steps read")
-    .iter()
-    .map(|r| {
-        format!(
-            "{}:{}:{}",
-            r.text("kind").unwrap(),
-            r.opt_text("tool").unwrap().unwrap_or_default(),
-            r.text("status").unwrap()
-        )
-    })
-    .collect()
 }
 
 backend_test!(
@@ -142,7 +78,7 @@ backend_test!(
             .collect();
         assert!(tools.contains(&"create_draft") && !tools.contains(&"get_next_task"));
         assert_eq!(
-            steps(&c, &report).await,
+            steps(&c, report.run_id).await,
             [
                 "decision:routing:done",
                 "tool_call:get_next_task:applied",
@@ -262,17 +198,13 @@ backend_test!(
                 drop_connection: true,
             },
             call("d1", "create_draft", draft),
-            call(
-                "d2",
-                "complete_task",
-                json!({"task_id": t.id, "nothing_learned": true}),
-            ),
+            completes("d2", &t),
         ]);
         let report = run(&agent_for(&fake, AgentOptions::default()), &c).await;
         assert_eq!(report.status, RunStatus::Completed);
         assert_eq!(fake.unused(), 0);
         assert_eq!(count(&c, "drafts").await, 1, "the draft is written once");
-        let s = steps(&c, &report).await;
+        let s = steps(&c, report.run_id).await;
         assert_eq!(
             s.iter().filter(|s| *s == "model_call::failed").count(),
             1,

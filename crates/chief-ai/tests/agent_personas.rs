@@ -69,11 +69,7 @@ backend_test!(
         )
         .await;
         let fake = FakeModel::start(Flavor::Anthropic).await;
-        fake.script([call(
-            "l1",
-            "complete_task",
-            json!({"task_id": t.id, "nothing_learned": true}),
-        )]);
+        fake.script([completes("l1", &t)]);
         let report = run(&agent_for(&fake, AgentOptions::default()), &c).await;
         assert_eq!(report.status, RunStatus::Completed);
         assert_eq!(report.persona, "legal");
@@ -112,14 +108,11 @@ backend_test!(
         let c = caller(&db).await;
         let t = agent_task(&c, "Think about Q3 hiring", "").await;
         let fake = FakeModel::start(Flavor::OpenAi).await;
-        fake.script([
-            Reply::Answer(Turn::text(r#"{"persona": "strategy", "confidence": 72}"#)),
-            call(
-                "s1",
-                "complete_task",
-                json!({"task_id": t.id, "nothing_learned": true}),
-            ),
-        ]);
+        fake.script(classified(
+            r#"{"persona": "strategy", "confidence": 72}"#,
+            "s1",
+            &t,
+        ));
         let options = AgentOptions {
             route_by_model: true,
             ..AgentOptions::default()
@@ -151,14 +144,7 @@ backend_test!(
 
         // An answer that is not exactly the asked shape falls to General.
         let t2 = agent_task(&c, "Think about Q4", "").await;
-        fake.script([
-            Reply::Answer(Turn::text("I think strategy fits best.")),
-            call(
-                "s2",
-                "complete_task",
-                json!({"task_id": t2.id, "nothing_learned": true}),
-            ),
-        ]);
+        fake.script(classified("I think strategy fits best.", "s2", &t2));
         let options = AgentOptions {
             route_by_model: true,
             ..AgentOptions::default()

@@ -17,9 +17,8 @@ use chief_ai::agent::persona::{self, KnowledgeScope};
 use chief_ai::agent::persona_store::{self, NewPersona};
 use chief_ai::agent::routing::{self, Embedder, EmbeddingModel};
 use chief_ai::agent::{AgentOptions, RunStatus};
-use chief_llm::testing::{FakeModel, Flavor, Reply, Turn};
+use chief_llm::testing::{FakeModel, Flavor};
 use common::backend_test;
-use serde_json::json;
 use std::sync::Arc;
 use std::time::Instant;
 use support::*;
@@ -423,11 +422,7 @@ backend_test!(
         )
         .await;
         let fake = FakeModel::start(Flavor::Anthropic).await;
-        fake.script([call(
-            "d1",
-            "complete_task",
-            json!({"task_id": t.id, "nothing_learned": true}),
-        )]);
+        fake.script([completes("d1", &t)]);
         let options = AgentOptions {
             route_by_model: true,
             embedding: EmbeddingModel::Loaded(embedder.clone()),
@@ -469,11 +464,7 @@ backend_test!(
             "",
         )
         .await;
-        fake.script([call(
-            "l1",
-            "complete_task",
-            json!({"task_id": t2.id, "nothing_learned": true}),
-        )]);
+        fake.script([completes("l1", &t2)]);
         let legal = run(&agent, &c).await;
         assert_eq!(legal.persona, "legal");
         let trail = decision(&c, legal.run_id, "routing").await;
@@ -496,14 +487,11 @@ backend_test!(
         );
         let t = agent_task(&c, "Compare three CRM vendors", "").await;
         let fake = FakeModel::start(Flavor::OpenAi).await;
-        fake.script([
-            Reply::Answer(Turn::text(r#"{"persona": "discovery", "confidence": 64}"#)),
-            call(
-                "b1",
-                "complete_task",
-                json!({"task_id": t.id, "nothing_learned": true}),
-            ),
-        ]);
+        fake.script(classified(
+            r#"{"persona": "discovery", "confidence": 64}"#,
+            "b1",
+            &t,
+        ));
         let options = AgentOptions {
             route_by_model: true,
             embedding,

@@ -83,11 +83,7 @@ backend_test!(
                 "cancel_task",
                 json!({"reason": "duplicate", "task_id": old.id}),
             ),
-            call(
-                "a3",
-                "complete_task",
-                json!({"task_id": t.id, "nothing_learned": true}),
-            ),
+            completes("a3", &t),
         ]);
         let second = run(&agent, &c).await;
         assert_eq!(second.status, RunStatus::Completed, "{:?}", second.note);
@@ -122,14 +118,7 @@ backend_test!(
         let agent = agent_for(&fake, AgentOptions::default());
         assert_eq!(run(&agent, &c).await.status, RunStatus::Blocked);
         answer_blocking(&c, t.id, "No, keep it").await;
-        fake.script([
-            call("r2", "cancel_task", cancel),
-            call(
-                "r3",
-                "complete_task",
-                json!({"task_id": t.id, "nothing_learned": true}),
-            ),
-        ]);
+        fake.script([call("r2", "cancel_task", cancel), completes("r3", &t)]);
         let second = run(&agent, &c).await;
         assert_eq!(second.status, RunStatus::Completed);
         let received = fake.received();
@@ -176,11 +165,7 @@ backend_test!(
                 "cancel_task",
                 json!({"task_id": old.id, "reason": "stale"}),
             ),
-            call(
-                "d2",
-                "complete_task",
-                json!({"task_id": t.id, "nothing_learned": true}),
-            ),
+            completes("d2", &t),
         ]);
         let report = run(&agent_for(&fake, AgentOptions::default()), &c).await;
         assert_eq!(report.status, RunStatus::Completed);

@@ -72,6 +72,24 @@ impl Db {
     /// Begins a write transaction. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so concurrent writers queue instead of failing.
     pub async fn write(&self, scope: &Scope) -> Result<Tx, StoreError> {
+        self.begin_write(scope, "BEGIN").await
+    }
+
+    /// A write transaction that commits without waiting for its log to
+    /// reach the disk, for a record whose loss in a crash leaves a state
+    /// the code already handles (the agent's journal: a step lost this way
+    /// never had its write applied). PostgreSQL writes its log in order, so
+    /// a later ordinary commit makes this one durable too: a journal step
+    /// is never lost while the write after it is kept. The setting goes
+    /// with the `BEGIN`, in one round trip. SQLite in WAL mode with
+    /// `synchronous=NORMAL` already commits this way.
+    pub async fn write_relaxed(&self, scope: &Scope) -> Result<Tx, StoreError> {
+        self.begin_write(scope, "BEGIN; SET LOCAL synchronous_commit = off")
+            .await
+    }
+
+    /// `begin` is PostgreSQL's opening statement.
+    async fn begin_write(&self, scope: &Scope, begin: &'static str) -> Result<Tx, StoreError> {
         let (inner, write_turn) = match self {
             Db::Sqlite(readers, writer) => {
                 let turn = writer.turn.clone().lock_owned().await;
@@ -81,7 +99,7 @@ impl Db {
                     Some(turn),
                 )
             }
-            Db::Postgres(p) => (Inner::Postgres(p.begin().await?), None),
+            Db::Postgres(p) => (Inner::Postgres(p.begin_with(begin).await?), None),
         };
         Ok(Tx {
             inner,
@@ -106,24 +124,6 @@ impl Db {
             now: None,
         })
         .await
-    }
-}
-
-impl Tx {
-    /// Lets this transaction commit without waiting for its log to reach
-    /// the disk, for a record whose loss in a crash leaves a state the
-    /// code already handles (the agent's journal: a step lost this way
-    /// never had its write applied). PostgreSQL writes its log in order,
-    /// so a later ordinary commit makes this one durable too: a journal
-    /// step is never lost while the write after it is kept. SQLite in WAL
-    /// mode with `synchronous=NORMAL` already commits this way.
-    pub async fn relax_durability(&mut self) -> Result<(), StoreError> {
-        if let Inner::Postgres(t) = &mut self.inner {
-            sqlx::query("SET LOCAL synchronous_commit = off")
-                .execute(&mut **t)
-                .await?;
-        }
-        Ok(())
     }
 }
 

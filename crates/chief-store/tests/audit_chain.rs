@@ -293,3 +293,40 @@ backend_test!(
         Ok(())
     }
 );
+
+backend_test!(
+    a_relaxed_write_is_audited_like_any_and_relaxes_only_itself,
+    |db| async move {
+        let (tenant, user) = workspace(&db, "a").await;
+        let s = scope(tenant, user);
+        async fn commit_wait(tx: &mut chief_store::Tx) -> anyhow::Result<String> {
+            let row = tx
+                .fetch_optional("SELECT current_setting('synchronous_commit') AS v", &[])
+                .await?
+                .expect("one row");
+            Ok(row.text("v")?)
+        }
+        let postgres = db.backend() == chief_store::Backend::Postgres;
+        let mut tx = db.write_relaxed(&s).await?;
+        if postgres {
+            assert_eq!(commit_wait(&mut tx).await?, "off");
+        }
+        tx.audit(chief_store::Change {
+            action: "task.noted".into(),
+            entity_type: "task",
+            entity_id: Uuid::nil(),
+            details: serde_json::json!({"relaxed": true}),
+        })
+        .await?;
+        tx.commit().await?;
+        assert_eq!(count_rows(&db, "logs", tenant).await, 4);
+        assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
+        // The setting ended with its transaction: the next write waits.
+        let mut tx = db.write(&s).await?;
+        if postgres {
+            assert_eq!(commit_wait(&mut tx).await?, "on");
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+);

@@ -180,12 +180,10 @@ impl Agent {
 }
 
 async fn review(s: &mut Session<'_>, seen: i64) -> Result<(RunStatus, Option<String>), AgentError> {
-    s.journal
-        .decision(
-            "check",
-            &json!({"changed_since_last_check": true, "latest_change": seen}),
-        )
-        .await?;
+    s.journal.decision(
+        "check",
+        &json!({"changed_since_last_check": true, "latest_change": seen}),
+    );
     let dashboard = match s.tool("get_dashboard", json!({})).await? {
         Ok(d) => d,
         Err(e) => return Ok((RunStatus::Failed, Some(e))),

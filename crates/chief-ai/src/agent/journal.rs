@@ -6,11 +6,13 @@
 //! leaves a visible pending step and `chief agent undo` knows exactly which
 //! audited changes belong to the run. A read tool's step is written once,
 //! with its result. Journal writes do not wait for the
-//! disk ([`chief_store::Tx::relax_durability`]): the tool's own write,
+//! disk ([`chief_store::Db::write_relaxed`]): the tool's own write,
 //! which does, makes the step before it durable too.
 
+use crate::policy::Policy;
 use chief_llm::Response;
-use chief_store::{Change, Db, Scope, StoreError, Value};
+use chief_store::{Change, Db, Scope, StoreError, Tx, Value};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::time::Duration;
 use uuid::Uuid;
@@ -76,6 +78,19 @@ pub struct Journal {
     pub cost_micro_usd: u64,
     /// Time spent waiting on the model, failed calls included.
     pub model_time: Duration,
+    /// Steps that changed nothing (model calls, reads, decisions), held
+    /// until the next journal write so they share its transaction.
+    queued: Vec<Queued>,
+}
+
+/// A step held for the next journal transaction.
+struct Queued {
+    id: Uuid,
+    seq: i64,
+    at: DateTime<Utc>,
+    cols: &'static str,
+    values: Vec<Value>,
+    day_tokens: u64,
 }
 
 /// A tool call's step status, result body and error flag.
@@ -106,8 +121,7 @@ impl Journal {
             .user_id
             .ok_or_else(|| StoreError::invalid("actor", "an agent run acts for a user"))?;
         let trace = scope.trace_id.clone().unwrap_or_default();
-        let mut tx = db.write(scope).await?;
-        tx.relax_durability().await?;
+        let mut tx = db.write_relaxed(scope).await?;
         let now = tx.now();
         tx.execute(
             "INSERT INTO agent_runs (id, tenant_id, user_id, trace_id, persona, routing, routing_confidence, task_id, status, model, started_at) \
@@ -145,60 +159,107 @@ impl Journal {
             output_tokens: 0,
             cost_micro_usd: 0,
             model_time: Duration::ZERO,
+            queued: Vec::new(),
         })
     }
 
-    /// Inserts a step; `day_tokens` (a model call's) are added to the
-    /// workspace's count for the day in the same transaction.
+    /// Writes a step now, with any held before it, in one transaction.
     async fn insert_step(
         &mut self,
-        cols: &str,
+        cols: &'static str,
         values: Vec<Value>,
-        day_tokens: u64,
     ) -> Result<Step, StoreError> {
-        let id = chief_domain::new_id();
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        let mut tx = self.db.write(&self.scope).await?;
-        tx.relax_durability().await?;
-        let now = tx.now();
-        let mut args: Vec<Value> = vec![
-            id.into(),
-            self.scope.tenant.into(),
-            self.run_id.into(),
-            seq.into(),
-            now.into(),
-        ];
-        let placeholders = (6..6 + values.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        args.extend(values);
-        tx.execute(
-            &format!(
-                "INSERT INTO agent_steps (id, tenant_id, run_id, seq, created_at, {cols}) VALUES ($1, $2, $3, $4, $5, {placeholders})"
-            ),
-            &args,
-        )
-        .await?;
-        if day_tokens > 0 {
-            crate::budget::add_to_day(&mut tx, now, day_tokens).await?;
-        }
-        let audit_seq = tx
-            .audit(Change {
-                action: "agent_run.step_recorded".into(),
-                entity_type: "agent_run",
-                entity_id: self.run_id,
-                details: json!({"step": id, "seq": seq}),
-            })
-            .await?;
+        let id = self.hold(cols, values, 0);
+        let mut tx = self.db.write_relaxed(&self.scope).await?;
+        let (last, audit_seq) = self.write_held(&mut tx).await?;
         tx.commit().await?;
+        debug_assert_eq!(last, id, "the step is written last");
         Ok(Step { id, audit_seq })
+    }
+
+    /// Holds a step that changed nothing for the next journal transaction:
+    /// a model call, a read or a decision. Its place in the run and its
+    /// time are fixed now. A crash before that transaction loses it, and
+    /// nothing else: no write follows a step without writing it first, and
+    /// [`Journal::day_spent`] writes a model call's tokens before the day's
+    /// count is read.
+    fn hold(&mut self, cols: &'static str, values: Vec<Value>, day_tokens: u64) -> Uuid {
+        let id = chief_domain::new_id();
+        self.queued.push(Queued {
+            id,
+            seq: self.next_seq,
+            at: chief_store::value::micros(self.scope.now.unwrap_or_else(Utc::now)),
+            cols,
+            values,
+            day_tokens,
+        });
+        self.next_seq += 1;
+        id
+    }
+
+    /// Writes the held steps in `tx`, each audited, and adds the model
+    /// calls' tokens to the day's count. Returns the last step's id and the
+    /// sequence number of its audit row.
+    async fn write_held(&mut self, tx: &mut Tx) -> Result<(Uuid, i64), StoreError> {
+        let mut last = (Uuid::nil(), 0);
+        for q in std::mem::take(&mut self.queued) {
+            let placeholders = (6..6 + q.values.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut args: Vec<Value> = vec![
+                q.id.into(),
+                self.scope.tenant.into(),
+                self.run_id.into(),
+                q.seq.into(),
+                q.at.into(),
+            ];
+            args.extend(q.values);
+            tx.execute(
+                &format!(
+                    "INSERT INTO agent_steps (id, tenant_id, run_id, seq, created_at, {cols}) VALUES ($1, $2, $3, $4, $5, {placeholders})",
+                    cols = q.cols
+                ),
+                &args,
+            )
+            .await?;
+            if q.day_tokens > 0 {
+                crate::budget::add_to_day(tx, q.at, q.day_tokens).await?;
+            }
+            let audit_seq = tx
+                .audit(Change {
+                    action: "agent_run.step_recorded".into(),
+                    entity_type: "agent_run",
+                    entity_id: self.run_id,
+                    details: json!({"step": q.id, "seq": q.seq}),
+                })
+                .await?;
+            last = (q.id, audit_seq);
+        }
+        Ok(last)
+    }
+
+    /// Writes the held steps, if any.
+    pub async fn flush(&mut self) -> Result<(), StoreError> {
+        if self.queued.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.db.write_relaxed(&self.scope).await?;
+        self.write_held(&mut tx).await?;
+        tx.commit().await
+    }
+
+    /// The note that stops a run when the workspace's tokens for the day
+    /// are spent, counting the model calls this run holds.
+    pub async fn day_spent(&mut self, policy: &Policy) -> Result<Option<String>, StoreError> {
+        self.flush().await?;
+        let now = self.scope.now.unwrap_or_else(Utc::now);
+        crate::budget::day_spent(&self.db, self.scope.tenant, policy, now).await
     }
 
     /// Records a model call that answered, and adds its tokens and cost to
     /// the run's totals.
-    pub async fn model_call(&mut self, resp: &Response) -> Result<(), StoreError> {
+    pub fn model_call(&mut self, resp: &Response) {
         let input = resp.usage.total_input();
         let output = resp.usage.output_tokens;
         let cost = resp.cost_micro_usd.unwrap_or(0);
@@ -206,7 +267,7 @@ impl Journal {
         self.output_tokens += output;
         self.cost_micro_usd += cost;
         self.model_time += resp.latency;
-        self.insert_step(
+        self.hold(
             "kind, status, input_tokens, output_tokens, latency_ms, cost_micro_usd, result",
             vec![
                 "model_call".into(),
@@ -222,20 +283,14 @@ impl Journal {
                 }))),
             ],
             input + output,
-        )
-        .await?;
-        Ok(())
+        );
     }
 
     /// Records a model call that failed (a cut-off stream that will be
     /// retried, or the error that ends the run).
-    pub async fn model_failure(
-        &mut self,
-        error: &str,
-        latency: Duration,
-    ) -> Result<(), StoreError> {
+    pub fn model_failure(&mut self, error: &str, latency: Duration) {
         self.model_time += latency;
-        self.insert_step(
+        self.hold(
             "kind, status, is_error, latency_ms, result",
             vec![
                 "model_call".into(),
@@ -245,9 +300,7 @@ impl Journal {
                 Value::Json(Some(json!({"error": error}))),
             ],
             0,
-        )
-        .await?;
-        Ok(())
+        );
     }
 
     /// Records a tool call about to run; its step stays `pending` until
@@ -267,21 +320,20 @@ impl Journal {
                 class.into(),
                 Value::Json(Some(arguments.clone())),
             ],
-            0,
         )
         .await
     }
 
     /// Records a read tool's call with its result, once it has answered: a
     /// read changes nothing undo would revert.
-    pub async fn read_call(
+    pub fn read_call(
         &mut self,
         tool: &str,
         arguments: &serde_json::Value,
         result: &Result<serde_json::Value, String>,
-    ) -> Result<(), StoreError> {
+    ) {
         let (status, body, is_error) = outcome(result);
-        self.insert_step(
+        self.hold(
             "kind, status, tool, tool_class, arguments, result, is_error",
             vec![
                 "tool_call".into(),
@@ -293,9 +345,7 @@ impl Journal {
                 is_error.into(),
             ],
             0,
-        )
-        .await?;
-        Ok(())
+        );
     }
 
     /// Marks `step` done once its tool has run: `applied`, or `failed`
@@ -333,8 +383,7 @@ impl Journal {
         ran: bool,
     ) -> Result<(), StoreError> {
         let id = step.id;
-        let mut tx = self.db.write(&self.scope).await?;
-        tx.relax_durability().await?;
+        let mut tx = self.db.write_relaxed(&self.scope).await?;
         let own_seq = tx
             .audit(Change {
                 action: "agent_run.step_recorded".into(),
@@ -357,17 +406,15 @@ impl Journal {
             ],
         )
         .await?;
+        // Held steps go after the settling row, outside the write's range.
+        self.write_held(&mut tx).await?;
         tx.commit().await
     }
 
     /// Records a decision the run made about a call or about itself (a
     /// person's approval used, the routing trail, a quiet check skipped).
-    pub async fn decision(
-        &mut self,
-        about: &str,
-        details: &serde_json::Value,
-    ) -> Result<(), StoreError> {
-        self.insert_step(
+    pub fn decision(&mut self, about: &str, details: &serde_json::Value) {
+        self.hold(
             "kind, status, tool, result",
             vec![
                 "decision".into(),
@@ -376,9 +423,7 @@ impl Journal {
                 Value::Json(Some(details.clone())),
             ],
             0,
-        )
-        .await?;
-        Ok(())
+        );
     }
 
     /// Ends the run with `status`, its totals and an optional note.
@@ -387,8 +432,8 @@ impl Journal {
         status: RunStatus,
         note: Option<&str>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.db.write(&self.scope).await?;
-        tx.relax_durability().await?;
+        let mut tx = self.db.write_relaxed(&self.scope).await?;
+        self.write_held(&mut tx).await?;
         let now = tx.now();
         tx.execute(
             "UPDATE agent_runs SET status = $3, note = $4, input_tokens = $5, output_tokens = $6, cost_micro_usd = $7, finished_at = $8 WHERE tenant_id = $1 AND id = $2",

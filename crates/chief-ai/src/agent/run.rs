@@ -206,11 +206,9 @@ impl Agent {
         )
         .await?;
         if let Some(resp) = &routed.classified_by {
-            journal.model_call(resp).await?;
+            journal.model_call(resp);
         }
-        journal
-            .decision("routing", &Value::from(routed.trail.clone()))
-            .await?;
+        journal.decision("routing", &Value::from(routed.trail.clone()));
         let mut work = Work {
             session: Session {
                 agent: self,
@@ -304,9 +302,7 @@ impl Work<'_> {
         let s = &mut self.session;
         // The loop took the task itself; the step records which.
         let taken = Ok(json!({"task_id": self.task_id}));
-        s.journal
-            .read_call("get_next_task", &json!({}), &taken)
-            .await?;
+        s.journal.read_call("get_next_task", &json!({}), &taken);
         // Must-consult playbooks are read before anything else, through the
         // tool, so the consultation is recorded as the rules require.
         let mut playbooks = Vec::new();

@@ -9,7 +9,6 @@ use super::journal::Journal;
 use super::persona::Persona;
 use super::run::Agent;
 use super::tool_step::{self, StepRules, ToolOutcome};
-use crate::budget;
 use crate::policy::{self, Policy};
 use crate::registry::Caller;
 use chief_llm::{LlmError, Request, Response};
@@ -50,22 +49,18 @@ impl Session<'_> {
     ) -> Result<Result<Response, Stop>, StoreError> {
         let mut tries = 0;
         loop {
-            let (db, tenant) = (&self.caller.db, self.caller.scope.tenant);
-            if let Some(note) =
-                budget::day_spent(db, tenant, &self.policy, now(self.caller)).await?
-            {
+            if let Some(note) = self.journal.day_spent(&self.policy).await? {
                 return Ok(Err(Stop::DayBudget(note)));
             }
             let started = Instant::now();
             match self.agent.provider.stream(req, &mut |_| {}).await {
                 Ok(resp) => {
-                    self.journal.model_call(&resp).await?;
+                    self.journal.model_call(&resp);
                     return Ok(Ok(resp));
                 }
                 Err(e) => {
                     self.journal
-                        .model_failure(&e.to_string(), started.elapsed())
-                        .await?;
+                        .model_failure(&e.to_string(), started.elapsed());
                     let cut_off = matches!(e.root(), LlmError::CutOff { .. });
                     if !cut_off || tries >= self.agent.options.cut_off_retries {
                         return Ok(Err(Stop::Model(e)));

@@ -74,7 +74,7 @@ pub async fn requested(
             match approval::decision(caller, task_id, name, &input).await? {
                 Some(Decision::Approved { approval_id }) => {
                     let decided = json!({"approval": approval_id, "decision": "approved"});
-                    journal.decision(name, &decided).await?;
+                    journal.decision(name, &decided);
                     let result = run(journal, registry, caller, name, input).await?;
                     if result.is_ok() {
                         approval::mark_used(caller, approval_id).await?;
@@ -162,7 +162,7 @@ pub async fn run(
             .call(caller, name, args.clone())
             .await
             .map_err(|e| e.to_string());
-        journal.read_call(name, &args, &result).await?;
+        journal.read_call(name, &args, &result);
         return Ok(result);
     }
     let step = journal.tool_call(name, class.as_str(), &args).await?;

@@ -14,7 +14,6 @@ pub mod conversation;
 
 use crate::agent::journal::{Journal, Routing, RunStatus};
 use crate::agent::tool_step::{self, StepRules};
-use crate::budget;
 use crate::instructions::RULES;
 use crate::policy::{self, Policy};
 use crate::registry::{Caller, Registry};
@@ -266,8 +265,7 @@ impl Turn {
         // untrusted: no deletes, no policy changes.
         let mut untrusted = false;
         for round in 0.. {
-            let now = scope.now.unwrap_or_else(Utc::now);
-            if let Some(spent) = budget::day_spent(db, scope.tenant, &policy, now).await? {
+            if let Some(spent) = journal.day_spent(&policy).await? {
                 note = Some(spent);
                 break;
             }
@@ -295,16 +293,14 @@ impl Turn {
             let resp = match chat.provider.stream(&req, &mut relay).await {
                 Ok(resp) => resp,
                 Err(e) => {
-                    journal
-                        .model_failure(&e.to_string(), started.elapsed())
-                        .await?;
+                    journal.model_failure(&e.to_string(), started.elapsed());
                     journal
                         .finish(RunStatus::Failed, Some(&e.to_string()))
                         .await?;
                     return Err(ChatError::Model(e));
                 }
             };
-            journal.model_call(&resp).await?;
+            journal.model_call(&resp);
             let answer = Message::assistant(resp.content.clone());
             conversation::append(db, scope, conversation.id, &answer, Some(run_id)).await?;
             req.messages.push(answer);

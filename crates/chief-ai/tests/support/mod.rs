@@ -54,6 +54,36 @@ pub fn call(id: &str, tool: &str, args: Value) -> Reply {
     Reply::Answer(Turn::tool_call(id, tool, args))
 }
 
+/// The model completes `task` with nothing learned.
+pub fn completes(id: &str, task: &Task) -> Reply {
+    call(
+        id,
+        "complete_task",
+        serde_json::json!({"task_id": task.id, "nothing_learned": true}),
+    )
+}
+
+/// The model's classification `answer`, then `task` completed: a routed run.
+pub fn classified(answer: &str, id: &str, task: &Task) -> [Reply; 2] {
+    [Reply::Answer(Turn::text(answer)), completes(id, task)]
+}
+
+/// The routing decision and confidence a run recorded.
+pub async fn routing_of(c: &Caller, run_id: uuid::Uuid) -> (String, i64) {
+    let row =
+        c.db.fetch_optional(
+            "SELECT routing, routing_confidence FROM agent_runs WHERE tenant_id = $1 AND id = $2",
+            &[c.scope.tenant.into(), run_id.into()],
+        )
+        .await
+        .expect("the run is read")
+        .expect("the run exists");
+    (
+        row.text("routing").unwrap(),
+        row.int("routing_confidence").unwrap(),
+    )
+}
+
 pub async fn count(c: &Caller, table: &str) -> i64 {
     common::count_rows(&c.db, table, c.scope.tenant).await
 }
