@@ -167,6 +167,13 @@ pub struct Ranked {
 
 /// The person's queue, most urgent first: open tasks assigned to the user,
 /// leaving out blocked ones and those waiting on someone else.
+///
+/// Urgency is a sum of bounded parts, and being overdue outweighs all the
+/// others, so the queue is read in tiers whose best possible urgency only
+/// falls: overdue tasks by priority, then the rest by priority. Reading
+/// stops once the `limit`th task found beats the next tier's best, so a
+/// person with 50,000 open tasks costs a few thousand scored rows, not all
+/// of them.
 pub async fn next_for_user(
     db: &Db,
     tenant: TenantId,
@@ -175,8 +182,59 @@ pub async fn next_for_user(
     limit: i64,
 ) -> Result<Vec<Ranked>, StoreError> {
     let w = chief_brain::urgency::weights();
+    let limit = limit.clamp(1, Page::MAX_LIMIT);
+    let most = |pts: &mut dyn Iterator<Item = f64>| pts.fold(0.0, f64::max);
+    let extras = most(&mut w.due_bands.iter().map(|b| b.1))
+        + most(&mut w.age_bands.iter().map(|b| b.1))
+        + w.working;
+    let mut best: Vec<Ranked> = Vec::new();
+    for overdue in [true, false] {
+        for priority in 1..=5_i64 {
+            let ceiling = (6 - priority) as f64 * w.priority_step
+                + if overdue { w.overdue } else { 0.0 }
+                + extras;
+            if best.len() as i64 >= limit && best[best.len() - 1].urgency > ceiling {
+                return Ok(best);
+            }
+            let tier = if overdue {
+                "due_date < $3"
+            } else {
+                "(due_date IS NULL OR due_date >= $3)"
+            };
+            best.extend(ranked_tier(db, tenant, user_id, now, priority, tier, limit).await?);
+            best.sort_by(|a, b| {
+                let key = |r: &Ranked| {
+                    (
+                        r.task.due_date.is_none(),
+                        r.task.due_date,
+                        r.task.created_at,
+                        r.task.id,
+                    )
+                };
+                b.urgency
+                    .total_cmp(&a.urgency)
+                    .then_with(|| key(a).cmp(&key(b)))
+            });
+            best.truncate(limit as usize);
+        }
+    }
+    Ok(best)
+}
+
+/// The `limit` most urgent of one tier of the person's queue: tasks of one
+/// `priority`, overdue or not (`tier`, a condition on `$3`, now).
+async fn ranked_tier(
+    db: &Db,
+    tenant: TenantId,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+    priority: i64,
+    tier: &str,
+    limit: i64,
+) -> Result<Vec<Ranked>, StoreError> {
+    let w = chief_brain::urgency::weights();
     let now = crate::value::micros(now);
-    let mut args: Vec<Value> = vec![tenant.into(), user_id.into(), now.into()];
+    let mut args: Vec<Value> = vec![tenant.into(), user_id.into(), now.into(), priority.into()];
     let mut bind = |v: Value| {
         args.push(v);
         format!("${}", args.len())
@@ -203,7 +261,7 @@ pub async fn next_for_user(
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let limit_ph = bind(limit.clamp(1, Page::MAX_LIMIT).into());
+    let limit_ph = bind(limit.into());
     let score = format!(
         "((6 - priority) * {step:.2} \
           + CASE WHEN due_date IS NOT NULL AND due_date < $3 THEN {overdue:.2} ELSE 0 END \
@@ -214,13 +272,19 @@ pub async fn next_for_user(
         overdue = w.overdue,
         working = w.working,
     );
+    // Scored and ordered from the index alone (idx_tasks_user_queue holds
+    // every column the score reads); only the tasks kept are read whole.
     // NOT IN builds the set of waiting tasks once; a correlated NOT EXISTS
     // would probe waiting_items for every open task.
     let sql = format!(
-        "SELECT {TASK_COLUMNS}, CAST({score} AS DOUBLE PRECISION) AS urgency FROM tasks \
-         WHERE tenant_id = $1 AND user_id = $2 AND assignee = 'user' AND status IN ('queued', 'working') AND deleted_at IS NULL \
-           AND id NOT IN (SELECT wi.task_id FROM waiting_items wi WHERE wi.tenant_id = $1 AND wi.status = 'waiting' AND wi.task_id IS NOT NULL) \
-         ORDER BY urgency DESC, due_date IS NULL, due_date, created_at, id LIMIT {limit_ph}"
+        "SELECT {TASK_COLUMNS}, r.urgency FROM (\
+           SELECT id AS rid, due_date AS r_due, created_at AS r_created, CAST({score} AS DOUBLE PRECISION) AS urgency FROM tasks \
+           WHERE tenant_id = $1 AND user_id = $2 AND assignee = 'user' AND status IN ('queued', 'working') AND deleted_at IS NULL \
+             AND priority = $4 AND {tier} \
+             AND id NOT IN (SELECT wi.task_id FROM waiting_items wi WHERE wi.tenant_id = $1 AND wi.status = 'waiting' AND wi.task_id IS NOT NULL) \
+           ORDER BY urgency DESC, due_date IS NULL, due_date, created_at, id LIMIT {limit_ph}) r \
+         JOIN tasks ON tasks.id = r.rid AND tasks.tenant_id = $1 \
+         ORDER BY r.urgency DESC, r.r_due IS NULL, r.r_due, r.r_created, r.rid"
     );
     let sql = match db.backend() {
         Backend::Sqlite => sql.replace("DOUBLE PRECISION", "REAL"),

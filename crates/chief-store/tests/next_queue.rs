@@ -327,3 +327,97 @@ backend_test!(
         Ok(())
     }
 );
+
+backend_test!(
+    a_large_queue_read_by_tier_is_the_queue_scored_whole,
+    |db| async move {
+        let (tenant, user) = workspace(&db, "a").await;
+        let s = scope_at(tenant, user, noon());
+        let weights = chief_brain::urgency::weights();
+        // A fixed pseudo-random spread over every tier: overdue or not,
+        // undated, every priority, old and new, some started.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % n
+        };
+        for i in 0..150 {
+            let priority = 1 + next(5) as i64;
+            let due = match next(4) {
+                0 => None,
+                _ => hours_from_noon(next(30 * 24) as i64 - 4 * 24),
+            };
+            let t = common::add_task(
+                &db,
+                &s,
+                NewTask {
+                    created_at: Some(noon() - Duration::hours(next(45 * 24) as i64)),
+                    ..mine(&format!("task {i}"), priority, due)
+                },
+            )
+            .await?;
+            if next(6) == 0 {
+                in_tx(&db, &s, async |tx| {
+                    task::transition(tx, t.id, TaskOp::Start, None).await
+                })
+                .await?;
+            }
+        }
+        let mut all = chief_store::task_query::first(&db, tenant, &Default::default(), 500).await?;
+        all.retain(|t| matches!(t.status, TaskStatus::Queued | TaskStatus::Working));
+        let score = |t: &chief_domain::task::Task| {
+            weights.score(
+                t.priority,
+                t.due_date,
+                t.created_at,
+                t.status == TaskStatus::Working,
+                noon(),
+            )
+        };
+        all.sort_by(|a, b| {
+            let key = |t: &chief_domain::task::Task| {
+                (t.due_date.is_none(), t.due_date, t.created_at, t.id)
+            };
+            score(b)
+                .total_cmp(&score(a))
+                .then_with(|| key(a).cmp(&key(b)))
+        });
+        assert!(all.len() > 100, "most tasks are open");
+        for limit in [1, 7, 40, 200] {
+            let got = next_for_user(&db, tenant, user, noon(), limit).await?;
+            let want: Vec<&str> = all
+                .iter()
+                .take(limit as usize)
+                .map(|t| t.title.as_str())
+                .collect();
+            let got: Vec<&str> = got.iter().map(|r| r.task.title.as_str()).collect();
+            assert_eq!(got, want, "limit {limit}");
+        }
+
+        // A lower priority can still come first: a task started long ago
+        // outranks a newer one a priority higher, so the tier after the
+        // first one found must still be read.
+        let (tenant, user) = workspace(&db, "b").await;
+        let s = scope_at(tenant, user, noon());
+        common::add_task(&db, &s, mine("overdue, p1, new", 1, hours_from_noon(-2))).await?;
+        let old = common::add_task(
+            &db,
+            &s,
+            NewTask {
+                created_at: Some(noon() - Duration::days(40)),
+                ..mine("overdue, p2, started 40 days ago", 2, hours_from_noon(-2))
+            },
+        )
+        .await?;
+        in_tx(&db, &s, async |tx| {
+            task::transition(tx, old.id, TaskOp::Start, None).await
+        })
+        .await?;
+        let top = next_for_user(&db, tenant, user, noon(), 1).await?;
+        assert_eq!(top[0].task.title, "overdue, p2, started 40 days ago");
+        assert_eq!(top[0].urgency, 8.0 + 100.0 + 9.0 + 1.5 + 4.0);
+        Ok(())
+    }
+);
