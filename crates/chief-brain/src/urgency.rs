@@ -79,11 +79,39 @@ impl Urgency {
         }
         score
     }
+
+    /// The highest urgency any task of `priority` can reach, overdue or
+    /// not: [`Urgency::score`] with every other part at its best.
+    pub fn ceiling(&self, priority: Priority, overdue: bool) -> f64 {
+        let best = |pts: &mut dyn Iterator<Item = f64>| pts.fold(0.0, f64::max);
+        (6 - priority.get()) as f64 * self.priority_step
+            + if overdue { self.overdue } else { 0.0 }
+            + best(&mut self.due_bands.iter().map(|b| b.1))
+            + best(&mut self.age_bands.iter().map(|b| b.1))
+            + self.working
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_task_scores_above_its_ceiling_and_the_best_placed_one_reaches_it() {
+        let w = weights();
+        let now = Utc::now();
+        let old = now - Duration::days(40);
+        for n in 1..=5 {
+            let best_overdue = w.score(p(n), Some(now - Duration::hours(1)), old, true, now);
+            assert_eq!(best_overdue, w.ceiling(p(n), true));
+            let best_on_time = w.score(p(n), Some(now + Duration::hours(1)), old, true, now);
+            assert_eq!(best_on_time, w.ceiling(p(n), false));
+            let undated = w.score(p(n), None, now, false, now);
+            assert!(undated <= w.ceiling(p(n), false));
+        }
+        // Being overdue outweighs everything else.
+        assert!(w.ceiling(p(1), false) < w.ceiling(p(5), true) - 2.0 * w.priority_step);
+    }
 
     fn p(n: i64) -> Priority {
         Priority::try_from(n).unwrap()

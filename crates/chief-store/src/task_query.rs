@@ -183,16 +183,10 @@ pub async fn next_for_user(
 ) -> Result<Vec<Ranked>, StoreError> {
     let w = chief_brain::urgency::weights();
     let limit = limit.clamp(1, Page::MAX_LIMIT);
-    let most = |pts: &mut dyn Iterator<Item = f64>| pts.fold(0.0, f64::max);
-    let extras = most(&mut w.due_bands.iter().map(|b| b.1))
-        + most(&mut w.age_bands.iter().map(|b| b.1))
-        + w.working;
     let mut best: Vec<Ranked> = Vec::new();
     for overdue in [true, false] {
         for priority in 1..=5_i64 {
-            let ceiling = (6 - priority) as f64 * w.priority_step
-                + if overdue { w.overdue } else { 0.0 }
-                + extras;
+            let ceiling = w.ceiling(Priority::try_from(priority).expect("1 to 5"), overdue);
             if best.len() as i64 >= limit && best[best.len() - 1].urgency > ceiling {
                 return Ok(best);
             }
@@ -201,7 +195,7 @@ pub async fn next_for_user(
             } else {
                 "(due_date IS NULL OR due_date >= $3)"
             };
-            best.extend(ranked_tier(db, tenant, user_id, now, priority, tier, limit).await?);
+            best.extend(ranked_tier(db, &w, tenant, user_id, now, priority, tier, limit).await?);
             best.sort_by(|a, b| {
                 let key = |r: &Ranked| {
                     (
@@ -223,8 +217,10 @@ pub async fn next_for_user(
 
 /// The `limit` most urgent of one tier of the person's queue: tasks of one
 /// `priority`, overdue or not (`tier`, a condition on `$3`, now).
+#[allow(clippy::too_many_arguments)]
 async fn ranked_tier(
     db: &Db,
+    w: &chief_brain::urgency::Urgency,
     tenant: TenantId,
     user_id: Uuid,
     now: DateTime<Utc>,
@@ -232,7 +228,6 @@ async fn ranked_tier(
     tier: &str,
     limit: i64,
 ) -> Result<Vec<Ranked>, StoreError> {
-    let w = chief_brain::urgency::weights();
     let now = crate::value::micros(now);
     let mut args: Vec<Value> = vec![tenant.into(), user_id.into(), now.into(), priority.into()];
     let mut bind = |v: Value| {

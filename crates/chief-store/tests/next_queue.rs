@@ -20,6 +20,17 @@ fn hours_from_noon(hours: i64) -> Option<DateTime<Utc>> {
     Some(noon() + Duration::hours(hours))
 }
 
+/// The brain's urgency of `t` at noon.
+fn brain_score(t: &chief_domain::task::Task) -> f64 {
+    chief_brain::urgency::weights().score(
+        t.priority,
+        t.due_date,
+        t.created_at,
+        t.status == TaskStatus::Working,
+        noon(),
+    )
+}
+
 /// A task for the person, with a priority and an optional due date.
 fn mine(title: &str, priority: i64, due: Option<DateTime<Utc>>) -> NewTask {
     NewTask {
@@ -106,18 +117,11 @@ backend_test!(
     the_queue_ranks_tasks_exactly_as_the_brains_urgency_score_does,
     |db| async move {
         let (tenant, user, _) = ranked_tasks(&db).await?;
-        let weights = chief_brain::urgency::weights();
 
         let queue = next_for_user(&db, tenant, user, noon(), 50).await?;
         for ranked in &queue {
             let t = &ranked.task;
-            let expected = weights.score(
-                t.priority,
-                t.due_date,
-                t.created_at,
-                t.status == TaskStatus::Working,
-                noon(),
-            );
+            let expected = brain_score(t);
             assert!(
                 (ranked.urgency - expected).abs() < 1e-9,
                 "{}: SQL says {}, brain says {expected}",
@@ -126,18 +130,7 @@ backend_test!(
             );
         }
         let mut by_brain = queue.clone();
-        by_brain.sort_by(|a, b| {
-            let score = |t: &chief_domain::task::Task| {
-                weights.score(
-                    t.priority,
-                    t.due_date,
-                    t.created_at,
-                    t.status == TaskStatus::Working,
-                    noon(),
-                )
-            };
-            score(&b.task).total_cmp(&score(&a.task))
-        });
+        by_brain.sort_by(|a, b| brain_score(&b.task).total_cmp(&brain_score(&a.task)));
         assert_eq!(by_brain, queue);
         Ok(())
     }
@@ -148,7 +141,6 @@ backend_test!(
     |db| async move {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope_at(tenant, user, noon());
-        let weights = chief_brain::urgency::weights();
         let add = |new: NewTask| common::add_task(&db, &s, new);
 
         add(mine("due this very instant", 3, Some(noon()))).await?;
@@ -174,7 +166,7 @@ backend_test!(
         assert_eq!(queue.len(), 5);
         for ranked in &queue {
             let t = &ranked.task;
-            let expected = weights.score(t.priority, t.due_date, t.created_at, false, noon());
+            let expected = brain_score(t);
             assert!(
                 (ranked.urgency - expected).abs() < 1e-9,
                 "{}: SQL says {}, brain says {expected}",
@@ -333,7 +325,6 @@ backend_test!(
     |db| async move {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope_at(tenant, user, noon());
-        let weights = chief_brain::urgency::weights();
         // A fixed pseudo-random spread over every tier: overdue or not,
         // undated, every priority, old and new, some started.
         let mut state: u64 = 0x2545_f491_4f6c_dd1d;
@@ -367,21 +358,12 @@ backend_test!(
         }
         let mut all = chief_store::task_query::first(&db, tenant, &Default::default(), 500).await?;
         all.retain(|t| matches!(t.status, TaskStatus::Queued | TaskStatus::Working));
-        let score = |t: &chief_domain::task::Task| {
-            weights.score(
-                t.priority,
-                t.due_date,
-                t.created_at,
-                t.status == TaskStatus::Working,
-                noon(),
-            )
-        };
         all.sort_by(|a, b| {
             let key = |t: &chief_domain::task::Task| {
                 (t.due_date.is_none(), t.due_date, t.created_at, t.id)
             };
-            score(b)
-                .total_cmp(&score(a))
+            brain_score(b)
+                .total_cmp(&brain_score(a))
                 .then_with(|| key(a).cmp(&key(b)))
         });
         assert!(all.len() > 100, "most tasks are open");
