@@ -5,7 +5,7 @@
 #   bench/briefing.sh                                            # SQLite (temp file)
 #   bench/briefing.sh postgres://postgres@127.0.0.1:5432/test   # PostgreSQL (its own schema)
 #
-# The example (crates/chief-store/examples/briefing_bench.rs) seeds one user
+# The example (crates/chief-app/examples/briefing_bench.rs) seeds one user
 # through the repositories, composes each kind 50 times (reads + brain + both
 # renderings), then composes and keeps it 50 times, and prints p50 and p99.
 # Knobs: BENCH_TASKS (10000), BENCH_RUNS (50).
@@ -15,7 +15,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/chief-target}"
 TASKS="${BENCH_TASKS:-10000}"
 RUNS="${BENCH_RUNS:-50}"
 
-cargo build -q --release -p chief-store --example briefing_bench
+cargo build -q --release -p chief-app --example briefing_bench
 BIN="$CARGO_TARGET_DIR/release/examples/briefing_bench"
 
 if [[ "${1:-}" == postgres* ]]; then

@@ -98,7 +98,7 @@ async fn briefing(
     kind: BriefingKind,
 ) -> Result<String, StoreError> {
     let mut composed =
-        chief_store::briefing::compose(db, job.tenant_id, job.user_id, kind, now).await?;
+        chief_app::briefing::compose(db, job.tenant_id, job.user_id, kind, now).await?;
     polish.briefing(&mut composed).await;
     let notice = briefing_notice(&composed);
     let day = now.with_timezone(&tz_of(job)).date_naive();

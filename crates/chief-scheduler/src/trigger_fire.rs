@@ -7,7 +7,7 @@
 
 use crate::actions::briefing_notice;
 use crate::polish::Polish;
-use chief_brain::quick_add::{ParseOptions, parse};
+use chief_app::quick_add;
 use chief_brain::trigger_text::{event_fields, event_notice, fill, task_digest};
 use chief_domain::delivery::Notice;
 use chief_domain::event::DomainEvent;
@@ -20,8 +20,8 @@ use chief_store::delivery::{self, Targets};
 use chief_store::task_query::{TaskFilter, TaskSort};
 use chief_store::trigger_firing::{self, DEDUPE_PREFIX, NewFiring};
 use chief_store::{
-    Change, Db, Page, Scope, StoreError, Tx, briefing, channel, new_trace_id, quick_add, task,
-    task_people, task_query, trigger,
+    Change, Db, Page, Scope, StoreError, Tx, briefing, channel, new_trace_id, task, task_people,
+    task_query, trigger,
 };
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
@@ -254,7 +254,8 @@ async fn prepare(
     let fields = fields_of(cause);
     Ok(match &t.action {
         TriggerAction::Briefing { kind } => {
-            let mut composed = briefing::compose(db, t.tenant_id, t.user_id, *kind, now).await?;
+            let mut composed =
+                chief_app::briefing::compose(db, t.tenant_id, t.user_id, *kind, now).await?;
             polish.briefing(&mut composed).await;
             Prepared::Briefing(*kind, composed)
         }
@@ -275,12 +276,14 @@ async fn prepare(
             assignee,
         } => {
             let text = fill(template, &fields);
-            let order = quick_add::date_order(db, t.tenant_id, t.user_id).await?;
-            let phrase = parse(
+            let phrase = quick_add::phrase(
+                db,
+                t.tenant_id,
+                t.user_id,
                 &text,
                 now.with_timezone(&zone(t)),
-                &ParseOptions { date_order: order },
-            );
+            )
+            .await?;
             if phrase.title.is_empty() {
                 return Err(StoreError::invalid(
                     "action.template",

@@ -106,7 +106,7 @@ backend_test!(
         polished.tick(at("2026-11-24T08:00:00Z")).await?;
         let sent = morning_markdown(&db, tenant).await;
         assert_eq!(sent.len(), 1);
-        let composed = chief_store::briefing::compose(
+        let composed = chief_app::briefing::compose(
             &db,
             tenant,
             user,

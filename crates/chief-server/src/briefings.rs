@@ -158,7 +158,13 @@ async fn create(
 ) -> Result<(StatusCode, Json<StoredBriefing>), ApiError> {
     let kind = kind("kind", &b.kind)?;
     let now = b.now.unwrap_or_else(Utc::now);
-    let kept =
-        briefing::compose_and_store(&state.db, &caller.scope(), caller.user.id, kind, now).await?;
+    let kept = chief_app::briefing::compose_and_store(
+        &state.db,
+        &caller.scope(),
+        caller.user.id,
+        kind,
+        now,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(kept)))
 }

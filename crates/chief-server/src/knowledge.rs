@@ -2,7 +2,7 @@
 //! to what it is about (a person's notes, a client, a project, a proposed
 //! playbook, the rules playbook or the user's settings) or held for review
 //! when chief cannot tell; the routing itself lives in
-//! `chief_store::knowledge_routing`, shared with task completion. Routed and
+//! `chief_app::knowledge_routing`, shared with task completion. Routed and
 //! dismissed learnings are final: moving them again is a 409 naming the
 //! status.
 
@@ -14,11 +14,11 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chief_app::knowledge_routing::{self, Routed, Target};
+use chief_app::requests::CaptureRequest;
 use chief_brain::knowledge_route::TRIGGER_PHRASES;
 use chief_domain::knowledge::{Knowledge, KnowledgeCategory, KnowledgeStatus};
 use chief_store::knowledge::KnowledgeFilter;
-use chief_store::knowledge_routing::{self, Routed, Target};
-use chief_store::requests::CaptureRequest;
 use chief_store::{Listing, knowledge};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! `GET /api/tasks/suggest`: what the person could do now, given where they
 //! are, how much time and how much energy they have (seed 002's
-//! suggestions). The ranking and its reasons are `chief_store::suggest`'s,
+//! suggestions). The ranking and its reasons are `chief_app::suggest`'s,
 //! shared with `chief suggest`.
 
 use crate::api::Api;
@@ -9,8 +9,8 @@ use crate::body::Params;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
+use chief_app::suggest::{self, Ask, Suggestions};
 use chief_brain::suggest::Energy;
-use chief_store::suggest::{self, Ask, Suggestions};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -10,9 +10,9 @@ use crate::body::Body;
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
-use chief_brain::quick_add::{Due, ParseOptions, QuickAdd, Recurrence, parse};
+use chief_app::quick_add::{self, Reading, ResolvedPerson};
+use chief_brain::quick_add::{Due, Recurrence};
 use chief_domain::task::Assignee;
-use chief_store::quick_add::{ResolvedPerson, date_order, resolve_people};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use schemars::JsonSchema;
@@ -99,13 +99,14 @@ async fn parse_task(
             .with_timezone(&Utc),
         None => Utc::now(),
     };
-    let order = date_order(&state.db, caller.tenant(), caller.user.id).await?;
-    let q: QuickAdd = parse(
+    let Reading { phrase: q, people } = quick_add::read(
+        &state.db,
+        caller.tenant(),
+        caller.user.id,
         &b.text,
         now.with_timezone(&tz),
-        &ParseOptions { date_order: order },
-    );
-    let people = resolve_people(&state.db, caller.tenant(), &q.people, &q.title).await?;
+    )
+    .await?;
     Ok(Json(Parsed {
         title: q.title,
         due: q.due,

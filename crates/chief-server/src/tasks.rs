@@ -11,12 +11,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use chief_app::requests::{FollowUp, Learning, TaskRequest};
+use chief_app::task_handoff::{self, NextTask};
+use chief_app::task_work::{self, Completed, Completion, Started};
 use chief_domain::Priority;
 use chief_domain::task::{Assignee, Task, TaskPatch, TaskStatus};
-use chief_store::requests::{FollowUp, Learning, TaskRequest};
-use chief_store::task_handoff::{self, NextTask};
 use chief_store::task_query::{TaskFilter, TaskSort};
-use chief_store::task_work::{self, Completed, Completion, Started};
 use chief_store::{Listing, task, task_query};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
@@ -255,7 +255,7 @@ async fn next(
         .unwrap_or(Assignee::Agent);
     // Checked before the cache; the setting is read only on a miss (a
     // changed setting is an audited change, which invalidates the entry).
-    chief_store::task_context::check_budget(q.budget)?;
+    chief_app::task_context::check_budget(q.budget)?;
     let max_age = match assignee {
         Assignee::Agent => Duration::MAX,
         Assignee::User => USER_QUEUE_MAX_AGE,

@@ -243,14 +243,14 @@ both! {
         let similar = create(db, &key, "/api/tasks", json!({"title": "Price the renewal proposal"})).await;
         let unrelated = create(db, &key, "/api/tasks", json!({"title": "Water the plants"})).await;
         let (mut tx, user) = write_as(db, &key).await;
-        let capture = chief_store::knowledge_routing::Capture {
+        let capture = chief_app::knowledge_routing::Capture {
             content: "Patrick prefers numbers before prose".into(),
             category: Some(chief_domain::knowledge::KnowledgeCategory::Person),
             source_task_id: None,
             trigger_phrase: None,
-            target: Some(chief_store::knowledge_routing::Target::Person(patrick.parse().unwrap())),
+            target: Some(chief_app::knowledge_routing::Target::Person(patrick.parse().unwrap())),
         };
-        chief_store::knowledge_routing::capture(&mut tx, user, capture).await.unwrap();
+        chief_app::knowledge_routing::capture(&mut tx, user, capture).await.unwrap();
         chief_store::playbook::create(&mut tx, user, NewPlaybook {
             name: "Email rules".into(), description: "how we write".into(), category: Some("communication".into()),
             must_consult: true, content: "x".repeat(4000), ..Default::default()

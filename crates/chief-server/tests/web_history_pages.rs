@@ -202,14 +202,14 @@ both! {
         }).await.unwrap();
         tx.commit().await.unwrap();
         // Composed and delivered in one transaction, as the scheduler does.
-        let composed = briefing::compose(db, owner.tenant_id, owner.id, BriefingKind::Morning, Utc::now()).await.unwrap();
+        let composed = chief_app::briefing::compose(db, owner.tenant_id, owner.id, BriefingKind::Morning, Utc::now()).await.unwrap();
         let notice = Notice { title: composed.briefing.title.clone(), text: composed.text.clone(), markdown: composed.markdown.clone(), data: serde_json::Value::Null };
         let system = Scope { tenant: owner.tenant_id, actor: chief_domain::log::Actor::system(), trace_id: Some(chief_store::new_trace_id()), now: None };
         let mut tx = db.write(&system).await.unwrap();
         let kept = briefing::store(&mut tx, owner.id, BriefingKind::Morning, composed).await.unwrap();
         delivery::enqueue(&mut tx, owner.id, "briefing.morning", Some("briefing:test"), &notice).await.unwrap();
         tx.commit().await.unwrap();
-        let on_request = briefing::compose_and_store(db, &scope(&owner), owner.id, BriefingKind::Evening, Utc::now()).await.unwrap();
+        let on_request = chief_app::briefing::compose_and_store(db, &scope(&owner), owner.id, BriefingKind::Evening, Utc::now()).await.unwrap();
 
         let list = b.get("/briefings").await;
         assert_eq!(list.status, StatusCode::OK);
@@ -227,7 +227,7 @@ both! {
 
         key_for(db, "other").await;
         let them = owner_with_password(db, "other", PW).await;
-        let theirs = briefing::compose_and_store(db, &scope(&them), them.id, BriefingKind::Morning, Utc::now()).await.unwrap();
+        let theirs = chief_app::briefing::compose_and_store(db, &scope(&them), them.id, BriefingKind::Morning, Utc::now()).await.unwrap();
         assert_eq!(b.get(&format!("/briefings/{}", theirs.id)).await.status, StatusCode::NOT_FOUND);
     }
 }

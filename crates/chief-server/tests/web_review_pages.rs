@@ -6,6 +6,7 @@
 //! workspace's ids are 404s; a refused form keeps what was typed.
 
 use axum::http::StatusCode;
+use chief_app::knowledge_routing::{self, Capture};
 use chief_domain::client::NewClient;
 use chief_domain::knowledge::{KnowledgeCategory, KnowledgeStatus};
 use chief_domain::person::{NewPerson, TaskPersonRole};
@@ -13,7 +14,6 @@ use chief_domain::playbook::{NewPlaybook, PlaybookStatus};
 use chief_domain::project::{NewProject, ProjectType};
 use chief_domain::task::{NewTask, TaskOp};
 use chief_domain::tenant::User;
-use chief_store::knowledge_routing::{self, Capture};
 use chief_store::{
     Db, Scope, Tx, audit, client, knowledge, person, playbook, project, task, task_people,
 };

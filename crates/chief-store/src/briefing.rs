@@ -1,23 +1,17 @@
-//! The briefing repository: composing a user's briefing from the store
-//! ([`compose`]), keeping it ([`compose_and_store`]) and reading kept ones
-//! back ([`list`], [`get`]).
-//!
-//! [`compose_and_store`] is the one service the API, the CLI and the
-//! scheduler call: it gathers the data (see `briefing_inputs`), lets the
-//! brain compose and render it, and writes the row, its audit entry and the
-//! `briefing.created` event in one transaction.
+//! The briefing repository: keeping a composed briefing ([`store`]) and
+//! reading kept ones back ([`list`], [`get`]) with where each went
+//! ([`deliveries`]). Composing one is `chief_app::briefing`'s: it gathers
+//! the data (see `briefing_inputs`) and lets the brain compose it.
 
 use crate::conn::by_id;
 use crate::value::Row;
-use crate::{Change, Db, Listing, Page, Scope, StoreError, Tx, Value};
-use chief_brain::briefing::clock::Days;
-use chief_brain::briefing::{self as brain, Briefing, BriefingKind};
+use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
+use chief_brain::briefing::{Briefing, BriefingKind};
 use chief_domain::TenantId;
 use chief_domain::delivery::Delivery;
 use chief_domain::event::{action, verb};
 use chief_domain::new_id;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -61,51 +55,6 @@ fn from_row(r: &Row) -> Result<StoredBriefing, StoreError> {
         text: r.text("text")?,
         created_at: r.ts("created_at")?,
     })
-}
-
-/// The user's zone; an unknown name (set outside the API) reads as UTC
-/// rather than failing the briefing.
-async fn zone_of(db: &Db, tenant: TenantId, user_id: Uuid) -> Result<Tz, StoreError> {
-    let user = crate::tenancy::get_user(db, tenant, user_id).await?;
-    Ok(user.timezone.parse().unwrap_or(chrono_tz::UTC))
-}
-
-/// Composes `user_id`'s briefing of `kind` at `now`, in their time zone,
-/// without keeping it.
-pub async fn compose(
-    db: &Db,
-    tenant: TenantId,
-    user_id: Uuid,
-    kind: BriefingKind,
-    now: DateTime<Utc>,
-) -> Result<Composed, StoreError> {
-    let tz = zone_of(db, tenant, user_id).await?;
-    let days = Days::at(now, tz);
-    let gathered = crate::briefing_inputs::gather(db, tenant, user_id, kind, now, &days).await?;
-    let briefing = brain::compose(kind, &gathered.inputs(), now, tz);
-    Ok(Composed {
-        markdown: brain::render::markdown(&briefing),
-        text: brain::render::text(&briefing),
-        briefing,
-    })
-}
-
-/// Composes `user_id`'s briefing of `kind` at `now` and keeps it: the row,
-/// its audit entry and the `briefing.created` event commit together. The
-/// tenant and the actor come from `scope` (the user from the API and CLI,
-/// the system from the scheduler).
-pub async fn compose_and_store(
-    db: &Db,
-    scope: &Scope,
-    user_id: Uuid,
-    kind: BriefingKind,
-    now: DateTime<Utc>,
-) -> Result<StoredBriefing, StoreError> {
-    let composed = compose(db, scope.tenant, user_id, kind, now).await?;
-    let mut tx = db.write(scope).await?;
-    let stored = store(&mut tx, user_id, kind, composed).await?;
-    tx.commit().await?;
-    Ok(stored)
 }
 
 /// Keeps a composed briefing in the caller's transaction, audited as

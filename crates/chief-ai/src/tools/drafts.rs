@@ -3,9 +3,9 @@
 //! tool.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
+use chief_app::requests::DraftRequest;
 use chief_domain::draft::Draft;
 use chief_store::draft;
-use chief_store::requests::DraftRequest;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;

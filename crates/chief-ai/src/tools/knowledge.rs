@@ -2,9 +2,9 @@
 //! what it is about) and note what someone outside owes us.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
+use chief_app::knowledge_routing::{self, Routed};
+use chief_app::requests::CaptureRequest;
 use chief_domain::waiting::{NewWaitingItem, WaitingItem};
-use chief_store::knowledge_routing::{self, Routed};
-use chief_store::requests::CaptureRequest;
 use chief_store::waiting;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;

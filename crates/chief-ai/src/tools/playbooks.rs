@@ -3,8 +3,8 @@
 //! require), and propose a new one for a person to approve.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
+use chief_app::requests::PlaybookProposal;
 use chief_domain::playbook::{Playbook, PlaybookStatus};
-use chief_store::requests::PlaybookProposal;
 use chief_store::task_playbooks::{self, MustConsultWarning, TaskPlaybook};
 use chief_store::{StoreError, playbook};
 use schemars::JsonSchema;

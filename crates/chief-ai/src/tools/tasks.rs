@@ -3,13 +3,14 @@
 //! create or change tasks.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
+use chief_app::requests::{FollowUp, Learning, TaskRequest};
+use chief_app::task_handoff;
+use chief_app::task_work::{self, Completion};
 use chief_domain::Priority;
 use chief_domain::question::NewQuestion;
 use chief_domain::task::{Assignee, TaskOp, TaskPatch};
 use chief_store::knowledge::{self, KnowledgeFilter};
-use chief_store::requests::{FollowUp, Learning, TaskRequest};
-use chief_store::task_work::{self, Completion};
-use chief_store::{Page, task, task_handoff};
+use chief_store::{Page, task};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;

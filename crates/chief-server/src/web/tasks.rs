@@ -18,13 +18,14 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chief_brain::quick_add::{Due, ParseOptions, parse};
+use chief_app::quick_add::{self, AddLine};
+use chief_app::task_work::{self, Completion};
+use chief_brain::quick_add::Due;
 use chief_domain::Priority;
 use chief_domain::task::{Assignee, Task, TaskPatch, TaskStatus};
 use chief_store::search::{self, EntityKind};
 use chief_store::task_query::{self, TaskFilter, TaskSort};
-use chief_store::task_work::{self, Completion};
-use chief_store::{StoreError, context_reads, project, quick_add, task, task_people};
+use chief_store::{StoreError, context_reads, project, task, task_people};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -266,12 +267,16 @@ pub async fn preview(
         });
     }
     let tz = viewer.tz();
-    let order = quick_add::date_order(&state.db, viewer.tenant(), viewer.user_id()).await?;
-    let q = parse(
+    let scope = viewer.scope();
+    let now = scope.now.unwrap_or_else(Utc::now).with_timezone(&tz);
+    let q = quick_add::phrase(
+        &state.db,
+        viewer.tenant(),
+        viewer.user_id(),
         &form.text,
-        Utc::now().with_timezone(&tz),
-        &ParseOptions { date_order: order },
-    );
+        now,
+    )
+    .await?;
     let mut lines = vec![("Title", q.title.clone())];
     if let Some(d) = q.due {
         lines.push((
@@ -315,33 +320,15 @@ pub async fn add(
     State(state): State<AppState>,
     Posted { viewer, form }: Posted<TextForm>,
 ) -> Result<Response, WebError> {
-    let tz = viewer.tz();
-    let order = quick_add::date_order(&state.db, viewer.tenant(), viewer.user_id()).await?;
-    let q = parse(
-        &form.text,
-        Utc::now().with_timezone(&tz),
-        &ParseOptions { date_order: order },
-    );
-    let people = quick_add::resolve_people(&state.db, viewer.tenant(), &q.people, &q.title).await?;
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    match quick_add::add(
-        &mut tx,
-        viewer.user_id(),
-        &q,
-        &people,
-        tz,
-        None,
-        None,
-        "web",
-    )
-    .await
-    {
-        Ok(added) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/tasks?open={}", added.task.id)).into_response())
+    let line = AddLine {
+        text: form.text.clone(),
+        ..AddLine::default()
+    };
+    match quick_add::add(&state.db, &viewer.scope(), viewer.tz(), line, "web").await {
+        Ok(done) => {
+            Ok(Redirect::to(&format!("/tasks?open={}", done.added.task.id)).into_response())
         }
         Err(StoreError::Domain(e)) => {
-            drop(tx);
             let extra = Extra {
                 add_text: form.text,
                 add_error: e.to_string(),

@@ -6,8 +6,8 @@
 use crate::cli::BriefArgs;
 use crate::context::Ctx;
 use anyhow::{Result, anyhow, bail};
+use chief_app::briefing;
 use chief_brain::briefing::BriefingKind;
-use chief_store::briefing;
 use chrono::{DateTime, Utc};
 
 pub async fn run(ctx: &Ctx, args: &BriefArgs) -> Result<()> {

@@ -11,6 +11,7 @@
 //! prints how to log in.
 
 use anyhow::Result;
+use chief_app::knowledge_routing::{self, Capture};
 use chief_brain::briefing::BriefingKind;
 use chief_domain::calendar::NewCalendarEvent;
 use chief_domain::client::{ClientStatus, NewClient};
@@ -27,7 +28,6 @@ use chief_domain::task::{Assignee, NewTask, TaskOp};
 use chief_domain::tenant::Role;
 use chief_domain::waiting::NewWaitingItem;
 use chief_domain::{Priority, tenant::User};
-use chief_store::knowledge_routing::{self, Capture};
 use chief_store::tenancy::{self, NewUser};
 use chief_store::trigger::NewTrigger;
 use chief_store::{
@@ -432,7 +432,8 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
 async fn briefings(db: &Db, user: &User) -> Result<()> {
     let now = Utc::now();
     let composed =
-        briefing::compose(db, user.tenant_id, user.id, BriefingKind::Morning, now).await?;
+        chief_app::briefing::compose(db, user.tenant_id, user.id, BriefingKind::Morning, now)
+            .await?;
     let notice = Notice {
         title: composed.briefing.title.clone(),
         text: composed.text.clone(),
@@ -450,7 +451,7 @@ async fn briefings(db: &Db, user: &User) -> Result<()> {
     delivery::enqueue(&mut tx, user.id, "briefing.morning", None, &notice).await?;
     tx.commit().await?;
     let scope = Scope::user(user.tenant_id, user.id);
-    briefing::compose_and_store(db, &scope, user.id, BriefingKind::Evening, now).await?;
+    chief_app::briefing::compose_and_store(db, &scope, user.id, BriefingKind::Evening, now).await?;
     Ok(())
 }
 

@@ -6,8 +6,8 @@ use crate::cli::LearnArgs;
 use crate::context::Ctx;
 use crate::output::json;
 use anyhow::{Result, bail};
-use chief_store::knowledge_plan::{self, Candidate};
-use chief_store::knowledge_routing::{self, Capture};
+use chief_app::knowledge_plan::{self, Candidate};
+use chief_app::knowledge_routing::{self, Capture};
 
 pub async fn run(ctx: &Ctx, args: &LearnArgs) -> Result<()> {
     let content = args.text.join(" ");

@@ -8,9 +8,9 @@ use crate::cli::{AddArgs, Cli, ParseArgs};
 use crate::context::{Ctx, now};
 use crate::output::{Style, json, paint, short};
 use anyhow::{Result, anyhow};
+use chief_app::quick_add::{self, AddLine, LineAdded, date_order};
 use chief_brain::quick_add::{DateOrder, ParseOptions, QuickAdd, parse, short_name};
 use chief_domain::task::Assignee;
-use chief_store::quick_add::{self, date_order, resolve_people};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -129,28 +129,14 @@ fn describe_rule(r: &chief_brain::quick_add::Recurrence) -> String {
 
 /// `chief add`: parses the line and saves the task.
 pub async fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
-    let text = args.text.join(" ");
-    let order = date_order(&ctx.db, ctx.tenant.id, ctx.user.id).await?;
-    let q = parse(
-        &text,
-        ctx.now.with_timezone(&ctx.tz),
-        &ParseOptions { date_order: order },
-    );
-    let people = resolve_people(&ctx.db, ctx.tenant.id, &q.people, &q.title).await?;
-    let mut tx = ctx.db.write(&ctx.scope()).await?;
-    let assignee = args.agent.then_some(Assignee::Agent);
-    let added = quick_add::add(
-        &mut tx,
-        ctx.user.id,
-        &q,
-        &people,
-        ctx.tz,
-        args.description.clone(),
-        assignee,
-        "cli",
-    )
-    .await?;
-    tx.commit().await?;
+    let line = AddLine {
+        text: args.text.join(" "),
+        description: args.description.clone(),
+        assignee: args.agent.then_some(Assignee::Agent),
+    };
+    let LineAdded { added, reading } =
+        quick_add::add(&ctx.db, &ctx.scope(), ctx.tz, line, "cli").await?;
+    let (q, people) = (reading.phrase, reading.people);
     for n in &added.notes {
         eprintln!("note: {n}");
     }

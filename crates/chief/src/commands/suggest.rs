@@ -1,12 +1,12 @@
 //! `chief suggest`: what to do now, ranked with reasons by the same
-//! operation as `GET /api/tasks/suggest` (`chief_store::suggest`).
+//! operation as `GET /api/tasks/suggest` (`chief_app::suggest`).
 
 use crate::cli::{EnergyArg, SuggestArgs};
 use crate::context::Ctx;
 use crate::output::{Style, json, paint, short};
 use anyhow::Result;
+use chief_app::suggest::{self, Ask};
 use chief_brain::suggest::Energy;
-use chief_store::suggest::{self, Ask};
 
 pub async fn run(ctx: &Ctx, args: &SuggestArgs) -> Result<()> {
     let ask = Ask {

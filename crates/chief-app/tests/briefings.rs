@@ -3,6 +3,7 @@
 //! brain's, and keeping a briefing writes the row, its audit entry and the
 //! `briefing.created` event together, in one workspace only.
 
+#[path = "../../chief-store/tests/common/mod.rs"]
 mod common;
 
 use chief_brain::briefing::clock::Days;
@@ -111,7 +112,9 @@ backend_test!(
         )
         .await?;
 
-        let c = briefing::compose(&db, tenant, user, BriefingKind::Morning, utc(MORNING)).await?;
+        let c =
+            chief_app::briefing::compose(&db, tenant, user, BriefingKind::Morning, utc(MORNING))
+                .await?;
         let v = serde_json::to_value(&c.briefing)?;
         let titles = |section: &str| -> Vec<String> {
             let list = &v[section];
@@ -228,7 +231,7 @@ backend_test!(
         })
         .await?;
 
-        let c = briefing::compose(
+        let c = chief_app::briefing::compose(
             &db,
             tenant,
             user,
@@ -330,7 +333,7 @@ backend_test!(
         )
         .await?;
 
-        let c = briefing::compose(&db, tenant, user, BriefingKind::Weekly, now).await?;
+        let c = chief_app::briefing::compose(&db, tenant, user, BriefingKind::Weekly, now).await?;
         let v = serde_json::to_value(&c.briefing)?;
         assert_eq!(
             (
@@ -381,8 +384,14 @@ backend_test!(
         let (other, other_user) = madrid(&db, "b").await;
         let s = Scope::user(tenant, user);
         let before = events::head(&db, tenant).await?;
-        let kept =
-            briefing::compose_and_store(&db, &s, user, BriefingKind::Morning, utc(MORNING)).await?;
+        let kept = chief_app::briefing::compose_and_store(
+            &db,
+            &s,
+            user,
+            BriefingKind::Morning,
+            utc(MORNING),
+        )
+        .await?;
         assert_eq!(kept.kind, BriefingKind::Morning);
         assert_eq!(kept.period_start, utc("2026-03-02T23:00:00Z"));
         assert_eq!(kept.content["kind"], "morning");
@@ -403,7 +412,8 @@ backend_test!(
 
         assert_eq!(briefing::get(&db, tenant, kept.id).await?, kept);
         assert_not_found(briefing::get(&db, other, kept.id).await);
-        briefing::compose_and_store(&db, &s, user, BriefingKind::Weekly, utc(MORNING)).await?;
+        chief_app::briefing::compose_and_store(&db, &s, user, BriefingKind::Weekly, utc(MORNING))
+            .await?;
         let mornings = briefing::list(
             &db,
             tenant,
@@ -431,8 +441,14 @@ backend_test!(
         assert_eq!(theirs.total, 0);
         // A user of another workspace cannot be briefed from this one.
         assert_not_found(
-            briefing::compose_and_store(&db, &s, other_user, BriefingKind::Morning, utc(MORNING))
-                .await,
+            chief_app::briefing::compose_and_store(
+                &db,
+                &s,
+                other_user,
+                BriefingKind::Morning,
+                utc(MORNING),
+            )
+            .await,
         );
         Ok(())
     }

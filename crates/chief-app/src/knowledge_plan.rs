@@ -9,14 +9,14 @@
 //! [`chief_brain::knowledge_route::route`], which finds the one the learning
 //! names by [`chief_brain::entity_resolve`].
 
-use crate::conn::Conn;
 use crate::knowledge_routing::{Capture, RULES_PLAYBOOK, SETTINGS_KEY, Target};
-use crate::{StoreError, client, person, playbook, project};
 use chief_brain::entity_resolve::{self, Entity, EntityKind};
 use chief_brain::knowledge_route::{self, Destination};
 use chief_domain::TenantId;
 use chief_domain::knowledge::{KnowledgeCategory, KnowledgeStatus};
 use chief_domain::playbook::PlaybookStatus;
+use chief_store::conn::Conn;
+use chief_store::{StoreError, client, person, playbook, project};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

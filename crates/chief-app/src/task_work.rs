@@ -5,10 +5,10 @@
 //! in one transaction.
 
 use crate::knowledge_routing::{self, Capture, Routed};
-use crate::task_playbooks::{self, MustConsultWarning};
-use crate::{Db, Scope, StoreError, playbook, task};
 use chief_domain::playbook::Playbook;
 use chief_domain::task::{NewTask, Task, TaskOp};
+use chief_store::task_playbooks::{self, MustConsultWarning};
+use chief_store::{Db, Scope, StoreError, playbook, task};
 use schemars::JsonSchema;
 use serde::Serialize;
 use uuid::Uuid;

@@ -1,106 +1,19 @@
-//! What the quick-add parser needs from the store, shared by `chief add`,
-//! `chief parse` and `POST /api/tasks/parse`: the user's date order setting
-//! and the people a phrase names, resolved against the workspace's people.
-//!
-//! A name resolves when exactly one person has it (ignoring case), or,
-//! failing that, when exactly one person's first name is it ("Patrick" is
-//! Patrick Fields when there is only one Patrick). Names typed in lower
-//! case, which the parser does not offer, are found as whole-word mentions
-//! of known people.
-//!
-//! [`add`] saves what a line describes, for `chief add` and the dashboard's
-//! quick-add box alike.
+//! Saving what a quick-add line describes: the task, its project, the
+//! recurring task that takes over when the line repeats, and its people.
 
-use crate::{Db, StoreError, Tx, person, project, recurring, setting, task, task_people};
+use super::{Reading, ResolvedPerson, read};
 use chief_brain::local_day::{end_of_day, start_of_day};
-use chief_brain::quick_add::{DateOrder, Due, QuickAdd};
+use chief_brain::quick_add::{Due, QuickAdd};
 use chief_domain::Priority;
-use chief_domain::TenantId;
 use chief_domain::person::TaskPersonRole;
 use chief_domain::recurring::{NewRecurringTask, RecurringTask};
 use chief_domain::task::{Assignee, NewTask, Task};
+use chief_store::{Db, Scope, StoreError, Tx, project, recurring, task, task_people};
 use chrono::Utc;
 use chrono_tz::Tz;
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::Deserialize;
 use uuid::Uuid;
-
-/// The setting that says how "3/12" is read: `"dmy"` or `"mdy"`.
-pub const DATE_ORDER_KEY: &str = "date_order";
-
-/// A name from the phrase and the person it is, if any.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct ResolvedPerson {
-    pub name: String,
-    pub person_id: Option<Uuid>,
-    /// What to do when no one has the name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggestion: Option<String>,
-}
-
-/// The user's date order: their `date_order` setting, else the
-/// workspace's, else month first.
-pub async fn date_order(db: &Db, tenant: TenantId, user: Uuid) -> Result<DateOrder, StoreError> {
-    Ok(setting::get(db, tenant, Some(user), DATE_ORDER_KEY)
-        .await?
-        .and_then(|s| s.value.as_str().and_then(DateOrder::parse))
-        .unwrap_or_default())
-}
-
-/// Resolves the parser's candidate `names`, then adds the tenant's people
-/// that `text` mentions by full name and no candidate resolved to.
-pub async fn resolve_people(
-    db: &Db,
-    tenant: TenantId,
-    names: &[String],
-    text: &str,
-) -> Result<Vec<ResolvedPerson>, StoreError> {
-    let mut out: Vec<ResolvedPerson> = Vec::new();
-    for name in names {
-        let found = person::find_by_name(db, tenant, name).await?;
-        let exact: Vec<_> = found
-            .iter()
-            .filter(|p| p.name.eq_ignore_ascii_case(name))
-            .collect();
-        let first_name: Vec<_> = found
-            .iter()
-            .filter(|p| {
-                p.name
-                    .split_whitespace()
-                    .next()
-                    .is_some_and(|f| f.eq_ignore_ascii_case(name))
-            })
-            .collect();
-        let person_id = match (exact.as_slice(), first_name.as_slice()) {
-            ([one], _) => Some(one.id),
-            ([], [one]) => Some(one.id),
-            _ => None,
-        };
-        let suggestion = match (person_id, exact.len().max(first_name.len())) {
-            (Some(_), _) => None,
-            (None, 0) => Some(format!(
-                "no person named {name}: `chief people add \"{name}\"`"
-            )),
-            (None, n) => Some(format!(
-                "{n} people are called {name}: link the right one by hand"
-            )),
-        };
-        out.push(ResolvedPerson {
-            name: name.clone(),
-            person_id,
-            suggestion,
-        });
-    }
-    for p in person::mentioned_in(db, tenant, text, usize::MAX).await? {
-        if !out.iter().any(|r| r.person_id == Some(p.id)) {
-            out.push(ResolvedPerson {
-                name: p.name,
-                person_id: Some(p.id),
-                suggestion: None,
-            });
-        }
-    }
-    Ok(out)
-}
 
 /// The task a parsed phrase describes, for `user_id`: its project found or
 /// created in `tx`, its due date at the end of the day in `tz` (or at the
@@ -159,12 +72,66 @@ pub struct Added {
     pub notes: Vec<String>,
 }
 
-/// Adds the task `q` (parsed from a line in `tz`) describes for `user_id`:
+/// A typed line to add as a task: the request of [`add`].
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddLine {
+    /// The quick-add line, as `chief add` and the dashboard's box take it.
+    pub text: String,
+    /// The task's description; the line itself gives none.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Who does it, unless the line names someone (`@agent`); the user by
+    /// default.
+    #[serde(default)]
+    pub assignee: Option<Assignee>,
+}
+
+/// What [`add`] made, and the reading it made it from.
+pub struct LineAdded {
+    pub added: Added,
+    pub reading: Reading,
+}
+
+/// Adds the task `line` describes, read as the scope's user means it at
+/// the scope's clock in `tz`: the one quick-add operation of `chief add` and
+/// the dashboard's box. `source` names the edge (`cli`, `web`). Either all
+/// of it is written, audited, or nothing.
+pub async fn add(
+    db: &Db,
+    scope: &Scope,
+    tz: Tz,
+    line: AddLine,
+    source: &str,
+) -> Result<LineAdded, StoreError> {
+    let user_id = scope
+        .actor
+        .user_id
+        .ok_or_else(|| StoreError::invalid("user", "adding a task needs a user"))?;
+    let now = scope.now.unwrap_or_else(Utc::now).with_timezone(&tz);
+    let reading = read(db, scope.tenant, user_id, &line.text, now).await?;
+    let mut tx = db.write(scope).await?;
+    let added = save(
+        &mut tx,
+        user_id,
+        &reading.phrase,
+        &reading.people,
+        tz,
+        line.description,
+        line.assignee,
+        source,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(LineAdded { added, reading })
+}
+
+/// Saves the task `q` (parsed from a line in `tz`) describes for `user_id`:
 /// its project found or created, a recurring task when the line repeats,
 /// and links to the `people` it names who exist. A date that does not exist
 /// and a line with no title left are refused.
 #[allow(clippy::too_many_arguments)]
-pub async fn add(
+async fn save(
     tx: &mut Tx,
     user_id: Uuid,
     q: &QuickAdd,

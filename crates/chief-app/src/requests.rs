@@ -5,11 +5,11 @@
 //! fields (unknown ones are refused) and document them once.
 
 use crate::knowledge_routing::{Capture, Target};
-use crate::{StoreError, Tx, playbook};
 use chief_domain::draft::NewDraft;
 use chief_domain::playbook::{NewPlaybook, Playbook};
 use chief_domain::task::{Assignee, NewTask};
 use chief_domain::{DomainError, Priority};
+use chief_store::{StoreError, Tx, playbook};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;

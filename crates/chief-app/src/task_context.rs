@@ -14,12 +14,10 @@
 //! dropped. The budget is `?budget=`, else the person's setting
 //! `context.token_budget`, else 4,000.
 
-use crate::StoreError;
 use crate::task_context_items::{
     AssembledContext, ContextKnowledge, ContextPlaybook, ContextProject, RelatedPerson,
     RelatedTask, RelationshipContext, TaskBrief, playbook_brief,
 };
-use crate::{Db, context_reads as reads, project, setting};
 use chief_brain::context_budget::{
     DEFAULT_TOKEN_BUDGET, Item, ItemKind, MAX_TOKEN_BUDGET, estimate_tokens, pack,
 };
@@ -30,6 +28,8 @@ use chief_domain::knowledge::Knowledge;
 use chief_domain::log::LogEntry;
 use chief_domain::person::{Person, TaskPersonRole};
 use chief_domain::task::Task;
+use chief_store::StoreError;
+use chief_store::{Db, context_reads as reads, project, setting};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
@@ -135,7 +135,7 @@ pub async fn assemble(
             .into_iter()
             .map(|(p, role)| (p, role, true))
             .collect();
-    for p in crate::person::mentioned_in(db, tenant, &text, PEOPLE).await? {
+    for p in chief_store::person::mentioned_in(db, tenant, &text, PEOPLE).await? {
         if !people.iter().any(|(k, _, _)| k.id == p.id) {
             people.push((p, None, false));
         }

@@ -19,7 +19,7 @@ use chief_domain::waiting::NewWaitingItem;
 use chief_domain::{Priority, log::Actor};
 use chief_store::tenancy::{self, NewUser};
 use chief_store::{
-    Db, Location, OpenOptions, Scope, briefing, calendar, draft, project, question, task, waiting,
+    Db, Location, OpenOptions, Scope, calendar, draft, project, question, task, waiting,
 };
 use chrono::{DateTime, Duration, Utc};
 use rand::{Rng, SeedableRng, rngs::StdRng};
@@ -79,14 +79,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut compose = Vec::with_capacity(runs);
         for _ in 0..runs {
             let t = Instant::now();
-            let c = briefing::compose(&db, tenant, user, kind, now()).await?;
+            let c = chief_app::briefing::compose(&db, tenant, user, kind, now()).await?;
             compose.push(t.elapsed().as_secs_f64() * 1000.0);
             std::hint::black_box(c);
         }
         let mut store = Vec::with_capacity(runs);
         for _ in 0..runs {
             let t = Instant::now();
-            briefing::compose_and_store(&db, &scope, user, kind, now()).await?;
+            chief_app::briefing::compose_and_store(&db, &scope, user, kind, now()).await?;
             store.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         let (c50, c99) = percentiles(&mut compose);

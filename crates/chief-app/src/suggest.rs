@@ -14,12 +14,12 @@
 //! `suggest.context_rules` (the person's value, else the workspace's, else
 //! the defaults).
 
-use crate::task_query::{self, TaskFilter};
-use crate::{Db, Page, StoreError, calendar, project, setting};
 use chief_brain::suggest::{Energy, Request, goal_of, suggest as rank};
 use chief_brain::suggest_context::{ContextRule, default_rules, infer};
 use chief_domain::task::{Assignee, Task, TaskStatus};
 use chief_domain::tenant::User;
+use chief_store::task_query::{self, TaskFilter};
+use chief_store::{Db, Page, StoreError, calendar, project, setting};
 use chrono::{DateTime, Duration, Offset, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;

@@ -18,15 +18,15 @@
 //! learning is routed the same way whichever door it came in by.
 
 use crate::knowledge_plan::{self, Candidate, Step};
-use crate::person::PersonPatch;
-use crate::project::ProjectPatch;
-use crate::{StoreError, Tx, client, knowledge, person, playbook, project, setting};
 use chief_brain::knowledge_route::{self, PersonField};
 use chief_domain::client::ClientPatch;
 use chief_domain::knowledge::{
     Knowledge, KnowledgeCategory, KnowledgeSource, KnowledgeStatus, NewKnowledge,
 };
 use chief_domain::playbook::{NewPlaybook, PlaybookPatch, PlaybookStatus};
+use chief_store::person::PersonPatch;
+use chief_store::project::ProjectPatch;
+use chief_store::{StoreError, Tx, client, knowledge, person, playbook, project, setting};
 use serde::Serialize;
 use uuid::Uuid;
 

@@ -6,10 +6,10 @@
 
 use crate::task_context::{assemble, budget};
 use crate::task_context_items::AssembledContext;
-use crate::task_playbooks::{self, MustConsultWarning, TaskPlaybook};
-use crate::{Db, StoreError, task, task_query};
 use chief_domain::TenantId;
 use chief_domain::task::{Assignee, Task};
+use chief_store::task_playbooks::{self, MustConsultWarning, TaskPlaybook};
+use chief_store::{Db, StoreError, task, task_query};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Serialize;

@@ -1,0 +1,22 @@
+//! chief's application layer: the operations every edge calls.
+//!
+//! Each operation is one function that takes the database, the caller's
+//! [`Scope`](chief_store::Scope) (or tenant, for reads) and one request
+//! value, owns its transaction and its audit, and returns a result. The
+//! HTTP API, the web UI, the CLI, the agent's tools, the MCP server and the
+//! scheduler translate their input into these calls and map the results;
+//! none of them opens a transaction of its own.
+//!
+//! Data comes from `chief-store`'s repositories; the decisions (parsing,
+//! ranking, routing, composing) come from `chief-brain`.
+
+pub mod briefing;
+pub mod knowledge_plan;
+pub mod knowledge_routing;
+pub mod quick_add;
+pub mod requests;
+pub mod suggest;
+pub mod task_context;
+pub mod task_context_items;
+pub mod task_handoff;
+pub mod task_work;
