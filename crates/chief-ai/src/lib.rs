@@ -12,6 +12,7 @@
 //! ```
 
 pub mod agent;
+pub mod briefing_polish;
 pub mod budget;
 pub mod chat;
 pub mod instructions;

@@ -11,8 +11,11 @@
 //! ranking, routing, composing) come from `chief-brain`.
 
 pub mod briefing;
+pub mod job_action;
+pub mod job_run;
 pub mod knowledge_plan;
 pub mod knowledge_routing;
+pub mod polish;
 pub mod quick_add;
 pub mod requests;
 pub mod suggest;
@@ -20,3 +23,4 @@ pub mod task_context;
 pub mod task_context_items;
 pub mod task_handoff;
 pub mod task_work;
+pub mod trigger_fire;

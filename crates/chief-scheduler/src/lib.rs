@@ -9,22 +9,20 @@
 //!    due;
 //! 3. the run is recorded before the action starts; the database refuses a
 //!    second run of one occurrence;
-//! 4. the action runs ([`actions::perform`]), its outcome is recorded, and the
+//! 4. the action runs ([`chief_app::job_run::perform`]), its outcome is recorded, and the
 //!    job moves to its next due time and gives its lease back.
 //!
 //! The clock is passed in: [`Scheduler::tick`] handles everything due at a
 //! given instant, which is how the tests drive it with no sleeps.
 
-pub mod actions;
-pub mod polish;
 pub mod trigger_dispatch;
-pub mod trigger_fire;
 
+use chief_app::job_run;
+use chief_app::polish::{NoPolish, Polish};
 use chief_brain::job_timing::plan;
 use chief_domain::job::{Job, JobRun};
 use chief_store::{Db, StoreError, job};
 use chrono::{DateTime, Duration, Utc};
-use polish::Polish;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -84,7 +82,7 @@ pub struct Scheduler {
     db: Db,
     instance: String,
     wake: Arc<Notify>,
-    polish: Arc<Polish>,
+    polish: Arc<dyn Polish>,
     concurrency: usize,
 }
 
@@ -95,7 +93,7 @@ impl Scheduler {
             db,
             instance: instance.into(),
             wake: Arc::new(Notify::new()),
-            polish: Arc::new(Polish::none()),
+            polish: Arc::new(NoPolish),
             concurrency: CONCURRENCY,
         }
     }
@@ -107,9 +105,9 @@ impl Scheduler {
     }
 
     /// The same scheduler, polishing the briefings it delivers with
-    /// `polish`'s model.
-    pub fn with_polish(mut self, polish: Polish) -> Scheduler {
-        self.polish = Arc::new(polish);
+    /// `polish`.
+    pub fn with_polish(mut self, polish: Arc<dyn Polish>) -> Scheduler {
+        self.polish = polish;
         self
     }
 
@@ -178,7 +176,8 @@ impl Scheduler {
                 .await?
             {
                 Some(run) => {
-                    tick.ran.push(self.perform(j, run, now).await?);
+                    tick.ran
+                        .push(job_run::perform(&self.db, self.polish.as_ref(), j, run, now).await?);
                     ran_at = Some(now);
                 }
                 None => tick.skipped += 1,
@@ -186,21 +185,6 @@ impl Scheduler {
         }
         job::reschedule(&self.db, j, &self.instance, p.next_run_at, ran_at).await?;
         Ok(())
-    }
-
-    async fn perform(
-        &self,
-        j: &Job,
-        run: JobRun,
-        now: DateTime<Utc>,
-    ) -> Result<JobRun, StoreError> {
-        let outcome = actions::perform(&self.db, &self.polish, j, &run.cause, now)
-            .await
-            .map_err(|e| e.to_string());
-        if let Err(e) = &outcome {
-            tracing::warn!(job = %j.name, tenant = %j.tenant_id, error = %e, "job failed");
-        }
-        job::finish_run(&self.db, j.tenant_id, run.id, outcome, now).await
     }
 
     /// Gives every user who lacks them the built-in jobs, in their time
@@ -222,13 +206,10 @@ impl Scheduler {
         Ok(created)
     }
 
-    /// Runs `j` once now, whatever its schedule, as a manual run; its next
-    /// scheduled run is left as it is.
+    /// Runs `j` once now, whatever its schedule, as a manual run with
+    /// this scheduler's polish (see `chief_app::job_run::run_now`).
     pub async fn run_now(&self, j: &Job, now: DateTime<Utc>) -> Result<JobRun, StoreError> {
-        let run = job::begin_run(&self.db, j, now, "manual", &self.instance, now)
-            .await?
-            .expect("manual runs are never refused as duplicates");
-        self.perform(j, run, now).await
+        job_run::run_now(&self.db, self.polish.as_ref(), j, &self.instance, now).await
     }
 
     /// Runs due jobs until `shutdown` resolves: ticks, then sleeps until the

@@ -9,8 +9,8 @@
 //! is paused as a runaway, which catches loops that pass through the
 //! outside world where no trace follows them.
 
-use crate::polish::Polish;
-use crate::trigger_fire::{Cause, fire, stop};
+use chief_app::polish::{NoPolish, Polish};
+use chief_app::trigger_fire::{Cause, fire, stop};
 use chief_domain::event::DomainEvent;
 use chief_domain::trigger::{
     Firing, FiringStatus, MAX_CHAIN, MAX_FIRINGS_PER_HOUR, Trigger, loop_in,
@@ -32,7 +32,7 @@ const LEASE: Duration = Duration::minutes(5);
 pub struct Dispatcher {
     db: Db,
     instance: String,
-    polish: std::sync::Arc<Polish>,
+    polish: std::sync::Arc<dyn Polish>,
 }
 
 impl Dispatcher {
@@ -41,13 +41,13 @@ impl Dispatcher {
         Dispatcher {
             db,
             instance: instance.into(),
-            polish: std::sync::Arc::new(Polish::none()),
+            polish: std::sync::Arc::new(NoPolish),
         }
     }
 
     /// The same dispatcher, polishing the briefings its triggers deliver.
-    pub fn with_polish(mut self, polish: Polish) -> Dispatcher {
-        self.polish = std::sync::Arc::new(polish);
+    pub fn with_polish(mut self, polish: std::sync::Arc<dyn Polish>) -> Dispatcher {
+        self.polish = polish;
         self
     }
 
@@ -126,7 +126,15 @@ impl Dispatcher {
             tracing::warn!(trigger = %t.name, tenant = %t.tenant_id, %why, "trigger runaway stopped");
             return stop(&self.db, t, e, &chain, FiringStatus::RateLimited, &why, now).await;
         }
-        fire(&self.db, &self.polish, t, Cause::Event(e), &chain, now).await
+        fire(
+            &self.db,
+            self.polish.as_ref(),
+            t,
+            Cause::Event(e),
+            &chain,
+            now,
+        )
+        .await
     }
 
     /// "a → b → a", the chain by trigger name.

@@ -6,12 +6,12 @@
 #[path = "../../chief-store/tests/common/mod.rs"]
 mod common;
 
+use chief_ai::briefing_polish::ModelPolish;
 use chief_domain::TenantId;
 use chief_domain::task::NewTask;
 use chief_llm::ProviderKind;
 use chief_llm::testing::{FakeModel, Reply, Turn};
 use chief_scheduler::Scheduler;
-use chief_scheduler::polish::Polish;
 use chief_store::delivery::{self, DeliveryFilter};
 use chief_store::{Db, Page};
 use chrono::{DateTime, Utc};
@@ -64,7 +64,8 @@ backend_test!(
             "Good morning! Send the board deck first: it is due today.",
         ))]);
         let (provider, _) = model.provider("claude-sonnet-4-5");
-        let s = Scheduler::new(db.clone(), "one").with_polish(Polish::with(provider));
+        let s = Scheduler::new(db.clone(), "one")
+            .with_polish(std::sync::Arc::new(ModelPolish::with(provider)));
         s.provision(at("2026-11-23T12:00:00Z")).await?;
         s.tick(at("2026-11-24T08:00:00Z")).await?;
         let sent = morning_markdown(&db, tenant).await;
@@ -101,7 +102,8 @@ backend_test!(
         let model = FakeModel::start(ProviderKind::Anthropic).await;
         model.script((0..8).map(|_| Reply::overloaded()));
         let (provider, _) = model.provider("claude-sonnet-4-5");
-        let polished = Scheduler::new(db.clone(), "one").with_polish(Polish::with(provider));
+        let polished = Scheduler::new(db.clone(), "one")
+            .with_polish(std::sync::Arc::new(ModelPolish::with(provider)));
         polished.provision(at("2026-11-23T12:00:00Z")).await?;
         polished.tick(at("2026-11-24T08:00:00Z")).await?;
         let sent = morning_markdown(&db, tenant).await;

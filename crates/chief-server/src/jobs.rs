@@ -10,8 +10,9 @@ use crate::params::{Id, page};
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
+use chief_app::job_run;
+use chief_app::polish::NoPolish;
 use chief_domain::job::{Job, JobRun, MisfirePolicy};
-use chief_scheduler::Scheduler;
 use chief_store::job::{self, JobPatch};
 use chief_store::{Listing, StoreError};
 use chrono::Utc;
@@ -152,8 +153,9 @@ async fn run_now(
     Id(id): Id,
 ) -> Result<Json<JobRun>, ApiError> {
     let j = visible(&state, &caller, id).await?;
-    let scheduler = Scheduler::new(state.db.clone(), "api");
-    Ok(Json(scheduler.run_now(&j, Utc::now()).await?))
+    Ok(Json(
+        job_run::run_now(&state.db, &NoPolish, &j, "api", Utc::now()).await?,
+    ))
 }
 
 #[derive(Deserialize, JsonSchema)]

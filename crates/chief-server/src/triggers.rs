@@ -11,10 +11,10 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chief_ai::briefing_polish::ModelPolish;
+use chief_app::trigger_fire::{Cause, fire};
 use chief_brain::trigger_templates::{self, TriggerTemplate};
 use chief_domain::trigger::{Firing, Trigger, TriggerAction, TriggerEvent};
-use chief_scheduler::polish::Polish;
-use chief_scheduler::trigger_fire::{Cause, fire};
 use chief_store::trigger::{self, Created, NewTrigger, TriggerPatch};
 use chief_store::{Listing, StoreError, trigger_firing};
 use chrono::Utc;
@@ -248,7 +248,7 @@ async fn fire_now(
     let t = visible(&state, &caller, id).await?;
     let firing = fire(
         &state.db,
-        &Polish::from_env(),
+        &ModelPolish::from_env(),
         &t,
         Cause::Manual,
         &[t.id],

@@ -6,6 +6,8 @@ use crate::context::{Ctx, open_existing};
 use crate::dates::ago;
 use crate::output::{Style, Table, json, short};
 use anyhow::{Result, bail};
+use chief_app::job_run;
+use chief_app::polish::NoPolish;
 use chief_domain::job::{Job, JobKind, JobRun, RunStatus};
 use chief_scheduler::Scheduler;
 use chief_store::job::{self, JobPatch};
@@ -131,9 +133,7 @@ pub async fn jobs(ctx: &Ctx, cmd: &JobsCommand) -> Result<()> {
         }
         JobsCommand::Run { name } => {
             let j = named(ctx, name).await?;
-            let run = Scheduler::new(ctx.db.clone(), "cli")
-                .run_now(&j, Utc::now())
-                .await?;
+            let run = job_run::run_now(&ctx.db, &NoPolish, &j, "cli", Utc::now()).await?;
             if ctx.json {
                 return json(&run);
             }

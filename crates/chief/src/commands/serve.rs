@@ -71,7 +71,8 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     };
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
     let scheduler = (!args.no_scheduler).then(|| {
-        let polish = chief_scheduler::polish::Polish::from_env();
+        let polish: std::sync::Arc<dyn chief_app::polish::Polish> =
+            std::sync::Arc::new(chief_ai::briefing_polish::ModelPolish::from_env());
         let scheduler = chief_scheduler::Scheduler::new(db.clone(), instance_name())
             .with_polish(polish.clone());
         let triggers =

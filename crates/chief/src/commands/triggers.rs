@@ -9,10 +9,10 @@ use crate::context::Ctx;
 use crate::dates::ago;
 use crate::output::{Style, Table, json, short};
 use anyhow::{Context as _, Result, bail};
+use chief_ai::briefing_polish::ModelPolish;
+use chief_app::trigger_fire::{Cause, fire};
 use chief_brain::trigger_templates;
 use chief_domain::trigger::{DigestFilter, FiringStatus, Trigger, TriggerAction, TriggerEvent};
-use chief_scheduler::polish::Polish;
-use chief_scheduler::trigger_fire::{Cause, fire};
 use chief_store::trigger::{self, NewTrigger, TriggerPatch};
 use chief_store::{Page, StoreError, trigger_firing};
 use chrono::Utc;
@@ -273,7 +273,7 @@ pub async fn triggers(ctx: &Ctx, cmd: &TriggersCommand) -> Result<()> {
             let t = named(ctx, name).await?;
             let f = fire(
                 &ctx.db,
-                &Polish::from_env(),
+                &ModelPolish::from_env(),
                 &t,
                 Cause::Manual,
                 &[t.id],

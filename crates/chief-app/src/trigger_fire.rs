@@ -5,9 +5,9 @@
 //! its writes cause can be traced back to it (see
 //! [`chief_store::trigger_firing::cause_of`]).
 
-use crate::actions::briefing_notice;
+use crate::job_action::briefing_notice;
 use crate::polish::Polish;
-use chief_app::quick_add;
+use crate::quick_add;
 use chief_brain::trigger_text::{event_fields, event_notice, fill, task_digest};
 use chief_domain::delivery::Notice;
 use chief_domain::event::DomainEvent;
@@ -69,7 +69,7 @@ fn scope(t: &Trigger, now: DateTime<Utc>) -> Scope {
 /// action writes nothing but the failed firing.
 pub async fn fire(
     db: &Db,
-    polish: &Polish,
+    polish: &dyn Polish,
     t: &Trigger,
     cause: Cause<'_>,
     chain: &[Uuid],
@@ -246,7 +246,7 @@ fn zone(t: &Trigger) -> chrono_tz::Tz {
 
 async fn prepare(
     db: &Db,
-    polish: &Polish,
+    polish: &dyn Polish,
     t: &Trigger,
     cause: Cause<'_>,
     now: DateTime<Utc>,
@@ -255,7 +255,7 @@ async fn prepare(
     Ok(match &t.action {
         TriggerAction::Briefing { kind } => {
             let mut composed =
-                chief_app::briefing::compose(db, t.tenant_id, t.user_id, *kind, now).await?;
+                crate::briefing::compose(db, t.tenant_id, t.user_id, *kind, now).await?;
             polish.briefing(&mut composed).await;
             Prepared::Briefing(*kind, composed)
         }

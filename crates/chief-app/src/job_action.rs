@@ -1,5 +1,5 @@
 //! What each kind of job does when it runs. Every action works through the
-//! store's services in its job's tenant, as the system acting for the job's
+//! store's repositories and the application's operations in its job's tenant, as the system acting for the job's
 //! owner, with the scheduler's clock; so its changes are audited like any
 //! other, and a test can run it at any instant.
 
@@ -30,7 +30,7 @@ const EVENT_PREP_AHEAD: Duration = Duration::minutes(30);
 /// history.
 pub async fn perform(
     db: &Db,
-    polish: &Polish,
+    polish: &dyn Polish,
     job: &Job,
     cause: &str,
     now: DateTime<Utc>,
@@ -51,7 +51,7 @@ pub async fn perform(
 /// Fires the trigger a job of kind `trigger` runs.
 async fn scheduled_trigger(
     db: &Db,
-    polish: &Polish,
+    polish: &dyn Polish,
     job: &Job,
     cause: &str,
     now: DateTime<Utc>,
@@ -92,13 +92,12 @@ pub(crate) fn briefing_notice(composed: &chief_store::briefing::Composed) -> Not
 /// reaches them.
 async fn briefing(
     db: &Db,
-    polish: &Polish,
+    polish: &dyn Polish,
     job: &Job,
     now: DateTime<Utc>,
     kind: BriefingKind,
 ) -> Result<String, StoreError> {
-    let mut composed =
-        chief_app::briefing::compose(db, job.tenant_id, job.user_id, kind, now).await?;
+    let mut composed = crate::briefing::compose(db, job.tenant_id, job.user_id, kind, now).await?;
     polish.briefing(&mut composed).await;
     let notice = briefing_notice(&composed);
     let day = now.with_timezone(&tz_of(job)).date_naive();
