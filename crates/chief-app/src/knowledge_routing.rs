@@ -23,8 +23,8 @@ use chief_domain::client::ClientPatch;
 use chief_domain::knowledge::{
     Knowledge, KnowledgeCategory, KnowledgeSource, KnowledgeStatus, NewKnowledge,
 };
+use chief_domain::person::PersonPatch;
 use chief_domain::playbook::{NewPlaybook, PlaybookPatch, PlaybookStatus};
-use chief_store::person::PersonPatch;
 use chief_store::project::ProjectPatch;
 use chief_store::{StoreError, Tx, client, knowledge, person, playbook, project, setting};
 use serde::Serialize;

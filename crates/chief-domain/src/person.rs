@@ -30,8 +30,10 @@ pub struct Person {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The fields of a new person.
+/// The fields of a new person (`POST /api/people`, `chief people add`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "PersonCreate")]
 pub struct NewPerson {
     pub name: String,
     pub email: Option<String>,
@@ -44,9 +46,45 @@ pub struct NewPerson {
     pub political_context: Option<String>,
     pub communication_notes: Option<String>,
     pub context_notes: Option<String>,
-    /// Other names they go by ("Pat"), kept in `metadata.aliases`.
+    /// Other names they go by, such as "Pat": knowledge routing finds them
+    /// by these too. Kept in `metadata.aliases`.
     #[serde(default)]
     pub aliases: Vec<String>,
+}
+
+/// Changes to a person (`PUT /api/people/{id}`); a field left out stays as
+/// it is, and `null` clears an optional one.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "PersonUpdate")]
+pub struct PersonPatch {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub company: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub client_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub relationship: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub relationship_to_user: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub political_context: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub communication_notes: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub context_notes: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub last_contact: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub next_follow_up: Option<Option<DateTime<Utc>>>,
+    /// Replaces the other names they go by; `[]` clears them.
+    pub aliases: Option<Vec<String>>,
 }
 
 crate::text_enum! {

@@ -108,16 +108,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for MaybeBody<T> {
     }
 }
 
-/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-pub mod double_option {
-    use serde::{Deserialize, Deserializer};
-
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(d).map(Some)
-    }
-}
+pub use chief_domain::patch::double_option;
 
 /// A query string.
 pub struct Params<T>(pub T);

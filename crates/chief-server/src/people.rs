@@ -11,10 +11,10 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chief_domain::person::{NewPerson, Person, TaskPersonRole};
-use chief_store::person::{self, PersonPatch};
+use chief_app::person as people;
+use chief_domain::person::{NewPerson, Person, PersonPatch, TaskPersonRole};
+use chief_store::person;
 use chief_store::{Listing, task_people};
-use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -28,7 +28,7 @@ pub fn routes(api: &mut Api) {
         .ok::<Listing<Person>>();
     api.post("/people", create)
         .summary("Add a person")
-        .body::<CreateBody>()
+        .body::<NewPerson>()
         .created::<Person>();
     api.get("/people/{id}", show)
         .summary("Get a person")
@@ -36,7 +36,7 @@ pub fn routes(api: &mut Api) {
     api.put("/people/{id}", update)
         .summary("Update a person")
         .describe("Fields present are changed; `null` clears an optional field.")
-        .body::<UpdateBody>()
+        .body::<PersonPatch>()
         .ok::<Person>();
     api.delete("/people/{id}", delete)
         .summary("Delete a person")
@@ -63,50 +63,12 @@ async fn list(
     ))
 }
 
-/// The body of `POST /api/people`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "PersonCreate")]
-struct CreateBody {
-    name: String,
-    email: Option<String>,
-    phone: Option<String>,
-    title: Option<String>,
-    company: Option<String>,
-    client_id: Option<Uuid>,
-    relationship: Option<String>,
-    relationship_to_user: Option<String>,
-    political_context: Option<String>,
-    communication_notes: Option<String>,
-    context_notes: Option<String>,
-    /// Other names they go by, such as "Pat": knowledge routing finds them
-    /// by these too. Kept in `metadata.aliases`.
-    #[serde(default)]
-    aliases: Vec<String>,
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(new): Body<NewPerson>,
 ) -> Result<(StatusCode, Json<Person>), ApiError> {
-    let new = NewPerson {
-        name: b.name,
-        email: b.email,
-        phone: b.phone,
-        title: b.title,
-        company: b.company,
-        client_id: b.client_id,
-        relationship: b.relationship,
-        relationship_to_user: b.relationship_to_user,
-        political_context: b.political_context,
-        communication_notes: b.communication_notes,
-        context_notes: b.context_notes,
-        aliases: b.aliases,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let created = person::create(&mut tx, caller.user.id, new).await?;
-    tx.commit().await?;
+    let created = people::create(&state.db, &caller.scope(), new).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -118,66 +80,15 @@ async fn show(
     Ok(Json(person::get(&state.db, caller.tenant(), id).await?))
 }
 
-/// The body of `PUT /api/people/{id}`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "PersonUpdate")]
-struct UpdateBody {
-    name: Option<String>,
-    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
-    email: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
-    phone: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
-    title: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
-    company: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
-    client_id: Option<Option<Uuid>>,
-    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
-    relationship: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
-    relationship_to_user: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
-    political_context: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
-    communication_notes: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
-    context_notes: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
-    last_contact: Option<Option<DateTime<Utc>>>,
-    #[serde(default, deserialize_with = "crate::body::double_option::deserialize")]
-    next_follow_up: Option<Option<DateTime<Utc>>>,
-    /// Replaces the other names they go by; `[]` clears them.
-    aliases: Option<Vec<String>>,
-}
-
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<UpdateBody>,
+    Body(patch): Body<PersonPatch>,
 ) -> Result<Json<Person>, ApiError> {
-    let patch = PersonPatch {
-        name: b.name,
-        email: b.email,
-        phone: b.phone,
-        title: b.title,
-        company: b.company,
-        client_id: b.client_id,
-        relationship: b.relationship,
-        relationship_to_user: b.relationship_to_user,
-        political_context: b.political_context,
-        communication_notes: b.communication_notes,
-        context_notes: b.context_notes,
-        last_contact: b.last_contact,
-        next_follow_up: b.next_follow_up,
-        aliases: b.aliases,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let updated = person::update(&mut tx, id, patch).await?;
-    tx.commit().await?;
-    Ok(Json(updated))
+    Ok(Json(
+        people::update(&state.db, &caller.scope(), id, patch).await?,
+    ))
 }
 
 async fn delete(
@@ -185,9 +96,7 @@ async fn delete(
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    let mut tx = state.db.write(&caller.scope()).await?;
-    person::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    people::delete(&state.db, &caller.scope(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -7,9 +7,9 @@ use crate::tenant_cache::TenantCache;
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
-use chief_domain::person::{NewPerson, Person};
+use chief_domain::person::{NewPerson, Person, PersonPatch};
 use chief_domain::{TenantId, new_id};
-use chrono::{DateTime, Utc};
+
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -130,27 +130,6 @@ pub async fn list(db: &Db, tenant: TenantId) -> Result<Vec<Person>, StoreError> 
     .iter()
     .map(from_row)
     .collect()
-}
-
-/// Changes to a person; `None` leaves a field as it is, `Some(None)` clears
-/// an optional one.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PersonPatch {
-    pub name: Option<String>,
-    pub email: Option<Option<String>>,
-    pub phone: Option<Option<String>>,
-    pub title: Option<Option<String>>,
-    pub company: Option<Option<String>>,
-    pub client_id: Option<Option<Uuid>>,
-    pub relationship: Option<Option<String>>,
-    pub relationship_to_user: Option<Option<String>>,
-    pub political_context: Option<Option<String>>,
-    pub communication_notes: Option<Option<String>>,
-    pub context_notes: Option<Option<String>>,
-    pub last_contact: Option<Option<DateTime<Utc>>>,
-    pub next_follow_up: Option<Option<DateTime<Utc>>>,
-    /// Replaces `metadata.aliases`.
-    pub aliases: Option<Vec<String>>,
 }
 
 /// One page of the tenant's people whose name contains `q` (any when

@@ -4,7 +4,8 @@
 
 mod common;
 
-use chief_store::person::{self, PersonPatch};
+use chief_domain::person::PersonPatch;
+use chief_store::person;
 use common::{backend_test, in_tx, scope, workspace};
 
 async fn names_in(db: &chief_store::Db, tenant: chief_domain::TenantId, text: &str) -> Vec<String> {

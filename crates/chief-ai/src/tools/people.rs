@@ -2,8 +2,9 @@
 //! relationships on their record, where drafts and context read it.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
+use chief_app::person;
 use chief_domain::person::Person;
-use chief_store::person::{self, PersonPatch};
+use chief_domain::person::PersonPatch;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -47,7 +48,5 @@ async fn update(caller: Caller, a: UpdateArgs) -> Result<Person, ToolError> {
         context_notes: a.context_notes.map(Some),
         ..Default::default()
     };
-    caller
-        .write(async |tx, _| person::update(tx, a.person_id, patch).await)
-        .await
+    Ok(person::update(&caller.db, &caller.scope, a.person_id, patch).await?)
 }

@@ -24,10 +24,9 @@ pub async fn people(ctx: &Ctx, cmd: &PeopleCommand) -> Result<()> {
             relationship,
             notes,
         } => {
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let p = person::create(
-                &mut tx,
-                ctx.user.id,
+            let p = chief_app::person::create(
+                &ctx.db,
+                &ctx.scope(),
                 NewPerson {
                     name: name.clone(),
                     email: email.clone(),
@@ -39,7 +38,6 @@ pub async fn people(ctx: &Ctx, cmd: &PeopleCommand) -> Result<()> {
                 },
             )
             .await?;
-            tx.commit().await?;
             if ctx.json {
                 return json(&p);
             }
