@@ -5,16 +5,15 @@
 //! dropped stream without writing twice, stops a model that never stops,
 //! and undo puts back exactly what the run changed.
 
-#[path = "../../chief-store/tests/common/mod.rs"]
-mod common;
 mod support;
 
 use chief_ai::agent::{self, Agent, AgentOptions, Outcome, RunReport, RunStatus};
 use chief_ai::{Caller, Registry};
 use chief_domain::task::Task;
 use chief_llm::testing::{FakeModel, Flavor, Reply, Turn};
-use chief_store::{person, task};
-use common::{add_person, add_playbook, backend_test, playbook};
+use chief_store::{Db, person, task};
+use chief_testkit as common;
+use common::{add_person, add_playbook, both_backends, playbook};
 use serde_json::{Value, json};
 use support::*;
 
@@ -36,9 +35,8 @@ fn state(t: &Task) -> Value {
     all
 }
 
-backend_test!(
-    drafts_an_email_under_a_must_consult_playbook_and_undo_restores_it,
-    |db| async move {
+both_backends! {
+    async fn drafts_an_email_under_a_must_consult_playbook_and_undo_restores_it(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         let guide = chief_domain::playbook::NewPlaybook {
             must_consult: true,
@@ -116,11 +114,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    blocks_with_a_question_when_the_task_is_ambiguous,
-    |db| async move {
+both_backends! {
+    async fn blocks_with_a_question_when_the_task_is_ambiguous(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         let t = agent_task(&c, "Sort out the thing for Dana", "").await;
         let before = state(&t);
@@ -146,46 +143,47 @@ backend_test!(
         assert_eq!(state(&task::get(&db, c.scope.tenant, t.id).await?), before);
         Ok(())
     }
-);
+}
 
-backend_test!(captures_knowledge_routed_to_a_person, |db| async move {
-    let c = caller(&db).await;
-    let patrick = add_person(&db, &c.scope, common::person("Patrick Fields")).await?;
-    let t = agent_task(&c, "Prepare notes on Patrick", "").await;
-    let fake = FakeModel::start(Flavor::Anthropic).await;
-    fake.script([
-        call(
-            "k1",
-            "capture_knowledge",
-            json!({"content": "Patrick prefers brief, direct emails",
-            "target_type": "person", "target_id": patrick.id, "source_task_id": t.id}),
-        ),
-        call(
-            "k2",
-            "complete_task",
-            json!({"task_id": t.id, "learnings_captured": true}),
-        ),
-    ]);
-    let report = run(&agent_for(&fake, AgentOptions::default()), &c).await;
-    assert_eq!(report.status, RunStatus::Completed);
-    let p = person::get(&db, c.scope.tenant, patrick.id).await?;
-    let notes = format!("{:?} {:?}", p.communication_notes, p.context_notes);
-    assert!(notes.contains("brief, direct emails"), "{notes}");
-    assert_eq!(count(&c, "knowledge").await, 1);
+both_backends! {
+    async fn captures_knowledge_routed_to_a_person(db: Db) -> anyhow::Result<()> {
+        let c = caller(&db).await;
+        let patrick = add_person(&db, &c.scope, common::person("Patrick Fields")).await?;
+        let t = agent_task(&c, "Prepare notes on Patrick", "").await;
+        let fake = FakeModel::start(Flavor::Anthropic).await;
+        fake.script([
+            call(
+                "k1",
+                "capture_knowledge",
+                json!({"content": "Patrick prefers brief, direct emails",
+                "target_type": "person", "target_id": patrick.id, "source_task_id": t.id}),
+            ),
+            call(
+                "k2",
+                "complete_task",
+                json!({"task_id": t.id, "learnings_captured": true}),
+            ),
+        ]);
+        let report = run(&agent_for(&fake, AgentOptions::default()), &c).await;
+        assert_eq!(report.status, RunStatus::Completed);
+        let p = person::get(&db, c.scope.tenant, patrick.id).await?;
+        let notes = format!("{:?} {:?}", p.communication_notes, p.context_notes);
+        assert!(notes.contains("brief, direct emails"), "{notes}");
+        assert_eq!(count(&c, "knowledge").await, 1);
 
-    agent::undo(&db, &c.scope, report.run_id).await?;
-    let p = person::get(&db, c.scope.tenant, patrick.id).await?;
-    assert_eq!(
-        (p.communication_notes, p.context_notes),
-        (patrick.communication_notes, patrick.context_notes)
-    );
-    assert_eq!(count(&c, "knowledge").await, 0);
-    Ok(())
-});
+        agent::undo(&db, &c.scope, report.run_id).await?;
+        let p = person::get(&db, c.scope.tenant, patrick.id).await?;
+        assert_eq!(
+            (p.communication_notes, p.context_notes),
+            (patrick.communication_notes, patrick.context_notes)
+        );
+        assert_eq!(count(&c, "knowledge").await, 0);
+        Ok(())
+    }
+}
 
-backend_test!(
-    survives_a_429_and_a_dropped_stream_without_writing_twice,
-    |db| async move {
+both_backends! {
+    async fn survives_a_429_and_a_dropped_stream_without_writing_twice(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         let t = agent_task(&c, "Draft a thank-you email to Dana", "").await;
         let draft = json!({"type": "email", "recipient": "Dana", "body": "Thank you, Dana.", "task_id": t.id});
@@ -212,11 +210,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_model_that_never_stops_hits_the_step_limit,
-    |db| async move {
+both_backends! {
+    async fn a_model_that_never_stops_hits_the_step_limit(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         agent_task(&c, "Research competitors", "").await;
         let fake = FakeModel::start(Flavor::OpenAi).await;
@@ -243,11 +240,10 @@ backend_test!(
         assert!(third.contains("must be a JSON object"), "{third}");
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_wrong_key_fails_the_run_and_requeues_the_task,
-    |db| async move {
+both_backends! {
+    async fn a_wrong_key_fails_the_run_and_requeues_the_task(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         agent_task(&c, "Draft the board update", "").await;
         let fake = FakeModel::start(Flavor::Anthropic).await;
@@ -266,11 +262,10 @@ backend_test!(
         assert_requeued(&c, &report, RunStatus::Failed, "ANTHROPIC_API_KEY").await;
         Ok(())
     }
-);
+}
 
-backend_test!(
-    an_empty_queue_is_idle_without_calling_the_model,
-    |db| async move {
+both_backends! {
+    async fn an_empty_queue_is_idle_without_calling_the_model(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         let fake = FakeModel::start(Flavor::Anthropic).await;
         let agent = agent_for(&fake, AgentOptions::default());
@@ -278,29 +273,30 @@ backend_test!(
         assert!(fake.received().is_empty());
         Ok(())
     }
-);
+}
 
-backend_test!(the_token_budget_is_a_hard_stop, |db| async move {
-    let c = caller(&db).await;
-    agent_task(&c, "Plan the quarter", "").await;
-    let fake = FakeModel::start(Flavor::Anthropic).await;
-    fake.script([
-        call("b1", "search", json!({"query": "quarter"})),
-        call("b2", "search", json!({"query": "quarter again"})),
-    ]);
-    let options = AgentOptions {
-        token_budget: 100,
-        ..AgentOptions::default()
-    };
-    let report = run(&agent_for(&fake, options), &c).await;
-    assert_requeued(&c, &report, RunStatus::Requeued, "budget of 100").await;
-    assert_eq!(fake.unused(), 1, "no model call after the budget is spent");
-    Ok(())
-});
+both_backends! {
+    async fn the_token_budget_is_a_hard_stop(db: Db) -> anyhow::Result<()> {
+        let c = caller(&db).await;
+        agent_task(&c, "Plan the quarter", "").await;
+        let fake = FakeModel::start(Flavor::Anthropic).await;
+        fake.script([
+            call("b1", "search", json!({"query": "quarter"})),
+            call("b2", "search", json!({"query": "quarter again"})),
+        ]);
+        let options = AgentOptions {
+            token_budget: 100,
+            ..AgentOptions::default()
+        };
+        let report = run(&agent_for(&fake, options), &c).await;
+        assert_requeued(&c, &report, RunStatus::Requeued, "budget of 100").await;
+        assert_eq!(fake.unused(), 1, "no model call after the budget is spent");
+        Ok(())
+    }
+}
 
-backend_test!(
-    an_unreachable_model_fails_the_run_and_requeues_the_task,
-    |db| async move {
+both_backends! {
+    async fn an_unreachable_model_fails_the_run_and_requeues_the_task(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         agent_task(&c, "Draft the board update", "").await;
         // A port nothing listens on: every attempt is refused.
@@ -330,11 +326,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    an_empty_queue_first_creates_due_recurring_tasks,
-    |db| async move {
+both_backends! {
+    async fn an_empty_queue_first_creates_due_recurring_tasks(db: Db) -> anyhow::Result<()> {
         let mut c = caller(&db).await;
         c.scope.now = Some(common::noon());
         let weekly = chief_domain::recurring::NewRecurringTask {
@@ -376,4 +371,4 @@ backend_test!(
         assert!(after.next_run > common::noon(), "the next run is scheduled");
         Ok(())
     }
-);
+}

@@ -5,8 +5,6 @@
 //! explicitly skipped embedding step; a proactive check makes no model call
 //! when nothing changed, and calls again after a change.
 
-#[path = "../../chief-store/tests/common/mod.rs"]
-mod common;
 mod support;
 
 use chief_ai::Registry;
@@ -15,8 +13,9 @@ use chief_ai::agent::persona::KnowledgeScope;
 use chief_ai::agent::persona_store::{self, NewPersona};
 use chief_ai::agent::{AgentOptions, RunStatus};
 use chief_llm::testing::{FakeModel, Flavor, Reply, Turn};
-use chief_store::StoreError;
-use common::backend_test;
+use chief_store::{Db, StoreError};
+use chief_testkit as common;
+use common::both_backends;
 use serde_json::json;
 use support::*;
 
@@ -33,9 +32,8 @@ fn legal() -> NewPersona {
     }
 }
 
-backend_test!(
-    a_workspace_persona_is_routed_by_keyword_and_sees_only_its_scope,
-    |db| async move {
+both_backends! {
+    async fn a_workspace_persona_is_routed_by_keyword_and_sees_only_its_scope(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         let registry = Registry::work_loop();
         persona_store::add(&db, &c.scope, &registry, &legal()).await?;
@@ -100,11 +98,10 @@ backend_test!(
         assert_eq!(trail[0]["keyword"], "contract", "{trail}");
         Ok(())
     }
-);
+}
 
-backend_test!(
-    with_no_keyword_the_model_classifies_after_a_skipped_embedding_step,
-    |db| async move {
+both_backends! {
+    async fn with_no_keyword_the_model_classifies_after_a_skipped_embedding_step(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         let t = agent_task(&c, "Think about Q3 hiring", "").await;
         let fake = FakeModel::start(Flavor::OpenAi).await;
@@ -155,72 +152,73 @@ backend_test!(
         assert_eq!(trail[2]["result"], "unparseable");
         Ok(())
     }
-);
+}
 
-backend_test!(persona_validation_names_the_field, |db| async move {
-    let c = caller(&db).await;
-    let registry = Registry::work_loop();
-    let cases = [
-        (
-            NewPersona {
-                name: "Bad Name".into(),
-                ..legal()
-            },
-            "name",
-        ),
-        (
-            NewPersona {
-                name: "execution".into(),
-                ..legal()
-            },
-            "built-in",
-        ),
-        (
-            NewPersona {
-                prompt: " ".into(),
-                ..legal()
-            },
-            "prompt",
-        ),
-        (
-            NewPersona {
-                tools: vec!["send_email".into()],
-                ..legal()
-            },
-            "tools",
-        ),
-        (
-            NewPersona {
-                knowledge_scope: KnowledgeScope {
-                    kinds: vec!["planet".into()],
-                    topics: vec![],
+both_backends! {
+    async fn persona_validation_names_the_field(db: Db) -> anyhow::Result<()> {
+        let c = caller(&db).await;
+        let registry = Registry::work_loop();
+        let cases = [
+            (
+                NewPersona {
+                    name: "Bad Name".into(),
+                    ..legal()
                 },
-                ..legal()
-            },
-            "knowledge_scope.kinds",
-        ),
-    ];
-    for (bad, field) in cases {
-        let err = persona_store::add(&db, &c.scope, &registry, &bad)
-            .await
-            .unwrap_err();
-        assert!(err.to_string().contains(field), "{field}: {err}");
+                "name",
+            ),
+            (
+                NewPersona {
+                    name: "execution".into(),
+                    ..legal()
+                },
+                "built-in",
+            ),
+            (
+                NewPersona {
+                    prompt: " ".into(),
+                    ..legal()
+                },
+                "prompt",
+            ),
+            (
+                NewPersona {
+                    tools: vec!["send_email".into()],
+                    ..legal()
+                },
+                "tools",
+            ),
+            (
+                NewPersona {
+                    knowledge_scope: KnowledgeScope {
+                        kinds: vec!["planet".into()],
+                        topics: vec![],
+                    },
+                    ..legal()
+                },
+                "knowledge_scope.kinds",
+            ),
+        ];
+        for (bad, field) in cases {
+            let err = persona_store::add(&db, &c.scope, &registry, &bad)
+                .await
+                .unwrap_err();
+            assert!(err.to_string().contains(field), "{field}: {err}");
+        }
+        persona_store::add(&db, &c.scope, &registry, &legal()).await?;
+        let again = persona_store::add(&db, &c.scope, &registry, &legal()).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))));
+        assert_eq!(persona_store::list(&db, c.scope.tenant).await?.len(), 1);
+        persona_store::remove(&db, &c.scope, "legal").await?;
+        assert!(matches!(
+            persona_store::remove(&db, &c.scope, "legal").await,
+            Err(StoreError::NotFound { .. })
+        ));
+        Ok(())
     }
-    persona_store::add(&db, &c.scope, &registry, &legal()).await?;
-    let again = persona_store::add(&db, &c.scope, &registry, &legal()).await;
-    assert!(matches!(again, Err(StoreError::Conflict(_))));
-    assert_eq!(persona_store::list(&db, c.scope.tenant).await?.len(), 1);
-    persona_store::remove(&db, &c.scope, "legal").await?;
-    assert!(matches!(
-        persona_store::remove(&db, &c.scope, "legal").await,
-        Err(StoreError::NotFound { .. })
-    ));
-    Ok(())
-});
+}
 
-backend_test!(
-    a_second_check_with_nothing_changed_makes_no_model_call,
-    |db| async move {
+both_backends! {
+    async fn a_second_check_with_nothing_changed_makes_no_model_call(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         common::add_task(&db, &c.scope, common::my_task("Send the invoice")).await?;
         let fake = FakeModel::start(Flavor::Anthropic).await;
@@ -261,4 +259,4 @@ backend_test!(
         assert_eq!(fake.received().len(), 2, "a change makes it look again");
         Ok(())
     }
-);
+}

@@ -8,8 +8,6 @@
 //! with scripts/embedding-model). Without it these tests are skipped with a
 //! note, unless `CI` is set or `CHIEF_TEST_REQUIRE_EMBEDDINGS=1`.
 
-#[path = "../../chief-store/tests/common/mod.rs"]
-mod common;
 mod support;
 
 use chief_ai::Registry;
@@ -18,7 +16,9 @@ use chief_ai::agent::persona_store::{self, NewPersona};
 use chief_ai::agent::routing::{self, Embedder, EmbeddingModel};
 use chief_ai::agent::{AgentOptions, RunStatus};
 use chief_llm::testing::{FakeModel, Flavor};
-use common::backend_test;
+use chief_store::Db;
+use chief_testkit as common;
+use common::both_backends;
 use std::sync::Arc;
 use std::time::Instant;
 use support::*;
@@ -406,9 +406,8 @@ fn legal() -> NewPersona {
     }
 }
 
-backend_test!(
-    a_task_with_no_keyword_is_routed_by_embedding_without_asking_the_model,
-    |db| async move {
+both_backends! {
+    async fn a_task_with_no_keyword_is_routed_by_embedding_without_asking_the_model(db: Db) -> anyhow::Result<()> {
         let Some(embedder) = embedder() else {
             return Ok(());
         };
@@ -471,11 +470,10 @@ backend_test!(
         assert_eq!(trail[2]["decision"], "embedding:legal", "{trail}");
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_broken_model_folder_is_recorded_as_failed_and_the_model_classifies,
-    |db| async move {
+both_backends! {
+    async fn a_broken_model_folder_is_recorded_as_failed_and_the_model_classifies(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         let dir = tempfile::tempdir()?;
         std::fs::write(dir.path().join("config.json"), "{}")?;
@@ -513,4 +511,4 @@ backend_test!(
         assert_eq!(trail[3]["decision"], "llm:discovery", "{trail}");
         Ok(())
     }
-);
+}

@@ -4,8 +4,6 @@
 //! cancel anything, whatever its payload says; the day's token budget is a
 //! hard stop.
 
-#[path = "../../chief-store/tests/common/mod.rs"]
-mod common;
 mod support;
 
 use chief_ai::agent::{AgentOptions, RunStatus};
@@ -14,8 +12,9 @@ use chief_domain::task::TaskStatus;
 use chief_domain::trigger::{TriggerAction, TriggerEvent};
 use chief_llm::testing::{FakeModel, Flavor};
 use chief_store::trigger::{self, NewTrigger};
-use chief_store::{Change, question, task};
-use common::{backend_test, in_tx};
+use chief_store::{Change, Db, question, task};
+use chief_testkit as common;
+use common::{both_backends, in_tx};
 use serde_json::json;
 use support::*;
 
@@ -33,9 +32,8 @@ async fn answer_blocking(c: &chief_ai::Caller, task_id: uuid::Uuid, answer: &str
     .expect("the question is answered");
 }
 
-backend_test!(
-    an_admin_call_becomes_a_question_and_runs_once_approved,
-    |db| async move {
+both_backends! {
+    async fn an_admin_call_becomes_a_question_and_runs_once_approved(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         let old = common::add_task(&db, &c.scope, common::my_task("Old offsite booking")).await?;
         let t = agent_task(&c, "Tidy the backlog", "Duplicates can go").await;
@@ -104,11 +102,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_rejected_call_is_told_to_the_model_and_never_runs,
-    |db| async move {
+both_backends! {
+    async fn a_rejected_call_is_told_to_the_model_and_never_runs(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         let old = common::add_task(&db, &c.scope, common::my_task("Quarterly offsite")).await?;
         let t = agent_task(&c, "Tidy the backlog", "").await;
@@ -143,11 +140,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_policy_set_to_auto_runs_admin_calls_and_deny_refuses_them,
-    |db| async move {
+both_backends! {
+    async fn a_policy_set_to_auto_runs_admin_calls_and_deny_refuses_them(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         let mut policy = Policy::default();
         policy.set("admin", "deny")?;
@@ -180,11 +176,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_webhook_triggered_task_cannot_cancel_anything,
-    |db| async move {
+both_backends! {
+    async fn a_webhook_triggered_task_cannot_cancel_anything(db: Db) -> anyhow::Result<()> {
         let c = caller(&db).await;
         let user = c.scope.actor.user_id.unwrap();
         let precious = common::add_task(&db, &c.scope, common::my_task("Board deck")).await?;
@@ -279,44 +274,46 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(the_daily_token_budget_is_a_hard_stop, |db| async move {
-    let c = caller(&db).await;
-    let mut policy = Policy::default();
-    policy.set("daily_token_budget", "240")?;
-    in_tx(&db, &c.scope, async |tx| policy.save(tx).await).await?;
-    let t = agent_task(&c, "Research competitors", "").await;
-    let fake = FakeModel::start(Flavor::Anthropic).await;
-    // Each fake call costs 100 input and 20 output tokens: two reach 240.
-    fake.script([
-        call("b1", "search", json!({"query": "competitors"})),
-        call("b2", "search", json!({"query": "competitors again"})),
-        call("b3", "search", json!({"query": "and again"})),
-    ]);
-    let agent = agent_for(&fake, AgentOptions::default());
-    let report = run(&agent, &c).await;
-    assert_eq!(report.status, RunStatus::Requeued);
-    assert!(report.day_budget_spent);
-    let note = report.note.unwrap_or_default();
-    assert!(note.contains("daily budget of 240"), "{note}");
-    assert_eq!(
-        fake.received().len(),
-        2,
-        "no model call once the day's budget is spent"
-    );
-    assert_eq!(
-        task::get(&db, c.scope.tenant, t.id).await?.status,
-        TaskStatus::Queued
-    );
+both_backends! {
+    async fn the_daily_token_budget_is_a_hard_stop(db: Db) -> anyhow::Result<()> {
+        let c = caller(&db).await;
+        let mut policy = Policy::default();
+        policy.set("daily_token_budget", "240")?;
+        in_tx(&db, &c.scope, async |tx| policy.save(tx).await).await?;
+        let t = agent_task(&c, "Research competitors", "").await;
+        let fake = FakeModel::start(Flavor::Anthropic).await;
+        // Each fake call costs 100 input and 20 output tokens: two reach 240.
+        fake.script([
+            call("b1", "search", json!({"query": "competitors"})),
+            call("b2", "search", json!({"query": "competitors again"})),
+            call("b3", "search", json!({"query": "and again"})),
+        ]);
+        let agent = agent_for(&fake, AgentOptions::default());
+        let report = run(&agent, &c).await;
+        assert_eq!(report.status, RunStatus::Requeued);
+        assert!(report.day_budget_spent);
+        let note = report.note.unwrap_or_default();
+        assert!(note.contains("daily budget of 240"), "{note}");
+        assert_eq!(
+            fake.received().len(),
+            2,
+            "no model call once the day's budget is spent"
+        );
+        assert_eq!(
+            task::get(&db, c.scope.tenant, t.id).await?.status,
+            TaskStatus::Queued
+        );
 
-    // The next run does not call the model at all.
-    let again = run(&agent, &c).await;
-    assert!(again.day_budget_spent);
-    assert_eq!(fake.received().len(), 2);
-    assert_eq!(
-        task::get(&db, c.scope.tenant, t.id).await?.status,
-        TaskStatus::Queued
-    );
-    Ok(())
-});
+        // The next run does not call the model at all.
+        let again = run(&agent, &c).await;
+        assert!(again.day_budget_spent);
+        assert_eq!(fake.received().len(), 2);
+        assert_eq!(
+            task::get(&db, c.scope.tenant, t.id).await?.status,
+            TaskStatus::Queued
+        );
+        Ok(())
+    }
+}

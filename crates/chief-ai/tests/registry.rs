@@ -2,14 +2,12 @@
 //! blocking on a question, and bad calls (malformed arguments, an unknown
 //! tool, another workspace's task) that fail clearly and write nothing.
 
-#[path = "../../chief-store/tests/common/mod.rs"]
-mod common;
-
 use chief_ai::{Caller, Registry, ToolClass, ToolError};
 use chief_domain::log::Actor;
 use chief_domain::task::Assignee;
 use chief_store::{Db, Scope, StoreError, audit, task};
-use common::{add_person, add_playbook, add_task, backend_test, person, playbook, workspace};
+use chief_testkit as common;
+use common::{add_person, add_playbook, add_task, both_backends, person, playbook, workspace};
 use serde_json::{Value, json};
 
 /// An agent acting for the owner of a new workspace `slug`.
@@ -46,9 +44,8 @@ async fn head(caller: &Caller) -> i64 {
         .expect("the audit head reads")
 }
 
-backend_test!(
-    complete_task_refuses_without_the_capture_step,
-    |db| async move {
+both_backends! {
+    async fn complete_task_refuses_without_the_capture_step(db: Db) -> anyhow::Result<()> {
         let registry = Registry::work_loop();
         let caller = agent(&db, "acme").await;
         let t = agent_task(&caller, "Send the Liberty proposal").await;
@@ -93,11 +90,10 @@ backend_test!(
         assert_eq!(done["knowledge"], json!([]));
         Ok(())
     }
-);
+}
 
-backend_test!(
-    completing_with_learnings_routes_each_to_what_it_is_about,
-    |db| async move {
+both_backends! {
+    async fn completing_with_learnings_routes_each_to_what_it_is_about(db: Db) -> anyhow::Result<()> {
         let registry = Registry::work_loop();
         let caller = agent(&db, "acme").await;
         let patrick = add_person(&db, &caller.scope, person("Patrick Fields")).await?;
@@ -124,11 +120,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    block_task_asks_a_question_and_blocks_the_task,
-    |db| async move {
+both_backends! {
+    async fn block_task_asks_a_question_and_blocks_the_task(db: Db) -> anyhow::Result<()> {
         let registry = Registry::work_loop();
         let caller = agent(&db, "acme").await;
         let t = agent_task(&caller, "Book the offsite venue").await;
@@ -176,11 +171,10 @@ backend_test!(
         assert_eq!(next["task"], Value::Null);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    malformed_arguments_and_unknown_tools_fail_clearly_and_write_nothing,
-    |db| async move {
+both_backends! {
+    async fn malformed_arguments_and_unknown_tools_fail_clearly_and_write_nothing(db: Db) -> anyhow::Result<()> {
         let registry = Registry::work_loop();
         let caller = agent(&db, "acme").await;
         let t = agent_task(&caller, "Draft the board update").await;
@@ -260,59 +254,60 @@ backend_test!(
         assert_eq!(still.status.as_str(), "queued");
         Ok(())
     }
-);
+}
 
-backend_test!(another_workspaces_task_is_not_found, |db| async move {
-    let registry = Registry::work_loop();
-    let mine = agent(&db, "acme").await;
-    let theirs = agent(&db, "globex").await;
-    let secret = agent_task(&theirs, "Globex's secret merger").await;
-    let before = head(&theirs).await;
-    for (tool, args) in [
-        ("get_task_context", json!({"task_id": secret.id})),
-        ("start_task", json!({"task_id": secret.id})),
-        (
-            "complete_task",
-            json!({"task_id": secret.id, "nothing_learned": true}),
-        ),
-        (
-            "update_task",
-            json!({"task_id": secret.id, "title": "hijacked"}),
-        ),
-        (
-            "cancel_task",
-            json!({"task_id": secret.id, "reason": "hijacked"}),
-        ),
-        (
-            "block_task",
-            json!({"task_id": secret.id, "question_text": "?", "why_asking": "?", "what_agent_will_do": "?", "priority": 2}),
-        ),
-        (
-            "create_draft",
-            json!({"type": "email", "body": "hi", "task_id": secret.id}),
-        ),
-    ] {
-        let err = registry.call(&mine, tool, args).await.unwrap_err();
-        assert!(
-            matches!(err, ToolError::Store(StoreError::NotFound { .. })),
-            "{tool}: {err}"
+both_backends! {
+    async fn another_workspaces_task_is_not_found(db: Db) -> anyhow::Result<()> {
+        let registry = Registry::work_loop();
+        let mine = agent(&db, "acme").await;
+        let theirs = agent(&db, "globex").await;
+        let secret = agent_task(&theirs, "Globex's secret merger").await;
+        let before = head(&theirs).await;
+        for (tool, args) in [
+            ("get_task_context", json!({"task_id": secret.id})),
+            ("start_task", json!({"task_id": secret.id})),
+            (
+                "complete_task",
+                json!({"task_id": secret.id, "nothing_learned": true}),
+            ),
+            (
+                "update_task",
+                json!({"task_id": secret.id, "title": "hijacked"}),
+            ),
+            (
+                "cancel_task",
+                json!({"task_id": secret.id, "reason": "hijacked"}),
+            ),
+            (
+                "block_task",
+                json!({"task_id": secret.id, "question_text": "?", "why_asking": "?", "what_agent_will_do": "?", "priority": 2}),
+            ),
+            (
+                "create_draft",
+                json!({"type": "email", "body": "hi", "task_id": secret.id}),
+            ),
+        ] {
+            let err = registry.call(&mine, tool, args).await.unwrap_err();
+            assert!(
+                matches!(err, ToolError::Store(StoreError::NotFound { .. })),
+                "{tool}: {err}"
+            );
+        }
+        let next = call(&registry, &mine, "get_next_task", json!({})).await;
+        assert_eq!(
+            next["task"],
+            Value::Null,
+            "the other workspace's queue is not mine"
         );
+        assert_eq!(head(&theirs).await, before);
+        let untouched = task::get(&db, theirs.scope.tenant, secret.id).await?;
+        assert_eq!(untouched.title, "Globex's secret merger");
+        Ok(())
     }
-    let next = call(&registry, &mine, "get_next_task", json!({})).await;
-    assert_eq!(
-        next["task"],
-        Value::Null,
-        "the other workspace's queue is not mine"
-    );
-    assert_eq!(head(&theirs).await, before);
-    let untouched = task::get(&db, theirs.scope.tenant, secret.id).await?;
-    assert_eq!(untouched.title, "Globex's secret merger");
-    Ok(())
-});
+}
 
-backend_test!(
-    the_loop_hands_over_context_and_must_consult_playbooks,
-    |db| async move {
+both_backends! {
+    async fn the_loop_hands_over_context_and_must_consult_playbooks(db: Db) -> anyhow::Result<()> {
         let registry = Registry::work_loop();
         let caller = agent(&db, "acme").await;
         let guide = chief_domain::playbook::NewPlaybook {
@@ -377,7 +372,7 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
 #[test]
 fn every_tool_has_an_object_schema_a_class_and_there_is_no_send_tool() {

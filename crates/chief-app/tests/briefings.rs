@@ -3,9 +3,6 @@
 //! brain's, and keeping a briefing writes the row, its audit entry and the
 //! `briefing.created` event together, in one workspace only.
 
-#[path = "../../chief-store/tests/common/mod.rs"]
-mod common;
-
 use chief_brain::briefing::clock::Days;
 use chief_brain::briefing::{BriefingKind, ProjectActivity};
 use chief_domain::project::{NewProject, ProjectType};
@@ -16,8 +13,9 @@ use chief_domain::{TenantId, calendar::NewCalendarEvent};
 use chief_store::briefing::{self, BriefingFilter};
 use chief_store::tenancy::{self, NewUser};
 use chief_store::{Db, Page, Scope, events, task};
+use chief_testkit as common;
 use chrono::{DateTime, Utc};
-use common::{add_project, add_task, assert_not_found, backend_test, in_tx, my_task, scope_at};
+use common::{add_project, add_task, assert_not_found, both_backends, in_tx, my_task, scope_at};
 use uuid::Uuid;
 
 fn utc(s: &str) -> DateTime<Utc> {
@@ -49,9 +47,8 @@ fn due_at(title: &str, at: &str) -> NewTask {
     }
 }
 
-backend_test!(
-    the_morning_plan_reads_the_users_local_day_from_the_store,
-    |db| async move {
+both_backends! {
+    async fn the_morning_plan_reads_the_users_local_day_from_the_store(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = madrid(&db, "a").await;
         let earlier = scope_at(tenant, user, utc("2026-03-01T09:00:00Z"));
         add_task(
@@ -147,11 +144,10 @@ backend_test!(
         assert!(c.text.contains("00:30–01:00  Early call"), "{}", c.text);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    the_evening_summary_finds_todays_moves_in_the_audit_log,
-    |db| async move {
+both_backends! {
+    async fn the_evening_summary_finds_todays_moves_in_the_audit_log(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = madrid(&db, "a").await;
         let earlier = scope_at(tenant, user, utc("2026-03-01T09:00:00Z"));
         let report = add_task(
@@ -247,11 +243,10 @@ backend_test!(
         assert_eq!(v["due_tomorrow"]["items"][0]["title"], "Dentist");
         Ok(())
     }
-);
+}
 
-backend_test!(
-    the_weekly_counts_from_sql_match_the_brains_count_of_the_same_tasks,
-    |db| async move {
+both_backends! {
+    async fn the_weekly_counts_from_sql_match_the_brains_count_of_the_same_tasks(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = madrid(&db, "a").await;
         let now = utc("2026-03-09T08:00:00Z");
         let old = scope_at(tenant, user, utc("2026-02-01T09:00:00Z"));
@@ -375,11 +370,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    keeping_a_briefing_writes_row_audit_and_event_in_one_workspace,
-    |db| async move {
+both_backends! {
+    async fn keeping_a_briefing_writes_row_audit_and_event_in_one_workspace(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = madrid(&db, "a").await;
         let (other, other_user) = madrid(&db, "b").await;
         let s = Scope::user(tenant, user);
@@ -452,4 +446,4 @@ backend_test!(
         );
         Ok(())
     }
-);
+}

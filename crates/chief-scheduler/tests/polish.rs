@@ -3,9 +3,6 @@
 //! morning briefing gains the model's summary above the composed details;
 //! when the model fails, it is delivered exactly as composed.
 
-#[path = "../../chief-store/tests/common/mod.rs"]
-mod common;
-
 use chief_ai::briefing_polish::ModelPolish;
 use chief_domain::TenantId;
 use chief_domain::task::NewTask;
@@ -14,8 +11,9 @@ use chief_llm::testing::{FakeModel, Reply, Turn};
 use chief_scheduler::Scheduler;
 use chief_store::delivery::{self, DeliveryFilter};
 use chief_store::{Db, Page};
+use chief_testkit as common;
 use chrono::{DateTime, Utc};
-use common::{backend_test, my_task, scope_at, workspace};
+use common::{both_backends, my_task, scope_at, workspace};
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().expect("a test instant")
@@ -55,9 +53,8 @@ async fn one_task_due_today(db: &Db) -> (TenantId, uuid::Uuid) {
     (tenant, user)
 }
 
-backend_test!(
-    with_a_model_the_briefing_gains_its_summary_above_the_composed_details,
-    |db| async move {
+both_backends! {
+    async fn with_a_model_the_briefing_gains_its_summary_above_the_composed_details(db: Db) -> anyhow::Result<()> {
         let (tenant, _) = one_task_due_today(&db).await;
         let model = FakeModel::start(ProviderKind::Anthropic).await;
         model.script([Reply::Answer(Turn::text(
@@ -93,11 +90,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    when_the_model_fails_the_briefing_is_delivered_as_composed,
-    |db| async move {
+both_backends! {
+    async fn when_the_model_fails_the_briefing_is_delivered_as_composed(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = one_task_due_today(&db).await;
         let model = FakeModel::start(ProviderKind::Anthropic).await;
         model.script((0..8).map(|_| Reply::overloaded()));
@@ -123,4 +119,4 @@ backend_test!(
         );
         Ok(())
     }
-);
+}

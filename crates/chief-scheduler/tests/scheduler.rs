@@ -4,16 +4,14 @@
 //! twice, and a job's action changes the workspace through audited
 //! services.
 
-#[path = "../../chief-store/tests/common/mod.rs"]
-mod common;
-
 use chief_domain::job::{JobKind, MisfirePolicy, RunStatus};
 use chief_domain::recurring::{Frequency, NewRecurringTask};
 use chief_scheduler::Scheduler;
 use chief_store::job::{self, JobPatch, NewJob};
 use chief_store::{Db, Page, StoreError, recurring, task_query};
+use chief_testkit as common;
 use chrono::{DateTime, Duration, Utc};
-use common::{backend_test, in_tx, scope_at, workspace};
+use common::{both_backends, in_tx, scope_at, workspace};
 use uuid::Uuid;
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -60,9 +58,8 @@ async fn history(db: &Db, j: &chief_domain::job::Job) -> Vec<(RunStatus, String,
         .collect()
 }
 
-backend_test!(
-    a_restart_inside_the_grace_window_catches_up_exactly_once,
-    |db| async move {
+both_backends! {
+    async fn a_restart_inside_the_grace_window_catches_up_exactly_once(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let j = add_job(
             &db,
@@ -101,11 +98,10 @@ backend_test!(
         assert_eq!(j.lease_owner, None, "the lease is given back");
         Ok(())
     }
-);
+}
 
-backend_test!(
-    three_hours_down_with_a_one_hour_grace_is_recorded_as_missed_not_run,
-    |db| async move {
+both_backends! {
+    async fn three_hours_down_with_a_one_hour_grace_is_recorded_as_missed_not_run(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let j = add_job(
             &db,
@@ -156,11 +152,10 @@ backend_test!(
         assert_eq!(tasks.total, 0, "a missed run does nothing");
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_0230_job_in_madrid_runs_once_on_both_dst_days,
-    |db| async move {
+both_backends! {
+    async fn a_0230_job_in_madrid_runs_once_on_both_dst_days(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         for (created, end, days) in [
             (
@@ -205,11 +200,10 @@ backend_test!(
         }
         Ok(())
     }
-);
+}
 
-backend_test!(
-    two_instances_run_each_of_500_due_jobs_exactly_once,
-    |db| async move {
+both_backends! {
+    async fn two_instances_run_each_of_500_due_jobs_exactly_once(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let created = at("2026-11-24T07:00:00Z");
         in_tx(&db, &scope_at(tenant, user, created), async |tx| {
@@ -251,11 +245,10 @@ backend_test!(
         assert_eq!((row.int("runs")?, row.int("jobs")?), (500, 500));
         Ok(())
     }
-);
+}
 
-backend_test!(
-    the_recurring_tasks_job_creates_due_tasks_as_audited_changes,
-    |db| async move {
+both_backends! {
+    async fn the_recurring_tasks_job_creates_due_tasks_as_audited_changes(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let created = at("2026-11-24T07:00:00Z");
         let j = in_tx(&db, &scope_at(tenant, user, created), async |tx| {
@@ -318,11 +311,10 @@ backend_test!(
         assert!(again.is_empty());
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_second_run_of_one_occurrence_is_refused_and_an_interrupted_one_marked_failed,
-    |db| async move {
+both_backends! {
+    async fn a_second_run_of_one_occurrence_is_refused_and_an_interrupted_one_marked_failed(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let j = add_job(
             &db,
@@ -352,11 +344,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    bad_schedules_and_time_zones_are_refused_naming_the_field,
-    |db| async move {
+both_backends! {
+    async fn bad_schedules_and_time_zones_are_refused_naming_the_field(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let now = at("2026-11-24T07:00:00Z");
         for (new, field) in [
@@ -434,7 +425,7 @@ backend_test!(
         assert!(history(&db, &j).await.is_empty());
         Ok(())
     }
-);
+}
 
 /// The owner's built-in job of `kind`.
 async fn builtin(
@@ -484,9 +475,8 @@ async fn topics(db: &Db, tenant: chief_domain::TenantId, prefix: &str) -> Vec<St
         .collect()
 }
 
-backend_test!(
-    deadline_notices_come_for_the_nearest_bucket_and_are_never_repeated,
-    |db| async move {
+both_backends! {
+    async fn deadline_notices_come_for_the_nearest_bucket_and_are_never_repeated(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let start = at("2026-11-24T09:30:00Z");
         let s0 = scope_at(tenant, user, start);
@@ -562,11 +552,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    the_waiting_digest_goes_once_a_week_and_event_prep_once_per_event,
-    |db| async move {
+both_backends! {
+    async fn the_waiting_digest_goes_once_a_week_and_event_prep_once_per_event(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let start = at("2026-11-26T08:00:00Z");
         let s0 = scope_at(tenant, user, start);
@@ -662,11 +651,10 @@ backend_test!(
         assert_eq!(prep.created_at, at("2026-11-27T09:50:00Z"));
         Ok(())
     }
-);
+}
 
-backend_test!(
-    the_morning_briefing_is_kept_and_delivered_once_a_day_at_eight_local_time,
-    |db| async move {
+both_backends! {
+    async fn the_morning_briefing_is_kept_and_delivered_once_a_day_at_eight_local_time(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let start = at("2026-11-23T12:00:00Z");
         common::add_task(
@@ -725,4 +713,4 @@ backend_test!(
         assert_eq!(kept.total, 1);
         Ok(())
     }
-);
+}

@@ -4,9 +4,6 @@
 //! instances), actions write what they say, a trigger that fires on its own
 //! event is stopped, and a runaway is paused.
 
-#[path = "../../chief-store/tests/common/mod.rs"]
-mod common;
-
 use chief_domain::TenantId;
 use chief_domain::briefing::BriefingKind;
 use chief_domain::channel::ChannelKind;
@@ -20,8 +17,9 @@ use chief_store::secret_box::SecretBox;
 use chief_store::task_query::{self, TaskFilter};
 use chief_store::trigger::{self, NewTrigger, TriggerPatch};
 use chief_store::{Db, Page, StoreError, question, task, trigger_firing};
+use chief_testkit as common;
 use chrono::{DateTime, Duration, Utc};
-use common::{backend_test, in_tx, my_task, scope_at, workspace};
+use common::{both_backends, in_tx, my_task, scope_at, workspace};
 use uuid::Uuid;
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -88,9 +86,8 @@ async fn statuses(db: &Db, t: &Trigger) -> Vec<FiringStatus> {
     f.into_iter().map(|f| f.status).collect()
 }
 
-backend_test!(
-    a_scheduled_digest_fires_through_its_job_once_per_occurrence,
-    |db| async move {
+both_backends! {
+    async fn a_scheduled_digest_fires_through_its_job_once_per_occurrence(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "wins").await;
         let monday = at("2026-11-23T09:00:00Z");
         for title in ["Ship the invoice run", "Call the bank"] {
@@ -145,11 +142,10 @@ backend_test!(
         assert_eq!(after.last_fired_at, Some(at("2026-11-27T16:00:00Z")));
         Ok(())
     }
-);
+}
 
-backend_test!(
-    an_event_trigger_fires_once_per_event_and_never_on_history,
-    |db| async move {
+both_backends! {
+    async fn an_event_trigger_fires_once_per_event_and_never_on_history(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "alerts").await;
         let now = at("2026-11-24T10:00:00Z");
         ask(&db, tenant, user, now, "Asked before the trigger existed").await;
@@ -209,11 +205,10 @@ backend_test!(
         assert_eq!(one.tick(now).await?.len(), 1);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    many_events_and_two_instances_fire_each_event_exactly_once,
-    |db| async move {
+both_backends! {
+    async fn many_events_and_two_instances_fire_each_event_exactly_once(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "race").await;
         let now = at("2026-11-24T10:00:00Z");
         add_trigger(
@@ -240,11 +235,10 @@ backend_test!(
         assert_eq!(inbox(&db, tenant, "trigger.q").await.len(), 40);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    task_and_agent_actions_fill_in_the_event_and_mark_outside_data_untrusted,
-    |db| async move {
+both_backends! {
+    async fn task_and_agent_actions_fill_in_the_event_and_mark_outside_data_untrusted(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "actions").await;
         let now = at("2026-11-24T10:00:00Z");
         let replan = add_trigger(
@@ -319,11 +313,10 @@ backend_test!(
         assert_eq!(statuses(&db, &replan).await, vec![FiringStatus::Fired]);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_trigger_that_fires_its_own_event_is_stopped,
-    |db| async move {
+both_backends! {
+    async fn a_trigger_that_fires_its_own_event_is_stopped(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "loop").await;
         let now = at("2026-11-24T10:00:00Z");
         common::add_task(
@@ -385,11 +378,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_runaway_trigger_is_paused_after_sixty_firings_in_an_hour,
-    |db| async move {
+both_backends! {
+    async fn a_runaway_trigger_is_paused_after_sixty_firings_in_an_hour(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "runaway").await;
         let now = at("2026-11-24T10:00:00Z");
         let t = add_trigger(
@@ -417,11 +409,10 @@ backend_test!(
         assert_eq!(inbox(&db, tenant, "trigger.stopped").await.len(), 1);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_failing_action_is_recorded_and_writes_nothing_else,
-    |db| async move {
+both_backends! {
+    async fn a_failing_action_is_recorded_and_writes_nothing_else(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "fails").await;
         let now = at("2026-11-24T10:00:00Z");
         let secrets =
@@ -473,11 +464,10 @@ backend_test!(
         assert_eq!(trigger::get(&db, tenant, t.id).await?.fire_count, 0);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_briefing_trigger_goes_to_the_channels_it_names_only,
-    |db| async move {
+both_backends! {
+    async fn a_briefing_trigger_goes_to_the_channels_it_names_only(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "brief").await;
         let now = at("2026-11-24T10:00:00Z");
         let secrets =
@@ -536,147 +526,149 @@ backend_test!(
         assert_eq!(statuses(&db, &t).await, vec![FiringStatus::Fired]);
         Ok(())
     }
-);
+}
 
-backend_test!(bad_triggers_are_refused_naming_the_field, |db| async move {
-    let (tenant, user) = workspace(&db, "bad").await;
-    let (other_tenant, other_user) = workspace(&db, "other").await;
-    let now = at("2026-11-24T10:00:00Z");
-    let notify = || Some(TriggerAction::Notify { title: None });
-    let cases = [
-        (
-            NewTrigger {
-                name: "x".into(),
-                schedule: Some("61 * * * *".into()),
-                action: notify(),
-                ..NewTrigger::default()
-            },
-            "schedule",
-        ),
-        (
-            NewTrigger {
-                name: "x".into(),
-                schedule: Some("0 8 * * *".into()),
-                timezone: Some("Mars/Olympus".into()),
-                action: notify(),
-                ..NewTrigger::default()
-            },
-            "timezone",
-        ),
-        (
-            NewTrigger {
-                name: "x".into(),
-                action: notify(),
-                ..NewTrigger::default()
-            },
-            "schedule",
-        ),
-        (
-            NewTrigger {
-                name: "Bad Name".into(),
-                schedule: Some("@daily".into()),
-                action: notify(),
-                ..NewTrigger::default()
-            },
-            "name",
-        ),
-        (
-            NewTrigger {
-                name: "x".into(),
-                schedule: Some("@daily".into()),
-                ..NewTrigger::default()
-            },
-            "action",
-        ),
-        (
-            NewTrigger {
-                name: "x".into(),
-                schedule: Some("@daily".into()),
-                action: Some(TriggerAction::Agent { prompt: " ".into() }),
-                ..NewTrigger::default()
-            },
-            "action.prompt",
-        ),
-        (
-            NewTrigger {
-                name: "x".into(),
-                schedule: Some("@daily".into()),
-                action: Some(TriggerAction::Digest {
-                    title: "D".into(),
-                    filter: DigestFilter {
-                        limit: Some(500),
-                        ..DigestFilter::default()
-                    },
-                }),
-                ..NewTrigger::default()
-            },
-            "action.filter.limit",
-        ),
-        (
-            NewTrigger {
-                name: "x".into(),
-                schedule: Some("@daily".into()),
-                action: Some(TriggerAction::Webhook {
-                    channel_id: Uuid::now_v7(),
-                }),
-                ..NewTrigger::default()
-            },
-            "action.channel_id",
-        ),
-        (
-            NewTrigger {
-                name: "x".into(),
-                schedule: Some("@daily".into()),
-                action: notify(),
-                channels: vec![Uuid::now_v7()],
-                ..NewTrigger::default()
-            },
-            "channels",
-        ),
-    ];
-    for (new, field) in cases {
-        let err = add_trigger(&db, tenant, user, now, new.clone())
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(&err, StoreError::Domain(chief_domain::DomainError::Invalid { field: f, .. }) if *f == field),
-            "{new:?} gave {err:?}, not a complaint about {field}"
+both_backends! {
+    async fn bad_triggers_are_refused_naming_the_field(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "bad").await;
+        let (other_tenant, other_user) = workspace(&db, "other").await;
+        let now = at("2026-11-24T10:00:00Z");
+        let notify = || Some(TriggerAction::Notify { title: None });
+        let cases = [
+            (
+                NewTrigger {
+                    name: "x".into(),
+                    schedule: Some("61 * * * *".into()),
+                    action: notify(),
+                    ..NewTrigger::default()
+                },
+                "schedule",
+            ),
+            (
+                NewTrigger {
+                    name: "x".into(),
+                    schedule: Some("0 8 * * *".into()),
+                    timezone: Some("Mars/Olympus".into()),
+                    action: notify(),
+                    ..NewTrigger::default()
+                },
+                "timezone",
+            ),
+            (
+                NewTrigger {
+                    name: "x".into(),
+                    action: notify(),
+                    ..NewTrigger::default()
+                },
+                "schedule",
+            ),
+            (
+                NewTrigger {
+                    name: "Bad Name".into(),
+                    schedule: Some("@daily".into()),
+                    action: notify(),
+                    ..NewTrigger::default()
+                },
+                "name",
+            ),
+            (
+                NewTrigger {
+                    name: "x".into(),
+                    schedule: Some("@daily".into()),
+                    ..NewTrigger::default()
+                },
+                "action",
+            ),
+            (
+                NewTrigger {
+                    name: "x".into(),
+                    schedule: Some("@daily".into()),
+                    action: Some(TriggerAction::Agent { prompt: " ".into() }),
+                    ..NewTrigger::default()
+                },
+                "action.prompt",
+            ),
+            (
+                NewTrigger {
+                    name: "x".into(),
+                    schedule: Some("@daily".into()),
+                    action: Some(TriggerAction::Digest {
+                        title: "D".into(),
+                        filter: DigestFilter {
+                            limit: Some(500),
+                            ..DigestFilter::default()
+                        },
+                    }),
+                    ..NewTrigger::default()
+                },
+                "action.filter.limit",
+            ),
+            (
+                NewTrigger {
+                    name: "x".into(),
+                    schedule: Some("@daily".into()),
+                    action: Some(TriggerAction::Webhook {
+                        channel_id: Uuid::now_v7(),
+                    }),
+                    ..NewTrigger::default()
+                },
+                "action.channel_id",
+            ),
+            (
+                NewTrigger {
+                    name: "x".into(),
+                    schedule: Some("@daily".into()),
+                    action: notify(),
+                    channels: vec![Uuid::now_v7()],
+                    ..NewTrigger::default()
+                },
+                "channels",
+            ),
+        ];
+        for (new, field) in cases {
+            let err = add_trigger(&db, tenant, user, now, new.clone())
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, StoreError::Domain(chief_domain::DomainError::Invalid { field: f, .. }) if *f == field),
+                "{new:?} gave {err:?}, not a complaint about {field}"
+            );
+        }
+        assert_eq!(common::count_rows(&db, "triggers", tenant).await, 0);
+        assert_eq!(
+            common::count_rows(&db, "jobs", tenant).await,
+            0,
+            "no job is left behind"
         );
+        // Another tenant's trigger is not found.
+        let theirs = add_trigger(
+            &db,
+            other_tenant,
+            other_user,
+            now,
+            NewTrigger {
+                name: "x".into(),
+                schedule: Some("@daily".into()),
+                action: notify(),
+                ..NewTrigger::default()
+            },
+        )
+        .await?;
+        common::assert_not_found(trigger::get(&db, tenant, theirs.id).await);
+        let dup = add_trigger(
+            &db,
+            other_tenant,
+            other_user,
+            now,
+            NewTrigger {
+                name: "x".into(),
+                event: Some(TriggerEvent::DraftCreated),
+                action: notify(),
+                ..NewTrigger::default()
+            },
+        )
+        .await;
+        assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+        Ok(())
     }
-    assert_eq!(common::count_rows(&db, "triggers", tenant).await, 0);
-    assert_eq!(
-        common::count_rows(&db, "jobs", tenant).await,
-        0,
-        "no job is left behind"
-    );
-    // Another tenant's trigger is not found.
-    let theirs = add_trigger(
-        &db,
-        other_tenant,
-        other_user,
-        now,
-        NewTrigger {
-            name: "x".into(),
-            schedule: Some("@daily".into()),
-            action: notify(),
-            ..NewTrigger::default()
-        },
-    )
-    .await?;
-    common::assert_not_found(trigger::get(&db, tenant, theirs.id).await);
-    let dup = add_trigger(
-        &db,
-        other_tenant,
-        other_user,
-        now,
-        NewTrigger {
-            name: "x".into(),
-            event: Some(TriggerEvent::DraftCreated),
-            action: notify(),
-            ..NewTrigger::default()
-        },
-    )
-    .await;
-    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
-    Ok(())
-});
+}

@@ -9,10 +9,11 @@ use serde_json::json;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
-both! {
-    the_agent_policy_is_read_and_changed_with_clear_errors(db) {
+both_backends! {
+    async fn the_agent_policy_is_read_and_changed_with_clear_errors(db: &Db) {
         let owner = key_for(db, "acme").await;
         let (status, _, policy) = call(db, "GET", "/api/agent/policy", Some(&owner), None).await;
         assert_eq!(status, StatusCode::OK);
@@ -42,8 +43,8 @@ both! {
     }
 }
 
-both! {
-    personas_are_added_listed_and_removed(db) {
+both_backends! {
+    async fn personas_are_added_listed_and_removed(db: &Db) {
         let owner = key_for(db, "acme").await;
         let legal = json!({"name": "legal", "prompt": "Contracts and their risks.",
             "keywords": ["NDA"], "tools": ["create_draft"],

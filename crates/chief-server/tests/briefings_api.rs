@@ -7,6 +7,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chief_store::Db;
+use chief_testkit::both_backends;
 use common::{call, key_for, send};
 use serde_json::{Value, json};
 
@@ -37,8 +38,8 @@ fn field_of(problem: &Value) -> &str {
     problem["errors"][0]["field"].as_str().unwrap_or_default()
 }
 
-both! {
-    posting_a_kind_composes_keeps_and_serves_it_in_three_forms(db) {
+both_backends! {
+    async fn posting_a_kind_composes_keeps_and_serves_it_in_three_forms(db: &Db) {
         let key = key_for(db, "acme").await;
         let (s, _, _) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({
             "title": "Call Patrick", "assignee": "user", "due_date": "2026-03-03T15:00:00Z"
@@ -76,7 +77,7 @@ both! {
         assert!(evs.to_string().contains(&id), "the audit log records it: {evs}");
     }
 
-    briefings_are_listed_newest_first_by_kind_with_paging(db) {
+    async fn briefings_are_listed_newest_first_by_kind_with_paging(db: &Db) {
         let key = key_for(db, "acme").await;
         for kind in ["morning", "evening", "morning"] {
             let (s, _, b) = call(db, "POST", "/api/briefings", Some(&key), Some(json!({"kind": kind}))).await;
@@ -94,7 +95,7 @@ both! {
         assert_eq!(evenings["items"][0]["content"]["kind"], "evening");
     }
 
-    bad_input_is_a_422_naming_the_field_and_creates_nothing(db) {
+    async fn bad_input_is_a_422_naming_the_field_and_creates_nothing(db: &Db) {
         let key = key_for(db, "acme").await;
         let big = "x".repeat(100_000);
         let cases: Vec<(&str, String, Option<Value>, &str)> = vec![
@@ -123,7 +124,7 @@ both! {
         assert_eq!(all["total"], 0);
     }
 
-    another_workspaces_briefing_is_a_404_and_never_listed(db) {
+    async fn another_workspaces_briefing_is_a_404_and_never_listed(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         call(db, "POST", "/api/tasks", Some(&b), Some(json!({"title": "B's secret plan", "assignee": "user"}))).await;

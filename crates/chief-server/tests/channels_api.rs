@@ -6,6 +6,7 @@ mod common;
 
 use axum::http::StatusCode;
 use chief_store::Db;
+use chief_testkit::both_backends;
 use common::{call, key_for, member_key};
 use serde_json::{Value, json};
 
@@ -22,8 +23,8 @@ async fn add_hook(db: &Db, key: &str, name: &str) -> Value {
     v
 }
 
-both! {
-    a_channels_secret_is_shown_once_and_stored_only_encrypted(db) {
+both_backends! {
+    async fn a_channels_secret_is_shown_once_and_stored_only_encrypted(db: &Db) {
         let key = key_for(db, "a").await;
         let created = add_hook(db, &key, "ops").await;
         let secret = created["secret"].as_str().unwrap().to_string();
@@ -53,7 +54,7 @@ both! {
         assert!(raw.len() > secret.len(), "nonce, ciphertext and tag: {raw}");
     }
 
-    a_given_secret_is_used_and_bad_ones_are_refused(db) {
+    async fn a_given_secret_is_used_and_bad_ones_are_refused(db: &Db) {
         let key = key_for(db, "a").await;
         let given = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
         let (status, _, v) = call(db, "POST", "/api/channels", Some(&key), Some(json!({"name": "mine", "config": {"url": "http://127.0.0.1:9/x"}, "secret": given}))).await;
@@ -65,7 +66,7 @@ both! {
         assert_eq!(v["errors"][0]["field"], "secret", "{v}");
     }
 
-    bad_channels_are_422_naming_the_field(db) {
+    async fn bad_channels_are_422_naming_the_field(db: &Db) {
         let key = key_for(db, "a").await;
         let url = |u: &str| json!({"url": u});
         let huge = "x".repeat(1_000_000);
@@ -98,7 +99,7 @@ both! {
         assert!(v["detail"].as_str().unwrap().contains("already have a channel"), "{v}");
     }
 
-    members_see_only_their_own_channels_and_admins_all(db) {
+    async fn members_see_only_their_own_channels_and_admins_all(db: &Db) {
         let owner = key_for(db, "a").await;
         let member = member_key(db, "a").await;
         let mine = add_hook(db, &member, "member hook").await;
@@ -119,7 +120,7 @@ both! {
         assert_eq!(status, StatusCode::OK, "an admin sees a member's channel");
     }
 
-    a_test_notice_goes_to_that_channel_only_and_delete_takes_its_deliveries(db) {
+    async fn a_test_notice_goes_to_that_channel_only_and_delete_takes_its_deliveries(db: &Db) {
         let key = key_for(db, "a").await;
         let a = add_hook(db, &key, "a").await;
         add_hook(db, &key, "b").await;

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call_app, key_for, send};
 
 async fn chat_app(db: &Db, fake: &FakeModel) -> axum::Router {
@@ -91,8 +92,8 @@ async fn offsite_tasks(app: &axum::Router, key: &str) -> usize {
         .count()
 }
 
-both! {
-    a_turn_streams_its_tokens_and_tool_events_and_is_stored(db) {
+both_backends! {
+    async fn a_turn_streams_its_tokens_and_tool_events_and_is_stored(db: &Db) {
         let key = key_for(db, "acme").await;
         let fake = FakeModel::start(Flavor::Anthropic).await;
         let app = chat_app(db, &fake).await;
@@ -128,7 +129,7 @@ both! {
         assert_eq!(convo["messages"][2]["content"][0]["type"], "tool_result");
     }
 
-    the_next_message_continues_the_conversation_with_what_was_said(db) {
+    async fn the_next_message_continues_the_conversation_with_what_was_said(db: &Db) {
         let key = key_for(db, "acme").await;
         let fake = FakeModel::start(Flavor::Anthropic).await;
         let app = chat_app(db, &fake).await;
@@ -151,7 +152,7 @@ both! {
         assert_eq!(list.as_array().unwrap().len(), 1, "still one conversation");
     }
 
-    what_chat_changes_is_the_agent_s_work_and_can_be_undone(db) {
+    async fn what_chat_changes_is_the_agent_s_work_and_can_be_undone(db: &Db) {
         let key = key_for(db, "acme").await;
         let fake = FakeModel::start(Flavor::Anthropic).await;
         let app = chat_app(db, &fake).await;
@@ -173,7 +174,7 @@ both! {
         assert_eq!(offsite_tasks(&app, &key).await, 0, "undo removed it");
     }
 
-    bad_messages_and_other_people_s_conversations_are_refused(db) {
+    async fn bad_messages_and_other_people_s_conversations_are_refused(db: &Db) {
         let key = key_for(db, "acme").await;
         let other = key_for(db, "globex").await;
         let member = common::member_key(db, "acme").await;
@@ -203,7 +204,7 @@ both! {
         assert_eq!(convo["messages"].as_array().unwrap().len(), 2, "nothing was added to it");
     }
 
-    a_model_that_fails_ends_the_turn_with_an_error_and_keeps_what_was_said(db) {
+    async fn a_model_that_fails_ends_the_turn_with_an_error_and_keeps_what_was_said(db: &Db) {
         let key = key_for(db, "acme").await;
         let fake = FakeModel::start(Flavor::Anthropic).await;
         let app = chat_app(db, &fake).await;
@@ -225,7 +226,7 @@ both! {
         assert_eq!(sent.as_array().unwrap().len(), 2, "both questions, nothing half-written: {sent}");
     }
 
-    with_no_model_chat_is_unavailable_but_conversations_still_read(db) {
+    async fn with_no_model_chat_is_unavailable_but_conversations_still_read(db: &Db) {
         let key = key_for(db, "acme").await;
         let app = chief_server::router(db.clone());
         let (status, p) = chat(&app, &key, json!({"message": "Hi"})).await;

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
 async fn create(db: &Db, key: &str, path: &str, body: Value) -> String {
@@ -39,8 +40,8 @@ fn ids_of(list: &Value) -> Vec<&str> {
         .collect()
 }
 
-both! {
-    a_tasks_context_has_its_project_people_related_tasks_history_and_playbooks(db) {
+both_backends! {
+    async fn a_tasks_context_has_its_project_people_related_tasks_history_and_playbooks(db: &Db) {
         let key = key_for(db, "acme").await;
         let project = create(db, &key, "/api/projects", json!({"name": "Renewals"})).await;
         let patrick = create(db, &key, "/api/people", json!({"name": "Patrick Smith", "relationship_to_user": "client CEO", "communication_notes": "brief emails"})).await;
@@ -95,7 +96,7 @@ both! {
         assert_eq!(playbooks, vec!["Email rules", "Proposals"], "sending is communication");
     }
 
-    a_persons_context_has_their_tasks_waiting_items_drafts_and_client(db) {
+    async fn a_persons_context_has_their_tasks_waiting_items_drafts_and_client(db: &Db) {
         let key = key_for(db, "acme").await;
         let client = create(db, &key, "/api/clients", json!({"name": "Acme Corp"})).await;
         let person = create(db, &key, "/api/people", json!({"name": "Patrick", "email": "patrick@acme.test", "client_id": client})).await;
@@ -131,7 +132,7 @@ both! {
         assert_eq!(ctx["client"]["name"], "Acme Corp");
     }
 
-    project_and_client_contexts_list_what_belongs_to_them(db) {
+    async fn project_and_client_contexts_list_what_belongs_to_them(db: &Db) {
         let key = key_for(db, "acme").await;
         let project = create(db, &key, "/api/projects", json!({"name": "Offsite"})).await;
         let low = create(db, &key, "/api/tasks", json!({"title": "Snacks", "project_id": project, "priority": 5})).await;
@@ -160,7 +161,7 @@ both! {
         assert_eq!(ctx["opportunities"][0]["name"], "Renewal");
     }
 
-    search_finds_entities_filtered_by_type_in_both_forms(db) {
+    async fn search_finds_entities_filtered_by_type_in_both_forms(db: &Db) {
         let key = key_for(db, "acme").await;
         let other = key_for(db, "other").await;
         create(db, &key, "/api/tasks", json!({"title": "Liberty renewal call"})).await;
@@ -201,7 +202,7 @@ both! {
         assert_eq!((status, none.as_array().map(Vec::len)), (StatusCode::OK, Some(0)));
     }
 
-    another_tenants_ids_answer_404_in_every_context(db) {
+    async fn another_tenants_ids_answer_404_in_every_context(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         let task = create(db, &b, "/api/tasks", json!({"title": "B's task"})).await;
@@ -231,8 +232,8 @@ async fn set_setting(db: &Db, key: &str, name: &str, value: Value) {
     tx.commit().await.unwrap();
 }
 
-both! {
-    a_tasks_context_fits_its_token_budget_most_relevant_first_and_counts_what_is_left_out(db) {
+both_backends! {
+    async fn a_tasks_context_fits_its_token_budget_most_relevant_first_and_counts_what_is_left_out(db: &Db) {
         let key = key_for(db, "acme").await;
         let project = create(db, &key, "/api/projects", json!({"name": "Liberty", "description": "Hotel pilot"})).await;
         let patrick = create(db, &key, "/api/people", json!({"name": "Patrick Fields", "relationship_to_user": "main contact", "political_context": "reports to the GM", "communication_notes": "brief, direct emails"})).await;
@@ -309,7 +310,7 @@ both! {
         }
     }
 
-    next_brings_the_same_assembled_context_within_its_budget(db) {
+    async fn next_brings_the_same_assembled_context_within_its_budget(db: &Db) {
         let key = key_for(db, "acme").await;
         let dana = create(db, &key, "/api/people", json!({"name": "Dana Scully", "communication_notes": "calls, not email"})).await;
         let task = create(db, &key, "/api/tasks", json!({"title": "Ask Dana Scully about the audit", "assignee": "agent", "priority": 1, "context": {"source": "chat"}})).await;
@@ -335,8 +336,8 @@ both! {
     }
 }
 
-both! {
-    odd_task_text_still_finds_the_people_it_names(db) {
+both_backends! {
+    async fn odd_task_text_still_finds_the_people_it_names(db: &Db) {
         let key = key_for(db, "acme").await;
         let patrick = create(db, &key, "/api/people", json!({"name": "Patrick Fields"})).await;
         create(db, &key, "/api/people", json!({"name": "נועה"})).await;

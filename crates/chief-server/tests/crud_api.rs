@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
 async fn create(db: &Db, key: &str, path: &str, body: Value) -> String {
@@ -98,20 +99,20 @@ async fn isolated(db: &Db, a: &str, b: &str, resource: &str) {
     assert_eq!(still["name"], "B's secret");
 }
 
-both! {
-    projects_are_created_read_updated_searched_and_deleted(db) {
+both_backends! {
+    async fn projects_are_created_read_updated_searched_and_deleted(db: &Db) {
         crud_cycle(db, "projects", json!({"name": "Acme Renewal", "description": "Renew the contract", "project_type": "initiative"}), "description").await;
     }
 
-    people_are_created_read_updated_searched_and_deleted(db) {
+    async fn people_are_created_read_updated_searched_and_deleted(db: &Db) {
         crud_cycle(db, "people", json!({"name": "Acme Renewal", "email": "p@acme.test", "communication_notes": "brief"}), "email").await;
     }
 
-    clients_are_created_read_updated_searched_and_deleted(db) {
+    async fn clients_are_created_read_updated_searched_and_deleted(db: &Db) {
         crud_cycle(db, "clients", json!({"name": "Acme Renewal", "status": "prospect", "notes": "big"}), "notes").await;
     }
 
-    another_tenants_projects_people_and_clients_answer_404(db) {
+    async fn another_tenants_projects_people_and_clients_answer_404(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         for resource in ["projects", "people", "clients"] {
@@ -119,7 +120,7 @@ both! {
         }
     }
 
-    deleting_a_project_keeps_its_tasks_without_the_project(db) {
+    async fn deleting_a_project_keeps_its_tasks_without_the_project(db: &Db) {
         let key = key_for(db, "acme").await;
         let project = create(db, &key, "/api/projects", json!({"name": "Offsite"})).await;
         let child = create(db, &key, "/api/projects", json!({"name": "Venue", "parent_id": project})).await;
@@ -133,7 +134,7 @@ both! {
         assert!(child["parent_id"].is_null(), "the sub-project moved to the top level");
     }
 
-    a_project_cannot_become_its_own_ancestor(db) {
+    async fn a_project_cannot_become_its_own_ancestor(db: &Db) {
         let key = key_for(db, "acme").await;
         let top = create(db, &key, "/api/projects", json!({"name": "Top"})).await;
         let child = create(db, &key, "/api/projects", json!({"name": "Child", "parent_id": top})).await;
@@ -143,7 +144,7 @@ both! {
         assert!(top["parent_id"].is_null());
     }
 
-    deleting_a_client_keeps_its_people(db) {
+    async fn deleting_a_client_keeps_its_people(db: &Db) {
         let key = key_for(db, "acme").await;
         let client = create(db, &key, "/api/clients", json!({"name": "Acme"})).await;
         let person = create(db, &key, "/api/people", json!({"name": "Patrick", "client_id": client})).await;
@@ -154,7 +155,7 @@ both! {
         assert_eq!(person["name"], "Patrick");
     }
 
-    people_are_linked_to_tasks_and_unlinked(db) {
+    async fn people_are_linked_to_tasks_and_unlinked(db: &Db) {
         let key = key_for(db, "acme").await;
         let other = key_for(db, "other").await;
         let person = create(db, &key, "/api/people", json!({"name": "Patrick"})).await;
@@ -181,7 +182,7 @@ both! {
         assert_eq!(ctx["related_people"].as_array().unwrap().len(), 0);
     }
 
-    bad_input_to_projects_people_and_clients_is_problem_json(db) {
+    async fn bad_input_to_projects_people_and_clients_is_problem_json(db: &Db) {
         let key = key_for(db, "acme").await;
         let cases = [
             ("POST", "/api/projects", Some(json!({"name": ""})), StatusCode::UNPROCESSABLE_ENTITY),
@@ -206,7 +207,7 @@ both! {
         }
     }
 
-    questions_are_filtered_by_priority(db) {
+    async fn questions_are_filtered_by_priority(db: &Db) {
         let key = key_for(db, "acme").await;
         for (text, priority) in [("Urgent?", 1), ("Later?", 4), ("Also urgent?", 1)] {
             create(db, &key, "/api/questions", json!({"text": text, "priority": priority})).await;

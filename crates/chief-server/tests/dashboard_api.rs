@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
 async fn owner(db: &Db, slug: &str) -> (TenantId, Uuid) {
@@ -54,8 +55,8 @@ fn ids(section: &Value) -> Vec<Value> {
         .collect()
 }
 
-both! {
-    the_dashboard_gathers_what_needs_the_user_and_nothing_of_other_tenants(db) {
+both_backends! {
+    async fn the_dashboard_gathers_what_needs_the_user_and_nothing_of_other_tenants(db: &Db) {
         let key = key_for(db, "acme").await;
         let other = key_for(db, "other").await;
         let (_, _, empty) = call(db, "GET", "/api/dashboard", Some(&key), None).await;
@@ -97,7 +98,7 @@ both! {
         assert_eq!(theirs["overdue_items"].as_array().unwrap().len(), 2);
     }
 
-    stats_count_todays_and_this_weeks_work(db) {
+    async fn stats_count_todays_and_this_weeks_work(db: &Db) {
         let key = key_for(db, "acme").await;
         let (status, _, none) = call(db, "GET", "/api/dashboard/stats", Some(&key), None).await;
         assert_eq!(status, StatusCode::OK);
@@ -127,7 +128,7 @@ both! {
         assert_eq!(theirs["tasks_completed_today"], 0);
     }
 
-    today_begins_at_midnight_in_the_users_time_zone(db) {
+    async fn today_begins_at_midnight_in_the_users_time_zone(db: &Db) {
         let key = key_for(db, "acme").await;
         let zone = chrono_tz::Pacific::Kiritimati;
         db.execute("UPDATE users SET timezone = $1 WHERE email = $2", &["Pacific/Kiritimati".into(), "owner@acme.test".into()]).await.unwrap();

@@ -11,6 +11,7 @@ use chief_channels::{Worker, retry};
 use chief_domain::TenantId;
 use chief_domain::delivery::Notice;
 use chief_store::{Db, Scope, SecretBox, delivery};
+use chief_testkit::{Engine, TestDb, both_backends};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use common::webhook_receiver::{Receiver, dead_url, signature_is_valid};
 use common::{call, key_for};
@@ -83,8 +84,8 @@ fn notice(title: &str) -> Notice {
     }
 }
 
-both! {
-    a_webhook_is_a_post_signed_per_standard_webhooks(db) {
+both_backends! {
+    async fn a_webhook_is_a_post_signed_per_standard_webhooks(db: &Db) {
         let key = key_for(db, "a").await;
         let rx = Receiver::start().await;
         let (channel, secret) = hook(db, &key, &rx.url, json!([])).await;
@@ -118,7 +119,7 @@ both! {
         assert!(tries[0]["error"].is_null());
     }
 
-    a_500_then_a_200_is_delivered_on_the_second_attempt_after_a_bounded_backoff(db) {
+    async fn a_500_then_a_200_is_delivered_on_the_second_attempt_after_a_bounded_backoff(db: &Db) {
         let key = key_for(db, "a").await;
         let rx = Receiver::start().await;
         rx.answer(&[(500, None)]);
@@ -144,7 +145,7 @@ both! {
         assert_eq!(get(db, &key, &format!("/api/deliveries/{id}")).await["status"], "delivered");
     }
 
-    a_target_that_is_down_is_retried_then_failed_and_visible(db) {
+    async fn a_target_that_is_down_is_retried_then_failed_and_visible(db: &Db) {
         let key = key_for(db, "a").await;
         let (channel, _) = hook(db, &key, &dead_url().await, json!([])).await;
         let (id, mut now) = queue_test(db, &key, &channel).await;
@@ -179,7 +180,7 @@ both! {
         assert_eq!(later, chief_channels::Tick::default());
     }
 
-    redeliver_sends_a_failed_delivery_again_and_topics_pick_the_channel(db) {
+    async fn redeliver_sends_a_failed_delivery_again_and_topics_pick_the_channel(db: &Db) {
         let key = key_for(db, "a").await;
         let rx = Receiver::start().await;
         rx.answer(&[(410, None)]);
@@ -215,7 +216,7 @@ both! {
         assert!(logs.to_string().contains("delivery.redelivered"), "audited");
     }
 
-    two_workers_never_send_one_delivery_twice(db) {
+    async fn two_workers_never_send_one_delivery_twice(db: &Db) {
         let key = key_for(db, "a").await;
         let rx = Receiver::start().await;
         hook(db, &key, &rx.url, json!([])).await;
@@ -267,16 +268,17 @@ async fn throughput_body(db: &Db) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark, run by hand"]
 async fn throughput_sqlite() {
-    let b = common::sqlite().await;
-    throughput_body(&b.db).await;
-    b.finish().await;
+    chief_testkit::run_async(Engine::Sqlite, async |t: &TestDb| {
+        throughput_body(t.db()).await
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark, run by hand"]
 async fn throughput_postgres() {
-    if let Some(b) = common::postgres().await {
-        throughput_body(&b.db).await;
-        b.finish().await;
-    }
+    chief_testkit::run_async(Engine::Postgres, async |t: &TestDb| {
+        throughput_body(t.db()).await
+    })
+    .await;
 }

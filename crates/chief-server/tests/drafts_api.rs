@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
 async fn owner(db: &Db, slug: &str) -> (TenantId, Uuid) {
@@ -35,8 +36,8 @@ fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
-both! {
-    a_draft_captures_its_recipients_relationship_context_and_shows_its_task(db) {
+both_backends! {
+    async fn a_draft_captures_its_recipients_relationship_context_and_shows_its_task(db: &Db) {
         let key = key_for(db, "acme").await;
         let (tenant, user) = owner(db, "acme").await;
         let mut tx = db.write(&Scope::user(tenant, user)).await.unwrap();
@@ -72,7 +73,7 @@ both! {
         assert_eq!(none["total"], 0);
     }
 
-    approving_says_what_sending_would_do_and_sends_nothing(db) {
+    async fn approving_says_what_sending_would_do_and_sends_nothing(db: &Db) {
         let key = key_for(db, "acme").await;
         let d = draft(db, &key, json!({"type": "email", "recipient": "a@b.test", "subject": "Proposal", "body": "Dear A"})).await;
         let path = format!("/api/drafts/{}", id(&d));
@@ -95,7 +96,7 @@ both! {
         assert_eq!((still["draft"]["status"].as_str(), still["draft"]["body"].as_str()), (Some("approved"), Some("Dear A,")));
     }
 
-    a_rejected_draft_is_revised_into_a_new_linked_draft(db) {
+    async fn a_rejected_draft_is_revised_into_a_new_linked_draft(db: &Db) {
         let key = key_for(db, "acme").await;
         let d = draft(db, &key, json!({"type": "email", "recipient": "a@b.test", "subject": "Hello", "body": "Too long"})).await;
         let path = format!("/api/drafts/{}", id(&d));
@@ -116,7 +117,7 @@ both! {
         assert_eq!(status, StatusCode::CONFLICT, "{problem}");
     }
 
-    another_tenants_draft_answers_404_and_stays_unchanged(db) {
+    async fn another_tenants_draft_answers_404_and_stays_unchanged(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         let d = draft(db, &b, json!({"type": "note", "body": "B's note"})).await;
@@ -138,7 +139,7 @@ both! {
         assert_eq!((still["draft"]["status"].as_str(), still["draft"]["body"].as_str()), (Some("pending"), Some("B's note")));
     }
 
-    bad_draft_input_is_problem_json_never_a_500(db) {
+    async fn bad_draft_input_is_problem_json_never_a_500(db: &Db) {
         let key = key_for(db, "acme").await;
         let other = key_for(db, "other").await;
         let (_, _, foreign_task) = call(db, "POST", "/api/tasks", Some(&other), Some(json!({"title": "theirs"}))).await;

@@ -14,6 +14,7 @@ use tokio_tungstenite::tungstenite;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
 /// Bounds a wait so a broken stream fails the test instead of hanging it.
@@ -170,8 +171,8 @@ async fn create_task(db: &Db, key: &str, title: &str) -> String {
     task["id"].as_str().unwrap().to_string()
 }
 
-both! {
-    sse_sends_new_events_of_the_callers_workspace_only(db) {
+both_backends! {
+    async fn sse_sends_new_events_of_the_callers_workspace_only(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         create_task(db, &a, "Before the stream opened").await;
@@ -190,7 +191,7 @@ both! {
         server.stop().await;
     }
 
-    a_client_that_reconnects_gets_exactly_the_events_it_missed_in_order(db) {
+    async fn a_client_that_reconnects_gets_exactly_the_events_it_missed_in_order(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         let server = Server::start(db).await;
@@ -231,7 +232,7 @@ both! {
         server.stop().await;
     }
 
-    bad_keys_and_resume_ids_are_refused_with_problem_json(db) {
+    async fn bad_keys_and_resume_ids_are_refused_with_problem_json(db: &Db) {
         let a = key_for(db, "a").await;
         let (status, ctype, problem) = call(db, "GET", "/api/events", None, None).await;
         assert_eq!((status, ctype.as_str()), (StatusCode::UNAUTHORIZED, "application/problem+json"));
@@ -249,7 +250,7 @@ both! {
         server.stop().await;
     }
 
-    websocket_sends_events_as_json_and_refuses_bad_keys(db) {
+    async fn websocket_sends_events_as_json_and_refuses_bad_keys(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         let server = Server::start(db).await;

@@ -10,6 +10,7 @@ mod common;
 use axum::http::StatusCode;
 use chief_domain::TenantId;
 use chief_store::{Db, audit, tenancy};
+use chief_testkit::both_backends;
 use common::{call, key_for, member_key};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -329,8 +330,8 @@ async fn tenant_of(db: &Db, slug: &str) -> TenantId {
         .id
 }
 
-both! {
-    every_route_answers_404_for_another_workspaces_ids_and_changes_nothing_there(db) {
+both_backends! {
+    async fn every_route_answers_404_for_another_workspaces_ids_and_changes_nothing_there(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         let ids = seed_other_workspace(db, &b).await;
@@ -363,7 +364,7 @@ both! {
         assert!(checked >= 45, "only {checked} routes with ids were walked");
     }
 
-    list_routes_show_nothing_of_another_workspace(db) {
+    async fn list_routes_show_nothing_of_another_workspace(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         let ids = seed_other_workspace(db, &b).await;
@@ -386,7 +387,7 @@ both! {
         assert!(!hits.as_array().unwrap().is_empty(), "B finds its own rows: {hits}");
     }
 
-    members_get_403_on_every_admin_route(db) {
+    async fn members_get_403_on_every_admin_route(db: &Db) {
         let _owner = key_for(db, "a").await;
         let member = member_key(db, "a").await;
         let doc = chief_server::openapi_document();

@@ -8,6 +8,7 @@ use serde_json::json;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for, member_key};
 
 /// Gives every user their built-in jobs, as `chief serve` does on start.
@@ -18,8 +19,8 @@ async fn provision(db: &Db) {
         .expect("built-in jobs are given");
 }
 
-both! {
-    a_user_sees_their_jobs_and_can_retime_pause_resume_and_run_one(db) {
+both_backends! {
+    async fn a_user_sees_their_jobs_and_can_retime_pause_resume_and_run_one(db: &Db) {
         let key = key_for(db, "acme").await;
         provision(db).await;
         let (status, _, jobs) = call(db, "GET", "/api/jobs", Some(&key), None).await;
@@ -52,7 +53,7 @@ both! {
         assert!(actions.iter().filter(|a| **a == "job.updated").count() >= 3, "{audit}");
     }
 
-    bad_schedules_and_time_zones_answer_422_naming_the_field(db) {
+    async fn bad_schedules_and_time_zones_answer_422_naming_the_field(db: &Db) {
         let key = key_for(db, "acme").await;
         provision(db).await;
         let (_, _, jobs) = call(db, "GET", "/api/jobs", Some(&key), None).await;
@@ -73,7 +74,7 @@ both! {
         assert_eq!(after["schedule"], jobs[0]["schedule"], "nothing changed");
     }
 
-    a_member_cannot_see_or_run_another_users_job(db) {
+    async fn a_member_cannot_see_or_run_another_users_job(db: &Db) {
         let owner = key_for(db, "acme").await;
         let member = member_key(db, "acme").await;
         provision(db).await;

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
 async fn owner(db: &Db, slug: &str) -> (TenantId, Uuid) {
@@ -66,8 +67,8 @@ fn ends_with_dated(notes: &Value, text: &str) -> bool {
     last.len() == text.len() + 13 && last.starts_with("[20") && last.ends_with(&format!("] {text}"))
 }
 
-both! {
-    seed_case_3_a_learning_about_a_person_lands_in_their_notes(db) {
+both_backends! {
+    async fn seed_case_3_a_learning_about_a_person_lands_in_their_notes(db: &Db) {
         let key = key_for(db, "acme").await;
         let patrick = post(db, &key, "/api/people", json!({"name": "Patrick Fields", "communication_notes": "Met at the expo."})).await;
         let (_, _, task) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Email Patrick"}))).await;
@@ -104,7 +105,7 @@ both! {
         assert_eq!(c["routed_to"]["field_updated"], "communication_notes");
     }
 
-    seed_case_3_learnings_route_to_clients_projects_rules_and_settings(db) {
+    async fn seed_case_3_learnings_route_to_clients_projects_rules_and_settings(db: &Db) {
         let key = key_for(db, "acme").await;
         let (tenant, user) = owner(db, "acme").await;
         let liberty = post(db, &key, "/api/clients", json!({"name": "Liberty Hotel"})).await;
@@ -149,7 +150,7 @@ both! {
         assert_eq!(routed["total"], 6);
     }
 
-    seed_case_3_a_procedure_becomes_a_playbook_proposal_for_review(db) {
+    async fn seed_case_3_a_procedure_becomes_a_playbook_proposal_for_review(db: &Db) {
         let key = key_for(db, "acme").await;
         let (_, _, task) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Book the offsite"}))).await;
         let c = capture(db, &key, json!({
@@ -185,7 +186,7 @@ both! {
         assert!(problem["detail"].as_str().unwrap().contains("rejected"), "{problem}");
     }
 
-    people_are_found_by_alias_typo_and_possessive_and_ties_wait_with_candidates(db) {
+    async fn people_are_found_by_alias_typo_and_possessive_and_ties_wait_with_candidates(db: &Db) {
         let key = key_for(db, "acme").await;
         let patrick = post(db, &key, "/api/people", json!({"name": "Patrick Fields", "aliases": ["Pat", " pat ", ""]})).await;
         assert_eq!(patrick["metadata"]["aliases"], json!(["Pat"]), "trimmed, without blanks or repeats");
@@ -224,7 +225,7 @@ both! {
         invalid(db, &key, "POST", "/api/people", Some(json!({"name": "Al", "aliases": "Pat"})), "aliases").await;
     }
 
-    an_unknown_subject_waits_for_review_and_is_routed_by_hand(db) {
+    async fn an_unknown_subject_waits_for_review_and_is_routed_by_hand(db: &Db) {
         let key = key_for(db, "acme").await;
         let c = capture(db, &key, json!({"content": "Bob prefers phone calls", "category": "person"})).await;
         assert_eq!(c["knowledge"]["status"], "pending_review");
@@ -266,7 +267,7 @@ both! {
         assert_eq!(get(db, &key, "/api/knowledge/pending").await["total"], 0);
     }
 
-    dismissing_keeps_the_reason_and_is_final(db) {
+    async fn dismissing_keeps_the_reason_and_is_final(db: &Db) {
         let key = key_for(db, "acme").await;
         let (tenant, _) = owner(db, "acme").await;
         let a = capture(db, &key, json!({"content": "The coffee machine is broken"})).await;
@@ -289,7 +290,7 @@ both! {
         assert!(setting::get(db, tenant, None, "custom").await.unwrap().is_none());
     }
 
-    listing_filters_by_category_status_and_source_task(db) {
+    async fn listing_filters_by_category_status_and_source_task(db: &Db) {
         let key = key_for(db, "acme").await;
         post(db, &key, "/api/people", json!({"name": "Ann Lee"})).await;
         let (_, _, task) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Plan the launch"}))).await;
@@ -314,7 +315,7 @@ both! {
         invalid(db, &key, "GET", "/api/knowledge?colour=red", None, "colour").await;
     }
 
-    bad_input_is_a_422_naming_the_field_and_triggers_are_listed(db) {
+    async fn bad_input_is_a_422_naming_the_field_and_triggers_are_listed(db: &Db) {
         let key = key_for(db, "acme").await;
         let capture_path = "/api/knowledge/capture";
         for (body, field) in [
@@ -352,7 +353,7 @@ both! {
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
 
-    another_tenants_records_answer_404_and_nothing_is_written(db) {
+    async fn another_tenants_records_answer_404_and_nothing_is_written(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         let (_, _, b_task) = call(db, "POST", "/api/tasks", Some(&b), Some(json!({"title": "B's task"}))).await;
@@ -383,7 +384,7 @@ both! {
         assert_eq!(get(db, &a, "/api/knowledge/pending").await["total"], 1);
     }
 
-    completing_a_task_routes_each_learning_like_capture_does(db) {
+    async fn completing_a_task_routes_each_learning_like_capture_does(db: &Db) {
         let key = key_for(db, "acme").await;
         let patrick = post(db, &key, "/api/people", json!({"name": "Patrick Fields"})).await;
         let (_, _, task) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Send the proposal"}))).await;

@@ -8,10 +8,11 @@ use serde_json::json;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
-both! {
-    the_log_shows_this_tenants_changes_newest_first_and_filters_them(db) {
+both_backends! {
+    async fn the_log_shows_this_tenants_changes_newest_first_and_filters_them(db: &Db) {
         let key = key_for(db, "acme").await;
         let other = key_for(db, "other").await;
         call(db, "POST", "/api/tasks", Some(&other), Some(json!({"title": "Theirs"}))).await;
@@ -57,7 +58,7 @@ both! {
         assert_eq!(theirs["total"], 0, "another tenant sees nothing of this task");
     }
 
-    bad_log_queries_are_problem_json_never_a_500(db) {
+    async fn bad_log_queries_are_problem_json_never_a_500(db: &Db) {
         let key = key_for(db, "acme").await;
         for (path, field) in [
             ("/api/logs?actor=robot", "actor"),

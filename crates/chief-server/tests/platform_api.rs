@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chief_server::{ServerConfig, app};
 use chief_store::Db;
+use chief_testkit::both_backends;
 use common::{call_app, key_for, send};
 use serde_json::{Value, json};
 
@@ -19,8 +20,8 @@ fn post_task(key: &str, body: &str) -> Request<Body> {
         .unwrap()
 }
 
-both! {
-    a_traceparent_is_returned_and_stored_on_the_audit_rows(db) {
+both_backends! {
+    async fn a_traceparent_is_returned_and_stored_on_the_audit_rows(db: &Db) {
         let key = key_for(db, "acme").await;
         let app = chief_server::router(db.clone());
         let mut req = post_task(&key, r#"{"title": "Traced"}"#);
@@ -45,7 +46,7 @@ both! {
         assert_ne!(made, "4bf92f3577b34da6a3ce929d0e0e4736");
     }
 
-    a_key_over_its_rate_limit_gets_429_with_retry_after(db) {
+    async fn a_key_over_its_rate_limit_gets_429_with_retry_after(db: &Db) {
         let key = key_for(db, "acme").await;
         let other = key_for(db, "other").await;
         let config = ServerConfig { rate_limit_per_minute: 5, ..Default::default() };
@@ -66,7 +67,7 @@ both! {
         assert_eq!(status, StatusCode::OK);
     }
 
-    an_oversized_body_is_413_and_stores_nothing(db) {
+    async fn an_oversized_body_is_413_and_stores_nothing(db: &Db) {
         let key = key_for(db, "acme").await;
         let config = ServerConfig { max_body_bytes: 1024, ..Default::default() };
         let app = app(db.clone(), &config);
@@ -81,7 +82,7 @@ both! {
         assert_eq!(list["total"], 0);
     }
 
-    a_body_that_is_not_json_is_415(db) {
+    async fn a_body_that_is_not_json_is_415(db: &Db) {
         let key = key_for(db, "acme").await;
         let app = chief_server::router(db.clone());
         let req = Request::post("/api/tasks")
@@ -95,7 +96,7 @@ both! {
         assert_eq!(problem["type"], "/problems/unsupported-media-type");
     }
 
-    cors_answers_only_the_configured_origins(db) {
+    async fn cors_answers_only_the_configured_origins(db: &Db) {
         let config = ServerConfig { cors_origins: vec!["https://app.example".into()], ..Default::default() };
         let app = app(db.clone(), &config);
         let preflight = |origin: &str| {
@@ -121,7 +122,7 @@ both! {
         assert!(headers.get("access-control-allow-origin").is_none());
     }
 
-    metrics_count_requests_by_route_and_report_the_pool(db) {
+    async fn metrics_count_requests_by_route_and_report_the_pool(db: &Db) {
         let key = key_for(db, "acme").await;
         let app = chief_server::router(db.clone());
         call_app(&app, "POST", "/api/tasks", Some(&key), Some(json!({"title": "one"}))).await;
@@ -136,7 +137,7 @@ both! {
         assert!(text.contains("chief_db_pool_connections "), "{text}");
     }
 
-    cached_keys_and_answers_follow_changes_made_elsewhere(db) {
+    async fn cached_keys_and_answers_follow_changes_made_elsewhere(db: &Db) {
         // One app keeps its caches; the changes below go straight to the
         // store, as another instance or the CLI would make them.
         let key = key_for(db, "acme").await;

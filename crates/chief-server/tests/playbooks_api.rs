@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for, member_key};
 
 async fn create(db: &Db, key: &str, body: Value) -> Value {
@@ -77,8 +78,8 @@ fn match_path(text: &str) -> String {
     format!("/api/playbooks/match?task_description={q}")
 }
 
-both! {
-    playbooks_are_created_listed_and_read(db) {
+both_backends! {
+    async fn playbooks_are_created_listed_and_read(db: &Db) {
         let key = key_for(db, "acme").await;
         let email = create(db, &key, email_guide()).await;
         assert_eq!((email["status"].as_str(), email["must_consult"].as_bool()), (Some("active"), Some(true)));
@@ -124,7 +125,7 @@ both! {
         assert_eq!(get(db, &key, "/api/playbooks").await["total"], 3);
     }
 
-    seed_case_4_trigger_match_similarity_fallback_and_must_consult(db) {
+    async fn seed_case_4_trigger_match_similarity_fallback_and_must_consult(db: &Db) {
         let key = key_for(db, "acme").await;
         let email = create(db, &key, email_guide()).await;
         let scheduling = create(db, &key, scheduling_guide()).await;
@@ -176,7 +177,7 @@ both! {
         invalid(db, &key, "GET", "/api/playbooks/match?task=email", None, "task").await;
     }
 
-    proposals_are_approved_into_active_or_rejected_for_good(db) {
+    async fn proposals_are_approved_into_active_or_rejected_for_good(db: &Db) {
         let key = key_for(db, "acme").await;
         let member = member_key(db, "acme").await;
         let (_, _, task) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Book the offsite"}))).await;
@@ -225,7 +226,7 @@ both! {
         invalid(db, &key, "PUT", "/api/playbooks/nope/approve", None, "id").await;
     }
 
-    updating_changes_the_fields_present_and_null_clears_the_category(db) {
+    async fn updating_changes_the_fields_present_and_null_clears_the_category(db: &Db) {
         let key = key_for(db, "acme").await;
         let p = create(db, &key, scheduling_guide()).await;
         let path = format!("/api/playbooks/{}", id(&p));
@@ -252,7 +253,7 @@ both! {
         assert_eq!(get(db, &key, &path).await["name"], "rooms");
     }
 
-    another_tenants_playbooks_answer_404_and_are_never_matched(db) {
+    async fn another_tenants_playbooks_answer_404_and_are_never_matched(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         let theirs = create(db, &b, email_guide()).await;
@@ -276,7 +277,7 @@ both! {
         assert_eq!(get(db, &b, "/api/playbooks?status=proposed").await["total"], 1);
     }
 
-    completing_without_reading_a_must_consult_playbook_warns_and_is_logged(db) {
+    async fn completing_without_reading_a_must_consult_playbook_warns_and_is_logged(db: &Db) {
         let key = key_for(db, "acme").await;
         let task = |title: &str| json!({"title": title});
         let (_, _, early) = call(db, "POST", "/api/tasks", Some(&key), Some(task("Email to Patrick about the pilot"))).await;
@@ -309,7 +310,7 @@ both! {
         assert_eq!(after["use_count"].as_i64().unwrap(), before["use_count"].as_i64().unwrap() + 1);
     }
 
-    the_next_task_brings_its_playbooks_and_must_consult_warnings(db) {
+    async fn the_next_task_brings_its_playbooks_and_must_consult_warnings(db: &Db) {
         let key = key_for(db, "acme").await;
         let mut guide = email_guide();
         guide["content"] = json!(format!("# Email Drafting Guide\n\n{}", "Be warm but strategic. ".repeat(20)));

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
 async fn owner(db: &Db, slug: &str) -> (TenantId, Uuid) {
@@ -29,8 +30,8 @@ fn ts(v: &serde_json::Value) -> DateTime<Utc> {
     v.as_str().unwrap().parse().unwrap()
 }
 
-both! {
-    running_a_due_template_creates_its_task_and_schedules_the_next_run(db) {
+both_backends! {
+    async fn running_a_due_template_creates_its_task_and_schedules_the_next_run(db: &Db) {
         let key = key_for(db, "acme").await;
         let three_days_ago = Utc::now() - Duration::days(3);
         let (status, _, weekly) = call(db, "POST", "/api/recurring", Some(&key), Some(json!({
@@ -70,7 +71,7 @@ both! {
         assert!(next > ts(&later["next_run"]) + Duration::days(27), "a month after the scheduled run: {next}");
     }
 
-    an_inactive_template_does_not_run_and_a_cron_one_follows_its_expression(db) {
+    async fn an_inactive_template_does_not_run_and_a_cron_one_follows_its_expression(db: &Db) {
         let key = key_for(db, "acme").await;
         let (tenant, user) = owner(db, "acme").await;
         let (_, _, t) = call(db, "POST", "/api/recurring", Some(&key), Some(json!({"title": "Standup", "frequency": "daily"}))).await;
@@ -96,7 +97,7 @@ both! {
         assert!(next < Utc::now() + Duration::days(32), "{next}");
     }
 
-    another_tenants_template_answers_404_and_is_not_run(db) {
+    async fn another_tenants_template_answers_404_and_is_not_run(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         let (_, _, t) = call(db, "POST", "/api/recurring", Some(&b), Some(json!({"title": "B's chore", "frequency": "weekly"}))).await;
@@ -111,7 +112,7 @@ both! {
         assert!(theirs[0]["last_run"].is_null());
     }
 
-    bad_recurring_input_is_problem_json_never_a_500(db) {
+    async fn bad_recurring_input_is_problem_json_never_a_500(db: &Db) {
         let key = key_for(db, "acme").await;
         let cases = [
             ("POST", "/api/recurring", Some(json!({"title": "x", "frequency": "hourly"})), StatusCode::UNPROCESSABLE_ENTITY),

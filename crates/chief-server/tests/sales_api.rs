@@ -8,10 +8,11 @@ use serde_json::json;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
-both! {
-    a_deal_keeps_its_value_exactly_and_advances_to_closed_won(db) {
+both_backends! {
+    async fn a_deal_keeps_its_value_exactly_and_advances_to_closed_won(db: &Db) {
         let key = key_for(db, "acme").await;
         let (status, _, deal) = call(db, "POST", "/api/sales", Some(&key), Some(json!({"name": "Liberty renewal", "value": 1250.50, "probability": 60, "expected_close_date": "2026-06-30"}))).await;
         assert_eq!(status, StatusCode::CREATED, "{deal}");
@@ -39,7 +40,7 @@ both! {
         assert!(leads.as_array().unwrap().is_empty());
     }
 
-    another_tenants_deal_answers_404_and_stays_unchanged(db) {
+    async fn another_tenants_deal_answers_404_and_stays_unchanged(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         let (_, _, deal) = call(db, "POST", "/api/sales", Some(&b), Some(json!({"name": "B's deal", "value": 10}))).await;
@@ -54,7 +55,7 @@ both! {
         assert_eq!((theirs[0]["name"].as_str(), theirs[0]["stage"].as_str(), theirs[0]["value_cents"].as_i64()), (Some("B's deal"), Some("lead"), Some(1000)));
     }
 
-    bad_sales_input_is_problem_json_never_a_500(db) {
+    async fn bad_sales_input_is_problem_json_never_a_500(db: &Db) {
         let key = key_for(db, "acme").await;
         let (_, _, deal) = call(db, "POST", "/api/sales", Some(&key), Some(json!({"name": "Deal", "value": 5}))).await;
         let path = format!("/api/sales/{}", deal["id"].as_str().unwrap());

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
 async fn create(db: &Db, key: &str, path: &str, body: Value) -> String {
@@ -64,8 +65,8 @@ fn monday(hm: &str) -> String {
     format!("2026-11-23T{hm}:00Z")
 }
 
-both! {
-    suggestions_rank_with_reasons_and_a_given_context_filters(db) {
+both_backends! {
+    async fn suggestions_rank_with_reasons_and_a_given_context_filters(db: &Db) {
         let key = key_for(db, "acme").await;
         let goal = create(db, &key, "/api/projects", json!({"name": "Grow revenue", "project_type": "goal"})).await;
         let sales = create(db, &key, "/api/projects", json!({"name": "Liberty deal", "parent_id": goal})).await;
@@ -100,7 +101,7 @@ both! {
         }
     }
 
-    the_context_is_inferred_from_the_clock_and_the_calendar_by_rules_in_settings(db) {
+    async fn the_context_is_inferred_from_the_clock_and_the_calendar_by_rules_in_settings(db: &Db) {
         let key = key_for(db, "acme").await;
         task_with(db, &key, "Call the bank", &["phone"], 3, None).await;
         task_with(db, &key, "Fix the shelf", &["home"], 3, None).await;
@@ -150,7 +151,7 @@ both! {
         assert_eq!(status, StatusCode::OK, "a given context needs no rules: {given}");
     }
 
-    another_tenants_tasks_are_never_suggested(db) {
+    async fn another_tenants_tasks_are_never_suggested(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         task_with(db, &b, "B's secret", &["phone"], 1, None).await;

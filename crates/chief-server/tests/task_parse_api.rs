@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
 async fn parse(db: &Db, key: &str, body: Value) -> Value {
@@ -29,8 +30,8 @@ const EXAMPLE: &str =
     "Call Patrick tomorrow 3pm about the Liberty renewal !1 +liberty @phone #sales";
 const NOW: &str = "2026-11-24T10:00:00+01:00";
 
-both! {
-    the_issue_example_is_read_and_patrick_is_found_in_this_workspace_only(db) {
+both_backends! {
+    async fn the_issue_example_is_read_and_patrick_is_found_in_this_workspace_only(db: &Db) {
         let key = key_for(db, "acme").await;
         let other = key_for(db, "globex").await;
         let (status, _, patrick) = call(db, "POST", "/api/people", Some(&key), Some(json!({"name": "Patrick Fields"}))).await;
@@ -55,7 +56,7 @@ both! {
         assert_eq!(tasks["total"], 0, "{tasks}");
     }
 
-    the_callers_zone_and_date_order_setting_are_the_defaults(db) {
+    async fn the_callers_zone_and_date_order_setting_are_the_defaults(db: &Db) {
         let key = key_for(db, "acme").await;
         let v = parse(db, &key, json!({"text": "rent 3/12 9am", "now": "2026-11-24T10:00:00Z"})).await;
         // The test users live in UTC; mdy by default.
@@ -72,7 +73,7 @@ both! {
         assert_eq!(v["due"], "2026-11-24T09:30:00-05:00", "{v}");
     }
 
-    bad_input_is_a_422_naming_the_field_and_odd_text_is_read_anyway(db) {
+    async fn bad_input_is_a_422_naming_the_field_and_odd_text_is_read_anyway(db: &Db) {
         let key = key_for(db, "acme").await;
         invalid(db, &key, json!({"text": "   "}), "text").await;
         invalid(db, &key, json!({"text": "x".repeat(10_001)}), "text").await;

@@ -7,10 +7,11 @@ use serde_json::json;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
-both! {
-    tasks_are_created_read_updated_and_deleted(db) {
+both_backends! {
+    async fn tasks_are_created_read_updated_and_deleted(db: &Db) {
         let key = key_for(db, "acme").await;
         let (status, _, task) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Call Patrick", "priority": 1, "assignee": "claude", "tags": ["sales"]}))).await;
         assert_eq!(status, StatusCode::CREATED);
@@ -32,7 +33,7 @@ both! {
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 
-    another_tenants_task_answers_404_for_every_method(db) {
+    async fn another_tenants_task_answers_404_for_every_method(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         let (_, _, task) = call(db, "POST", "/api/tasks", Some(&b), Some(json!({"title": "B's secret"}))).await;
@@ -49,7 +50,7 @@ both! {
         assert_eq!(still["title"], "B's secret");
     }
 
-    requests_without_a_valid_key_are_refused(db) {
+    async fn requests_without_a_valid_key_are_refused(db: &Db) {
         let key = key_for(db, "acme").await;
         let (status, ctype, problem) = call(db, "GET", "/api/tasks", None, None).await;
         assert_eq!((status, ctype.as_str()), (StatusCode::UNAUTHORIZED, "application/problem+json"));
@@ -64,7 +65,7 @@ both! {
         assert_eq!(status, StatusCode::OK);
     }
 
-    bad_input_is_problem_json_never_a_500(db) {
+    async fn bad_input_is_problem_json_never_a_500(db: &Db) {
         let key = key_for(db, "acme").await;
         let cases = [
             ("POST", "/api/tasks", Some(json!({"title": ""})), StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation"),
@@ -90,7 +91,7 @@ both! {
         assert_eq!(list["total"], 0, "no bad request created anything");
     }
 
-    starting_blocking_and_answering_run_the_work_loop(db) {
+    async fn starting_blocking_and_answering_run_the_work_loop(db: &Db) {
         let key = key_for(db, "acme").await;
         let other = key_for(db, "other").await;
         let (_, _, task) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Book the offsite"}))).await;
@@ -122,7 +123,7 @@ both! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     }
 
-    standalone_questions_can_be_asked_listed_and_dismissed(db) {
+    async fn standalone_questions_can_be_asked_listed_and_dismissed(db: &Db) {
         let key = key_for(db, "acme").await;
         let (status, _, q) = call(db, "POST", "/api/questions", Some(&key), Some(json!({"text": "Renew the domain?", "priority": 1}))).await;
         assert_eq!(status, StatusCode::CREATED);
@@ -136,7 +137,7 @@ both! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 
-    waiting_items_are_created_listed_as_overdue_and_resolved(db) {
+    async fn waiting_items_are_created_listed_as_overdue_and_resolved(db: &Db) {
         let key = key_for(db, "acme").await;
         let other = key_for(db, "other").await;
         let (status, _, late) = call(db, "POST", "/api/waiting", Some(&key), Some(json!({"what": "Signed contract", "who": "Patrick", "follow_up_date": "2020-01-01T00:00:00Z"}))).await;
@@ -161,14 +162,14 @@ both! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 
-    health_and_readiness_answer_without_a_key(db) {
+    async fn health_and_readiness_answer_without_a_key(db: &Db) {
         let (status, _, body) = call(db, "GET", "/healthz", None, None).await;
         assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ok")));
         let (status, _, body) = call(db, "GET", "/readyz", None, None).await;
         assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ready")));
     }
 
-    next_gives_the_agent_queue_in_order_and_null_when_empty(db) {
+    async fn next_gives_the_agent_queue_in_order_and_null_when_empty(db: &Db) {
         let key = key_for(db, "acme").await;
         let (status, _, empty) = call(db, "GET", "/api/tasks/next", Some(&key), None).await;
         assert_eq!(status, StatusCode::OK);
@@ -191,7 +192,7 @@ both! {
         assert_eq!((status, problem["type"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("/problems/validation")));
     }
 
-    completing_records_output_learnings_and_follow_ups_in_one_go(db) {
+    async fn completing_records_output_learnings_and_follow_ups_in_one_go(db: &Db) {
         let key = key_for(db, "acme").await;
         let (_, _, task) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Draft the proposal"}))).await;
         let id = task["id"].as_str().unwrap().to_string();
@@ -228,7 +229,7 @@ both! {
         assert_eq!(still["status"], "queued");
     }
 
-    seed_case_1_the_task_state_machine_over_http(db) {
+    async fn seed_case_1_the_task_state_machine_over_http(db: &Db) {
         let key = key_for(db, "acme").await;
         let new = |title: &'static str| { let key = key.clone(); async move {
             let (_, _, t) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": title}))).await;
@@ -264,7 +265,7 @@ both! {
         assert_eq!(questions["total"], 1, "the refused block asked nothing");
     }
 
-    seed_case_2_each_key_sees_only_its_own_tenant(db) {
+    async fn seed_case_2_each_key_sees_only_its_own_tenant(db: &Db) {
         let a = key_for(db, "alpha").await;
         let b = key_for(db, "beta").await;
         call(db, "POST", "/api/tasks", Some(&a), Some(json!({"title": "Alpha's plan"}))).await;

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for, member_key};
 
 async fn post(db: &Db, key: &str, path: &str, body: Value) -> Value {
@@ -42,8 +43,8 @@ async fn hook(db: &Db, url: &str, body: &str, content_type: &str) -> (StatusCode
     )
 }
 
-both! {
-    a_template_trigger_is_listed_fired_and_paused(db) {
+both_backends! {
+    async fn a_template_trigger_is_listed_fired_and_paused(db: &Db) {
         let key = key_for(db, "acme").await;
         let library = get(db, &key, "/api/triggers/templates").await;
         assert!(library.as_array().unwrap().len() >= 8);
@@ -79,7 +80,7 @@ both! {
         assert!(!jobs.as_array().unwrap().iter().any(|j| j["name"] == "trigger-friday-wins"), "its job went with it");
     }
 
-    an_inbound_webhook_becomes_a_task_once_and_a_bad_token_is_a_404(db) {
+    async fn an_inbound_webhook_becomes_a_task_once_and_a_bad_token_is_a_404(db: &Db) {
         let key = key_for(db, "acme").await;
         let created = post(db, &key, "/api/triggers", json!({"template": "webhook-to-task"})).await;
         let url = created["webhook_url"].as_str().expect("a webhook trigger's URL").to_string();
@@ -104,7 +105,7 @@ both! {
         assert_eq!(tasks["items"][0]["title"], "Call back Dana about the renewal");
     }
 
-    a_trigger_whose_webhook_calls_its_own_url_is_stopped_as_a_loop(db) {
+    async fn a_trigger_whose_webhook_calls_its_own_url_is_stopped_as_a_loop(db: &Db) {
         let key = key_for(db, "acme").await;
         // chief itself, listening, so the delivery worker's POST comes back.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -137,7 +138,7 @@ both! {
         server.abort();
     }
 
-    bad_and_foreign_trigger_requests_are_problems(db) {
+    async fn bad_and_foreign_trigger_requests_are_problems(db: &Db) {
         let owner = key_for(db, "acme").await;
         let other = key_for(db, "globex").await;
         for (body, field) in [

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::{call, key_for};
 
 /// Adds a user with `role` through the API and returns (user id, their key).
@@ -43,8 +44,8 @@ fn ids(list: &Value) -> Vec<String> {
         .collect()
 }
 
-both! {
-    owners_manage_users_and_members_only_see_themselves(db) {
+both_backends! {
+    async fn owners_manage_users_and_members_only_see_themselves(db: &Db) {
         let owner = key_for(db, "acme").await;
         let (member_id, member) = user_with_key(db, &owner, "mia@acme.test", "member").await;
         let (status, _, me) = call(db, "GET", "/api/users/me", Some(&member), None).await;
@@ -80,7 +81,7 @@ both! {
         assert_eq!(status, StatusCode::UNAUTHORIZED, "a removed user's key stops working");
     }
 
-    only_an_owner_may_make_or_change_an_owner(db) {
+    async fn only_an_owner_may_make_or_change_an_owner(db: &Db) {
         let owner = key_for(db, "acme").await;
         let (_, admin) = user_with_key(db, &owner, "ada@acme.test", "admin").await;
         let (member_id, _) = user_with_key(db, &owner, "mia@acme.test", "member").await;
@@ -104,7 +105,7 @@ both! {
         assert_eq!(status, StatusCode::CONFLICT, "you cannot remove yourself");
     }
 
-    a_user_who_owns_work_is_not_removed(db) {
+    async fn a_user_who_owns_work_is_not_removed(db: &Db) {
         let owner = key_for(db, "acme").await;
         let (id, member) = user_with_key(db, &owner, "mia@acme.test", "member").await;
         call(db, "POST", "/api/tasks", Some(&member), Some(json!({"title": "Mine"}))).await;
@@ -115,7 +116,7 @@ both! {
         assert_eq!(list["total"], 1, "the task is still there");
     }
 
-    keys_are_listed_created_once_and_revoked(db) {
+    async fn keys_are_listed_created_once_and_revoked(db: &Db) {
         let owner = key_for(db, "acme").await;
         let (status, _, keys) = call(db, "GET", "/api/keys", Some(&owner), None).await;
         assert_eq!(status, StatusCode::OK);
@@ -146,7 +147,7 @@ both! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 
-    members_manage_only_their_own_keys_and_admins_any(db) {
+    async fn members_manage_only_their_own_keys_and_admins_any(db: &Db) {
         let owner = key_for(db, "acme").await;
         let (_, admin) = user_with_key(db, &owner, "ada@acme.test", "admin").await;
         let (member_id, member) = user_with_key(db, &owner, "mia@acme.test", "member").await;
@@ -170,7 +171,7 @@ both! {
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
 
-    another_tenants_users_and_keys_answer_404(db) {
+    async fn another_tenants_users_and_keys_answer_404(db: &Db) {
         let a = key_for(db, "a").await;
         let b = key_for(db, "b").await;
         let (b_user, _) = user_with_key(db, &b, "bob@b.test", "member").await;

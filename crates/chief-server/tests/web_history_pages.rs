@@ -18,6 +18,7 @@ use chrono::{TimeZone, Utc};
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::browser::{Browser, owner_with_password};
 use common::key_for;
 
@@ -35,8 +36,8 @@ fn scope(u: &User) -> Scope {
     Scope::user(u.tenant_id, u.id)
 }
 
-both! {
-    the_week_and_month_views_put_events_and_due_tasks_on_their_local_days(db) {
+both_backends! {
+    async fn the_week_and_month_views_put_events_and_due_tasks_on_their_local_days(db: &Db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let mut tx = db.write(&scope(&owner)).await.unwrap();
         tenancy::update_user(&mut tx, owner.id, UserPatch { timezone: Some("America/New_York".into()), ..Default::default() }).await.unwrap();
@@ -76,7 +77,7 @@ both! {
         assert!(bad.body.contains("is not a date"), "{}", bad.body);
     }
 
-    a_deal_advances_on_the_board_with_csrf_and_an_audit_entry(db) {
+    async fn a_deal_advances_on_the_board_with_csrf_and_an_audit_entry(db: &Db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let mut tx = db.write(&scope(&owner)).await.unwrap();
         let deal = sales::create(&mut tx, owner.id, NewSalesOpportunity {
@@ -121,7 +122,7 @@ both! {
         assert!(!b.get("/sales").await.body.contains("Their deal"));
     }
 
-    the_activity_log_filters_and_opens_a_trace(db) {
+    async fn the_activity_log_filters_and_opens_a_trace(db: &Db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let mut s = scope(&owner);
         s.trace_id = Some("trace-one".into());
@@ -164,7 +165,7 @@ both! {
         assert!(!theirs.contains("Their secret") && theirs.contains("No activity"));
     }
 
-    the_activity_log_pages_without_losing_or_repeating_entries(db) {
+    async fn the_activity_log_pages_without_losing_or_repeating_entries(db: &Db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let mut tx = db.write(&scope(&owner)).await.unwrap();
         for i in 0..120 {
@@ -192,7 +193,7 @@ both! {
         assert!(rest.contains("Paged task 0") && !rest.contains("offset=150"), "{rest}");
     }
 
-    briefings_list_where_they_went_and_render_markdown_with_html_escaped(db) {
+    async fn briefings_list_where_they_went_and_render_markdown_with_html_escaped(db: &Db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let mut tx = db.write(&scope(&owner)).await.unwrap();
         task::create(&mut tx, owner.id, NewTask {

@@ -12,6 +12,7 @@ use chrono::{Duration, Utc};
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::browser::{Browser, owner_with_password};
 use common::key_for;
 
@@ -48,8 +49,8 @@ async fn blocked_task(db: &Db, slug: &str) -> (uuid::Uuid, uuid::Uuid) {
     (t.id, q.id)
 }
 
-both! {
-    the_login_form_needs_its_csrf_token_and_cookie(db) {
+both_backends! {
+    async fn the_login_form_needs_its_csrf_token_and_cookie(db: &Db) {
         key_for(db, "acme").await;
         owner_with_password(db, "acme", PW).await;
         let mut b = Browser::new(db);
@@ -78,7 +79,7 @@ both! {
         assert!(b.login_cookie.is_none(), "signing in clears the form's cookie");
     }
 
-    a_page_without_a_session_goes_to_login_and_returns_after_it(db) {
+    async fn a_page_without_a_session_goes_to_login_and_returns_after_it(db: &Db) {
         key_for(db, "acme").await;
         owner_with_password(db, "acme", PW).await;
         let mut b = Browser::new(db);
@@ -99,7 +100,7 @@ both! {
         assert!(page.body.contains("<h1>Questions</h1>"));
     }
 
-    a_wrong_password_gets_a_generic_message_keeps_the_email_and_is_rate_limited(db) {
+    async fn a_wrong_password_gets_a_generic_message_keeps_the_email_and_is_rate_limited(db: &Db) {
         key_for(db, "acme").await;
         owner_with_password(db, "acme", PW).await;
         let mut b = Browser::new(db);
@@ -120,7 +121,7 @@ both! {
         assert!(b.cookie.is_none());
     }
 
-    a_form_post_needs_the_sessions_csrf_token(db) {
+    async fn a_form_post_needs_the_sessions_csrf_token(db: &Db) {
         key_for(db, "acme").await;
         let (task_id, question) = blocked_task(db, "acme").await;
         let mut b = Browser::new(db);
@@ -137,7 +138,7 @@ both! {
         assert_eq!(task::get(db, tenant, task_id).await.unwrap().status.as_str(), "queued");
     }
 
-    an_empty_answer_is_shown_inline_and_keeps_nothing_lost(db) {
+    async fn an_empty_answer_is_shown_inline_and_keeps_nothing_lost(db: &Db) {
         key_for(db, "acme").await;
         let (_, question) = blocked_task(db, "acme").await;
         let mut b = Browser::new(db);
@@ -148,7 +149,7 @@ both! {
         assert!(got.body.contains("must not be empty"));
     }
 
-    logout_and_expiry_end_a_session(db) {
+    async fn logout_and_expiry_end_a_session(db: &Db) {
         key_for(db, "acme").await;
         let owner = owner_with_password(db, "acme", PW).await;
         let mut b = Browser::new(db);
@@ -172,7 +173,7 @@ both! {
         assert_eq!(got.location(), "/login?next=%2Fquestions%3Fx%3D1");
     }
 
-    setting_a_password_ends_the_users_sessions(db) {
+    async fn setting_a_password_ends_the_users_sessions(db: &Db) {
         key_for(db, "acme").await;
         let owner = owner_with_password(db, "acme", PW).await;
         let mut b = Browser::new(db);
@@ -183,7 +184,7 @@ both! {
         assert_eq!(b.get("/").await.status, StatusCode::SEE_OTHER);
     }
 
-    another_workspaces_question_is_a_404(db) {
+    async fn another_workspaces_question_is_a_404(db: &Db) {
         key_for(db, "acme").await;
         key_for(db, "other").await;
         owner_with_password(db, "acme", PW).await;

@@ -14,6 +14,7 @@ use tower::ServiceExt;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::browser::{Browser, owner_with_password};
 use common::key_for;
 
@@ -50,8 +51,8 @@ async fn new_task(
     t
 }
 
-both! {
-    quick_add_previews_then_adds_the_task_and_refuses_a_bad_date_inline(db) {
+both_backends! {
+    async fn quick_add_previews_then_adds_the_task_and_refuses_a_bad_date_inline(db: &Db) {
         let (mut b, _) = signed_in(db, "acme").await;
         let preview = b.post("/tasks/preview", &[("text", "Call Patrick tomorrow 3pm !1 +liberty")]).await;
         assert_eq!(preview.status, StatusCode::OK);
@@ -71,7 +72,7 @@ both! {
         assert!(!b.get("/tasks").await.body.contains("Pay rent"));
     }
 
-    the_filters_show_mine_the_agents_and_blocked_tasks(db) {
+    async fn the_filters_show_mine_the_agents_and_blocked_tasks(db: &Db) {
         let (mut b, _) = signed_in(db, "acme").await;
         b.post("/tasks", &[("text", "Mine to do")]).await;
         b.post("/tasks", &[("text", "Research vendors @agent")]).await;
@@ -85,7 +86,7 @@ both! {
         assert!(found.contains("Research vendors") && !found.contains("Mine to do"));
     }
 
-    a_stale_edit_is_a_conflict_that_keeps_what_was_typed(db) {
+    async fn a_stale_edit_is_a_conflict_that_keeps_what_was_typed(db: &Db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let t = new_task(db, &owner, "Write the report").await;
         let drawer = b.get(&format!("/tasks?open={}", t.id)).await.body;
@@ -118,7 +119,7 @@ both! {
         assert_eq!((saved.title.as_str(), saved.priority.get()), ("Write the short report", 2));
     }
 
-    complete_and_delete_from_the_drawer(db) {
+    async fn complete_and_delete_from_the_drawer(db: &Db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let t = new_task(db, &owner, "File expenses").await;
         let u = new_task(db, &owner, "Old idea").await;
@@ -131,7 +132,7 @@ both! {
         assert!(!b.get("/tasks").await.body.contains("Old idea"));
     }
 
-    another_workspaces_task_and_draft_are_404s(db) {
+    async fn another_workspaces_task_and_draft_are_404s(db: &Db) {
         let (mut b, _) = signed_in(db, "acme").await;
         key_for(db, "other").await;
         let them = owner_with_password(db, "other", PW).await;
@@ -150,7 +151,7 @@ both! {
         assert!(!b.get("/drafts").await.body.contains(&d.id.to_string()));
     }
 
-    drafts_are_approved_rejected_with_feedback_and_revised(db) {
+    async fn drafts_are_approved_rejected_with_feedback_and_revised(db: &Db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let mut tx = db.write(&Scope::user(owner.tenant_id, owner.id)).await.unwrap();
         person::create(&mut tx, owner.id, NewPerson { name: "Patrick Fields".into(), communication_notes: Some("Prefers short emails".into()), ..Default::default() }).await.unwrap();
@@ -176,7 +177,7 @@ both! {
         assert!(page.contains("Shorter") && !page.contains("Body One"));
     }
 
-    a_change_reaches_an_open_page_over_the_live_stream(db) {
+    async fn a_change_reaches_an_open_page_over_the_live_stream(db: &Db) {
         let (b, owner) = signed_in(db, "acme").await;
         let req = Request::get("/live")
             .header(header::COOKIE, format!("chief_session={}", b.cookie.clone().unwrap()))

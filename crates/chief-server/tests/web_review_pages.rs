@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::browser::signed_in;
 
 async fn write(db: &Db, owner: &User) -> Tx {
@@ -91,8 +92,8 @@ async fn last_change(db: &Db, owner: &User, id: Uuid) -> (String, Option<Uuid>, 
     (e.action, e.user_id, e.details)
 }
 
-both! {
-    the_navigation_lists_every_section_in_order(db) {
+both_backends! {
+    async fn the_navigation_lists_every_section_in_order(db: &Db) {
         let (mut b, _) = signed_in(db, "acme").await;
         let page = b.get("/projects").await.body;
         let nav = &page[page.find("<nav aria-label=\"Sections\">").unwrap()..page.find("</nav>").unwrap()];
@@ -102,7 +103,7 @@ both! {
         assert!(nav.contains(r#"<a href="/projects" aria-current="page">Projects</a>"#), "{nav}");
     }
 
-    projects_show_the_goal_hierarchy_with_progress_and_link_to_their_tasks(db) {
+    async fn projects_show_the_goal_hierarchy_with_progress_and_link_to_their_tasks(db: &Db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let mut tx = write(db, &owner).await;
         let loose = new_project(&mut tx, &owner, "Alpha cleanup", ProjectType::Project, None).await;
@@ -142,7 +143,7 @@ both! {
         assert_eq!(b.get(&format!("/tasks?project={theirs}")).await.status, StatusCode::NOT_FOUND);
     }
 
-    a_person_and_a_client_show_their_context_open_tasks_and_knowledge(db) {
+    async fn a_person_and_a_client_show_their_context_open_tasks_and_knowledge(db: &Db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let mut tx = write(db, &owner).await;
         let liberty = client::create(&mut tx, owner.id, NewClient { name: "Liberty Mutual Aid".into(), notes: Some("Renews every January".into()), ..Default::default() }).await.unwrap();
@@ -195,7 +196,7 @@ both! {
         assert!(!b.get("/people").await.body.contains("Secret Contact"));
     }
 
-    proposed_playbooks_are_approved_or_rejected_and_any_marked_must_consult(db) {
+    async fn proposed_playbooks_are_approved_or_rejected_and_any_marked_must_consult(db: &Db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let mut tx = write(db, &owner).await;
         let new = |name: &str| NewPlaybook { name: name.into(), description: format!("About {name}"), content: format!("How to {name}"), ..Default::default() };
@@ -249,7 +250,7 @@ both! {
         assert!(!b.get("/playbooks").await.body.contains("Their secret"));
     }
 
-    the_knowledge_queue_routes_to_a_candidate_or_a_name_and_dismisses(db) {
+    async fn the_knowledge_queue_routes_to_a_candidate_or_a_name_and_dismisses(db: &Db) {
         let (mut b, owner) = signed_in(db, "acme").await;
         let mut tx = write(db, &owner).await;
         let mut sarahs = vec![];

@@ -12,6 +12,7 @@ use serde_json::json;
 
 mod common;
 
+use chief_testkit::both_backends;
 use common::browser::{Browser, owner_with_password};
 use common::{call, key_for};
 
@@ -25,8 +26,8 @@ async fn signed_in(db: &Db, slug: &str) -> (Browser, User, String) {
     (b, owner, key)
 }
 
-both! {
-    an_api_key_is_shown_once_works_and_is_revoked(db) {
+both_backends! {
+    async fn an_api_key_is_shown_once_works_and_is_revoked(db: &Db) {
         let (mut b, owner, _) = signed_in(db, "acme").await;
         assert_eq!(b.post_raw("/settings/keys", &[("name", "laptop")]).await.status, StatusCode::FORBIDDEN);
 
@@ -63,7 +64,7 @@ both! {
         assert_eq!(b.post(&format!("/settings/keys/{theirs}/revoke"), &[]).await.status, StatusCode::NOT_FOUND);
     }
 
-    the_time_zone_refuses_a_bad_name_inline_and_moves_the_jobs_with_a_good_one(db) {
+    async fn the_time_zone_refuses_a_bad_name_inline_and_moves_the_jobs_with_a_good_one(db: &Db) {
         let (mut b, owner, _) = signed_in(db, "acme").await;
         let mut tx = db.write(&Scope::user(owner.tenant_id, owner.id)).await.unwrap();
         job::ensure_builtin(&mut tx, owner.id, "UTC").await.unwrap();
@@ -85,7 +86,7 @@ both! {
         assert!(b.get("/settings").await.body.contains(r#"value="Europe/Madrid""#));
     }
 
-    briefing_times_refuse_a_bad_time_inline_and_retime_the_jobs(db) {
+    async fn briefing_times_refuse_a_bad_time_inline_and_retime_the_jobs(db: &Db) {
         let (mut b, owner, _) = signed_in(db, "acme").await;
         let mut tx = db.write(&Scope::user(owner.tenant_id, owner.id)).await.unwrap();
         job::ensure_builtin(&mut tx, owner.id, "UTC").await.unwrap();
@@ -110,7 +111,7 @@ both! {
         assert!(page.contains(r#"<option value="5" selected>Friday"#), "{page}");
     }
 
-    triggers_and_channels_pause_and_resume_but_not_another_users(db) {
+    async fn triggers_and_channels_pause_and_resume_but_not_another_users(db: &Db) {
         let (mut b, owner, key) = signed_in(db, "acme").await;
         let (status, _, t) = call(db, "POST", "/api/triggers", Some(&key), Some(json!({"template": "friday-wins"}))).await;
         assert_eq!(status, StatusCode::CREATED, "{t}");

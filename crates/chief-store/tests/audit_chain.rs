@@ -2,15 +2,14 @@
 //! event with the same sequence number, in the change's own transaction, and
 //! `audit::verify` names the first row that was altered or removed.
 
-mod common;
-
 use chief_domain::TenantId;
 use chief_domain::log::LogEntry;
 use chief_domain::project::NewProject;
 use chief_domain::task::{TaskOp, TaskPatch};
 use chief_store::{Db, Value, audit, events, task};
+use chief_testkit as common;
 use chrono::SecondsFormat;
-use common::{backend_test, count_rows, in_tx, p, scope, workspace};
+use common::{both_backends, count_rows, in_tx, p, scope, workspace};
 use uuid::Uuid;
 
 /// Makes a workspace and five audited changes in it; returns the tenant, its
@@ -54,9 +53,8 @@ async fn seq_of(db: &Db, tenant: TenantId, action: &str) -> anyhow::Result<(i64,
     Ok((row.seq, row.id))
 }
 
-backend_test!(
-    an_untouched_chain_verifies_intact_and_counts_every_row,
-    |db| async move {
+both_backends! {
+    async fn an_untouched_chain_verifies_intact_and_counts_every_row(db: Db) -> anyhow::Result<()> {
         let (a, _, a_rows) = busy_workspace(&db, "a").await?;
         let (_, _, b_rows) = busy_workspace(&db, "b").await?;
 
@@ -70,11 +68,10 @@ backend_test!(
         assert_eq!((all.tenants, all.rows), (2, (a_rows + b_rows) as u64));
         Ok(())
     }
-);
+}
 
-backend_test!(
-    altering_a_rows_details_is_reported_at_that_seq,
-    |db| async move {
+both_backends! {
+    async fn altering_a_rows_details_is_reported_at_that_seq(db: Db) -> anyhow::Result<()> {
         let (tenant, _, _) = busy_workspace(&db, "a").await?;
         let (other, _, _) = busy_workspace(&db, "b").await?;
         let (seq, log_id) = seq_of(&db, tenant, "task.updated").await?;
@@ -106,7 +103,7 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
 /// A row's hash as `audit.rs` computes it, so a test can play a forger who
 /// knows the algorithm.
@@ -131,9 +128,8 @@ fn rehash(entry: &LogEntry) -> String {
     )))
 }
 
-backend_test!(
-    an_altered_row_with_a_recomputed_hash_breaks_the_next_link,
-    |db| async move {
+both_backends! {
+    async fn an_altered_row_with_a_recomputed_hash_breaks_the_next_link(db: Db) -> anyhow::Result<()> {
         let (tenant, _, _) = busy_workspace(&db, "a").await?;
         let (seq, _) = seq_of(&db, tenant, "task.created").await?;
         let log = audit::list(&db, tenant, None, 1000).await?;
@@ -171,11 +167,10 @@ backend_test!(
         assert!(broken.reason.contains("prev_hash"), "{}", broken.reason);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    deleting_a_row_in_the_middle_is_reported_as_a_gap,
-    |db| async move {
+both_backends! {
+    async fn deleting_a_row_in_the_middle_is_reported_as_a_gap(db: Db) -> anyhow::Result<()> {
         let (tenant, _, _) = busy_workspace(&db, "a").await?;
         let (seq, _) = seq_of(&db, tenant, "task.created").await?;
         db.execute(
@@ -196,11 +191,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    deleting_the_last_row_is_detected_through_the_chain_head,
-    |db| async move {
+both_backends! {
+    async fn deleting_the_last_row_is_detected_through_the_chain_head(db: Db) -> anyhow::Result<()> {
         let (tenant, _, rows) = busy_workspace(&db, "a").await?;
         let deleted = db
             .execute(
@@ -221,27 +215,28 @@ backend_test!(
         assert!(broken.reason.contains("deleted"), "{}", broken.reason);
         Ok(())
     }
-);
+}
 
-backend_test!(deleting_a_tenants_chain_head_is_detected, |db| async move {
-    let (tenant, _, _) = busy_workspace(&db, "a").await?;
-    db.execute(
-        "DELETE FROM audit_heads WHERE tenant_id = $1",
-        &[tenant.into()],
-    )
-    .await?;
+both_backends! {
+    async fn deleting_a_tenants_chain_head_is_detected(db: Db) -> anyhow::Result<()> {
+        let (tenant, _, _) = busy_workspace(&db, "a").await?;
+        db.execute(
+            "DELETE FROM audit_heads WHERE tenant_id = $1",
+            &[tenant.into()],
+        )
+        .await?;
 
-    let check = audit::verify(&db, Some(tenant)).await?;
-    assert!(
-        check.broken.is_some(),
-        "logs without a chain head verified as {check:?}"
-    );
-    Ok(())
-});
+        let check = audit::verify(&db, Some(tenant)).await?;
+        assert!(
+            check.broken.is_some(),
+            "logs without a chain head verified as {check:?}"
+        );
+        Ok(())
+    }
+}
 
-backend_test!(
-    every_change_writes_a_log_row_and_an_event_with_the_same_seq,
-    |db| async move {
+both_backends! {
+    async fn every_change_writes_a_log_row_and_an_event_with_the_same_seq(db: Db) -> anyhow::Result<()> {
         let (tenant, _, rows) = busy_workspace(&db, "a").await?;
 
         let mut log = audit::list(&db, tenant, None, 1000).await?;
@@ -262,11 +257,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_transaction_dropped_without_commit_leaves_no_log_row_and_no_event,
-    |db| async move {
+both_backends! {
+    async fn a_transaction_dropped_without_commit_leaves_no_log_row_and_no_event(db: Db) -> anyhow::Result<()> {
         let (tenant, user, rows) = busy_workspace(&db, "a").await?;
         let s = scope(tenant, user);
 
@@ -292,11 +286,10 @@ backend_test!(
         assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_relaxed_write_is_audited_like_any_and_relaxes_only_itself,
-    |db| async move {
+both_backends! {
+    async fn a_relaxed_write_is_audited_like_any_and_relaxes_only_itself(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         async fn commit_wait(tx: &mut chief_store::Tx) -> anyhow::Result<String> {
@@ -329,4 +322,4 @@ backend_test!(
         tx.commit().await?;
         Ok(())
     }
-);
+}

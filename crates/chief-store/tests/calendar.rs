@@ -2,13 +2,12 @@
 //! start check, the audit row each change writes, and isolation between
 //! workspaces.
 
-mod common;
-
 use chief_domain::DomainError;
 use chief_domain::calendar::{CalendarEvent, CalendarSource, NewCalendarEvent};
 use chief_store::{Db, Scope, StoreError, audit, calendar};
+use chief_testkit as common;
 use chrono::{DateTime, Duration, Utc};
-use common::{assert_not_found, backend_test, in_tx, noon, scope, workspace};
+use common::{assert_not_found, both_backends, in_tx, noon, scope, workspace};
 
 /// An event from `starts_at` lasting `minutes`.
 fn event(title: &str, starts_at: DateTime<Utc>, minutes: i64) -> NewCalendarEvent {
@@ -25,9 +24,8 @@ async fn add(db: &Db, s: &Scope, new: NewCalendarEvent) -> Result<CalendarEvent,
     in_tx(db, s, async |tx| calendar::create(tx, user, new).await).await
 }
 
-backend_test!(
-    events_in_a_range_are_listed_by_start_time,
-    |db| async move {
+both_backends! {
+    async fn events_in_a_range_are_listed_by_start_time(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let h = Duration::hours;
@@ -61,40 +59,43 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(an_event_cannot_end_before_it_starts, |db| async move {
-    let (tenant, user) = workspace(&db, "a").await;
-    let s = scope(tenant, user);
-    match add(&db, &s, event("Backwards", noon(), -1)).await {
-        Err(StoreError::Domain(DomainError::Invalid {
-            field: "ends_at", ..
-        })) => {}
-        other => panic!("expected ends_at to be invalid, got {other:?}"),
+both_backends! {
+    async fn an_event_cannot_end_before_it_starts(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "a").await;
+        let s = scope(tenant, user);
+        match add(&db, &s, event("Backwards", noon(), -1)).await {
+            Err(StoreError::Domain(DomainError::Invalid {
+                field: "ends_at", ..
+            })) => {}
+            other => panic!("expected ends_at to be invalid, got {other:?}"),
+        }
+        let instant = add(&db, &s, event("Deadline", noon(), 0)).await?;
+        assert_eq!(instant.ends_at, Some(noon()));
+        Ok(())
     }
-    let instant = add(&db, &s, event("Deadline", noon(), 0)).await?;
-    assert_eq!(instant.ends_at, Some(noon()));
-    Ok(())
-});
+}
 
-backend_test!(creating_and_deleting_events_is_audited, |db| async move {
-    let (tenant, user) = workspace(&db, "a").await;
-    let s = scope(tenant, user);
-    let e = add(&db, &s, event("Board meeting", noon(), 90)).await?;
-    in_tx(&db, &s, async |tx| calendar::delete(tx, e.id).await).await?;
-    assert_not_found(calendar::get(&db, tenant, e.id).await);
+both_backends! {
+    async fn creating_and_deleting_events_is_audited(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "a").await;
+        let s = scope(tenant, user);
+        let e = add(&db, &s, event("Board meeting", noon(), 90)).await?;
+        in_tx(&db, &s, async |tx| calendar::delete(tx, e.id).await).await?;
+        assert_not_found(calendar::get(&db, tenant, e.id).await);
 
-    let mut log = audit::list(&db, tenant, Some(e.id), 10).await?;
-    log.reverse();
-    let actions: Vec<_> = log.into_iter().map(|l| l.action).collect();
-    assert_eq!(actions, ["calendar.created", "calendar.deleted"]);
-    assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
-    Ok(())
-});
+        let mut log = audit::list(&db, tenant, Some(e.id), 10).await?;
+        log.reverse();
+        let actions: Vec<_> = log.into_iter().map(|l| l.action).collect();
+        assert_eq!(actions, ["calendar.created", "calendar.deleted"]);
+        assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
+        Ok(())
+    }
+}
 
-backend_test!(
-    events_of_another_tenant_cannot_be_read_or_deleted,
-    |db| async move {
+both_backends! {
+    async fn events_of_another_tenant_cannot_be_read_or_deleted(db: Db) -> anyhow::Result<()> {
         let (a_tenant, a_user) = workspace(&db, "a").await;
         let (b_tenant, b_user) = workspace(&db, "b").await;
         let a = scope(a_tenant, a_user);
@@ -117,4 +118,4 @@ backend_test!(
         );
         Ok(())
     }
-);
+}

@@ -2,61 +2,61 @@
 //! every change is audited, and one workspace cannot touch another's
 //! clients.
 
-mod common;
-
 use chief_domain::client::{ClientPatch, ClientStatus, NewClient};
-use chief_store::{audit, client};
-use common::{assert_not_found, backend_test, in_tx, scope, workspace};
+use chief_store::{Db, audit, client};
+use chief_testkit as common;
+use common::{assert_not_found, both_backends, in_tx, scope, workspace};
 
-backend_test!(a_client_is_added_updated_and_audited, |db| async move {
-    let (tenant, user) = workspace(&db, "a").await;
-    let s = scope(tenant, user);
-    let acme = common::add_client(&db, &s, common::client("  Acme Corp ")).await?;
-    assert_eq!(acme.name, "Acme Corp");
-    assert_eq!(acme.status, ClientStatus::Active);
-    assert_eq!(acme.user_id, user);
-    assert_eq!(client::get(&db, tenant, acme.id).await?, acme);
+both_backends! {
+    async fn a_client_is_added_updated_and_audited(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "a").await;
+        let s = scope(tenant, user);
+        let acme = common::add_client(&db, &s, common::client("  Acme Corp ")).await?;
+        assert_eq!(acme.name, "Acme Corp");
+        assert_eq!(acme.status, ClientStatus::Active);
+        assert_eq!(acme.user_id, user);
+        assert_eq!(client::get(&db, tenant, acme.id).await?, acme);
 
-    let patch = ClientPatch {
-        status: Some(ClientStatus::Churned),
-        notes: Some(Some("Moved to a competitor".into())),
-        ..Default::default()
-    };
-    let churned = in_tx(&db, &s, async |tx| client::update(tx, acme.id, patch).await).await?;
-    assert_eq!(churned.status, ClientStatus::Churned);
-    assert_eq!(churned.notes.as_deref(), Some("Moved to a competitor"));
-    assert_eq!(client::get(&db, tenant, acme.id).await?, churned);
+        let patch = ClientPatch {
+            status: Some(ClientStatus::Churned),
+            notes: Some(Some("Moved to a competitor".into())),
+            ..Default::default()
+        };
+        let churned = in_tx(&db, &s, async |tx| client::update(tx, acme.id, patch).await).await?;
+        assert_eq!(churned.status, ClientStatus::Churned);
+        assert_eq!(churned.notes.as_deref(), Some("Moved to a competitor"));
+        assert_eq!(client::get(&db, tenant, acme.id).await?, churned);
 
-    let same = ClientPatch {
-        status: Some(ClientStatus::Churned),
-        ..Default::default()
-    };
-    in_tx(&db, &s, async |tx| client::update(tx, acme.id, same).await).await?;
-    let blank = ClientPatch {
-        name: Some("   ".into()),
-        ..Default::default()
-    };
-    assert!(
-        in_tx(&db, &s, async |tx| client::update(tx, acme.id, blank).await)
-            .await
-            .is_err()
-    );
+        let same = ClientPatch {
+            status: Some(ClientStatus::Churned),
+            ..Default::default()
+        };
+        in_tx(&db, &s, async |tx| client::update(tx, acme.id, same).await).await?;
+        let blank = ClientPatch {
+            name: Some("   ".into()),
+            ..Default::default()
+        };
+        assert!(
+            in_tx(&db, &s, async |tx| client::update(tx, acme.id, blank).await)
+                .await
+                .is_err()
+        );
 
-    let mut log = audit::list(&db, tenant, Some(acme.id), 100).await?;
-    log.reverse();
-    let actions: Vec<_> = log.iter().map(|l| l.action.as_str()).collect();
-    assert_eq!(actions, ["client.created", "client.updated"]);
-    assert_eq!(
-        log[1].details["status"],
-        serde_json::json!({"before": "active", "after": "churned"})
-    );
-    assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
-    Ok(())
-});
+        let mut log = audit::list(&db, tenant, Some(acme.id), 100).await?;
+        log.reverse();
+        let actions: Vec<_> = log.iter().map(|l| l.action.as_str()).collect();
+        assert_eq!(actions, ["client.created", "client.updated"]);
+        assert_eq!(
+            log[1].details["status"],
+            serde_json::json!({"before": "active", "after": "churned"})
+        );
+        assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
+        Ok(())
+    }
+}
 
-backend_test!(
-    clients_are_listed_by_name_and_found_by_name,
-    |db| async move {
+both_backends! {
+    async fn clients_are_listed_by_name_and_found_by_name(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         common::add_client(&db, &s, common::client("Initech")).await?;
@@ -90,11 +90,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    clients_of_another_tenant_cannot_be_read_or_changed,
-    |db| async move {
+both_backends! {
+    async fn clients_of_another_tenant_cannot_be_read_or_changed(db: Db) -> anyhow::Result<()> {
         let (a, a_user) = workspace(&db, "a").await;
         let (b, b_user) = workspace(&db, "b").await;
         let a_scope = scope(a, a_user);
@@ -127,4 +126,4 @@ backend_test!(
         assert_eq!(common::count_rows(&db, "logs", b).await, b_logs);
         Ok(())
     }
-);
+}

@@ -2,13 +2,12 @@
 //! keeps an unapproved draft from being sent, the audit row every step
 //! writes, and isolation between workspaces.
 
-mod common;
-
 use chief_domain::DomainError;
 use chief_domain::draft::{DraftPatch, DraftStatus, DraftType, NewDraft};
 use chief_store::draft::{self, DraftFilter};
 use chief_store::{Db, Page, StoreError, audit};
-use common::{assert_not_found, backend_test, in_tx, scope, transition_error, workspace};
+use chief_testkit as common;
+use common::{assert_not_found, both_backends, in_tx, scope, transition_error, workspace};
 use uuid::Uuid;
 
 /// The actions logged for one entity, oldest first.
@@ -28,9 +27,8 @@ fn assert_invalid<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str
     }
 }
 
-backend_test!(
-    an_approved_draft_is_sent_and_every_step_is_audited,
-    |db| async move {
+both_backends! {
+    async fn an_approved_draft_is_sent_and_every_step_is_audited(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let task = common::add_task(&db, &s, common::task("Answer the landlord")).await?;
@@ -65,11 +63,10 @@ backend_test!(
         assert_eq!(check.broken, None);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_pending_draft_cannot_be_sent_and_a_sent_one_cannot_change,
-    |db| async move {
+both_backends! {
+    async fn a_pending_draft_cannot_be_sent_and_a_sent_one_cannot_change(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let pending = common::add_draft(&db, &s, common::draft("Hello")).await?;
@@ -96,11 +93,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_rejected_draft_is_revised_into_a_new_pending_draft,
-    |db| async move {
+both_backends! {
+    async fn a_rejected_draft_is_revised_into_a_new_pending_draft(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let first = common::add_draft(
@@ -178,11 +174,10 @@ backend_test!(
         assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    only_a_pending_draft_can_be_edited_in_place,
-    |db| async move {
+both_backends! {
+    async fn only_a_pending_draft_can_be_edited_in_place(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let d = common::add_draft(&db, &s, common::draft("Draft one")).await?;
@@ -222,11 +217,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_draft_needs_a_body_and_a_task_of_its_own_workspace,
-    |db| async move {
+both_backends! {
+    async fn a_draft_needs_a_body_and_a_task_of_its_own_workspace(db: Db) -> anyhow::Result<()> {
         let (a, a_user) = workspace(&db, "a").await;
         let (b, b_user) = workspace(&db, "b").await;
         let s = scope(a, a_user);
@@ -243,11 +237,10 @@ backend_test!(
         assert_eq!(common::count_rows(&db, "drafts", a).await, 0);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    drafts_are_listed_by_status_and_type_with_a_total,
-    |db| async move {
+both_backends! {
+    async fn drafts_are_listed_by_status_and_type_with_a_total(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let email = common::add_draft(&db, &s, common::draft("Email one")).await?;
@@ -278,11 +271,10 @@ backend_test!(
         assert_eq!((first_page.total, first_page.items.len()), (2, 1));
         Ok(())
     }
-);
+}
 
-backend_test!(
-    drafts_of_another_tenant_cannot_be_read_changed_or_sent,
-    |db| async move {
+both_backends! {
+    async fn drafts_of_another_tenant_cannot_be_read_changed_or_sent(db: Db) -> anyhow::Result<()> {
         let (a, a_user) = workspace(&db, "a").await;
         let (b, b_user) = workspace(&db, "b").await;
         let a_scope = scope(a, a_user);
@@ -339,4 +331,4 @@ backend_test!(
         assert_eq!(common::count_rows(&db, "drafts", a).await, 0);
         Ok(())
     }
-);
+}

@@ -2,15 +2,14 @@
 //! and dismissed are final), the audit row every move writes, and isolation
 //! between workspaces.
 
-mod common;
-
 use chief_domain::knowledge::{
     Knowledge, KnowledgeCategory, KnowledgeSource, KnowledgeStatus, NewKnowledge,
 };
 use chief_domain::{DomainError, TenantId};
 use chief_store::knowledge::{self, KnowledgeFilter};
 use chief_store::{Db, Page, Scope, StoreError, audit};
-use common::{assert_not_found, backend_test, in_tx, scope, transition_error, workspace};
+use chief_testkit as common;
+use common::{assert_not_found, both_backends, in_tx, scope, transition_error, workspace};
 use uuid::Uuid;
 
 /// A learning about a person, said in conversation.
@@ -39,9 +38,8 @@ async fn actions_of(db: &Db, tenant: TenantId, id: Uuid) -> Vec<String> {
     log.into_iter().map(|l| l.action).collect()
 }
 
-backend_test!(
-    a_captured_learning_is_held_for_review_then_routed_and_audited,
-    |db| async move {
+both_backends! {
+    async fn a_captured_learning_is_held_for_review_then_routed_and_audited(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let task = common::add_task(&db, &s, common::task("Call Dana")).await?;
@@ -97,11 +95,10 @@ backend_test!(
         assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    routed_and_dismissed_learnings_cannot_move_again,
-    |db| async move {
+both_backends! {
+    async fn routed_and_dismissed_learnings_cannot_move_again(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let dismissed = capture(&db, &s, learning("Not useful")).await?;
@@ -150,24 +147,25 @@ backend_test!(
         assert_eq!((err.from, err.operation), ("routed", "dismiss"));
         Ok(())
     }
-);
+}
 
-backend_test!(empty_learnings_are_refused, |db| async move {
-    let (tenant, user) = workspace(&db, "a").await;
-    let s = scope(tenant, user);
-    match capture(&db, &s, learning("   ")).await {
-        Err(StoreError::Domain(DomainError::Invalid {
-            field: "content", ..
-        })) => {}
-        other => panic!("expected content to be invalid, got {other:?}"),
+both_backends! {
+    async fn empty_learnings_are_refused(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "a").await;
+        let s = scope(tenant, user);
+        match capture(&db, &s, learning("   ")).await {
+            Err(StoreError::Domain(DomainError::Invalid {
+                field: "content", ..
+            })) => {}
+            other => panic!("expected content to be invalid, got {other:?}"),
+        }
+        assert_eq!(common::count_rows(&db, "knowledge", tenant).await, 0);
+        Ok(())
     }
-    assert_eq!(common::count_rows(&db, "knowledge", tenant).await, 0);
-    Ok(())
-});
+}
 
-backend_test!(
-    learnings_are_listed_by_category_status_and_source_task,
-    |db| async move {
+both_backends! {
+    async fn learnings_are_listed_by_category_status_and_source_task(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let task = common::add_task(&db, &s, common::task("Quarterly review")).await?;
@@ -213,11 +211,10 @@ backend_test!(
         assert_eq!((first_page.items.len(), first_page.total), (2, 3));
         Ok(())
     }
-);
+}
 
-backend_test!(
-    learnings_of_another_tenant_cannot_be_read_routed_or_linked,
-    |db| async move {
+both_backends! {
+    async fn learnings_of_another_tenant_cannot_be_read_routed_or_linked(db: Db) -> anyhow::Result<()> {
         let (a_tenant, a_user) = workspace(&db, "a").await;
         let (b_tenant, b_user) = workspace(&db, "b").await;
         let a = scope(a_tenant, a_user);
@@ -275,4 +272,4 @@ backend_test!(
         );
         Ok(())
     }
-);
+}

@@ -3,8 +3,6 @@
 //! priority, then due date, then age. The clock is fixed at noon on a
 //! Monday; every task is created "now" unless it says otherwise.
 
-mod common;
-
 use chief_domain::TenantId;
 use chief_domain::task::{Assignee, NewTask, TaskOp, TaskStatus};
 use chief_domain::tenant::Role;
@@ -12,8 +10,9 @@ use chief_domain::waiting::NewWaitingItem;
 use chief_store::task_query::{next_for_agent, next_for_user};
 use chief_store::tenancy::{self, NewUser};
 use chief_store::{Db, task, waiting};
+use chief_testkit as common;
 use chrono::{DateTime, Duration, Utc};
-use common::{backend_test, in_tx, noon, p, scope_at, workspace};
+use common::{both_backends, in_tx, noon, p, scope_at, workspace};
 use uuid::Uuid;
 
 fn hours_from_noon(hours: i64) -> Option<DateTime<Utc>> {
@@ -93,9 +92,8 @@ async fn ranked_tasks(db: &Db) -> anyhow::Result<(TenantId, Uuid, Vec<&'static s
     Ok((tenant, user, expected))
 }
 
-backend_test!(
-    overdue_tasks_come_first_then_the_rest_by_urgency,
-    |db| async move {
+both_backends! {
+    async fn overdue_tasks_come_first_then_the_rest_by_urgency(db: Db) -> anyhow::Result<()> {
         let (tenant, user, expected) = ranked_tasks(&db).await?;
 
         let queue = next_for_user(&db, tenant, user, noon(), 50).await?;
@@ -111,11 +109,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    the_queue_ranks_tasks_exactly_as_the_brains_urgency_score_does,
-    |db| async move {
+both_backends! {
+    async fn the_queue_ranks_tasks_exactly_as_the_brains_urgency_score_does(db: Db) -> anyhow::Result<()> {
         let (tenant, user, _) = ranked_tasks(&db).await?;
 
         let queue = next_for_user(&db, tenant, user, noon(), 50).await?;
@@ -134,11 +131,10 @@ backend_test!(
         assert_eq!(by_brain, queue);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    tasks_exactly_on_a_band_edge_score_the_same_in_sql_as_in_the_brain,
-    |db| async move {
+both_backends! {
+    async fn tasks_exactly_on_a_band_edge_score_the_same_in_sql_as_in_the_brain(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope_at(tenant, user, noon());
         let add = |new: NewTask| common::add_task(&db, &s, new);
@@ -176,11 +172,10 @@ backend_test!(
         }
         Ok(())
     }
-);
+}
 
-backend_test!(
-    the_queue_honours_its_limit_keeping_the_most_urgent,
-    |db| async move {
+both_backends! {
+    async fn the_queue_honours_its_limit_keeping_the_most_urgent(db: Db) -> anyhow::Result<()> {
         let (tenant, user, expected) = ranked_tasks(&db).await?;
 
         let top = next_for_user(&db, tenant, user, noon(), 3).await?;
@@ -192,11 +187,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    blocked_agent_waiting_and_closed_tasks_are_left_out_of_the_persons_queue,
-    |db| async move {
+both_backends! {
+    async fn blocked_agent_waiting_and_closed_tasks_are_left_out_of_the_persons_queue(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope_at(tenant, user, noon());
         let overdue = hours_from_noon(-5);
@@ -259,11 +253,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    the_agent_queue_orders_by_priority_then_due_date_then_age,
-    |db| async move {
+both_backends! {
+    async fn the_agent_queue_orders_by_priority_then_due_date_then_age(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope_at(tenant, user, noon());
         let agent = |title: &str, priority: i64, age: Duration| NewTask {
@@ -318,11 +311,10 @@ backend_test!(
         assert_eq!(next_for_agent(&db, tenant, user, 2).await?.len(), 2);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_large_queue_read_by_tier_is_the_queue_scored_whole,
-    |db| async move {
+both_backends! {
+    async fn a_large_queue_read_by_tier_is_the_queue_scored_whole(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope_at(tenant, user, noon());
         // A fixed pseudo-random spread over every tier: overdue or not,
@@ -402,4 +394,4 @@ backend_test!(
         assert_eq!(top[0].urgency, 8.0 + 100.0 + 9.0 + 1.5 + 4.0);
         Ok(())
     }
-);
+}

@@ -2,11 +2,11 @@
 //! and always as the workspace's people are now (added, renamed, removed),
 //! never another workspace's.
 
-mod common;
-
 use chief_domain::person::PersonPatch;
+use chief_store::Db;
 use chief_store::person;
-use common::{backend_test, in_tx, scope, workspace};
+use chief_testkit as common;
+use common::{both_backends, in_tx, scope, workspace};
 
 async fn names_in(db: &chief_store::Db, tenant: chief_domain::TenantId, text: &str) -> Vec<String> {
     person::mentioned_in(db, tenant, text, 10)
@@ -17,9 +17,8 @@ async fn names_in(db: &chief_store::Db, tenant: chief_domain::TenantId, text: &s
         .collect()
 }
 
-backend_test!(
-    mentions_follow_the_people_as_they_are_added_renamed_and_removed,
-    |db| async move {
+both_backends! {
+    async fn mentions_follow_the_people_as_they_are_added_renamed_and_removed(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let (other, other_user) = workspace(&db, "b").await;
         let s = scope(tenant, user);
@@ -57,4 +56,4 @@ backend_test!(
         assert_eq!(found.len(), 1, "the limit holds");
         Ok(())
     }
-);
+}

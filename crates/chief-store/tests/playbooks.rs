@@ -2,13 +2,12 @@
 //! archived and restored, edited and used; every change is audited, and one
 //! workspace cannot touch another's playbooks.
 
-mod common;
-
 use chief_domain::TenantId;
 use chief_domain::playbook::{NewPlaybook, PlaybookPatch, PlaybookStatus};
 use chief_store::playbook::{self, PlaybookFilter};
 use chief_store::{Db, audit};
-use common::{assert_not_found, backend_test, in_tx, scope, transition_error, workspace};
+use chief_testkit as common;
+use common::{assert_not_found, both_backends, in_tx, scope, transition_error, workspace};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -21,9 +20,8 @@ async fn actions_of(db: &Db, tenant: TenantId, id: Uuid) -> Vec<String> {
     log.into_iter().map(|l| l.action).collect()
 }
 
-backend_test!(
-    a_new_playbook_is_active_and_keeps_its_json_fields,
-    |db| async move {
+both_backends! {
+    async fn a_new_playbook_is_active_and_keeps_its_json_fields(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let new = NewPlaybook {
@@ -56,11 +54,10 @@ backend_test!(
         assert_eq!(actions_of(&db, tenant, pb.id).await, ["playbook.created"]);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_proposal_is_approved_into_an_active_playbook,
-    |db| async move {
+both_backends! {
+    async fn a_proposal_is_approved_into_an_active_playbook(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let task = common::add_task(&db, &s, common::task("Onboard Acme")).await?;
@@ -97,101 +94,106 @@ backend_test!(
         assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
         Ok(())
     }
-);
+}
 
-backend_test!(a_rejected_proposal_stays_rejected, |db| async move {
-    let (tenant, user) = workspace(&db, "a").await;
-    let s = scope(tenant, user);
-    let proposed = in_tx(&db, &s, async |tx| {
-        playbook::propose(tx, user, common::playbook("Reply to spam"), None, None).await
-    })
-    .await?;
-    let rejected = in_tx(&db, &s, async |tx| playbook::reject(tx, proposed.id).await).await?;
-    assert_eq!(rejected.status, PlaybookStatus::Rejected);
-    for err in [
-        transition_error(in_tx(&db, &s, async |tx| playbook::approve(tx, proposed.id).await).await),
-        transition_error(in_tx(&db, &s, async |tx| playbook::archive(tx, proposed.id).await).await),
-        transition_error(in_tx(&db, &s, async |tx| playbook::restore(tx, proposed.id).await).await),
-    ] {
-        assert_eq!(err.from, "rejected");
+both_backends! {
+    async fn a_rejected_proposal_stays_rejected(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "a").await;
+        let s = scope(tenant, user);
+        let proposed = in_tx(&db, &s, async |tx| {
+            playbook::propose(tx, user, common::playbook("Reply to spam"), None, None).await
+        })
+        .await?;
+        let rejected = in_tx(&db, &s, async |tx| playbook::reject(tx, proposed.id).await).await?;
+        assert_eq!(rejected.status, PlaybookStatus::Rejected);
+        for err in [
+            transition_error(in_tx(&db, &s, async |tx| playbook::approve(tx, proposed.id).await).await),
+            transition_error(in_tx(&db, &s, async |tx| playbook::archive(tx, proposed.id).await).await),
+            transition_error(in_tx(&db, &s, async |tx| playbook::restore(tx, proposed.id).await).await),
+        ] {
+            assert_eq!(err.from, "rejected");
+        }
+        assert_eq!(
+            playbook::get(&db, tenant, proposed.id).await?.status,
+            PlaybookStatus::Rejected
+        );
+        assert_eq!(
+            actions_of(&db, tenant, proposed.id).await,
+            ["playbook.proposed", "playbook.status_changed"]
+        );
+        Ok(())
     }
-    assert_eq!(
-        playbook::get(&db, tenant, proposed.id).await?.status,
-        PlaybookStatus::Rejected
-    );
-    assert_eq!(
-        actions_of(&db, tenant, proposed.id).await,
-        ["playbook.proposed", "playbook.status_changed"]
-    );
-    Ok(())
-});
+}
 
-backend_test!(an_archived_playbook_can_be_restored, |db| async move {
-    let (tenant, user) = workspace(&db, "a").await;
-    let s = scope(tenant, user);
-    let pb = common::add_playbook(&db, &s, common::playbook("Close the month")).await?;
-    transition_error(in_tx(&db, &s, async |tx| playbook::restore(tx, pb.id).await).await);
-    let archived = in_tx(&db, &s, async |tx| playbook::archive(tx, pb.id).await).await?;
-    assert_eq!(archived.status, PlaybookStatus::Archived);
-    let restored = in_tx(&db, &s, async |tx| playbook::restore(tx, pb.id).await).await?;
-    assert_eq!(restored.status, PlaybookStatus::Active);
-    assert_eq!(
-        actions_of(&db, tenant, pb.id).await,
-        [
-            "playbook.created",
-            "playbook.status_changed",
-            "playbook.status_changed"
-        ]
-    );
-    assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
-    Ok(())
-});
+both_backends! {
+    async fn an_archived_playbook_can_be_restored(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "a").await;
+        let s = scope(tenant, user);
+        let pb = common::add_playbook(&db, &s, common::playbook("Close the month")).await?;
+        transition_error(in_tx(&db, &s, async |tx| playbook::restore(tx, pb.id).await).await);
+        let archived = in_tx(&db, &s, async |tx| playbook::archive(tx, pb.id).await).await?;
+        assert_eq!(archived.status, PlaybookStatus::Archived);
+        let restored = in_tx(&db, &s, async |tx| playbook::restore(tx, pb.id).await).await?;
+        assert_eq!(restored.status, PlaybookStatus::Active);
+        assert_eq!(
+            actions_of(&db, tenant, pb.id).await,
+            [
+                "playbook.created",
+                "playbook.status_changed",
+                "playbook.status_changed"
+            ]
+        );
+        assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
+        Ok(())
+    }
+}
 
-backend_test!(editing_and_using_a_playbook_are_audited, |db| async move {
-    let (tenant, user) = workspace(&db, "a").await;
-    let s = scope(tenant, user);
-    let pb = common::add_playbook(&db, &s, common::playbook("Book travel")).await?;
-    let patch = PlaybookPatch {
-        name: Some("Book business travel".into()),
-        content: Some("Use the company portal.".into()),
-        triggers: Some(vec!["flight".into(), "hotel".into()]),
-        must_consult: Some(true),
-        category: Some(Some("travel".into())),
-        ..Default::default()
-    };
-    let edited = in_tx(&db, &s, async |tx| playbook::update(tx, pb.id, patch).await).await?;
-    assert_eq!(edited.name, "Book business travel");
-    assert_eq!(edited.triggers, ["flight", "hotel"]);
-    assert_eq!(edited.category.as_deref(), Some("travel"));
-    assert_eq!(playbook::get(&db, tenant, pb.id).await?, edited);
+both_backends! {
+    async fn editing_and_using_a_playbook_are_audited(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "a").await;
+        let s = scope(tenant, user);
+        let pb = common::add_playbook(&db, &s, common::playbook("Book travel")).await?;
+        let patch = PlaybookPatch {
+            name: Some("Book business travel".into()),
+            content: Some("Use the company portal.".into()),
+            triggers: Some(vec!["flight".into(), "hotel".into()]),
+            must_consult: Some(true),
+            category: Some(Some("travel".into())),
+            ..Default::default()
+        };
+        let edited = in_tx(&db, &s, async |tx| playbook::update(tx, pb.id, patch).await).await?;
+        assert_eq!(edited.name, "Book business travel");
+        assert_eq!(edited.triggers, ["flight", "hotel"]);
+        assert_eq!(edited.category.as_deref(), Some("travel"));
+        assert_eq!(playbook::get(&db, tenant, pb.id).await?, edited);
 
-    let unchanged = in_tx(&db, &s, async |tx| {
-        playbook::update(tx, pb.id, PlaybookPatch::default()).await
-    })
-    .await?;
-    assert_eq!(unchanged, edited);
+        let unchanged = in_tx(&db, &s, async |tx| {
+            playbook::update(tx, pb.id, PlaybookPatch::default()).await
+        })
+        .await?;
+        assert_eq!(unchanged, edited);
 
-    in_tx(&db, &s, async |tx| playbook::record_use(tx, pb.id).await).await?;
-    let used = in_tx(&db, &s, async |tx| playbook::record_use(tx, pb.id).await).await?;
-    assert_eq!(used.use_count, 2);
-    assert!(used.last_used.is_some());
+        in_tx(&db, &s, async |tx| playbook::record_use(tx, pb.id).await).await?;
+        let used = in_tx(&db, &s, async |tx| playbook::record_use(tx, pb.id).await).await?;
+        assert_eq!(used.use_count, 2);
+        assert!(used.last_used.is_some());
 
-    assert_eq!(
-        actions_of(&db, tenant, pb.id).await,
-        [
-            "playbook.created",
-            "playbook.updated",
-            "playbook.used",
-            "playbook.used"
-        ]
-    );
-    assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
-    Ok(())
-});
+        assert_eq!(
+            actions_of(&db, tenant, pb.id).await,
+            [
+                "playbook.created",
+                "playbook.updated",
+                "playbook.used",
+                "playbook.used"
+            ]
+        );
+        assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
+        Ok(())
+    }
+}
 
-backend_test!(
-    playbooks_are_listed_by_category_must_consult_and_status,
-    |db| async move {
+both_backends! {
+    async fn playbooks_are_listed_by_category_must_consult_and_status(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         common::add_playbook(
@@ -248,11 +250,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    playbooks_of_another_tenant_cannot_be_read_changed_or_moved,
-    |db| async move {
+both_backends! {
+    async fn playbooks_of_another_tenant_cannot_be_read_changed_or_moved(db: Db) -> anyhow::Result<()> {
         let (a, a_user) = workspace(&db, "a").await;
         let (b, b_user) = workspace(&db, "b").await;
         let a_scope = scope(a, a_user);
@@ -324,7 +325,7 @@ backend_test!(
         assert_eq!(common::count_rows(&db, "playbooks", a).await, 0);
         Ok(())
     }
-);
+}
 
 /// The names `task_playbooks::active` gives, sorted.
 async fn active_names(db: &Db, tenant: TenantId) -> Vec<String> {
@@ -336,9 +337,8 @@ async fn active_names(db: &Db, tenant: TenantId) -> Vec<String> {
     names
 }
 
-backend_test!(
-    the_kept_active_playbooks_follow_every_change_matching_can_see,
-    |db| async move {
+both_backends! {
+    async fn the_kept_active_playbooks_follow_every_change_matching_can_see(db: Db) -> anyhow::Result<()> {
         use chief_store::task_playbooks::active;
         let (tenant, user) = workspace(&db, "a").await;
         let (other, other_user) = workspace(&db, "b").await;
@@ -380,4 +380,4 @@ backend_test!(
         assert_eq!(active_names(&db, other).await, ["Theirs"]);
         Ok(())
     }
-);
+}

@@ -1,13 +1,12 @@
 //! Recurring tasks: which templates are due, recording a run, deactivating,
 //! the audit row each change writes, and isolation between workspaces.
 
-mod common;
-
 use chief_domain::TenantId;
 use chief_domain::recurring::{Frequency, NewRecurringTask, RecurringTask};
 use chief_store::{Db, Scope, StoreError, audit, recurring};
+use chief_testkit as common;
 use chrono::Duration;
-use common::{assert_not_found, backend_test, in_tx, noon, scope, transition_error, workspace};
+use common::{assert_not_found, both_backends, in_tx, noon, scope, transition_error, workspace};
 use uuid::Uuid;
 
 /// A daily template first due at `next_run`.
@@ -38,9 +37,8 @@ async fn actions_of(db: &Db, tenant: TenantId, id: Uuid) -> Vec<String> {
     log.into_iter().map(|l| l.action).collect()
 }
 
-backend_test!(
-    only_active_templates_whose_next_run_has_come_are_due,
-    |db| async move {
+both_backends! {
+    async fn only_active_templates_whose_next_run_has_come_are_due(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let overdue = add(&db, &s, daily("Standup notes", noon() - Duration::hours(3))).await?;
@@ -62,11 +60,10 @@ backend_test!(
         assert_eq!(recurring::get(&db, tenant, later.id).await?, later);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    recording_a_run_schedules_the_next_and_is_audited,
-    |db| async move {
+both_backends! {
+    async fn recording_a_run_schedules_the_next_and_is_audited(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let t = add(&db, &s, daily("Standup notes", noon())).await?;
@@ -103,11 +100,10 @@ backend_test!(
         assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_custom_frequency_needs_a_cron_expression,
-    |db| async move {
+both_backends! {
+    async fn a_custom_frequency_needs_a_cron_expression(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let custom = NewRecurringTask {
@@ -127,11 +123,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    recurring_tasks_of_another_tenant_cannot_be_read_run_or_stopped,
-    |db| async move {
+both_backends! {
+    async fn recurring_tasks_of_another_tenant_cannot_be_read_run_or_stopped(db: Db) -> anyhow::Result<()> {
         let (a_tenant, a_user) = workspace(&db, "a").await;
         let (b_tenant, b_user) = workspace(&db, "b").await;
         let a = scope(a_tenant, a_user);
@@ -161,4 +156,4 @@ backend_test!(
         );
         Ok(())
     }
-);
+}

@@ -2,12 +2,11 @@
 //! validation of value and probability, the audit row each change writes,
 //! and isolation between workspaces.
 
-mod common;
-
 use chief_domain::sales::{NewSalesOpportunity, SalesOpportunity, SalesPatch, SalesStage};
 use chief_domain::{DomainError, TenantId};
 use chief_store::{Db, Scope, StoreError, audit, sales};
-use common::{assert_not_found, backend_test, in_tx, scope, transition_error, workspace};
+use chief_testkit as common;
+use common::{assert_not_found, both_backends, in_tx, scope, transition_error, workspace};
 use uuid::Uuid;
 
 /// A new deal with only a name.
@@ -39,9 +38,8 @@ fn assert_invalid<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str
     }
 }
 
-backend_test!(
-    a_deal_advances_stage_by_stage_to_closed_won_and_then_stops,
-    |db| async move {
+both_backends! {
+    async fn a_deal_advances_stage_by_stage_to_closed_won_and_then_stops(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let lead = add(
@@ -78,32 +76,33 @@ backend_test!(
         assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
         Ok(())
     }
-);
+}
 
-backend_test!(a_lost_deal_is_closed_and_cannot_advance, |db| async move {
-    let (tenant, user) = workspace(&db, "a").await;
-    let s = scope(tenant, user);
-    let d = add(&db, &s, deal("Long shot")).await?;
-    let lost = in_tx(&db, &s, async |tx| sales::lose(tx, d.id).await).await?;
-    assert_eq!(lost.stage, SalesStage::ClosedLost);
-    assert!(lost.closed_at.is_some());
-    let err = transition_error(in_tx(&db, &s, async |tx| sales::advance(tx, d.id).await).await);
-    assert_eq!(err.from, "closed_lost");
-    assert_eq!(
-        sales::list(&db, tenant, Some(SalesStage::ClosedLost)).await?,
-        [lost]
-    );
-    assert!(
-        sales::list(&db, tenant, Some(SalesStage::Lead))
-            .await?
-            .is_empty()
-    );
-    Ok(())
-});
+both_backends! {
+    async fn a_lost_deal_is_closed_and_cannot_advance(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "a").await;
+        let s = scope(tenant, user);
+        let d = add(&db, &s, deal("Long shot")).await?;
+        let lost = in_tx(&db, &s, async |tx| sales::lose(tx, d.id).await).await?;
+        assert_eq!(lost.stage, SalesStage::ClosedLost);
+        assert!(lost.closed_at.is_some());
+        let err = transition_error(in_tx(&db, &s, async |tx| sales::advance(tx, d.id).await).await);
+        assert_eq!(err.from, "closed_lost");
+        assert_eq!(
+            sales::list(&db, tenant, Some(SalesStage::ClosedLost)).await?,
+            [lost]
+        );
+        assert!(
+            sales::list(&db, tenant, Some(SalesStage::Lead))
+                .await?
+                .is_empty()
+        );
+        Ok(())
+    }
+}
 
-backend_test!(
-    updating_a_deal_validates_and_audits_only_the_changed_fields,
-    |db| async move {
+both_backends! {
+    async fn updating_a_deal_validates_and_audits_only_the_changed_fields(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         assert_invalid(
@@ -163,11 +162,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    deals_of_another_tenant_cannot_be_read_changed_or_linked,
-    |db| async move {
+both_backends! {
+    async fn deals_of_another_tenant_cannot_be_read_changed_or_linked(db: Db) -> anyhow::Result<()> {
         let (a_tenant, a_user) = workspace(&db, "a").await;
         let (b_tenant, b_user) = workspace(&db, "b").await;
         let a = scope(a_tenant, a_user);
@@ -210,4 +208,4 @@ backend_test!(
         );
         Ok(())
     }
-);
+}

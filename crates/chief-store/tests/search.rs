@@ -4,23 +4,21 @@
 //! stays inside the tenant, skips deleted tasks, and treats any query text
 //! as words rather than syntax.
 
-mod common;
-
 use chief_domain::person::NewPerson;
 use chief_domain::project::NewProject;
 use chief_domain::task::NewTask;
 use chief_store::search::{EntityKind, Hit, search};
-use chief_store::{StoreError, task};
-use common::{backend_test, in_tx, scope, workspace};
+use chief_store::{Db, StoreError, task};
+use chief_testkit as common;
+use common::{both_backends, in_tx, scope, workspace};
 use uuid::Uuid;
 
 fn ids(hits: &[Hit]) -> Vec<Uuid> {
     hits.iter().map(|h| h.id).collect()
 }
 
-backend_test!(
-    tasks_are_found_by_words_in_their_title_or_description,
-    |db| async move {
+both_backends! {
+    async fn tasks_are_found_by_words_in_their_title_or_description(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let renewal = NewTask {
@@ -50,11 +48,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    people_and_projects_are_found_by_name_and_details,
-    |db| async move {
+both_backends! {
+    async fn people_and_projects_are_found_by_name_and_details(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let margaret = NewPerson {
@@ -100,42 +97,43 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(a_kind_filter_limits_results_to_that_kind, |db| async move {
-    let (tenant, user) = workspace(&db, "a").await;
-    let s = scope(tenant, user);
-    let t = common::add_task(&db, &s, common::task("Orchard planting day")).await?;
-    let pr = common::add_project(
-        &db,
-        &s,
-        NewProject {
-            name: "Orchard".into(),
-            ..Default::default()
-        },
-    )
-    .await?;
+both_backends! {
+    async fn a_kind_filter_limits_results_to_that_kind(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "a").await;
+        let s = scope(tenant, user);
+        let t = common::add_task(&db, &s, common::task("Orchard planting day")).await?;
+        let pr = common::add_project(
+            &db,
+            &s,
+            NewProject {
+                name: "Orchard".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
 
-    assert_eq!(search(&db, tenant, "orchard", &[], 10).await?.len(), 2);
-    assert_eq!(
-        ids(&search(&db, tenant, "orchard", &[EntityKind::Task], 10).await?),
-        vec![t.id]
-    );
-    assert_eq!(
-        ids(&search(&db, tenant, "orchard", &[EntityKind::Project], 10).await?),
-        vec![pr.id]
-    );
-    assert!(
-        search(&db, tenant, "orchard", &[EntityKind::Person], 10)
-            .await?
-            .is_empty()
-    );
-    Ok(())
-});
+        assert_eq!(search(&db, tenant, "orchard", &[], 10).await?.len(), 2);
+        assert_eq!(
+            ids(&search(&db, tenant, "orchard", &[EntityKind::Task], 10).await?),
+            vec![t.id]
+        );
+        assert_eq!(
+            ids(&search(&db, tenant, "orchard", &[EntityKind::Project], 10).await?),
+            vec![pr.id]
+        );
+        assert!(
+            search(&db, tenant, "orchard", &[EntityKind::Person], 10)
+                .await?
+                .is_empty()
+        );
+        Ok(())
+    }
+}
 
-backend_test!(
-    a_match_in_the_title_ranks_above_a_match_in_the_description,
-    |db| async move {
+both_backends! {
+    async fn a_match_in_the_title_ranks_above_a_match_in_the_description(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let passing = NewTask {
@@ -158,11 +156,10 @@ backend_test!(
         assert!(hits[0].score > hits[1].score, "{hits:?}");
         Ok(())
     }
-);
+}
 
-backend_test!(
-    snippets_put_brackets_around_the_matched_words,
-    |db| async move {
+both_backends! {
+    async fn snippets_put_brackets_around_the_matched_words(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let renewal = NewTask {
@@ -186,51 +183,54 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(search_never_returns_soft_deleted_tasks, |db| async move {
-    let (tenant, user) = workspace(&db, "a").await;
-    let s = scope(tenant, user);
-    let kept = common::add_task(&db, &s, common::task("Gazebo paint, first coat")).await?;
-    let gone = common::add_task(&db, &s, common::task("Gazebo paint, second coat")).await?;
-    assert_eq!(search(&db, tenant, "gazebo", &[], 10).await?.len(), 2);
+both_backends! {
+    async fn search_never_returns_soft_deleted_tasks(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "a").await;
+        let s = scope(tenant, user);
+        let kept = common::add_task(&db, &s, common::task("Gazebo paint, first coat")).await?;
+        let gone = common::add_task(&db, &s, common::task("Gazebo paint, second coat")).await?;
+        assert_eq!(search(&db, tenant, "gazebo", &[], 10).await?.len(), 2);
 
-    in_tx(&db, &s, async |tx| task::delete(tx, gone.id).await).await?;
-    assert_eq!(
-        ids(&search(&db, tenant, "gazebo", &[], 10).await?),
-        vec![kept.id]
-    );
-    Ok(())
-});
+        in_tx(&db, &s, async |tx| task::delete(tx, gone.id).await).await?;
+        assert_eq!(
+            ids(&search(&db, tenant, "gazebo", &[], 10).await?),
+            vec![kept.id]
+        );
+        Ok(())
+    }
+}
 
-backend_test!(search_never_returns_another_tenants_rows, |db| async move {
-    let (a, a_user) = workspace(&db, "a").await;
-    let (b, b_user) = workspace(&db, "b").await;
-    let mine = common::add_task(
-        &db,
-        &scope(a, a_user),
-        common::task("Lighthouse inspection"),
-    )
-    .await?;
-    common::add_task(
-        &db,
-        &scope(b, b_user),
-        common::task("Lighthouse inspection"),
-    )
-    .await?;
-    common::add_person(&db, &scope(b, b_user), common::person("Lighthouse Keeper")).await?;
+both_backends! {
+    async fn search_never_returns_another_tenants_rows(db: Db) -> anyhow::Result<()> {
+        let (a, a_user) = workspace(&db, "a").await;
+        let (b, b_user) = workspace(&db, "b").await;
+        let mine = common::add_task(
+            &db,
+            &scope(a, a_user),
+            common::task("Lighthouse inspection"),
+        )
+        .await?;
+        common::add_task(
+            &db,
+            &scope(b, b_user),
+            common::task("Lighthouse inspection"),
+        )
+        .await?;
+        common::add_person(&db, &scope(b, b_user), common::person("Lighthouse Keeper")).await?;
 
-    assert_eq!(
-        ids(&search(&db, a, "lighthouse", &[], 10).await?),
-        vec![mine.id]
-    );
-    assert_eq!(search(&db, b, "lighthouse", &[], 10).await?.len(), 2);
-    Ok(())
-});
+        assert_eq!(
+            ids(&search(&db, a, "lighthouse", &[], 10).await?),
+            vec![mine.id]
+        );
+        assert_eq!(search(&db, b, "lighthouse", &[], 10).await?.len(), 2);
+        Ok(())
+    }
+}
 
-backend_test!(
-    hostile_query_text_is_searched_as_words_and_never_errors,
-    |db| async move {
+both_backends! {
+    async fn hostile_query_text_is_searched_as_words_and_never_errors(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         let t =
@@ -285,4 +285,4 @@ backend_test!(
         ));
         Ok(())
     }
-);
+}

@@ -1,12 +1,11 @@
 //! Settings: the upsert, a user's value overriding the workspace's, the
 //! audit row each change writes, and isolation between workspaces.
 
-mod common;
-
 use chief_domain::tenant::Role;
 use chief_store::tenancy::{self, NewUser};
 use chief_store::{Db, Scope, StoreError, audit, setting};
-use common::{assert_not_found, backend_test, in_tx, scope, workspace};
+use chief_testkit as common;
+use common::{assert_not_found, both_backends, in_tx, scope, workspace};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -20,9 +19,8 @@ async fn set(
     in_tx(db, s, async |tx| setting::set(tx, user, key, value).await).await
 }
 
-backend_test!(
-    a_users_setting_overrides_the_workspace_setting,
-    |db| async move {
+both_backends! {
+    async fn a_users_setting_overrides_the_workspace_setting(db: Db) -> anyhow::Result<()> {
         let (tenant, owner) = workspace(&db, "a").await;
         let s = scope(tenant, owner);
         set(&db, &s, None, "briefing.time", json!("08:00")).await?;
@@ -61,11 +59,10 @@ backend_test!(
         assert_eq!(setting::list(&db, tenant, None).await?.len(), 2);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    setting_a_key_again_replaces_its_value_and_is_audited,
-    |db| async move {
+both_backends! {
+    async fn setting_a_key_again_replaces_its_value_and_is_audited(db: Db) -> anyhow::Result<()> {
         let (tenant, owner) = workspace(&db, "a").await;
         let s = scope(tenant, owner);
         set(&db, &s, None, "digest", json!({"enabled": true})).await?;
@@ -104,11 +101,10 @@ backend_test!(
         assert_eq!(audit::verify(&db, Some(tenant)).await?.broken, None);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    settings_of_another_tenant_are_neither_read_nor_overwritten,
-    |db| async move {
+both_backends! {
+    async fn settings_of_another_tenant_are_neither_read_nor_overwritten(db: Db) -> anyhow::Result<()> {
         let (a_tenant, a_user) = workspace(&db, "a").await;
         let (b_tenant, b_user) = workspace(&db, "b").await;
         let a = scope(a_tenant, a_user);
@@ -141,11 +137,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    a_member_inherits_the_workspace_value_until_they_set_their_own,
-    |db| async move {
+both_backends! {
+    async fn a_member_inherits_the_workspace_value_until_they_set_their_own(db: Db) -> anyhow::Result<()> {
         let (tenant, owner) = workspace(&db, "a").await;
         let s = scope(tenant, owner);
         let member = in_tx(&db, &s, async |tx| {
@@ -167,4 +162,4 @@ backend_test!(
         assert_eq!(theirs.map(|s| s.value), Some(json!("formal")));
         Ok(())
     }
-);
+}

@@ -2,17 +2,15 @@
 //! blocking on a question and being released by its answer, the transitions
 //! it refuses, and soft deletion.
 
-mod common;
-
 use chief_domain::question::QuestionStatus;
 use chief_domain::task::{TaskOp, TaskStatus};
 use chief_store::task_query::{self, TaskFilter};
-use chief_store::{Page, StoreError, audit, question, task};
-use common::{assert_not_found, backend_test, in_tx, noon, scope_at, transition_error, workspace};
+use chief_store::{Db, Page, StoreError, audit, question, task};
+use chief_testkit as common;
+use common::{assert_not_found, both_backends, in_tx, noon, scope_at, transition_error, workspace};
 
-backend_test!(
-    a_task_moves_from_queued_through_working_to_completed,
-    |db| async move {
+both_backends! {
+    async fn a_task_moves_from_queued_through_working_to_completed(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "acme").await;
         let s = scope_at(tenant, user, noon());
         let created = common::add_task(&db, &s, common::task("Write the quarterly report")).await?;
@@ -44,11 +42,10 @@ backend_test!(
         assert_eq!(stored.output.as_deref(), Some("Sent to the board"));
         Ok(())
     }
-);
+}
 
-backend_test!(
-    answering_the_blocking_question_requeues_the_task_and_returns_it,
-    |db| async move {
+both_backends! {
+    async fn answering_the_blocking_question_requeues_the_task_and_returns_it(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "acme").await;
         let s = scope_at(tenant, user, noon());
         let t = common::add_task(&db, &s, common::task("Book the venue")).await?;
@@ -89,14 +86,13 @@ backend_test!(
         assert_eq!(stored.blocking_question_id, None);
         Ok(())
     }
-);
+}
 
 // The store cannot block a task on an existing question (`task::block`
 // always asks a new one), so the shared question is linked to both tasks
 // through `question::create`, and each task is blocked by its own question.
-backend_test!(
-    answering_a_question_unblocks_every_task_it_blocks,
-    |db| async move {
+both_backends! {
+    async fn answering_a_question_unblocks_every_task_it_blocks(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "acme").await;
         let s = scope_at(tenant, user, noon());
         let flights = common::add_task(&db, &s, common::task("Book flights")).await?;
@@ -143,11 +139,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    dismissing_a_question_also_unblocks_its_task,
-    |db| async move {
+both_backends! {
+    async fn dismissing_a_question_also_unblocks_its_task(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "acme").await;
         let s = scope_at(tenant, user, noon());
         let t = common::add_task(&db, &s, common::task("Order the catering")).await?;
@@ -169,11 +164,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    dismissing_with_a_reason_returns_what_was_stored_and_audits_the_reason,
-    |db| async move {
+both_backends! {
+    async fn dismissing_with_a_reason_returns_what_was_stored_and_audits_the_reason(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "acme").await;
         let s = scope_at(tenant, user, noon());
         let t = common::add_task(&db, &s, common::task("Order the catering")).await?;
@@ -200,38 +194,39 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(a_question_cannot_be_answered_twice, |db| async move {
-    let (tenant, user) = workspace(&db, "acme").await;
-    let s = scope_at(tenant, user, noon());
-    let t = common::add_task(&db, &s, common::task("Pick a supplier")).await?;
-    let (_, q) = in_tx(&db, &s, async |tx| {
-        task::block(tx, t.id, common::question("Which one?")).await
-    })
-    .await?;
-    in_tx(&db, &s, async |tx| {
-        question::answer(tx, q.id, "The cheaper one").await
-    })
-    .await?;
-
-    let err = transition_error(
-        in_tx(&db, &s, async |tx| {
-            question::answer(tx, q.id, "The other one").await
+both_backends! {
+    async fn a_question_cannot_be_answered_twice(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "acme").await;
+        let s = scope_at(tenant, user, noon());
+        let t = common::add_task(&db, &s, common::task("Pick a supplier")).await?;
+        let (_, q) = in_tx(&db, &s, async |tx| {
+            task::block(tx, t.id, common::question("Which one?")).await
         })
-        .await,
-    );
-    assert_eq!(err.from, "answered");
-    assert_eq!(
-        question::get(&db, tenant, q.id).await?.answer.as_deref(),
-        Some("The cheaper one")
-    );
-    Ok(())
-});
+        .await?;
+        in_tx(&db, &s, async |tx| {
+            question::answer(tx, q.id, "The cheaper one").await
+        })
+        .await?;
 
-backend_test!(
-    completing_a_blocked_task_fails_with_an_error_naming_blocked,
-    |db| async move {
+        let err = transition_error(
+            in_tx(&db, &s, async |tx| {
+                question::answer(tx, q.id, "The other one").await
+            })
+            .await,
+        );
+        assert_eq!(err.from, "answered");
+        assert_eq!(
+            question::get(&db, tenant, q.id).await?.answer.as_deref(),
+            Some("The cheaper one")
+        );
+        Ok(())
+    }
+}
+
+both_backends! {
+    async fn completing_a_blocked_task_fails_with_an_error_naming_blocked(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "acme").await;
         let s = scope_at(tenant, user, noon());
         let t = common::add_task(&db, &s, common::task("Sign the lease")).await?;
@@ -258,11 +253,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    blocking_a_completed_task_fails_and_asks_no_question,
-    |db| async move {
+both_backends! {
+    async fn blocking_a_completed_task_fails_and_asks_no_question(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "acme").await;
         let s = scope_at(tenant, user, noon());
         let t = common::add_task(&db, &s, common::task("File the expenses")).await?;
@@ -292,11 +286,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    blocking_goes_through_block_not_transition,
-    |db| async move {
+both_backends! {
+    async fn blocking_goes_through_block_not_transition(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "acme").await;
         let s = scope_at(tenant, user, noon());
         let t = common::add_task(&db, &s, common::task("Call the plumber")).await?;
@@ -312,43 +305,44 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(cancelled_is_final, |db| async move {
-    let (tenant, user) = workspace(&db, "acme").await;
-    let s = scope_at(tenant, user, noon());
-    let t = common::add_task(&db, &s, common::task("Plan the offsite")).await?;
-    let cancelled = in_tx(&db, &s, async |tx| {
-        task::transition(tx, t.id, TaskOp::Cancel, None).await
-    })
-    .await?;
-    assert_eq!(cancelled.status, TaskStatus::Cancelled);
-    assert_eq!(cancelled.completed_at, Some(noon()));
+both_backends! {
+    async fn cancelled_is_final(db: Db) -> anyhow::Result<()> {
+        let (tenant, user) = workspace(&db, "acme").await;
+        let s = scope_at(tenant, user, noon());
+        let t = common::add_task(&db, &s, common::task("Plan the offsite")).await?;
+        let cancelled = in_tx(&db, &s, async |tx| {
+            task::transition(tx, t.id, TaskOp::Cancel, None).await
+        })
+        .await?;
+        assert_eq!(cancelled.status, TaskStatus::Cancelled);
+        assert_eq!(cancelled.completed_at, Some(noon()));
 
-    for op in TaskOp::ALL.into_iter().filter(|op| *op != TaskOp::Block) {
+        for op in TaskOp::ALL.into_iter().filter(|op| *op != TaskOp::Block) {
+            let err = transition_error(
+                in_tx(&db, &s, async |tx| {
+                    task::transition(tx, t.id, op, None).await
+                })
+                .await,
+            );
+            assert_eq!(err.from, "cancelled", "{op:?}");
+        }
         let err = transition_error(
             in_tx(&db, &s, async |tx| {
-                task::transition(tx, t.id, op, None).await
+                task::block(tx, t.id, common::question("Why?")).await
             })
             .await,
         );
-        assert_eq!(err.from, "cancelled", "{op:?}");
+        assert_eq!(err.from, "cancelled");
+
+        assert_eq!(task::get(&db, tenant, t.id).await?, cancelled);
+        Ok(())
     }
-    let err = transition_error(
-        in_tx(&db, &s, async |tx| {
-            task::block(tx, t.id, common::question("Why?")).await
-        })
-        .await,
-    );
-    assert_eq!(err.from, "cancelled");
+}
 
-    assert_eq!(task::get(&db, tenant, t.id).await?, cancelled);
-    Ok(())
-});
-
-backend_test!(
-    a_soft_deleted_task_is_hidden_from_get_and_list_but_kept_in_the_audit_log,
-    |db| async move {
+both_backends! {
+    async fn a_soft_deleted_task_is_hidden_from_get_and_list_but_kept_in_the_audit_log(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "acme").await;
         let s = scope_at(tenant, user, noon());
         let kept = common::add_task(&db, &s, common::my_task("Water the plants")).await?;
@@ -378,4 +372,4 @@ backend_test!(
         assert_eq!(actions, ["task.deleted", "task.created"]);
         Ok(())
     }
-);
+}

@@ -1,15 +1,14 @@
 //! Listing tasks: each filter alone and together, the sort orders, and
 //! pagination (the total counts every match; limit and offset cut the page).
 
-mod common;
-
 use chief_domain::TenantId;
 use chief_domain::project::NewProject;
 use chief_domain::task::{Assignee, NewTask, TaskStatus};
 use chief_store::task_query::{TaskFilter, TaskSort, list};
 use chief_store::{Db, Page, task};
+use chief_testkit as common;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::{backend_test, in_tx, noon, p, scope_at, workspace};
+use common::{both_backends, in_tx, noon, p, scope_at, workspace};
 use uuid::Uuid;
 
 fn june(day: u32) -> DateTime<Utc> {
@@ -111,38 +110,41 @@ async fn names(db: &Db, tenant: TenantId, filter: TaskFilter) -> anyhow::Result<
     Ok(names)
 }
 
-backend_test!(with_no_filter_every_live_task_is_listed, |db| async move {
-    let b = backlog(&db).await?;
-    assert_eq!(
-        names(&db, b.tenant, TaskFilter::default()).await?,
-        ["bank", "budget", "movers", "stamps"]
-    );
-    Ok(())
-});
+both_backends! {
+    async fn with_no_filter_every_live_task_is_listed(db: Db) -> anyhow::Result<()> {
+        let b = backlog(&db).await?;
+        assert_eq!(
+            names(&db, b.tenant, TaskFilter::default()).await?,
+            ["bank", "budget", "movers", "stamps"]
+        );
+        Ok(())
+    }
+}
 
-backend_test!(tasks_are_filtered_by_status, |db| async move {
-    let b = backlog(&db).await?;
-    let queued = TaskFilter {
-        statuses: vec![TaskStatus::Queued],
-        ..Default::default()
-    };
-    assert_eq!(names(&db, b.tenant, queued).await?, ["bank", "budget"]);
-    let closed = TaskFilter {
-        statuses: vec![TaskStatus::Completed, TaskStatus::Cancelled],
-        ..Default::default()
-    };
-    assert_eq!(names(&db, b.tenant, closed).await?, ["movers", "stamps"]);
-    let blocked = TaskFilter {
-        statuses: vec![TaskStatus::Blocked],
-        ..Default::default()
-    };
-    assert!(names(&db, b.tenant, blocked).await?.is_empty());
-    Ok(())
-});
+both_backends! {
+    async fn tasks_are_filtered_by_status(db: Db) -> anyhow::Result<()> {
+        let b = backlog(&db).await?;
+        let queued = TaskFilter {
+            statuses: vec![TaskStatus::Queued],
+            ..Default::default()
+        };
+        assert_eq!(names(&db, b.tenant, queued).await?, ["bank", "budget"]);
+        let closed = TaskFilter {
+            statuses: vec![TaskStatus::Completed, TaskStatus::Cancelled],
+            ..Default::default()
+        };
+        assert_eq!(names(&db, b.tenant, closed).await?, ["movers", "stamps"]);
+        let blocked = TaskFilter {
+            statuses: vec![TaskStatus::Blocked],
+            ..Default::default()
+        };
+        assert!(names(&db, b.tenant, blocked).await?.is_empty());
+        Ok(())
+    }
+}
 
-backend_test!(
-    tasks_are_filtered_by_project_assignee_priority_and_user,
-    |db| async move {
+both_backends! {
+    async fn tasks_are_filtered_by_project_assignee_priority_and_user(db: Db) -> anyhow::Result<()> {
         let b = backlog(&db).await?;
         let in_project = TaskFilter {
             project_id: Some(b.project),
@@ -179,11 +181,10 @@ backend_test!(
         assert!(names(&db, b.tenant, nobody).await?.is_empty());
         Ok(())
     }
-);
+}
 
-backend_test!(
-    due_before_is_exclusive_due_after_is_inclusive_and_undated_tasks_match_neither,
-    |db| async move {
+both_backends! {
+    async fn due_before_is_exclusive_due_after_is_inclusive_and_undated_tasks_match_neither(db: Db) -> anyhow::Result<()> {
         let b = backlog(&db).await?;
         let before_10th = TaskFilter {
             due_before: Some(june(10)),
@@ -209,11 +210,10 @@ backend_test!(
         assert!(names(&db, b.tenant, a_second_late).await?.is_empty());
         Ok(())
     }
-);
+}
 
-backend_test!(
-    tasks_are_filtered_by_tag_and_context_with_or_without_the_sigil,
-    |db| async move {
+both_backends! {
+    async fn tasks_are_filtered_by_tag_and_context_with_or_without_the_sigil(db: Db) -> anyhow::Result<()> {
         let b = backlog(&db).await?;
         let finance = TaskFilter {
             tag: Some("finance".into()),
@@ -243,34 +243,35 @@ backend_test!(
         assert!(names(&db, b.tenant, partial).await?.is_empty());
         Ok(())
     }
-);
+}
 
-backend_test!(filters_combine_so_every_one_must_hold, |db| async move {
-    let b = backlog(&db).await?;
-    let filter = TaskFilter {
-        tag: Some("finance".into()),
-        priority: Some(p(1)),
-        statuses: vec![TaskStatus::Queued],
-        assignee: Some(Assignee::User),
-        project_id: Some(b.project),
-        context: Some("computer".into()),
-        due_before: Some(june(6)),
-        ..Default::default()
-    };
-    assert_eq!(names(&db, b.tenant, filter).await?, ["budget"]);
-    let contradictory = TaskFilter {
-        tag: Some("finance".into()),
-        assignee: Some(Assignee::User),
-        priority: Some(p(2)),
-        ..Default::default()
-    };
-    assert!(names(&db, b.tenant, contradictory).await?.is_empty());
-    Ok(())
-});
+both_backends! {
+    async fn filters_combine_so_every_one_must_hold(db: Db) -> anyhow::Result<()> {
+        let b = backlog(&db).await?;
+        let filter = TaskFilter {
+            tag: Some("finance".into()),
+            priority: Some(p(1)),
+            statuses: vec![TaskStatus::Queued],
+            assignee: Some(Assignee::User),
+            project_id: Some(b.project),
+            context: Some("computer".into()),
+            due_before: Some(june(6)),
+            ..Default::default()
+        };
+        assert_eq!(names(&db, b.tenant, filter).await?, ["budget"]);
+        let contradictory = TaskFilter {
+            tag: Some("finance".into()),
+            assignee: Some(Assignee::User),
+            priority: Some(p(2)),
+            ..Default::default()
+        };
+        assert!(names(&db, b.tenant, contradictory).await?.is_empty());
+        Ok(())
+    }
+}
 
-backend_test!(
-    sorting_by_priority_or_due_date_orders_the_whole_listing,
-    |db| async move {
+both_backends! {
+    async fn sorting_by_priority_or_due_date_orders_the_whole_listing(db: Db) -> anyhow::Result<()> {
         let b = backlog(&db).await?;
         let titles = |sort: TaskSort| {
             let db = db.clone();
@@ -305,11 +306,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    pages_report_the_full_total_and_cut_by_limit_and_offset,
-    |db| async move {
+both_backends! {
+    async fn pages_report_the_full_total_and_cut_by_limit_and_offset(db: Db) -> anyhow::Result<()> {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope_at(tenant, user, noon());
         let mut created = Vec::new();
@@ -351,4 +351,4 @@ backend_test!(
         );
         Ok(())
     }
-);
+}

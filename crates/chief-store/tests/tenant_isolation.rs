@@ -3,8 +3,6 @@
 //! Every attempt answers `NotFound` (or an empty result for lists and
 //! searches), and B's rows are exactly as they were.
 
-mod common;
-
 use chief_domain::TenantId;
 use chief_domain::project::NewProject;
 use chief_domain::question::QuestionStatus;
@@ -16,7 +14,8 @@ use chief_store::short_id::{self, Kind};
 use chief_store::task_query::{self, TaskFilter};
 use chief_store::tenancy::{self, NewUser};
 use chief_store::{Db, Page, Scope, audit, events, person, project, question, task, waiting};
-use common::{assert_not_found, backend_test, in_tx, scope, workspace};
+use chief_testkit as common;
+use common::{assert_not_found, both_backends, in_tx, scope, workspace};
 use uuid::Uuid;
 
 /// One side of the test: a workspace, its owner, and a scope to write as them.
@@ -41,9 +40,8 @@ fn tail(id: Uuid, n: usize) -> String {
     simple[simple.len() - n..].to_string()
 }
 
-backend_test!(
-    tasks_of_another_tenant_cannot_be_read_changed_or_deleted,
-    |db| async move {
+both_backends! {
+    async fn tasks_of_another_tenant_cannot_be_read_changed_or_deleted(db: Db) -> anyhow::Result<()> {
         let a = side(&db, "a").await;
         let b = side(&db, "b").await;
         let b_project = common::add_project(
@@ -123,11 +121,10 @@ backend_test!(
         assert_eq!(task::get(&db, a.tenant, a_task.id).await?.project_id, None);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    questions_of_another_tenant_cannot_be_read_answered_or_linked,
-    |db| async move {
+both_backends! {
+    async fn questions_of_another_tenant_cannot_be_read_answered_or_linked(db: Db) -> anyhow::Result<()> {
         let a = side(&db, "a").await;
         let b = side(&db, "b").await;
         let b_task = common::add_task(&db, &b.scope, common::task("Choose the caterer")).await?;
@@ -186,11 +183,10 @@ backend_test!(
         assert_eq!(b_question.status, QuestionStatus::Unanswered);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    projects_of_another_tenant_cannot_be_read_or_used_as_a_parent,
-    |db| async move {
+both_backends! {
+    async fn projects_of_another_tenant_cannot_be_read_or_used_as_a_parent(db: Db) -> anyhow::Result<()> {
         let a = side(&db, "a").await;
         let b = side(&db, "b").await;
         let b_project = common::add_project(
@@ -235,11 +231,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    people_of_another_tenant_cannot_be_read_or_linked,
-    |db| async move {
+both_backends! {
+    async fn people_of_another_tenant_cannot_be_read_or_linked(db: Db) -> anyhow::Result<()> {
         let a = side(&db, "a").await;
         let b = side(&db, "b").await;
         let b_person = common::add_person(&db, &b.scope, common::person("Grace Hopper")).await?;
@@ -278,11 +273,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    waiting_items_of_another_tenant_cannot_be_read_or_resolved,
-    |db| async move {
+both_backends! {
+    async fn waiting_items_of_another_tenant_cannot_be_read_or_resolved(db: Db) -> anyhow::Result<()> {
         let a = side(&db, "a").await;
         let b = side(&db, "b").await;
         let b_task = common::add_task(&db, &b.scope, common::task("Close the sale")).await?;
@@ -324,11 +318,10 @@ backend_test!(
         assert_eq!(b_item_now.status, WaitingStatus::Waiting);
         Ok(())
     }
-);
+}
 
-backend_test!(
-    users_and_keys_of_another_tenant_cannot_be_read_or_revoked,
-    |db| async move {
+both_backends! {
+    async fn users_and_keys_of_another_tenant_cannot_be_read_or_revoked(db: Db) -> anyhow::Result<()> {
         let a = side(&db, "a").await;
         let b = side(&db, "b").await;
         let (b_key, b_key_record) = in_tx(&db, &b.scope, async |tx| {
@@ -399,35 +392,36 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(search_never_returns_another_tenants_rows, |db| async move {
-    let a = side(&db, "a").await;
-    let b = side(&db, "b").await;
-    common::add_task(&db, &b.scope, common::task("Zanzibar shipping manifest")).await?;
-    common::add_person(&db, &b.scope, common::person("Zanzibar Consul")).await?;
-    common::add_project(
-        &db,
-        &b.scope,
-        NewProject {
-            name: "Zanzibar expansion".into(),
-            ..Default::default()
-        },
-    )
-    .await?;
+both_backends! {
+    async fn search_never_returns_another_tenants_rows(db: Db) -> anyhow::Result<()> {
+        let a = side(&db, "a").await;
+        let b = side(&db, "b").await;
+        common::add_task(&db, &b.scope, common::task("Zanzibar shipping manifest")).await?;
+        common::add_person(&db, &b.scope, common::person("Zanzibar Consul")).await?;
+        common::add_project(
+            &db,
+            &b.scope,
+            NewProject {
+                name: "Zanzibar expansion".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
 
-    assert_eq!(
-        search(&db, b.tenant, "zanzibar", &[], 50).await?.len(),
-        3,
-        "B finds its own rows"
-    );
-    assert_eq!(search(&db, a.tenant, "zanzibar", &[], 50).await?, vec![]);
-    Ok(())
-});
+        assert_eq!(
+            search(&db, b.tenant, "zanzibar", &[], 50).await?.len(),
+            3,
+            "B finds its own rows"
+        );
+        assert_eq!(search(&db, a.tenant, "zanzibar", &[], 50).await?, vec![]);
+        Ok(())
+    }
+}
 
-backend_test!(
-    task_lists_and_queues_never_show_another_tenants_tasks,
-    |db| async move {
+both_backends! {
+    async fn task_lists_and_queues_never_show_another_tenants_tasks(db: Db) -> anyhow::Result<()> {
         let a = side(&db, "a").await;
         let b = side(&db, "b").await;
         common::add_task(&db, &b.scope, common::my_task("B's errand")).await?;
@@ -480,11 +474,10 @@ backend_test!(
         );
         Ok(())
     }
-);
+}
 
-backend_test!(
-    the_audit_log_and_events_never_show_another_tenants_changes,
-    |db| async move {
+both_backends! {
+    async fn the_audit_log_and_events_never_show_another_tenants_changes(db: Db) -> anyhow::Result<()> {
         let a = side(&db, "a").await;
         let b = side(&db, "b").await;
         let b_task = common::add_task(&db, &b.scope, common::task("B's audited work")).await?;
@@ -528,4 +521,4 @@ backend_test!(
         );
         Ok(())
     }
-);
+}

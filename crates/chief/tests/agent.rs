@@ -7,12 +7,13 @@
 mod support;
 
 use chief_llm::testing::{FAKE_KEY, FakeModel, Flavor, Reply, Turn};
+use chief_testkit::both_backends;
 use predicates::prelude::*;
 use serde_json::json;
 use support::Store;
 
 both_backends! {
-    agent_run_drafts_completes_and_undo_restores_the_task(s) {
+    fn agent_run_drafts_completes_and_undo_restores_the_task(s: &Store) {
         s.init();
         let task = s.json(&["add", "Draft a thank-you email to Dana", "--agent"]);
         let id = task["id"].as_str().expect("the task's id").to_string();
@@ -89,7 +90,7 @@ fn agent_undo_refuses_a_bad_or_unknown_run() {
 }
 
 both_backends! {
-    agent_run_waits_for_work_and_takes_a_task_added_meanwhile(s) {
+    fn agent_run_waits_for_work_and_takes_a_task_added_meanwhile(s: &Store) {
         s.init();
         let rt = tokio::runtime::Runtime::new().expect("a runtime");
         let fake = rt.block_on(FakeModel::start(Flavor::OpenAi));
@@ -124,7 +125,7 @@ both_backends! {
 }
 
 both_backends! {
-    agent_policy_and_personas_are_shown_and_set_with_one_line_errors(s) {
+    fn agent_policy_and_personas_are_shown_and_set_with_one_line_errors(s: &Store) {
         s.init();
         let policy = s.json(&["agent", "policy"]);
         assert_eq!((policy["admin"].as_str(), policy["write"].as_str()), (Some("ask"), Some("auto")));

@@ -4,6 +4,7 @@
 
 mod support;
 
+use chief_testkit::both_backends;
 use predicates::prelude::*;
 use support::Store;
 
@@ -13,7 +14,7 @@ fn audit_log(s: &Store) -> String {
 }
 
 both_backends! {
-    brief_prints_text_by_default_and_markdown_or_json_on_request(s) {
+    fn brief_prints_text_by_default_and_markdown_or_json_on_request(s: &Store) {
         s.init();
         // The clock is pinned at 10:00 on Tuesday 24 November 2026 in Berlin.
         s.chief().args(["add", "(A) Call Patrick due:2026-11-24"]).assert().success();
@@ -47,7 +48,7 @@ both_backends! {
         assert!(!audit_log(&s).contains("briefing.created"), "printing keeps nothing");
     }
 
-    brief_save_keeps_it_once_and_says_so(s) {
+    fn brief_save_keeps_it_once_and_says_so(s: &Store) {
         s.init();
         let out = s.chief().args(["brief", "evening", "--save", "--json"]).output().unwrap();
         assert!(out.status.success());
@@ -60,7 +61,7 @@ both_backends! {
         assert!(log.contains(&id));
     }
 
-    brief_refuses_bad_input_with_one_line(s) {
+    fn brief_refuses_bad_input_with_one_line(s: &Store) {
         s.init();
         let cases: [(&[&str], &str); 6] = [
             (&["brief", "monthly"], "not a briefing kind: expected one of morning, midday, evening, weekly"),

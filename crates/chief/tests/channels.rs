@@ -3,6 +3,7 @@
 
 mod support;
 
+use chief_testkit::both_backends;
 use predicates::prelude::*;
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -57,7 +58,7 @@ fn dead_url() -> String {
 }
 
 both_backends! {
-    channels_are_added_tested_listed_and_removed_and_failures_are_shown(s) {
+    fn channels_are_added_tested_listed_and_removed_and_failures_are_shown(s: &Store) {
         s.init();
         let (url, seen) = receiver();
         s.chief().args(["channels", "add", "webhook", &url, "--name", "ops", "--topics", "briefing,deadline"])

@@ -7,12 +7,13 @@
 mod support;
 
 use chief_llm::testing::{FakeModel, Flavor, Reply, Turn};
+use chief_testkit::both_backends;
 use predicates::prelude::*;
 use serde_json::json;
 use support::Store;
 
 both_backends! {
-    chat_answers_continues_and_keeps_the_conversation(s) {
+    fn chat_answers_continues_and_keeps_the_conversation(s: &Store) {
         s.init();
         s.json(&["add", "Send the Acme renewal quote"]);
         let rt = tokio::runtime::Runtime::new().expect("a runtime");
@@ -51,7 +52,7 @@ both_backends! {
         drop(rt);
     }
 
-    lines_on_stdin_make_a_conversation_and_new_starts_another(s) {
+    fn lines_on_stdin_make_a_conversation_and_new_starts_another(s: &Store) {
         s.init();
         let rt = tokio::runtime::Runtime::new().expect("a runtime");
         let fake = rt.block_on(FakeModel::start(Flavor::Anthropic));

@@ -3,11 +3,12 @@
 
 mod support;
 
+use chief_testkit::both_backends;
 use predicates::prelude::*;
 use support::Store;
 
 both_backends! {
-    keys_users_and_workspaces_are_managed_from_the_cli(s) {
+    fn keys_users_and_workspaces_are_managed_from_the_cli(s: &Store) {
         s.init();
         let created = s.json(&["keys", "create", "--name", "laptop"]);
         let key = created["api_key"].as_str().unwrap().to_string();
@@ -38,7 +39,7 @@ both_backends! {
         let personal = s.json(&["--tenant", "personal", "list"]);
         assert_eq!(personal["total"], 0, "workspaces do not see each other's tasks");
     }
-    init_prints_a_key_once_and_refuses_to_run_twice(s) {
+    fn init_prints_a_key_once_and_refuses_to_run_twice(s: &Store) {
         let out = s.chief().arg("init").output().unwrap();
         assert!(out.status.success());
         let text = String::from_utf8(out.stdout).unwrap();
@@ -50,7 +51,7 @@ both_backends! {
         s.chief().arg("init").assert().code(1).stderr(predicate::str::contains("already exists"));
     }
 
-    add_reads_todotxt_tokens_and_list_filters_them(s) {
+    fn add_reads_todotxt_tokens_and_list_filters_them(s: &Store) {
         s.init();
         s.chief().args(["add", "(A) Call Patrick +liberty @phone #sales due:2026-12-01"]).assert().success();
         s.chief().args(["add", "Water plants @home"]).assert().success();
@@ -71,7 +72,7 @@ both_backends! {
         assert_eq!(s.json(&["list", "--tag", "nope"])["total"], 0);
     }
 
-    next_puts_overdue_work_first_and_leaves_out_blocked_and_agent_tasks(s) {
+    fn next_puts_overdue_work_first_and_leaves_out_blocked_and_agent_tasks(s: &Store) {
         s.init();
         s.chief().args(["add", "(A) Important but later due:2026-12-20"]).assert().success();
         s.chief().args(["add", "(E) Small but overdue due:2026-11-20"]).assert().success();
@@ -86,7 +87,7 @@ both_backends! {
         assert_eq!(agent[0]["title"], "Agent work");
     }
 
-    a_blocked_task_cannot_be_completed_until_its_question_is_answered(s) {
+    fn a_blocked_task_cannot_be_completed_until_its_question_is_answered(s: &Store) {
         s.init();
         let t = s.json(&["add", "Book offsite"]);
         let id = t["id"].as_str().unwrap().to_string();
@@ -103,7 +104,7 @@ both_backends! {
             .stderr(predicate::str::contains("cannot block a completed task"));
     }
 
-    bad_input_gives_one_line_errors_and_exit_code_1(s) {
+    fn bad_input_gives_one_line_errors_and_exit_code_1(s: &Store) {
         s.init();
         for (args, needle) in [
             (vec!["add", "Pay rent due:2026-02-30"], "2026-02-30"),
@@ -121,7 +122,7 @@ both_backends! {
         s.chief().arg("frobnicate").assert().code(2);
     }
 
-    todotxt_round_trips_and_keeps_unknown_keys(s) {
+    fn todotxt_round_trips_and_keeps_unknown_keys(s: &Store) {
         s.init();
         let text = "(A) 2026-11-01 Call Mom +family @phone due:2026-11-30 rec:1w\n\
                     x 2026-11-20 2026-11-02 Send invoice +work pri:B\n\
@@ -134,7 +135,7 @@ both_backends! {
         assert_eq!(exported, text.replace("                    ", ""));
     }
 
-    a_malformed_todotxt_line_is_reported_and_nothing_is_imported(s) {
+    fn a_malformed_todotxt_line_is_reported_and_nothing_is_imported(s: &Store) {
         s.init();
         let file = s.file("bad.txt", "Good one\nAnother good one\n(B) Bad date due:2026-13-01\n");
         s.chief().args(["import", "todotxt"]).arg(&file).assert().code(1)
@@ -142,7 +143,7 @@ both_backends! {
         assert_eq!(s.json(&["list", "--status", "all"])["total"], 0);
     }
 
-    people_projects_and_waiting_items_work_end_to_end(s) {
+    fn people_projects_and_waiting_items_work_end_to_end(s: &Store) {
         s.init();
         s.chief().args(["people", "add", "Patrick Doyle", "--company", "Liberty", "--notes", "Prefers short emails"]).assert().success();
         let p = s.json(&["people", "show", "patrick"]);

@@ -4,6 +4,7 @@
 
 mod support;
 
+use chief_testkit::both_backends;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use support::Store;
@@ -25,7 +26,7 @@ fn big_todo_file(s: &Store) -> std::path::PathBuf {
 }
 
 both_backends! {
-    killing_an_import_midway_leaves_all_or_nothing_and_an_intact_store(s) {
+    fn killing_an_import_midway_leaves_all_or_nothing_and_an_intact_store(s: &Store) {
         s.init();
         let before = s.json(&["list", "--status", "all"])["total"].as_i64().unwrap();
         let file = big_todo_file(&s);

@@ -2,11 +2,12 @@
 
 mod support;
 
+use chief_testkit::both_backends;
 use predicates::prelude::*;
 use support::Store;
 
 both_backends! {
-    jobs_are_listed_run_paused_resumed_and_their_history_shown(s) {
+    fn jobs_are_listed_run_paused_resumed_and_their_history_shown(s: &Store) {
         s.init();
         let jobs = s.json(&["jobs", "list"]);
         let names: Vec<&str> = jobs.as_array().unwrap().iter().filter_map(|j| j["name"].as_str()).collect();

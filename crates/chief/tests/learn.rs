@@ -5,11 +5,12 @@
 
 mod support;
 
+use chief_testkit::both_backends;
 use predicates::prelude::*;
 use support::Store;
 
 both_backends! {
-    learn_routes_to_the_person_named_and_dry_run_writes_nothing(s) {
+    fn learn_routes_to_the_person_named_and_dry_run_writes_nothing(s: &Store) {
         s.init();
         s.chief().args(["people", "add", "Patrick Fields"]).assert().success();
 
@@ -37,7 +38,7 @@ both_backends! {
         assert_eq!(routed["matched"]["how"], "possessive");
     }
 
-    learn_leaves_an_ambiguous_name_for_review_with_the_candidates(s) {
+    fn learn_leaves_an_ambiguous_name_for_review_with_the_candidates(s: &Store) {
         s.init();
         s.chief().args(["people", "add", "Sarah Lee"]).assert().success();
         s.chief().args(["people", "add", "Sarah Connor"]).assert().success();

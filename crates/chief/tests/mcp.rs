@@ -15,6 +15,7 @@ use chief_domain::task::{Assignee, NewTask};
 use chief_domain::tenant::Role;
 use chief_store::tenancy::{self, NewUser};
 use chief_store::{Db, Location, OpenOptions, Scope};
+use chief_testkit::both_backends;
 use rmcp::ServiceExt;
 use rmcp::model::{CallToolRequestParams, GetPromptRequestParams, ReadResourceRequestParams};
 use rmcp::service::{RoleClient, RunningService};
@@ -296,7 +297,7 @@ async fn draft_actor(seeded: &Seeded) -> String {
 }
 
 both_backends! {
-    the_loop_runs_over_stdio(store) {
+    fn the_loop_runs_over_stdio(store: &Store) {
         runtime().block_on(async {
             let seeded = seed(&store).await;
             let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_chief"));
@@ -322,7 +323,7 @@ both_backends! {
         });
     }
 
-    the_loop_runs_over_streamable_http(store) {
+    fn the_loop_runs_over_streamable_http(store: &Store) {
         runtime().block_on(async {
             let seeded = seed(&store).await;
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -381,7 +382,7 @@ fn raw_post(addr: std::net::SocketAddr, headers: &str) -> String {
 }
 
 both_backends! {
-    chief_mcp_refuses_a_wrong_or_missing_key_in_one_line(store) {
+    fn chief_mcp_refuses_a_wrong_or_missing_key_in_one_line(store: &Store) {
         store.init();
         let out = store.chief().arg("mcp").env("CHIEF_API_KEY", "chief_wrong").output().unwrap();
         assert!(!out.status.success());

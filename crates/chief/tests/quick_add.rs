@@ -3,6 +3,7 @@
 
 mod support;
 
+use chief_testkit::both_backends;
 use predicates::prelude::*;
 use support::Store;
 
@@ -84,7 +85,7 @@ fn parse_refuses_bad_flags_with_one_line_and_exit_code_1() {
 }
 
 both_backends! {
-    add_saves_what_the_line_says_and_links_known_people(s) {
+    fn add_saves_what_the_line_says_and_links_known_people(s: &Store) {
         s.init();
         s.chief().args(["people", "add", "Patrick Fields"]).assert().success();
         let out = s.chief().args(["add", EXAMPLE, "with Zed", "--json"]).output().unwrap();
@@ -111,7 +112,7 @@ both_backends! {
         assert_eq!(todo["title"], "Send invoice");
     }
 
-    a_repeating_line_adds_the_first_task_and_a_recurring_one(s) {
+    fn a_repeating_line_adds_the_first_task_and_a_recurring_one(s: &Store) {
         s.init();
         s.chief().args(["add", "water plants every monday"]).assert().success()
             .stdout(predicate::str::contains("repeats weekly on mon; next on Mon Dec 7"));
@@ -120,7 +121,7 @@ both_backends! {
         assert_eq!(s.json(&["list"])["total"], 2);
     }
 
-    add_refuses_dates_that_do_not_exist_and_lines_with_no_title(s) {
+    fn add_refuses_dates_that_do_not_exist_and_lines_with_no_title(s: &Store) {
         s.init();
         for (line, needle) in [
             ("Pay rent due:2026-02-30", "2026-02-30 is not a date"),

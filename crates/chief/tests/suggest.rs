@@ -4,6 +4,7 @@
 
 mod support;
 
+use chief_testkit::both_backends;
 use predicates::prelude::*;
 use serde_json::Value;
 use support::Store;
@@ -34,7 +35,7 @@ fn titles(v: &Value) -> Vec<String> {
 }
 
 both_backends! {
-    suggest_ranks_by_context_time_and_energy_with_reasons(s) {
+    fn suggest_ranks_by_context_time_and_energy_with_reasons(s: &Store) {
         s.init();
         // Monday 23 November 2026, local time: the owner is in Europe/Berlin.
         let monday = |hm: &str| format!("2026-11-23T{hm}:00+01:00");
@@ -77,7 +78,7 @@ both_backends! {
             .stdout(predicate::str::contains("Plan the week").and(predicate::str::contains("Buy stamps").not()));
     }
 
-    suggest_with_nothing_to_do_says_so(s) {
+    fn suggest_with_nothing_to_do_says_so(s: &Store) {
         s.init();
         s.chief().arg("suggest").assert().success().stdout(predicate::str::contains("Nothing fits now"));
         let empty = suggest_at(&s, "2026-11-23T12:00:00+01:00", &[]);

@@ -4,11 +4,12 @@
 
 mod support;
 
+use chief_testkit::both_backends;
 use predicates::prelude::*;
 use support::Store;
 
 both_backends! {
-    triggers_are_added_fired_listed_paused_and_removed(s) {
+    fn triggers_are_added_fired_listed_paused_and_removed(s: &Store) {
         s.init();
         let library = s.json(&["triggers", "templates"]);
         assert!(library.as_array().unwrap().len() >= 8, "{library}");
@@ -34,7 +35,7 @@ both_backends! {
             .stderr(predicate::str::contains("no trigger \"vip\"; yours are: leads, monday-priorities"));
     }
 
-    bad_triggers_are_one_line_errors_that_change_nothing(s) {
+    fn bad_triggers_are_one_line_errors_that_change_nothing(s: &Store) {
         s.init();
         s.chief().args(["triggers", "add", "x", "--cron", "every friday", "--notify"]).assert().code(1)
             .stderr(predicate::str::starts_with("chief: schedule is not a cron expression"));

@@ -1,96 +1,20 @@
-//! The HTTP test harness: a store on each backend (a temporary SQLite file;
-//! a throwaway PostgreSQL schema), workspaces with keys, and one-call
-//! requests through the whole router.
-#![allow(dead_code, unused_imports, unused_macros)]
+//! The HTTP test helpers: workspaces with keys, and one-call requests
+//! through the whole router. The store each test runs on, on both backends,
+//! comes from `chief_testkit::both_backends!`.
+#![allow(dead_code, unused_imports)]
 
 pub mod browser;
-pub mod webhook_receiver;
+pub use chief_testkit::webhook_receiver;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chief_domain::tenant::Role;
+use chief_store::Db;
 use chief_store::tenancy::{self, NewUser};
-use chief_store::{Db, Location, OpenOptions};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
-
-pub struct Backend {
-    pub db: Db,
-    _dir: tempfile::TempDir,
-    cleanup: Option<(String, String)>,
-}
-
-pub async fn sqlite() -> Backend {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(
-        &Location::Sqlite(dir.path().join("chief.db")),
-        &OpenOptions::default(),
-    )
-    .await
-    .unwrap();
-    Backend {
-        db,
-        _dir: dir,
-        cleanup: None,
-    }
-}
-
-pub async fn postgres() -> Option<Backend> {
-    let Ok(url) = std::env::var("CHIEF_TEST_POSTGRES_URL") else {
-        assert_ne!(
-            std::env::var("CHIEF_TEST_REQUIRE_POSTGRES").as_deref(),
-            Ok("1"),
-            "CHIEF_TEST_POSTGRES_URL is not set"
-        );
-        eprintln!("skipping: CHIEF_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
-    let admin = OpenOptions {
-        migrate: false,
-        max_connections: 1,
-        ..Default::default()
-    };
-    let a = Db::open(&Location::Postgres(url.clone()), &admin)
-        .await
-        .unwrap();
-    a.execute(&format!("CREATE SCHEMA {schema}"), &[])
-        .await
-        .unwrap();
-    a.close().await;
-    let opts = OpenOptions {
-        pg_schema: Some(schema.clone()),
-        ..Default::default()
-    };
-    let db = Db::open(&Location::Postgres(url.clone()), &opts)
-        .await
-        .unwrap();
-    Some(Backend {
-        db,
-        _dir: tempfile::tempdir().unwrap(),
-        cleanup: Some((url, schema)),
-    })
-}
-
-impl Backend {
-    pub async fn finish(self) {
-        self.db.close().await;
-        if let Some((url, schema)) = self.cleanup {
-            let admin = OpenOptions {
-                migrate: false,
-                max_connections: 1,
-                ..Default::default()
-            };
-            let a = Db::open(&Location::Postgres(url), &admin).await.unwrap();
-            a.execute(&format!("DROP SCHEMA {schema} CASCADE"), &[])
-                .await
-                .unwrap();
-            a.close().await;
-        }
-    }
-}
 
 pub async fn key_for(db: &Db, slug: &str) -> String {
     let owner = NewUser {
@@ -150,21 +74,6 @@ pub async fn call_app(
         serde_json::from_slice(&bytes).unwrap_or(Value::Null)
     };
     (status, ctype, value)
-}
-
-/// Runs each body on SQLite and on PostgreSQL.
-#[macro_export]
-macro_rules! both {
-    ($($name:ident($db:ident) $body:block)*) => {$(
-        mod $name {
-            use super::*;
-            async fn body($db: &Db) $body
-            #[tokio::test]
-            pub async fn sqlite() { let b = common::sqlite().await; body(&b.db).await; b.finish().await; }
-            #[tokio::test]
-            pub async fn postgres() { if let Some(b) = common::postgres().await { body(&b.db).await; b.finish().await; } }
-        }
-    )*};
 }
 
 /// Sends a prepared request through `app` and returns the raw parts.

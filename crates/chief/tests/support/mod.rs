@@ -3,11 +3,14 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
+use chief_testkit::{Engine, Fixture, Given, postgres};
 use serde_json::Value;
 use std::path::PathBuf;
 
 /// A store for one test: a temp dir for SQLite, or a fresh schema on
-/// PostgreSQL.
+/// PostgreSQL. `both_backends!` hands a body a `&Store` and removes the
+/// schema afterwards; one made with [`Store::sqlite`] or [`Store::postgres`]
+/// removes it when dropped.
 pub struct Store {
     pub dir: tempfile::TempDir,
     pub database_url: Option<String>,
@@ -16,32 +19,53 @@ pub struct Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
-        if let Some((url, schema)) = &self.schema {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async {
-                let admin = chief_store::OpenOptions {
-                    migrate: false,
-                    max_connections: 1,
-                    ..Default::default()
-                };
-                if let Ok(db) =
-                    chief_store::Db::open(&chief_store::Location::Postgres(url.clone()), &admin)
-                        .await
-                {
-                    let _ = db
-                        .execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"), &[])
-                        .await;
-                    db.close().await;
-                }
-            });
+        if let Some((url, schema)) = self.schema.take() {
+            runtime().block_on(postgres::drop_schema(&url, &schema));
         }
     }
 }
 
+impl Fixture for Store {
+    async fn open(engine: Engine) -> Option<Store> {
+        let Engine::Postgres = engine else {
+            return Some(Store::sqlite());
+        };
+        let url = postgres::url()?;
+        let schema = postgres::create_schema(&url).await;
+        // The binary reads one URL, so the schema rides in it as the
+        // connection's search_path.
+        let sep = if url.contains('?') { '&' } else { '?' };
+        Some(Store {
+            dir: tempfile::tempdir().expect("temp dir"),
+            database_url: Some(format!("{url}{sep}options=-c%20search_path%3D{schema}")),
+            schema: Some((url, schema)),
+        })
+    }
+
+    async fn finish(mut self) {
+        if let Some((url, schema)) = self.schema.take() {
+            postgres::drop_schema(&url, &schema).await;
+        }
+    }
+}
+
+impl<'a> Given<'a> for &'a Store {
+    type Fixture = Store;
+    fn given(store: &'a Store) -> &'a Store {
+        store
+    }
+}
+
+/// A runtime for the fixture's own database work, outside any test's.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 impl Store {
+    /// A store on SQLite, for a test that runs on that backend only.
     pub fn sqlite() -> Store {
         Store {
             dir: tempfile::tempdir().expect("temp dir"),
@@ -50,39 +74,10 @@ impl Store {
         }
     }
 
+    /// A store on PostgreSQL, or `None` when the tests are not pointed at
+    /// one; call it outside any runtime.
     pub fn postgres() -> Option<Store> {
-        let Ok(url) = std::env::var("CHIEF_TEST_POSTGRES_URL") else {
-            if std::env::var("CHIEF_TEST_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                panic!("CHIEF_TEST_REQUIRE_POSTGRES=1 but CHIEF_TEST_POSTGRES_URL is not set");
-            }
-            eprintln!("skipping: CHIEF_TEST_POSTGRES_URL is not set");
-            return None;
-        };
-        let schema = format!("cli_{}", uuid::Uuid::now_v7().simple());
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async {
-            let admin = chief_store::OpenOptions {
-                migrate: false,
-                max_connections: 1,
-                ..Default::default()
-            };
-            let db = chief_store::Db::open(&chief_store::Location::Postgres(url.clone()), &admin)
-                .await
-                .expect("connect");
-            db.execute(&format!("CREATE SCHEMA {schema}"), &[])
-                .await
-                .expect("create schema");
-            db.close().await;
-        });
-        let sep = if url.contains('?') { '&' } else { '?' };
-        Some(Store {
-            dir: tempfile::tempdir().expect("temp dir"),
-            database_url: Some(format!("{url}{sep}options=-c%20search_path%3D{schema}")),
-            schema: Some((url, schema)),
-        })
+        runtime().block_on(Store::open(Engine::Postgres))
     }
 
     pub fn chief(&self) -> Command {
@@ -150,21 +145,4 @@ impl Store {
         std::fs::write(&path, text).expect("write file");
         path
     }
-}
-
-/// Runs a test body on SQLite and on PostgreSQL.
-#[macro_export]
-macro_rules! both_backends {
-    ($($name:ident($store:ident) $body:block)*) => {
-        $(
-            mod $name {
-                use super::*;
-                fn body($store: Store) $body
-                #[test]
-                fn sqlite() { body(Store::sqlite()) }
-                #[test]
-                fn postgres() { if let Some(s) = Store::postgres() { body(s) } }
-            }
-        )*
-    };
 }
