@@ -2,7 +2,7 @@
 //! time; each instance of `chief serve` runs a [`Scheduler`] that sleeps
 //! until the soonest one, leases what is due, and runs it:
 //!
-//! 1. [`chief_store::job::claim_due`] leases due jobs to this instance (on
+//! 1. [`chief_store::job_run::claim_due`] leases due jobs to this instance (on
 //!    PostgreSQL with `FOR UPDATE SKIP LOCKED`);
 //! 2. [`chief_brain::job_timing::plan`] decides, from the schedule and the
 //!    clock, which occurrence runs, which were missed, and when it is next
@@ -22,7 +22,7 @@ pub mod trigger_fire;
 
 use chief_brain::job_timing::plan;
 use chief_domain::job::{Job, JobRun};
-use chief_store::{Db, StoreError, job};
+use chief_store::{Db, StoreError, job, job_run};
 use chrono::{DateTime, Duration, Utc};
 use polish::Polish;
 use std::sync::Arc;
@@ -124,7 +124,7 @@ impl Scheduler {
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<Tick, StoreError> {
         let mut tick = Tick::default();
         loop {
-            let due = job::claim_due(&self.db, &self.instance, now, LEASE, BATCH).await?;
+            let due = job_run::claim_due(&self.db, &self.instance, now, LEASE, BATCH).await?;
             if due.is_empty() {
                 return Ok(tick);
             }
@@ -156,7 +156,7 @@ impl Scheduler {
                 // Cannot happen through the store's checks; if the row was
                 // edited by hand, park the job rather than spin on it.
                 tracing::error!(job = %j.id, error = %e, "job has an invalid schedule; disabling it");
-                job::reschedule(&self.db, j, &self.instance, None, None).await?;
+                job_run::reschedule(&self.db, j, &self.instance, None, None).await?;
                 return Ok(());
             }
         };
@@ -169,12 +169,12 @@ impl Scheduler {
             Duration::seconds(j.grace_seconds),
         );
         if let Some(m) = &p.missed {
-            job::record_missed(&self.db, j, m.first, m.last, m.count, now).await?;
+            job_run::record_missed(&self.db, j, m.first, m.last, m.count, now).await?;
             tick.missed += 1;
         }
         let mut ran_at = None;
         if let Some((occurrence, cause)) = p.run {
-            match job::begin_run(&self.db, j, occurrence, cause.as_str(), &self.instance, now)
+            match job_run::begin_run(&self.db, j, occurrence, cause.as_str(), &self.instance, now)
                 .await?
             {
                 Some(run) => {
@@ -184,7 +184,7 @@ impl Scheduler {
                 None => tick.skipped += 1,
             }
         }
-        job::reschedule(&self.db, j, &self.instance, p.next_run_at, ran_at).await?;
+        job_run::reschedule(&self.db, j, &self.instance, p.next_run_at, ran_at).await?;
         Ok(())
     }
 
@@ -200,7 +200,7 @@ impl Scheduler {
         if let Err(e) = &outcome {
             tracing::warn!(job = %j.name, tenant = %j.tenant_id, error = %e, "job failed");
         }
-        job::finish_run(&self.db, j.tenant_id, run.id, outcome, now).await
+        job_run::finish_run(&self.db, j.tenant_id, run.id, outcome, now).await
     }
 
     /// Gives every user who lacks them the built-in jobs, in their time
@@ -225,7 +225,7 @@ impl Scheduler {
     /// Runs `j` once now, whatever its schedule, as a manual run; its next
     /// scheduled run is left as it is.
     pub async fn run_now(&self, j: &Job, now: DateTime<Utc>) -> Result<JobRun, StoreError> {
-        let run = job::begin_run(&self.db, j, now, "manual", &self.instance, now)
+        let run = job_run::begin_run(&self.db, j, now, "manual", &self.instance, now)
             .await?
             .expect("manual runs are never refused as duplicates");
         self.perform(j, run, now).await
@@ -249,7 +249,7 @@ impl Scheduler {
             if let Err(e) = self.tick(now).await {
                 tracing::error!(error = %e, "scheduler tick failed; retrying shortly");
             }
-            let sleep = match job::next_due_at(&self.db).await {
+            let sleep = match job_run::next_due_at(&self.db).await {
                 Ok(Some(due)) => (due - Utc::now())
                     .to_std()
                     .unwrap_or_default()

@@ -13,6 +13,7 @@ use axum::extract::State;
 use chief_domain::job::{Job, JobRun, MisfirePolicy};
 use chief_scheduler::Scheduler;
 use chief_store::job::{self, JobPatch};
+use chief_store::job_run;
 use chief_store::{Listing, StoreError};
 use chrono::Utc;
 use schemars::JsonSchema;
@@ -171,5 +172,7 @@ async fn runs(
 ) -> Result<Json<Listing<JobRun>>, ApiError> {
     visible(&state, &caller, id).await?;
     let page = page(q.limit, q.offset)?;
-    Ok(Json(job::runs(&state.db, caller.tenant(), id, page).await?))
+    Ok(Json(
+        job_run::runs(&state.db, caller.tenant(), id, page).await?,
+    ))
 }

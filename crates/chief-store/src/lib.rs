@@ -26,6 +26,7 @@ pub mod error;
 pub mod events;
 mod fields;
 pub mod job;
+pub mod job_run;
 pub mod knowledge;
 pub mod knowledge_plan;
 pub mod knowledge_routing;

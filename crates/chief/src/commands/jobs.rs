@@ -9,6 +9,7 @@ use anyhow::{Result, bail};
 use chief_domain::job::{Job, JobKind, JobRun, RunStatus};
 use chief_scheduler::Scheduler;
 use chief_store::job::{self, JobPatch};
+use chief_store::job_run;
 use chief_store::{Page, StoreError};
 use chrono::Utc;
 
@@ -84,7 +85,7 @@ pub async fn jobs(ctx: &Ctx, cmd: &JobsCommand) -> Result<()> {
         }
         JobsCommand::History { name, limit } => {
             let j = named(ctx, name).await?;
-            let runs = job::runs(
+            let runs = job_run::runs(
                 &ctx.db,
                 ctx.tenant.id,
                 j.id,
