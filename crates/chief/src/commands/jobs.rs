@@ -1,7 +1,7 @@
 //! `chief jobs` (your scheduled jobs: list, history, run, pause, resume)
 //! and `chief run-job` (one job for everyone, once, for a system cron).
 
-use crate::cli::{Cli, JobsCommand};
+use crate::cli::Cli;
 use crate::context::{Ctx, open_existing};
 use crate::dates::ago;
 use crate::output::{Style, Table, json, short};
@@ -12,6 +12,27 @@ use chief_store::job::{self, JobPatch};
 use chief_store::job_run;
 use chief_store::{Page, StoreError};
 use chrono::Utc;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Your jobs with their schedule, time zone and next run.
+    #[command(alias = "ls")]
+    List,
+    /// A job's runs, newest first.
+    History {
+        name: String,
+        /// How many runs to show.
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: i64,
+    },
+    /// Run a job now (its schedule is unchanged).
+    Run { name: String },
+    /// Stop a job from running until resumed.
+    Pause { name: String },
+    /// Resume a paused job from its next occurrence; missed runs are not replayed.
+    Resume { name: String },
+}
 
 /// The acting user's job named `name`, with the names there are when it
 /// does not exist.

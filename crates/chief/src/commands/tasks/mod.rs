@@ -1,7 +1,12 @@
 //! Task commands: list, next, show, edit, start/done/cancel/reopen,
 //! block, delete, search.
 
-use crate::cli::{BlockArgs, EditArgs, ListArgs, NextArgs, SearchArgs, SortArg, StatusArg};
+mod args;
+
+pub use args::{
+    BlockArgs, DoneArgs, EditArgs, IdArg, ListArgs, NextArgs, SearchArgs, SortArg, StatusArg,
+};
+
 use crate::context::Ctx;
 use crate::dates::{ago, end_of_day, local_date, parse_date, relative_due, start_of_day};
 use crate::output::{Style, Table, json, paint, short};
