@@ -12,7 +12,7 @@
 
 pub mod briefing;
 pub mod job_action;
-pub mod job_run;
+pub mod job_work;
 pub mod knowledge_plan;
 pub mod knowledge_routing;
 pub mod person;

@@ -2,14 +2,14 @@
 //! time; each instance of `chief serve` runs a [`Scheduler`] that sleeps
 //! until the soonest one, leases what is due, and runs it:
 //!
-//! 1. [`chief_store::job::claim_due`] leases due jobs to this instance (on
+//! 1. [`chief_store::job_run::claim_due`] leases due jobs to this instance (on
 //!    PostgreSQL with `FOR UPDATE SKIP LOCKED`);
 //! 2. [`chief_brain::job_timing::plan`] decides, from the schedule and the
 //!    clock, which occurrence runs, which were missed, and when it is next
 //!    due;
 //! 3. the run is recorded before the action starts; the database refuses a
 //!    second run of one occurrence;
-//! 4. the action runs ([`chief_app::job_run::perform`]), its outcome is recorded, and the
+//! 4. the action runs ([`chief_app::job_work::perform`]), its outcome is recorded, and the
 //!    job moves to its next due time and gives its lease back.
 //!
 //! The clock is passed in: [`Scheduler::tick`] handles everything due at a
@@ -17,11 +17,10 @@
 
 pub mod trigger_dispatch;
 
-use chief_app::job_run;
 use chief_app::polish::{NoPolish, Polish};
 use chief_brain::job_timing::plan;
 use chief_domain::job::{Job, JobRun};
-use chief_store::{Db, StoreError, job};
+use chief_store::{Db, StoreError, job, job_run};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -122,7 +121,7 @@ impl Scheduler {
     pub async fn tick(&self, now: DateTime<Utc>) -> Result<Tick, StoreError> {
         let mut tick = Tick::default();
         loop {
-            let due = job::claim_due(&self.db, &self.instance, now, LEASE, BATCH).await?;
+            let due = job_run::claim_due(&self.db, &self.instance, now, LEASE, BATCH).await?;
             if due.is_empty() {
                 return Ok(tick);
             }
@@ -154,7 +153,7 @@ impl Scheduler {
                 // Cannot happen through the store's checks; if the row was
                 // edited by hand, park the job rather than spin on it.
                 tracing::error!(job = %j.id, error = %e, "job has an invalid schedule; disabling it");
-                job::reschedule(&self.db, j, &self.instance, None, None).await?;
+                job_run::reschedule(&self.db, j, &self.instance, None, None).await?;
                 return Ok(());
             }
         };
@@ -167,23 +166,25 @@ impl Scheduler {
             Duration::seconds(j.grace_seconds),
         );
         if let Some(m) = &p.missed {
-            job::record_missed(&self.db, j, m.first, m.last, m.count, now).await?;
+            job_run::record_missed(&self.db, j, m.first, m.last, m.count, now).await?;
             tick.missed += 1;
         }
         let mut ran_at = None;
         if let Some((occurrence, cause)) = p.run {
-            match job::begin_run(&self.db, j, occurrence, cause.as_str(), &self.instance, now)
+            match job_run::begin_run(&self.db, j, occurrence, cause.as_str(), &self.instance, now)
                 .await?
             {
                 Some(run) => {
-                    tick.ran
-                        .push(job_run::perform(&self.db, self.polish.as_ref(), j, run, now).await?);
+                    tick.ran.push(
+                        chief_app::job_work::perform(&self.db, self.polish.as_ref(), j, run, now)
+                            .await?,
+                    );
                     ran_at = Some(now);
                 }
                 None => tick.skipped += 1,
             }
         }
-        job::reschedule(&self.db, j, &self.instance, p.next_run_at, ran_at).await?;
+        job_run::reschedule(&self.db, j, &self.instance, p.next_run_at, ran_at).await?;
         Ok(())
     }
 
@@ -207,9 +208,9 @@ impl Scheduler {
     }
 
     /// Runs `j` once now, whatever its schedule, as a manual run with
-    /// this scheduler's polish (see `chief_app::job_run::run_now`).
+    /// this scheduler's polish (see `chief_app::job_work::run_now`).
     pub async fn run_now(&self, j: &Job, now: DateTime<Utc>) -> Result<JobRun, StoreError> {
-        job_run::run_now(&self.db, self.polish.as_ref(), j, &self.instance, now).await
+        chief_app::job_work::run_now(&self.db, self.polish.as_ref(), j, &self.instance, now).await
     }
 
     /// Runs due jobs until `shutdown` resolves: ticks, then sleeps until the
@@ -230,7 +231,7 @@ impl Scheduler {
             if let Err(e) = self.tick(now).await {
                 tracing::error!(error = %e, "scheduler tick failed; retrying shortly");
             }
-            let sleep = match job::next_due_at(&self.db).await {
+            let sleep = match job_run::next_due_at(&self.db).await {
                 Ok(Some(due)) => (due - Utc::now())
                     .to_std()
                     .unwrap_or_default()

@@ -8,6 +8,7 @@ use chief_domain::job::{JobKind, MisfirePolicy, RunStatus};
 use chief_domain::recurring::{Frequency, NewRecurringTask};
 use chief_scheduler::Scheduler;
 use chief_store::job::{self, JobPatch, NewJob};
+use chief_store::job_run;
 use chief_store::{Db, Page, StoreError, recurring, task_query};
 use chief_testkit as common;
 use chrono::{DateTime, Duration, Utc};
@@ -40,7 +41,7 @@ async fn add_job(
 }
 
 async fn history(db: &Db, j: &chief_domain::job::Job) -> Vec<(RunStatus, String, DateTime<Utc>)> {
-    let mut runs = job::runs(
+    let mut runs = job_run::runs(
         db,
         j.tenant_id,
         j.id,
@@ -325,15 +326,15 @@ both_backends! {
         )
         .await?;
         let due = at("2026-11-24T08:00:00Z");
-        let first = job::begin_run(&db, &j, due, "schedule", "a", due).await?;
+        let first = job_run::begin_run(&db, &j, due, "schedule", "a", due).await?;
         assert!(first.is_some());
         // Instance a died mid-run; b took the expired lease.
         assert!(
-            job::begin_run(&db, &j, due, "schedule", "b", due + Duration::minutes(6))
+            job_run::begin_run(&db, &j, due, "schedule", "b", due + Duration::minutes(6))
                 .await?
                 .is_none()
         );
-        let run = job::run(&db, tenant, first.expect("checked").id).await?;
+        let run = job_run::run(&db, tenant, first.expect("checked").id).await?;
         assert_eq!(run.status, RunStatus::Failed);
         assert!(
             run.error

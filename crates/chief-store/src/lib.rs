@@ -26,6 +26,7 @@ pub mod error;
 pub mod events;
 mod fields;
 pub mod job;
+pub mod job_run;
 pub mod knowledge;
 pub mod password;
 pub mod person;

@@ -5,7 +5,7 @@
 //! `GET /api/dashboard`.
 
 use crate::AppState;
-use crate::cache::{ResponseKey, cached_bytes};
+use crate::http::cache::{ResponseKey, cached_bytes};
 use crate::web::page::{Nav, WebError, age, day, when};
 use crate::web::rows::{QuestionRow, TaskRow};
 use crate::web::session::Viewer;

@@ -5,7 +5,7 @@
 //! agent or another person changes something.
 
 use crate::AppState;
-use crate::events::{Stop, event_stream, resume_point};
+use crate::api::events::{Stop, event_stream, resume_point};
 use crate::web::page::WebError;
 use crate::web::session::Viewer;
 use axum::extract::{Extension, State};

@@ -7,7 +7,7 @@
 //! the session (see `chief_store::web_session` for why).
 
 use crate::AppState;
-use crate::trace::TraceId;
+use crate::http::trace::TraceId;
 use crate::web::page::WebError;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;

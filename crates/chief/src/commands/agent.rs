@@ -3,7 +3,8 @@
 //! RUN` and `chief agent instructions`; the policy and personas are in
 //! `agent_config`.
 
-use crate::cli::{AgentCommand, AgentRunArgs, Cli};
+use super::agent_config::{PersonasCommand, PolicyCommand};
+use crate::cli::Cli;
 use crate::context::Ctx;
 use anyhow::{Result, anyhow, bail};
 use chief_ai::agent::check::Checked;
@@ -13,8 +14,87 @@ use chief_ai::{Caller, Registry};
 use chief_domain::log::Actor;
 use chief_llm::ModelConfig;
 use chief_store::{Scope, events};
+use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::time::Duration;
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Print a ready CLAUDE.md / AGENTS.md: the operating loop, the rules
+    /// (drafts only, block instead of guessing, mandatory capture,
+    /// must-consult playbooks), the tools and the MCP client config.
+    Instructions,
+    /// Work the agent queue with the model CHIEF_MODEL names: take the next
+    /// task, read its must-consult playbooks, act with the tools (drafts
+    /// only), then complete or block it. Every step is journaled.
+    Run(AgentRunArgs),
+    /// Recent runs, newest first: id, task, persona, how each ended, tokens.
+    Runs {
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// Revert a run's writes (tasks, drafts, knowledge, questions, people)
+    /// from its journal, newest first.
+    Undo {
+        /// The run id `chief agent run` printed.
+        run: String,
+    },
+    /// Ask the model to review the dashboard for things to do; quiet (no
+    /// model call) when nothing changed since the last check.
+    Check,
+    /// Show the approval policy per tool class (auto, ask or deny) and the
+    /// daily token budget, or change one entry.
+    #[command(
+        after_help = "Examples:\n  chief agent policy\n  chief agent policy set admin ask\n  chief agent policy set write auto\n  chief agent policy set daily_token_budget 500000"
+    )]
+    Policy {
+        #[command(subcommand)]
+        change: Option<PolicyCommand>,
+    },
+    /// The personas: the five built in and the workspace's own.
+    #[command(subcommand)]
+    Personas(PersonasCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct AgentRunArgs {
+    /// Work one task (or find none) and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// execution, strategy, discovery, stakeholder, general or one of the
+    /// workspace's personas, instead of routing.
+    #[arg(long)]
+    pub persona: Option<String>,
+    /// Route by keywords only: never ask the model which persona fits.
+    #[arg(long)]
+    pub no_model_routing: bool,
+    /// The (cheaper) model that classifies tasks for routing; the run's
+    /// model when unset.
+    #[arg(long, env = "CHIEF_ROUTING_MODEL")]
+    pub routing_model: Option<String>,
+    /// A local sentence-transformers model folder (config.json,
+    /// model.safetensors, tokenizer.json), such as all-MiniLM-L6-v2, that
+    /// routes a task to the persona closest in meaning when no keyword
+    /// matches, before the model is asked [default:
+    /// models/all-MiniLM-L6-v2 in the data directory, e.g.
+    /// $XDG_DATA_HOME/chief/models/all-MiniLM-L6-v2, when it exists].
+    #[arg(long, env = "CHIEF_EMBEDDING_MODEL", value_name = "PATH")]
+    pub embedding_model: Option<PathBuf>,
+    /// Model turns per task before it goes back to the queue.
+    #[arg(long, default_value_t = 20)]
+    pub max_turns: u32,
+    /// Tokens (input plus output) per run; a hard stop.
+    #[arg(long, env = "CHIEF_AGENT_TOKEN_BUDGET", default_value_t = 200_000)]
+    pub token_budget: u64,
+    /// Seconds to wait when the queue is empty before looking again.
+    #[arg(long, default_value_t = 30)]
+    pub poll_secs: u64,
+    /// When the queue is empty, run a proactive check (as `chief agent
+    /// check`) before waiting; it costs nothing when nothing changed.
+    #[arg(long)]
+    pub check_when_idle: bool,
+}
 
 /// Dispatches `chief agent …`.
 pub async fn run(cli: &Cli, cmd: &AgentCommand) -> Result<()> {

@@ -1,13 +1,57 @@
 //! `chief agent policy` (the approval policy per tool class and the daily
 //! token budget) and `chief agent personas list|add|remove`.
 
-use crate::cli::{Cli, PersonasCommand, PolicyCommand};
+use crate::cli::Cli;
 use crate::context::Ctx;
 use anyhow::Result;
 use chief_ai::Registry;
 use chief_ai::agent::persona::{KnowledgeScope, Persona};
 use chief_ai::agent::persona_store::{self, NewPersona};
 use chief_ai::policy::Policy;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Set a class (read, write, propose, admin) to auto, ask or deny, or
+    /// daily_token_budget to a number of tokens.
+    Set { what: String, value: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonasCommand {
+    /// Every persona, with its keywords, tools and knowledge scope.
+    #[command(alias = "ls")]
+    List,
+    /// Add a persona.
+    #[command(
+        after_help = "Example:\n  chief agent personas add legal --prompt 'You are the Legal persona: contracts and their risks.' --keyword contract --keyword nda --tool create_draft --kind client"
+    )]
+    Add {
+        /// Lower-case letters, digits and dashes.
+        name: String,
+        /// Who it is and how it works.
+        #[arg(long)]
+        prompt: String,
+        /// A word that routes a task to it (repeatable).
+        #[arg(long = "keyword")]
+        keywords: Vec<String>,
+        /// A tool it may use beyond the core task tools (repeatable; none
+        /// means every tool).
+        #[arg(long = "tool")]
+        tools: Vec<String>,
+        /// Only knowledge about this kind of entity enters its context
+        /// (repeatable): person, client, project, playbook, setting, rule.
+        #[arg(long = "kind")]
+        kinds: Vec<String>,
+        /// Only knowledge mentioning this word enters its context
+        /// (repeatable).
+        #[arg(long = "topic")]
+        topics: Vec<String>,
+    },
+    /// Remove one of the workspace's personas.
+    #[command(alias = "rm")]
+    Remove { name: String },
+}
 
 /// `chief agent policy [set WHAT VALUE]`.
 pub async fn policy(cli: &Cli, change: &Option<PolicyCommand>) -> Result<()> {

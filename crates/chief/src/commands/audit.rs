@@ -1,9 +1,21 @@
 //! `chief audit verify` and `chief audit log`.
 
-use crate::cli::{AuditCommand, Cli};
+use crate::cli::Cli;
 use crate::context::{Ctx, open_existing};
 use crate::output::{Style, Table, short};
 use anyhow::{Result, bail};
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain; names the first broken link.
+    Verify,
+    /// Show recent audit entries.
+    Log {
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: i64,
+    },
+}
 
 pub async fn run(cli: &Cli, cmd: &AuditCommand) -> Result<()> {
     match cmd {

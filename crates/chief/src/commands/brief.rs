@@ -3,12 +3,30 @@
 //! it, so running it to have a look leaves no trace; a kept one is stored,
 //! audited and announced (`briefing.created`) exactly as the API does.
 
-use crate::cli::BriefArgs;
 use crate::context::Ctx;
 use anyhow::{Result, anyhow, bail};
 use chief_app::briefing;
 use chief_brain::briefing::BriefingKind;
 use chrono::{DateTime, Utc};
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    /// morning (the day's plan), midday (progress check), evening (summary
+    /// and prep for tomorrow) or weekly (the review of the last seven days).
+    pub kind: String,
+    /// Compose as of this instant (RFC 3339, e.g. 2026-03-03T08:00:00+01:00)
+    /// instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Print Markdown instead of plain text.
+    #[arg(long)]
+    pub markdown: bool,
+    /// Keep the briefing in the store (listed by `GET /api/briefings`);
+    /// by default it is only printed.
+    #[arg(long)]
+    pub save: bool,
+}
 
 pub async fn run(ctx: &Ctx, args: &BriefArgs) -> Result<()> {
     let kind: BriefingKind = args.kind.parse().map_err(|_| {

@@ -3,7 +3,6 @@
 //! re-delivery is sent from this process at once, so its outcome prints
 //! here; `chief serve`'s worker sends everything else.
 
-use crate::cli::{ChannelKindArg, ChannelsCommand, DeliveriesCommand};
 use crate::context::Ctx;
 use crate::dates::ago;
 use crate::output::{Style, Table, json, short};
@@ -15,6 +14,57 @@ use chief_store::channel::{self, NewChannel};
 use chief_store::delivery::{self, DeliveryFilter};
 use chief_store::short_id::Kind;
 use chief_store::{Page, SecretBox, StoreError, delivery_queue};
+use clap::{Subcommand, ValueEnum};
+
+#[derive(Debug, Subcommand)]
+pub enum ChannelsCommand {
+    /// Add a channel; prints its signing secret once.
+    Add {
+        /// The kind of channel (only webhook so far).
+        kind: ChannelKindArg,
+        /// Where to POST: an http or https URL.
+        url: String,
+        /// A name to find it by (default: the URL's host).
+        #[arg(long)]
+        name: Option<String>,
+        /// Only these topics, comma-separated (`briefing,deadline`); default all.
+        #[arg(long, value_delimiter = ',')]
+        topics: Vec<String>,
+    },
+    /// Your channels (never their secrets).
+    #[command(alias = "ls")]
+    List,
+    /// Send a test notice to a channel now and show how it went.
+    Test { name: String },
+    /// Delete a channel and its deliveries.
+    #[command(alias = "rm")]
+    Remove { name: String },
+}
+
+/// The kinds of channel the command line can add.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ChannelKindArg {
+    Webhook,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeliveriesCommand {
+    /// Your deliveries, newest first, with their status and last error.
+    #[command(alias = "ls")]
+    List {
+        /// Only pending, delivered or failed ones.
+        #[arg(long)]
+        status: Option<String>,
+        /// How many to show.
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: i64,
+    },
+    /// Send a failed (or delivered) delivery again, now.
+    Redeliver {
+        /// Its id, or the short id `list` shows.
+        id: String,
+    },
+}
 
 /// The acting user's channel named `name`, with the names there are when
 /// it does not exist.

@@ -2,16 +2,32 @@
 //! the command line, or a conversation typed line by line. The same turns
 //! as `POST /api/chat`, stored in the same conversations.
 
-use crate::cli::{ChatArgs, Cli};
+use crate::cli::Cli;
 use crate::context::Ctx;
 use anyhow::{Result, anyhow, bail};
 use chief_ai::chat::conversation;
 use chief_ai::chat::{Chat, ChatError, ChatEvent, ChatOptions};
 use chief_ai::{Caller, Registry};
 use chief_llm::{Block, ModelConfig};
+use clap::Args;
 use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 use uuid::Uuid;
+
+#[derive(Debug, Args)]
+pub struct ChatArgs {
+    /// What to say; without it, read a conversation line by line.
+    pub message: Vec<String>,
+    /// Continue this conversation instead of starting one.
+    #[arg(long, short = 'c')]
+    pub conversation: Option<String>,
+    /// List your conversations.
+    #[arg(long, conflicts_with_all = ["message", "show"])]
+    pub list: bool,
+    /// Print a conversation.
+    #[arg(long, value_name = "ID", conflicts_with = "message")]
+    pub show: Option<String>,
+}
 
 /// Runs `chief chat`.
 pub async fn run(cli: &Cli, args: &ChatArgs) -> Result<()> {

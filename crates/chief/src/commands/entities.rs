@@ -1,6 +1,5 @@
 //! People, projects, questions and waiting-for items.
 
-use crate::cli::{PeopleCommand, ProjectsCommand, QuestionsCommand, WaitingCommand};
 use crate::context::Ctx;
 use crate::dates::{ago, end_of_day, local_date, parse_date, relative_due};
 use crate::output::{Style, Table, json, paint, short};
@@ -13,6 +12,101 @@ use chief_domain::waiting::{NewWaitingItem, WaitingStatus};
 use chief_store::short_id::Kind;
 use chief_store::task_query::{TaskFilter, TaskSort};
 use chief_store::{Page, person, project, question, task_query, waiting};
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum PeopleCommand {
+    /// Add a person.
+    Add {
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        company: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        /// colleague, client, prospect, partner, friend…
+        #[arg(long)]
+        relationship: Option<String>,
+        /// How to communicate with them.
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// List people.
+    List,
+    /// Show a person (by name or id).
+    Show { name_or_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectsCommand {
+    /// Add a project, initiative or goal.
+    Add {
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// project, initiative or goal.
+        #[arg(long = "type", default_value = "project")]
+        kind: String,
+        /// The parent project's name.
+        #[arg(long)]
+        parent: Option<String>,
+        /// Target date (YYYY-MM-DD).
+        #[arg(long)]
+        target: Option<String>,
+    },
+    /// List projects.
+    List,
+    /// Show a project (by name or id) with its open tasks.
+    Show { name_or_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuestionsCommand {
+    /// List questions (unanswered by default).
+    List {
+        /// Show answered and dismissed questions too.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Answer a question; the tasks it blocks go back to the queue.
+    Answer {
+        /// The question id.
+        id: String,
+        /// The answer.
+        answer: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WaitingCommand {
+    /// Record something you are waiting for.
+    Add {
+        /// What you are waiting for.
+        what: String,
+        /// Who owes it.
+        #[arg(long)]
+        who: Option<String>,
+        /// When to follow up (YYYY-MM-DD, +3d, …).
+        #[arg(long)]
+        follow_up: Option<String>,
+        /// The task it holds up (id or prefix).
+        #[arg(long)]
+        task: Option<String>,
+    },
+    /// List open waiting items.
+    List {
+        /// Include resolved ones.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Mark an item resolved.
+    Resolve {
+        id: String,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+}
 
 pub async fn people(ctx: &Ctx, cmd: &PeopleCommand) -> Result<()> {
     match cmd {

@@ -2,12 +2,32 @@
 //! prints the owner's API key once. It asks nothing; flags and defaults
 //! supply every value, so it works the same in scripts.
 
-use crate::cli::{Cli, InitArgs};
+use crate::cli::Cli;
 use crate::context::location;
 use anyhow::{Result, bail};
 use chief_domain::tenant::{Role, slugify};
 use chief_store::tenancy::{self, NewUser, Workspace};
 use chief_store::{Db, OpenOptions, Scope, password};
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The workspace name.
+    #[arg(long, default_value = "Personal")]
+    pub name: String,
+    /// The owner's email.
+    #[arg(long, default_value = "me@localhost")]
+    pub email: String,
+    /// The owner's display name.
+    #[arg(long = "user-name")]
+    pub user_name: Option<String>,
+    /// The owner's IANA timezone (default: $TZ, or UTC).
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// The owner's password for the web dashboard (at least 8 characters).
+    #[arg(long, env = "CHIEF_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+}
 
 pub async fn run(cli: &Cli, args: &InitArgs) -> Result<()> {
     let location = location(cli)?;

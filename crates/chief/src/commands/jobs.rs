@@ -1,18 +1,40 @@
 //! `chief jobs` (your scheduled jobs: list, history, run, pause, resume)
 //! and `chief run-job` (one job for everyone, once, for a system cron).
 
-use crate::cli::{Cli, JobsCommand};
+use crate::cli::Cli;
 use crate::context::{Ctx, open_existing};
 use crate::dates::ago;
 use crate::output::{Style, Table, json, short};
 use anyhow::{Result, bail};
-use chief_app::job_run;
+use chief_app::job_work;
 use chief_app::polish::NoPolish;
 use chief_domain::job::{Job, JobKind, JobRun, RunStatus};
 use chief_scheduler::Scheduler;
 use chief_store::job::{self, JobPatch};
+use chief_store::job_run;
 use chief_store::{Page, StoreError};
 use chrono::Utc;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Your jobs with their schedule, time zone and next run.
+    #[command(alias = "ls")]
+    List,
+    /// A job's runs, newest first.
+    History {
+        name: String,
+        /// How many runs to show.
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: i64,
+    },
+    /// Run a job now (its schedule is unchanged).
+    Run { name: String },
+    /// Stop a job from running until resumed.
+    Pause { name: String },
+    /// Resume a paused job from its next occurrence; missed runs are not replayed.
+    Resume { name: String },
+}
 
 /// The acting user's job named `name`, with the names there are when it
 /// does not exist.
@@ -86,7 +108,7 @@ pub async fn jobs(ctx: &Ctx, cmd: &JobsCommand) -> Result<()> {
         }
         JobsCommand::History { name, limit } => {
             let j = named(ctx, name).await?;
-            let runs = job::runs(
+            let runs = job_run::runs(
                 &ctx.db,
                 ctx.tenant.id,
                 j.id,
@@ -133,7 +155,7 @@ pub async fn jobs(ctx: &Ctx, cmd: &JobsCommand) -> Result<()> {
         }
         JobsCommand::Run { name } => {
             let j = named(ctx, name).await?;
-            let run = job_run::run_now(&ctx.db, &NoPolish, &j, "cli", Utc::now()).await?;
+            let run = job_work::run_now(&ctx.db, &NoPolish, &j, "cli", Utc::now()).await?;
             if ctx.json {
                 return json(&run);
             }

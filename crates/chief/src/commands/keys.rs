@@ -1,12 +1,69 @@
 //! Access: API keys, users and workspaces. Keys are printed once, when
 //! created; only their SHA-256 is stored.
 
-use crate::cli::{Cli, KeysCommand, TenantsCommand, UsersCommand};
+use crate::cli::Cli;
 use crate::context::{Ctx, open_existing};
 use crate::output::{Style, Table, json, paint};
 use anyhow::{Result, bail};
 use chief_domain::tenant::{Role, slugify};
 use chief_store::tenancy::{self, NewUser};
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key for a user (default: you); the key is shown once.
+    Create {
+        /// A name to tell the key apart, such as "laptop" or "claude-desktop".
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// The user's email (default: the acting user).
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// List keys (never their secrets).
+    List,
+    /// Revoke a key by its prefix or id.
+    Revoke { prefix_or_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Add a user to this workspace.
+    Add {
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// owner, admin or member.
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// IANA timezone (default: the acting user's).
+        #[arg(long)]
+        timezone: Option<String>,
+    },
+    /// List this workspace's users.
+    List,
+    /// Set a user's web dashboard password, read from stdin (or a prompt).
+    Passwd { email: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantsCommand {
+    /// Create another workspace with its owner; prints the owner's key once.
+    Create {
+        name: String,
+        /// The owner's email.
+        #[arg(long)]
+        owner: String,
+        /// A slug (default: from the name).
+        #[arg(long)]
+        slug: Option<String>,
+        /// The owner's IANA timezone.
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
+    },
+    /// List every workspace in the store.
+    List,
+}
 
 fn check_timezone(tz: &str) -> Result<()> {
     if tz.parse::<chrono_tz::Tz>().is_err() {

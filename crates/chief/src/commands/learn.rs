@@ -2,12 +2,22 @@
 //! function as `POST /api/knowledge/capture`. `--dry-run` prints the plan
 //! that capture would apply, from the same decision, and writes nothing.
 
-use crate::cli::LearnArgs;
 use crate::context::Ctx;
 use crate::output::json;
 use anyhow::{Result, bail};
 use chief_app::knowledge_plan::{self, Candidate};
 use chief_app::knowledge_routing::{self, Capture};
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// What was learned, such as "Liberty wants invoices monthly".
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// Show where it would go without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
 
 pub async fn run(ctx: &Ctx, args: &LearnArgs) -> Result<()> {
     let content = args.text.join(" ");

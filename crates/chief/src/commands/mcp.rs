@@ -2,11 +2,20 @@
 //! instructions`. stdout carries only the MCP protocol, so nothing else is
 //! printed while serving; a bad key is refused before the first message.
 
-use crate::cli::{Cli, McpArgs};
+use crate::cli::Cli;
 use crate::context::open_existing;
 use anyhow::{Result, anyhow};
 use chief_domain::log::Actor;
 use chief_store::{Scope, tenancy};
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// The API key to act with (`chief keys create`); its user and
+    /// workspace scope everything the MCP client does.
+    #[arg(long, env = "CHIEF_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+}
 
 /// Serves MCP for the user of the API key until the client disconnects.
 pub async fn serve(cli: &Cli, args: &McpArgs) -> Result<()> {

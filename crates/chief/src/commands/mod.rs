@@ -1,25 +1,26 @@
-//! One module per group of commands; [`run`] dispatches.
+//! One module per group of commands, each with its clap flags beside its
+//! handler; [`run`] dispatches.
 
-mod agent;
+pub(crate) mod agent;
 mod agent_config;
-mod audit;
-mod brief;
-mod channels;
-mod chat;
+pub(crate) mod audit;
+pub(crate) mod brief;
+pub(crate) mod channels;
+pub(crate) mod chat;
 mod demo;
-mod entities;
-mod init;
-mod jobs;
-mod keys;
-mod learn;
-mod mcp;
+pub(crate) mod entities;
+pub(crate) mod init;
+pub(crate) mod jobs;
+pub(crate) mod keys;
+pub(crate) mod learn;
+pub(crate) mod mcp;
 mod password_input;
-mod quick_add;
-mod serve;
-mod suggest;
-mod tasks;
-mod todotxt;
-mod triggers;
+pub(crate) mod quick_add;
+pub(crate) mod serve;
+pub(crate) mod suggest;
+pub(crate) mod tasks;
+pub(crate) mod todotxt;
+pub(crate) mod triggers;
 
 use crate::cli::{Cli, Command};
 use crate::context::Ctx;

@@ -4,7 +4,7 @@
 //! task, its project (created if new), a recurring task when the line
 //! repeats, and links the people it names who exist.
 
-use crate::cli::{AddArgs, Cli, ParseArgs};
+use crate::cli::Cli;
 use crate::context::{Ctx, now};
 use crate::output::{Style, json, paint, short};
 use anyhow::{Result, anyhow};
@@ -13,6 +13,40 @@ use chief_brain::quick_add::{DateOrder, ParseOptions, QuickAdd, parse, short_nam
 use chief_domain::task::Assignee;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The task as you would say it: dates ("tomorrow 3pm", "Dec 3", "in 2
+    /// weeks"), repeats ("every Monday"), !1 or (A) priority, +project,
+    /// @context, #tag, due:YYYY-MM-DD. See `chief parse`.
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// Assign to the agent instead of yourself.
+    #[arg(long)]
+    pub agent: bool,
+    /// A longer description.
+    #[arg(long, short)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// The line to read.
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// Read relative dates from this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// The IANA time zone (default: the workspace owner's if a store
+    /// exists, else $TZ, else UTC).
+    #[arg(long, value_name = "IANA")]
+    pub tz: Option<String>,
+    /// How "3/12" reads: dmy (3 December) or mdy (March 12). Default: the
+    /// `date_order` setting, else mdy.
+    #[arg(long, value_name = "ORDER")]
+    pub date_order: Option<String>,
+}
 
 /// `chief parse`: the extraction, without saving. The zone and date order
 /// come from the flags, else the workspace owner when a store exists, else

@@ -5,12 +5,55 @@
 //! API key once. With `--demo` it seeds the demo workspace instead (see
 //! `demo.rs`) and prints how to log in to the dashboard.
 
-use crate::cli::{Cli, InitArgs, ServeArgs};
-use crate::commands::{demo, init};
+use crate::cli::Cli;
+use crate::commands::demo;
+use crate::commands::init::{self, InitArgs};
 use crate::context::location;
 use anyhow::{Context as _, Result};
 use chief_store::tenancy::{self, Workspace};
 use chief_store::{Db, OpenOptions};
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Seed a demo workspace (once) and print how to log in to it.
+    #[arg(long)]
+    pub demo: bool,
+    /// The address to listen on.
+    #[arg(long, env = "CHIEF_BIND", default_value = "127.0.0.1:7878")]
+    pub bind: std::net::SocketAddr,
+    /// Requests per minute allowed per API key (0 turns the limit off).
+    #[arg(long, env = "CHIEF_RATE_LIMIT", default_value_t = 1200)]
+    pub rate_limit: u32,
+    /// Origins allowed to call the API from a browser, comma-separated;
+    /// `*` allows any. None by default.
+    #[arg(long, env = "CHIEF_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origin: Vec<String>,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, env = "CHIEF_MAX_BODY", default_value_t = 1024 * 1024)]
+    pub max_body: usize,
+    /// Do not run scheduled jobs or fire triggers in this instance (another
+    /// instance, or a system cron calling `chief run-job`, runs them).
+    #[arg(long, env = "CHIEF_NO_SCHEDULER")]
+    pub no_scheduler: bool,
+    /// Do not send deliveries (webhooks) from this instance; another
+    /// instance's worker sends them.
+    #[arg(long, env = "CHIEF_NO_DELIVERY")]
+    pub no_delivery: bool,
+    /// Host names `/mcp` answers to, comma-separated (`*` for any); other
+    /// `Host` headers get 403, against DNS rebinding.
+    #[arg(
+        long,
+        env = "CHIEF_MCP_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        default_value = "localhost,127.0.0.1,[::1]"
+    )]
+    pub mcp_allowed_hosts: Vec<String>,
+    /// Browser origins allowed to call `/mcp`, comma-separated (`*` for
+    /// any); by default an origin on an allowed host.
+    #[arg(long, env = "CHIEF_MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub mcp_allowed_origins: Vec<String>,
+}
 
 pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     init_logging();

@@ -12,7 +12,6 @@
 //! if missing); further ones are kept as `project:` attributes. Unknown
 //! key:value pairs are kept verbatim and written back.
 
-use crate::cli::{ExportCommand, ImportCommand};
 use crate::context::Ctx;
 use crate::dates::{end_of_day, local_date, start_of_day};
 use crate::output::json;
@@ -22,8 +21,22 @@ use chief_domain::task::{Assignee, NewTask, Task, TaskStatus};
 use chief_interchange::todotxt::{self, TodoItem};
 use chief_store::task_query::{TaskFilter, TaskSort};
 use chief_store::{Page, Tx, project, task, task_query};
+use clap::Subcommand;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use uuid::Uuid;
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a todo.txt file. All or nothing: a bad line aborts the whole import.
+    Todotxt { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Print every task as todo.txt.
+    Todotxt,
+}
 
 /// The largest file `chief import todotxt` reads.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;

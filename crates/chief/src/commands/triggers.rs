@@ -4,7 +4,6 @@
 //! reads flags and prints.
 
 use super::channels::named as channel_named;
-use crate::cli::{TriggerAddArgs, TriggersCommand};
 use crate::context::Ctx;
 use crate::dates::ago;
 use crate::output::{Style, Table, json, short};
@@ -16,6 +15,93 @@ use chief_domain::trigger::{DigestFilter, FiringStatus, Trigger, TriggerAction, 
 use chief_store::trigger::{self, NewTrigger, TriggerPatch};
 use chief_store::{Page, StoreError, trigger_firing};
 use chrono::Utc;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum TriggersCommand {
+    /// Your triggers: when, what, and how often they fired.
+    #[command(alias = "ls")]
+    List,
+    /// The template library.
+    Templates,
+    /// Add a trigger from a template or from flags; prints a webhook
+    /// trigger's URL (with its secret) once.
+    #[command(
+        after_help = "Examples:\n  chief triggers add --template friday-wins\n  chief triggers add standup --cron '30 9 * * 1-5' --digest 'Due today' --filter '{\"due_within_days\":1}'\n  chief triggers add vip-questions --on question.created --notify 'Question for you' --channel slack-me\n  chief triggers add form --on webhook.received --task '{{payload.title|New lead}} tomorrow +Sales'"
+    )]
+    Add(Box<TriggerAddArgs>),
+    /// One trigger in full.
+    Show { name: String },
+    /// A trigger's firings, newest first.
+    History {
+        name: String,
+        /// How many firings to show.
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: i64,
+    },
+    /// Fire a trigger now, as a test.
+    Fire { name: String },
+    /// Stop a trigger from firing until resumed.
+    Pause { name: String },
+    /// Resume a trigger; what happened while it was paused is not replayed.
+    Resume { name: String },
+    /// Delete a trigger and its history.
+    #[command(alias = "rm")]
+    Remove { name: String },
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("when").args(["cron", "on"])))]
+#[command(group(clap::ArgGroup::new("action").args(["brief", "digest", "task", "agent", "webhook", "notify", "action_json"])))]
+pub struct TriggerAddArgs {
+    /// 1 to 48 lower-case letters, digits, '-' or '_' (default: the template's name).
+    pub name: Option<String>,
+    /// Start from this template (`chief triggers templates`); flags override it.
+    #[arg(long)]
+    pub template: Option<String>,
+    /// Fire on this cron schedule: five or six fields, or @daily and the like.
+    #[arg(long)]
+    pub cron: Option<String>,
+    /// IANA time zone the schedule is read in (default: yours).
+    #[arg(long)]
+    pub tz: Option<String>,
+    /// Fire on this event: task.overdue, question.created, draft.created,
+    /// waiting.overdue or webhook.received.
+    #[arg(long)]
+    pub on: Option<String>,
+    /// Deliver a briefing: morning, midday, evening or weekly.
+    #[arg(long)]
+    pub brief: Option<String>,
+    /// Deliver a digest with this title of the tasks --filter finds.
+    #[arg(long)]
+    pub digest: Option<String>,
+    /// The digest's saved filter, as JSON: status, assignee, project_id, tag,
+    /// context, due_within_days, completed_within_days, sort, limit.
+    #[arg(long, requires = "digest")]
+    pub filter: Option<String>,
+    /// Create a task from this quick-add line; {{field}} takes the event's.
+    #[arg(long)]
+    pub task: Option<String>,
+    /// Hand the agent this prompt (a task assigned to the agent).
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// POST the firing to this webhook channel of yours.
+    #[arg(long)]
+    pub webhook: Option<String>,
+    /// Deliver a notice of the event, with this heading if given.
+    #[arg(long, num_args = 0..=1, default_missing_value = "")]
+    pub notify: Option<String>,
+    /// The action as JSON, as the API takes it.
+    #[arg(long = "action", id = "action_json")]
+    pub action_json: Option<String>,
+    /// Only to these channels of yours (repeat or comma-separate); default:
+    /// every channel that takes the topic.
+    #[arg(long = "channel", value_delimiter = ',')]
+    pub channels: Vec<String>,
+    /// What it is for.
+    #[arg(long)]
+    pub description: Option<String>,
+}
 
 /// The acting user's trigger named `name`, with the names there are when
 /// it does not exist.

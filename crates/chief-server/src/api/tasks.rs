@@ -1,0 +1,324 @@
+//! `/api/tasks`: list, create, get, update and soft delete, as seed 003
+//! specifies them.
+
+use crate::api::Api;
+use crate::http::auth::Caller;
+use crate::http::body::{Body, MaybeBody, Params};
+use crate::http::cache::cached_json;
+use crate::http::params::{Id, page};
+use crate::{ApiError, AppState};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use chief_app::requests::{FollowUp, Learning, TaskRequest};
+use chief_app::task_handoff::{self, NextTask};
+use chief_app::task_work::{self, Completed, Completion, Started};
+use chief_domain::Priority;
+use chief_domain::task::{Assignee, Task, TaskPatch, TaskStatus};
+use chief_store::task_query::{TaskFilter, TaskSort};
+use chief_store::{Listing, task, task_query};
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::time::Duration;
+use uuid::Uuid;
+
+pub fn routes(api: &mut Api) {
+    api.section("Tasks");
+    api.get("/tasks", list)
+        .summary("List tasks")
+        .query::<ListQuery>()
+        .ok::<Listing<Task>>();
+    api.post("/tasks", create)
+        .summary("Create a task")
+        .body::<TaskRequest>()
+        .created::<Task>();
+    api.get("/tasks/next", next)
+        .summary("The next task to work on")
+        .describe("The highest-priority unblocked task with its assembled context (as `GET /api/context/task/{id}`, within `budget` tokens) and the playbooks to read first. `assignee=agent` (the default) gives the agent's queue in seed 003's order; `assignee=user` gives the person's queue by urgency. `task` is null when the queue is empty.")
+        .query::<NextQuery>()
+        .ok::<NextTask>();
+    api.get("/tasks/{id}", show)
+        .summary("Get a task")
+        .ok::<Task>();
+    api.put("/tasks/{id}", update)
+        .summary("Update a task")
+        .describe("Fields present are changed; `null` clears an optional field.")
+        .body::<UpdateBody>()
+        .ok::<Task>();
+    api.delete("/tasks/{id}", delete)
+        .summary("Delete a task (soft)")
+        .no_content();
+    api.post("/tasks/{id}/start", start)
+        .summary("Start a task")
+        .describe("Marks the task working and returns its context and the playbooks that must be read first.")
+        .ok::<Started>();
+    api.post("/tasks/{id}/complete", complete)
+        .summary("Complete a task")
+        .describe("Records the output, captures what was learned and creates the follow-up tasks, all in one transaction.")
+        .body::<CompleteBody>()
+        .ok::<Completed>();
+    api.post("/tasks/{id}/block", block)
+        .summary("Block a task on a question")
+        .body::<crate::api::questions::CreateBody>()
+        .ok::<Blocked>();
+}
+
+/// Seed 003's list filters.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    /// One status or several, comma-separated.
+    status: Option<String>,
+    assignee: Option<String>,
+    project_id: Option<Uuid>,
+    priority: Option<i64>,
+    tag: Option<String>,
+    context: Option<String>,
+    due_before: Option<DateTime<Utc>>,
+    due_after: Option<DateTime<Utc>>,
+    sort: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(q): Params<ListQuery>,
+) -> Result<Json<Listing<Task>>, ApiError> {
+    let statuses = match q.status.as_deref() {
+        None | Some("") => vec![],
+        Some(list) => list
+            .split(',')
+            .map(str::parse)
+            .collect::<Result<Vec<TaskStatus>, _>>()?,
+    };
+    let sort = match q.sort.as_deref() {
+        None | Some("created") => TaskSort::Created,
+        Some("priority") => TaskSort::Priority,
+        Some("due") => TaskSort::Due,
+        Some("updated") => TaskSort::Updated,
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "sort",
+                format!("{other:?} is not one of created, priority, due, updated"),
+            ));
+        }
+    };
+    let page = page(q.limit, q.offset)?;
+    let filter = TaskFilter {
+        statuses,
+        user_id: None,
+        project_id: q.project_id,
+        assignee: q.assignee.as_deref().map(Assignee::parse).transpose()?,
+        priority: q.priority.map(Priority::try_from).transpose()?,
+        due_before: q.due_before,
+        due_after: q.due_after,
+        tag: q.tag,
+        context: q.context,
+        completed_after: None,
+        sort,
+    };
+    Ok(Json(
+        task_query::list(&state.db, caller.user.tenant_id, &filter, page).await?,
+    ))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(b): Body<TaskRequest>,
+) -> Result<(StatusCode, Json<Task>), ApiError> {
+    let new = b.into_new("api")?;
+    let mut tx = state.db.write(&caller.scope()).await?;
+    let created = task::create(&mut tx, caller.user.id, new).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Json<Task>, ApiError> {
+    Ok(Json(task::get(&state.db, caller.user.tenant_id, id).await?))
+}
+
+/// The body of `PUT /api/tasks/{id}`: fields present are changed; `null`
+/// clears an optional field.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "TaskUpdate")]
+struct UpdateBody {
+    title: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::http::body::double_option::deserialize"
+    )]
+    description: Option<Option<String>>,
+    priority: Option<i64>,
+    assignee: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "crate::http::body::double_option::deserialize"
+    )]
+    project_id: Option<Option<Uuid>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::http::body::double_option::deserialize"
+    )]
+    due_date: Option<Option<DateTime<Utc>>>,
+    tags: Option<Vec<String>>,
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Body(b): Body<UpdateBody>,
+) -> Result<Json<Task>, ApiError> {
+    let patch = TaskPatch {
+        title: b.title,
+        description: b.description,
+        priority: b.priority.map(Priority::try_from).transpose()?,
+        assignee: b.assignee.as_deref().map(Assignee::parse).transpose()?,
+        project_id: b.project_id,
+        due_has_time: b.due_date.map(|d| d.is_some()),
+        due_date: b.due_date,
+        tags: b.tags,
+        ..Default::default()
+    };
+    let mut tx = state.db.write(&caller.scope()).await?;
+    let updated = task::update(&mut tx, id, patch).await?;
+    tx.commit().await?;
+    Ok(Json(updated))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    let mut tx = state.db.write(&caller.scope()).await?;
+    task::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn start(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+) -> Result<Json<Started>, ApiError> {
+    Ok(Json(
+        task_work::start(&state.db, &caller.scope(), id).await?,
+    ))
+}
+
+/// What blocking a task returns.
+#[derive(serde::Serialize, JsonSchema)]
+struct Blocked {
+    task: Task,
+    question: chief_domain::question::Question,
+}
+
+async fn block(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    Body(b): Body<crate::api::questions::CreateBody>,
+) -> Result<Json<Blocked>, ApiError> {
+    let (new, _) = b.into_new()?;
+    let mut tx = state.db.write(&caller.scope()).await?;
+    let (task, question) = task::block(&mut tx, id, new).await?;
+    tx.commit().await?;
+    Ok(Json(Blocked { task, question }))
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct NextQuery {
+    /// `agent` (default) or `user`.
+    assignee: Option<String>,
+    /// The context's token budget, 1 to 200,000; the setting
+    /// `context.token_budget` or 4,000 when absent.
+    budget: Option<i64>,
+}
+
+/// How long the person's queue may be served from the cache: their order
+/// depends on the clock (due dates come closer), the agent's does not.
+const USER_QUEUE_MAX_AGE: Duration = Duration::from_secs(5);
+
+async fn next(
+    State(state): State<AppState>,
+    caller: Caller,
+    Params(q): Params<NextQuery>,
+) -> Result<Response, ApiError> {
+    let assignee = q
+        .assignee
+        .as_deref()
+        .map(Assignee::parse)
+        .transpose()?
+        .unwrap_or(Assignee::Agent);
+    // Checked before the cache; the setting is read only on a miss (a
+    // changed setting is an audited change, which invalidates the entry).
+    chief_app::task_context::check_budget(q.budget)?;
+    let max_age = match assignee {
+        Assignee::Agent => Duration::MAX,
+        Assignee::User => USER_QUEUE_MAX_AGE,
+    };
+    let (tenant, user) = (caller.tenant(), caller.user.id);
+    let make = async {
+        Ok(task_handoff::next(&state.db, tenant, user, assignee, q.budget, Utc::now()).await?)
+    };
+    cached_json(
+        &state,
+        &caller,
+        "tasks.next",
+        format!("{}:{:?}", assignee.as_str(), q.budget),
+        max_age,
+        make,
+    )
+    .await
+}
+
+/// The body of `POST /api/tasks/{id}/complete`.
+#[derive(Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "TaskComplete")]
+struct CompleteBody {
+    output: Option<String>,
+    #[serde(default)]
+    knowledge_captured: Vec<Learning>,
+    #[serde(default)]
+    follow_up_tasks: Vec<FollowUp>,
+}
+
+async fn complete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Id(id): Id,
+    MaybeBody(b): MaybeBody<CompleteBody>,
+) -> Result<Json<Completed>, ApiError> {
+    let b = b.unwrap_or_default();
+    let mut learnings = Vec::with_capacity(b.knowledge_captured.len());
+    for (i, l) in b.knowledge_captured.into_iter().enumerate() {
+        learnings.push(l.into_capture(id).map_err(|e| {
+            ApiError::invalid(&format!("knowledge_captured[{i}].category"), e.to_string())
+        })?);
+    }
+    let mut follow_ups = Vec::with_capacity(b.follow_up_tasks.len());
+    for f in b.follow_up_tasks {
+        follow_ups.push(f.into_new()?);
+    }
+    let completion = Completion {
+        output: b.output,
+        learnings,
+        follow_ups,
+    };
+    Ok(Json(
+        task_work::complete(&state.db, &caller.scope(), id, completion).await?,
+    ))
+}
