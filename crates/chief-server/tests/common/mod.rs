@@ -56,7 +56,7 @@ pub async fn postgres() -> Option<Backend> {
     let a = Db::open(&Location::Postgres(url.clone()), &admin)
         .await
         .unwrap();
-    a.execute(&format!("CREATE SCHEMA {schema}"), &[])
+    chief_store::testing::execute(&a, &format!("CREATE SCHEMA {schema}"), &[])
         .await
         .unwrap();
     a.close().await;
@@ -84,7 +84,7 @@ impl Backend {
                 ..Default::default()
             };
             let a = Db::open(&Location::Postgres(url), &admin).await.unwrap();
-            a.execute(&format!("DROP SCHEMA {schema} CASCADE"), &[])
+            chief_store::testing::execute(&a, &format!("DROP SCHEMA {schema} CASCADE"), &[])
                 .await
                 .unwrap();
             a.close().await;

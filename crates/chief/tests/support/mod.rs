@@ -31,9 +31,12 @@ impl Drop for Store {
                     chief_store::Db::open(&chief_store::Location::Postgres(url.clone()), &admin)
                         .await
                 {
-                    let _ = db
-                        .execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"), &[])
-                        .await;
+                    let _ = chief_store::testing::execute(
+                        &db,
+                        &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+                        &[],
+                    )
+                    .await;
                     db.close().await;
                 }
             });
@@ -72,7 +75,7 @@ impl Store {
             let db = chief_store::Db::open(&chief_store::Location::Postgres(url.clone()), &admin)
                 .await
                 .expect("connect");
-            db.execute(&format!("CREATE SCHEMA {schema}"), &[])
+            chief_store::testing::execute(&db, &format!("CREATE SCHEMA {schema}"), &[])
                 .await
                 .expect("create schema");
             db.close().await;
