@@ -105,7 +105,7 @@ async fn lags(
     let until = Instant::now() + limit;
     while seen.len() < expected && Instant::now() < until {
         let rows = chief_store::testing::fetch_all(
-                &db,
+                db,
                 "SELECT id, scheduled_for FROM job_runs WHERE tenant_id = $1 AND started_at >= $2 AND cause <> 'manual' AND status <> 'running'",
                 &[tenant.into(), since.into()],
             )
