@@ -123,7 +123,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 cached_tokens(&calls[..k], &calls[k].body) as f64 / tokens(&calls[k].body) as f64,
             );
         }
-        let steps = steps_of(&db, report.run_id).await?;
+        let steps = steps_of(&db, tenant.id, report.run_id).await?;
         per_step
             .push((wall.saturating_sub(report.model_time)).as_secs_f64() * 1000.0 / steps as f64);
     }
@@ -276,13 +276,13 @@ fn cached_tokens(earlier: &[Received], body: &Value) -> usize {
     best / 4
 }
 
-async fn steps_of(db: &Db, run: uuid::Uuid) -> Result<i64, chief_store::StoreError> {
-    db.fetch_optional(
-        "SELECT COUNT(*) AS n FROM agent_steps WHERE run_id = $1",
-        &[run.into()],
-    )
-    .await?
-    .map_or(Ok(0), |r| r.int("n"))
+async fn steps_of(
+    db: &Db,
+    tenant: chief_domain::TenantId,
+    run: uuid::Uuid,
+) -> Result<i64, chief_store::StoreError> {
+    let steps = chief_store::agent::journal_reads::steps_of(db, tenant, run).await?;
+    Ok(i64::try_from(steps.len()).unwrap_or(i64::MAX))
 }
 
 fn median(v: &mut [f64]) -> f64 {

@@ -13,6 +13,7 @@ use chief_ai::agent::persona::KnowledgeScope;
 use chief_ai::agent::persona_store::{self, NewPersona};
 use chief_ai::agent::{AgentOptions, RunStatus};
 use chief_llm::testing::{FakeModel, Flavor, Reply, Turn};
+use chief_store::agent::journal_reads;
 use chief_store::{Db, StoreError};
 use chief_testkit as common;
 use common::both_backends;
@@ -130,14 +131,8 @@ both_backends! {
         assert_eq!(steps, ["keywords", "embedding", "llm"]);
         assert_eq!(trail[1]["result"], "skipped");
         assert_eq!(trail[2]["confidence"], 72);
-        let row = c.db.fetch_optional(
-            "SELECT routing, routing_confidence FROM agent_runs WHERE tenant_id = $1 AND id = $2",
-            &[c.scope.tenant.into(), report.run_id.into()],
-        ).await?.unwrap();
-        assert_eq!(
-            (row.text("routing")?, row.int("routing_confidence")?),
-            ("llm:strategy".into(), 72)
-        );
+        let routing = journal_reads::routing_of(&c.db, c.scope.tenant, report.run_id).await?;
+        assert_eq!(routing, ("llm:strategy".into(), 72));
 
         // An answer that is not exactly the asked shape falls to General.
         let t2 = agent_task(&c, "Think about Q4", "").await;

@@ -17,6 +17,7 @@ use chief_ai::agent::routing::{self, Embedder, EmbeddingModel};
 use chief_ai::agent::{AgentOptions, RunStatus};
 use chief_llm::testing::{FakeModel, Flavor};
 use chief_store::Db;
+use chief_store::agent::journal_reads;
 use chief_testkit as common;
 use common::both_backends;
 use std::sync::Arc;
@@ -447,14 +448,8 @@ both_backends! {
         let confidence = step["confidence"].as_i64().unwrap();
         assert_eq!(confidence, (top * 100.0).round() as i64, "{trail}");
         assert_eq!(trail[2]["decision"], "embedding:discovery", "{trail}");
-        let row = c.db.fetch_optional(
-            "SELECT routing, routing_confidence FROM agent_runs WHERE tenant_id = $1 AND id = $2",
-            &[c.scope.tenant.into(), report.run_id.into()],
-        ).await?.unwrap();
-        assert_eq!(
-            (row.text("routing")?, row.int("routing_confidence")?),
-            ("embedding:discovery".into(), confidence)
-        );
+        let routing = journal_reads::routing_of(&c.db, c.scope.tenant, report.run_id).await?;
+        assert_eq!(routing, ("embedding:discovery".into(), confidence));
 
         // The workspace's own persona is a candidate too, by its profile.
         let t2 = agent_task(

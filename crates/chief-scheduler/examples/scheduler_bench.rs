@@ -104,8 +104,8 @@ async fn lags(
     let mut seen: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
     let until = Instant::now() + limit;
     while seen.len() < expected && Instant::now() < until {
-        let rows = db
-            .fetch_all(
+        let rows = chief_store::testing::fetch_all(
+                db,
                 "SELECT id, scheduled_for FROM job_runs WHERE tenant_id = $1 AND started_at >= $2 AND cause <> 'manual' AND status <> 'running'",
                 &[tenant.into(), since.into()],
             )
@@ -179,7 +179,8 @@ async fn main() {
         .expect("a schedule")
         .next_after(Utc::now())
         .expect("a next run");
-    db.execute(
+    chief_store::testing::execute(
+        &db,
         "UPDATE jobs SET schedule = $1, next_run_at = $2 WHERE tenant_id = $3",
         &[far.into(), parked.into(), tenant.into()],
     )
@@ -314,7 +315,7 @@ async fn main() {
         let _ = running.await;
     }
     if std::env::var("BENCH_DATABASE_URL").is_ok() {
-        db.execute("DELETE FROM tenants WHERE id = $1", &[tenant.into()])
+        chief_store::testing::execute(&db, "DELETE FROM tenants WHERE id = $1", &[tenant.into()])
             .await
             .expect("cleaned up");
     }

@@ -236,8 +236,8 @@ both_backends! {
             ta.ran.len(),
             tb.ran.len()
         );
-        let row = db
-            .fetch_optional(
+        let row = chief_store::testing::fetch_optional(
+                &db,
                 "SELECT COUNT(*) AS runs, COUNT(DISTINCT job_id) AS jobs FROM job_runs WHERE tenant_id = $1",
                 &[tenant.into()],
             )

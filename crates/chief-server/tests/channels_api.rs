@@ -42,8 +42,7 @@ both_backends! {
         assert_eq!(updated["enabled"], false);
         assert!(!updated.to_string().contains(&secret));
 
-        let raw = db
-            .fetch_optional("SELECT secret FROM channels WHERE id = $1", &[uuid::Uuid::parse_str(&id).unwrap().into()])
+        let raw = chief_store::testing::fetch_optional(db, "SELECT secret FROM channels WHERE id = $1", &[uuid::Uuid::parse_str(&id).unwrap().into()])
             .await
             .unwrap()
             .unwrap()

@@ -16,15 +16,16 @@ use chief_testkit::both_backends;
 use common::{call, key_for};
 
 async fn owner(db: &Db, slug: &str) -> (TenantId, Uuid) {
-    let row = db
-        .fetch_optional(
-            "SELECT id, tenant_id FROM users WHERE email = $1",
-            &[format!("owner@{slug}.test").into()],
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    (row.tenant("tenant_id").unwrap(), row.uuid("id").unwrap())
+    let email = format!("owner@{slug}.test");
+    for tenant in chief_store::tenancy::list_tenants(db).await.unwrap() {
+        let users = chief_store::tenancy::list_users(db, tenant.id)
+            .await
+            .unwrap();
+        if let Some(user) = users.into_iter().find(|u| u.email == email) {
+            return (tenant.id, user.id);
+        }
+    }
+    panic!("no user {email}")
 }
 
 async fn post(db: &Db, key: &str, path: &str, body: Value) -> Value {
@@ -131,7 +132,7 @@ both_backends! {
     async fn today_begins_at_midnight_in_the_users_time_zone(db: &Db) {
         let key = key_for(db, "acme").await;
         let zone = chrono_tz::Pacific::Kiritimati;
-        db.execute("UPDATE users SET timezone = $1 WHERE email = $2", &["Pacific/Kiritimati".into(), "owner@acme.test".into()]).await.unwrap();
+        chief_store::testing::execute(db, "UPDATE users SET timezone = $1 WHERE email = $2", &["Pacific/Kiritimati".into(), "owner@acme.test".into()]).await.unwrap();
         let local_today = Utc::now().with_timezone(&zone).date_naive();
         let midnight = zone.from_local_datetime(&local_today.and_hms_opt(0, 0, 0).unwrap()).unwrap().with_timezone(&Utc);
         let before = post(db, &key, "/api/tasks", json!({"title": "Late last night"})).await;

@@ -15,15 +15,16 @@ use chief_testkit::both_backends;
 use common::{call, key_for};
 
 async fn owner(db: &Db, slug: &str) -> (TenantId, Uuid) {
-    let row = db
-        .fetch_optional(
-            "SELECT id, tenant_id FROM users WHERE email = $1",
-            &[format!("owner@{slug}.test").into()],
-        )
-        .await
-        .unwrap()
-        .unwrap();
-    (row.tenant("tenant_id").unwrap(), row.uuid("id").unwrap())
+    let email = format!("owner@{slug}.test");
+    for tenant in chief_store::tenancy::list_tenants(db).await.unwrap() {
+        let users = chief_store::tenancy::list_users(db, tenant.id)
+            .await
+            .unwrap();
+        if let Some(user) = users.into_iter().find(|u| u.email == email) {
+            return (tenant.id, user.id);
+        }
+    }
+    panic!("no user {email}")
 }
 
 fn ts(v: &serde_json::Value) -> DateTime<Utc> {

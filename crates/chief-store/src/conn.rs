@@ -34,7 +34,7 @@ impl Conn<'_> {
     }
 
     /// Runs a query that returns at most one row.
-    pub async fn fetch_optional(
+    pub(crate) async fn fetch_optional(
         &mut self,
         sql: &str,
         args: &[Value],
@@ -46,7 +46,11 @@ impl Conn<'_> {
     }
 
     /// Runs a query and returns all its rows.
-    pub async fn fetch_all(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
+    pub(crate) async fn fetch_all(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+    ) -> Result<Vec<Row>, StoreError> {
         match self {
             Conn::Db(db) => db.fetch_all(sql, args).await,
             Conn::Tx(tx) => tx.fetch_all(sql, args).await,

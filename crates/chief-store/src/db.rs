@@ -1,5 +1,7 @@
-//! The connection to either backend and the three ways to run a query
-//! (`execute`, `fetch_optional`, `fetch_all`), written once for both.
+//! The connection to either backend and the two ways to read with it
+//! (`fetch_optional`, `fetch_all`), written once for both; writes go
+//! through a [`crate::Tx`]. Both are private to the store, so every query
+//! outside it goes through a repository that takes the tenant.
 //!
 //! Queries use `$1`-style placeholders, which SQLite and PostgreSQL both
 //! accept. Where the SQL must differ (full-text search, JSON, upserts) the
@@ -201,16 +203,15 @@ impl Db {
         }
     }
 
-    /// Runs a statement and returns how many rows it touched.
-    pub async fn execute(&self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
-        match self {
-            Db::Sqlite(p, _) => Ok(sqlite_query(sql, args).execute(p).await?.rows_affected()),
-            Db::Postgres(p) => Ok(pg_query(sql, args).execute(p).await?.rows_affected()),
-        }
+    /// Whether the store answers a query, for readiness checks.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.fetch_optional("SELECT 1 AS one", &[])
+            .await
+            .map(|_| ())
     }
 
     /// Runs a query that returns at most one row.
-    pub async fn fetch_optional(
+    pub(crate) async fn fetch_optional(
         &self,
         sql: &str,
         args: &[Value],
@@ -228,7 +229,11 @@ impl Db {
     }
 
     /// Runs a query and returns all its rows.
-    pub async fn fetch_all(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
+    pub(crate) async fn fetch_all(
+        &self,
+        sql: &str,
+        args: &[Value],
+    ) -> Result<Vec<Row>, StoreError> {
         match self {
             Db::Sqlite(p, _) => Ok(sqlite_query(sql, args)
                 .fetch_all(p)

@@ -8,6 +8,7 @@
 //!   SHA-256 audit chain and writes the domain event to the outbox in the same
 //!   transaction.
 
+pub mod agent;
 pub mod audit;
 pub mod briefing;
 pub mod briefing_inputs;
@@ -17,6 +18,7 @@ pub mod client;
 pub mod conn;
 pub mod context;
 pub mod context_reads;
+pub mod conversation;
 pub mod dashboard;
 pub mod db;
 pub mod delivery;
@@ -45,6 +47,8 @@ pub mod task_playbooks;
 pub mod task_query;
 pub mod tenancy;
 pub mod tenant_cache;
+#[cfg(feature = "test-sql")]
+pub mod testing;
 pub mod trigger;
 pub mod trigger_firing;
 mod trigger_rules;

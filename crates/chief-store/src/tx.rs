@@ -162,7 +162,7 @@ impl Tx {
     }
 
     /// Runs a statement and returns how many rows it touched.
-    pub async fn execute(&mut self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
+    pub(crate) async fn execute(&mut self, sql: &str, args: &[Value]) -> Result<u64, StoreError> {
         match &mut self.inner {
             Inner::Sqlite(t) => Ok(sqlite_query(sql, args)
                 .execute(&mut **t)
@@ -173,7 +173,7 @@ impl Tx {
     }
 
     /// Runs a query that returns at most one row.
-    pub async fn fetch_optional(
+    pub(crate) async fn fetch_optional(
         &mut self,
         sql: &str,
         args: &[Value],
@@ -191,7 +191,11 @@ impl Tx {
     }
 
     /// Runs a query and returns all its rows.
-    pub async fn fetch_all(&mut self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
+    pub(crate) async fn fetch_all(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+    ) -> Result<Vec<Row>, StoreError> {
         match &mut self.inner {
             Inner::Sqlite(t) => Ok(sqlite_query(sql, args)
                 .fetch_all(&mut **t)

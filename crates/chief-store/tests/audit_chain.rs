@@ -77,12 +77,12 @@ both_backends! {
         let (seq, log_id) = seq_of(&db, tenant, "task.updated").await?;
 
         let forged = Value::json(&serde_json::json!({"priority": {"before": 3, "after": 5}}));
-        let touched = db
-            .execute(
-                "UPDATE logs SET details = $3 WHERE tenant_id = $1 AND seq = $2",
-                &[tenant.into(), seq.into(), forged],
-            )
-            .await?;
+        let touched = chief_store::testing::execute(
+            &db,
+            "UPDATE logs SET details = $3 WHERE tenant_id = $1 AND seq = $2",
+            &[tenant.into(), seq.into(), forged],
+        )
+        .await?;
         assert_eq!(touched, 1);
 
         let check = audit::verify(&db, Some(tenant)).await?;
@@ -144,7 +144,8 @@ both_backends! {
             details: serde_json::json!({"title": {"before": null, "after": "Something else"}}),
             ..original.clone()
         };
-        db.execute(
+        chief_store::testing::execute(
+            &db,
             "UPDATE logs SET details = $3, hash = $4 WHERE tenant_id = $1 AND seq = $2",
             &[
                 tenant.into(),
@@ -173,7 +174,8 @@ both_backends! {
     async fn deleting_a_row_in_the_middle_is_reported_as_a_gap(db: Db) -> anyhow::Result<()> {
         let (tenant, _, _) = busy_workspace(&db, "a").await?;
         let (seq, _) = seq_of(&db, tenant, "task.created").await?;
-        db.execute(
+        chief_store::testing::execute(
+            &db,
             "DELETE FROM logs WHERE tenant_id = $1 AND seq = $2",
             &[tenant.into(), seq.into()],
         )
@@ -196,12 +198,12 @@ both_backends! {
 both_backends! {
     async fn deleting_the_last_row_is_detected_through_the_chain_head(db: Db) -> anyhow::Result<()> {
         let (tenant, _, rows) = busy_workspace(&db, "a").await?;
-        let deleted = db
-            .execute(
-                "DELETE FROM logs WHERE tenant_id = $1 AND seq = $2",
-                &[tenant.into(), rows.into()],
-            )
-            .await?;
+        let deleted = chief_store::testing::execute(
+            &db,
+            "DELETE FROM logs WHERE tenant_id = $1 AND seq = $2",
+            &[tenant.into(), rows.into()],
+        )
+        .await?;
         assert_eq!(deleted, 1);
 
         let check = audit::verify(&db, Some(tenant)).await?;
@@ -220,7 +222,8 @@ both_backends! {
 both_backends! {
     async fn deleting_a_tenants_chain_head_is_detected(db: Db) -> anyhow::Result<()> {
         let (tenant, _, _) = busy_workspace(&db, "a").await?;
-        db.execute(
+        chief_store::testing::execute(
+            &db,
             "DELETE FROM audit_heads WHERE tenant_id = $1",
             &[tenant.into()],
         )
@@ -293,10 +296,13 @@ both_backends! {
         let (tenant, user) = workspace(&db, "a").await;
         let s = scope(tenant, user);
         async fn commit_wait(tx: &mut chief_store::Tx) -> anyhow::Result<String> {
-            let row = tx
-                .fetch_optional("SELECT current_setting('synchronous_commit') AS v", &[])
-                .await?
-                .expect("one row");
+            let row = chief_store::testing::fetch_optional_in(
+                tx,
+                "SELECT current_setting('synchronous_commit') AS v",
+                &[],
+            )
+            .await?
+            .expect("one row");
             Ok(row.text("v")?)
         }
         let postgres = db.backend() == chief_store::Backend::Postgres;

@@ -131,8 +131,7 @@ pub async fn add_person(db: &Db, scope: &Scope, new: NewPerson) -> Result<Person
 /// Counts a tenant's rows in `table` (`logs`, `events`, …) with raw SQL.
 pub async fn count_rows(db: &Db, table: &str, tenant: TenantId) -> i64 {
     let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE tenant_id = $1");
-    let row = db
-        .fetch_optional(&sql, &[Value::from(tenant)])
+    let row = chief_store::testing::fetch_optional(db, &sql, &[Value::from(tenant)])
         .await
         .expect("a count query runs")
         .expect("COUNT returns a row");

@@ -61,13 +61,13 @@ both_backends! {
             };
             let db = chief_store::Db::open(&location, &Default::default()).await.expect("the store opens");
             if db.backend() == chief_store::Backend::Sqlite {
-                let rows = db.fetch_all("PRAGMA integrity_check", &[]).await.unwrap();
+                let rows = chief_store::testing::fetch_all(&db, "PRAGMA integrity_check", &[]).await.unwrap();
                 assert_eq!(rows[0].text("integrity_check").unwrap(), "ok");
-                assert!(db.fetch_all("PRAGMA foreign_key_check", &[]).await.unwrap().is_empty());
+                assert!(chief_store::testing::fetch_all(&db, "PRAGMA foreign_key_check", &[]).await.unwrap().is_empty());
             }
             // No orphans: every task's project exists in its tenant.
-            let orphans = db
-                .fetch_optional(
+            let orphans = chief_store::testing::fetch_optional(
+                    &db,
                     "SELECT COUNT(*) AS n FROM tasks t WHERE t.project_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = t.project_id AND p.tenant_id = t.tenant_id)",
                     &[],
                 )

@@ -284,9 +284,8 @@ async fn run_loop(client: &Client, seeded: &Seeded) {
 
 /// The audit actor of the newest `draft.created` row: MCP work is the agent's.
 async fn draft_actor(seeded: &Seeded) -> String {
-    let row = seeded
-        .db
-        .fetch_optional(
+    let row = chief_store::testing::fetch_optional(
+            &seeded.db,
             "SELECT actor FROM logs WHERE tenant_id = $1 AND action = 'draft.created' ORDER BY seq DESC LIMIT 1",
             &[seeded.tenant.into()],
         )

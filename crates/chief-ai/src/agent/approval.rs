@@ -10,8 +10,9 @@ use crate::policy::canonical;
 use crate::registry::{Caller, ToolError};
 use chief_domain::Priority;
 use chief_domain::question::NewQuestion;
-use chief_store::{Change, StoreError, task};
-use serde_json::{Value, json};
+use chief_store::agent::approval as rows;
+use chief_store::{StoreError, task};
+use serde_json::Value;
 use uuid::Uuid;
 
 /// What the person decided about a held call.
@@ -69,30 +70,7 @@ pub async fn hold(
     caller
         .write(async |tx, _| {
             let (_, q) = task::block(tx, task_id, question).await?;
-            let id = chief_domain::new_id();
-            let now = tx.now();
-            tx.execute(
-                "INSERT INTO agent_approvals (id, tenant_id, task_id, question_id, tool, arguments, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[
-                    id.into(),
-                    tx.tenant().into(),
-                    task_id.into(),
-                    q.id.into(),
-                    tool.clone().into(),
-                    args_text.clone().into(),
-                    now.into(),
-                ],
-            )
-            .await?;
-            tx.audit(Change {
-                action: "agent_approval.requested".into(),
-                entity_type: "agent_approval",
-                entity_id: id,
-                details: json!({"task_id": task_id, "question_id": q.id, "tool": tool,
-                    "arguments": args_text}),
-            })
-            .await?;
+            rows::hold(tx, task_id, q.id, &tool, &args_text).await?;
             Ok(q.id)
         })
         .await
@@ -109,35 +87,25 @@ pub struct Held {
 
 /// Every call held for `task_id`, oldest first, with its decision.
 pub async fn for_task(caller: &Caller, task_id: Uuid) -> Result<Vec<Held>, StoreError> {
-    let rows = caller
-        .db
-        .fetch_all(
-            "SELECT a.id, a.tool, a.arguments, a.used_at, q.status, q.answer \
-             FROM agent_approvals a JOIN questions q ON q.tenant_id = a.tenant_id AND q.id = a.question_id \
-             WHERE a.tenant_id = $1 AND a.task_id = $2 ORDER BY a.created_at, a.id",
-            &[caller.scope.tenant.into(), task_id.into()],
-        )
-        .await?;
-    rows.iter()
+    Ok(rows::for_task(&caller.db, caller.scope.tenant, task_id)
+        .await?
+        .into_iter()
         .map(|r| {
-            let answer = r.opt_text("answer")?;
-            let decision = match (r.text("status")?.as_str(), answer) {
+            let decision = match (r.question_status.as_str(), r.answer) {
                 ("unanswered", _) => Decision::Pending,
-                (_, Some(a)) if approves(&a) => match r.opt_ts("used_at")? {
+                (_, Some(a)) if approves(&a) => match r.used_at {
                     Some(_) => Decision::Used,
-                    None => Decision::Approved {
-                        approval_id: r.uuid("id")?,
-                    },
+                    None => Decision::Approved { approval_id: r.id },
                 },
                 (_, answer) => Decision::Rejected { answer },
             };
-            Ok(Held {
-                tool: r.text("tool")?,
-                arguments: r.text("arguments")?,
+            Held {
+                tool: r.tool,
+                arguments: r.arguments,
                 decision,
-            })
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// The latest decision about exactly `tool` with `args` on `task_id`.
@@ -159,19 +127,7 @@ pub async fn decision(
 /// Marks an approved call as run, so the approval is used once.
 pub async fn mark_used(caller: &Caller, approval_id: Uuid) -> Result<(), StoreError> {
     let mut tx = caller.db.write(&caller.scope).await?;
-    let now = tx.now();
-    tx.execute(
-        "UPDATE agent_approvals SET used_at = $3 WHERE tenant_id = $1 AND id = $2",
-        &[caller.scope.tenant.into(), approval_id.into(), now.into()],
-    )
-    .await?;
-    tx.audit(Change {
-        action: "agent_approval.used".into(),
-        entity_type: "agent_approval",
-        entity_id: approval_id,
-        details: json!({}),
-    })
-    .await?;
+    rows::mark_used(&mut tx, approval_id).await?;
     tx.commit().await
 }
 

@@ -17,13 +17,10 @@ use super::session::{Session, Stop, now};
 use crate::policy::Policy;
 use crate::registry::Caller;
 use chief_llm::{Block, Message, Request, ToolDefinition};
-use chief_store::{Change, StoreError, new_trace_id};
+use chief_store::agent::check as agent_check;
+use chief_store::{StoreError, new_trace_id};
 use serde_json::{Value, json};
 use uuid::Uuid;
-
-/// Audit entity types that are the agent's own bookkeeping, not changes
-/// in the workspace.
-const BOOKKEEPING: &str = "'agent_run', 'agent_check', 'agent_approval'";
 
 /// The tools a check may use: look around, and note what needs doing.
 const CHECK_TOOLS: &[&str] = &[
@@ -50,63 +47,10 @@ pub enum Checked {
     },
 }
 
-/// The newest audited change of the tenant that was not bookkeeping.
-async fn latest_change(caller: &Caller) -> Result<i64, StoreError> {
-    let row = caller
-        .db
-        .fetch_optional(
-            &format!(
-                "SELECT seq FROM logs WHERE tenant_id = $1 AND entity_type NOT IN ({BOOKKEEPING}) \
-                 ORDER BY seq DESC LIMIT 1"
-            ),
-            &[caller.scope.tenant.into()],
-        )
-        .await?;
-    row.map_or(Ok(0), |r| r.int("seq"))
-}
-
-/// What the last check of this user saw, if any.
-async fn last_seen(caller: &Caller, user: Uuid) -> Result<Option<i64>, StoreError> {
-    let row = caller
-        .db
-        .fetch_optional(
-            "SELECT seen_seq FROM agent_checks WHERE tenant_id = $1 AND user_id = $2",
-            &[caller.scope.tenant.into(), user.into()],
-        )
-        .await?;
-    row.map(|r| r.int("seen_seq")).transpose()
-}
-
 /// Remembers that a check saw `seq`.
 async fn mark_seen(caller: &Caller, user: Uuid, seq: i64) -> Result<(), StoreError> {
     let mut tx = caller.db.write(&caller.scope).await?;
-    let now = tx.now();
-    let args = [
-        caller.scope.tenant.into(),
-        user.into(),
-        seq.into(),
-        now.into(),
-    ];
-    let updated = tx
-        .execute(
-            "UPDATE agent_checks SET seen_seq = $3, checked_at = $4 WHERE tenant_id = $1 AND user_id = $2",
-            &args,
-        )
-        .await?;
-    if updated == 0 {
-        tx.execute(
-            "INSERT INTO agent_checks (tenant_id, user_id, seen_seq, checked_at) VALUES ($1, $2, $3, $4)",
-            &args,
-        )
-        .await?;
-    }
-    tx.audit(Change {
-        action: "agent_check.recorded".into(),
-        entity_type: "agent_check",
-        entity_id: user,
-        details: json!({"seen_seq": seq}),
-    })
-    .await?;
+    agent_check::mark_seen(&mut tx, user, seq).await?;
     tx.commit().await
 }
 
@@ -129,8 +73,9 @@ impl Agent {
         let mut caller = caller.clone();
         caller.scope.trace_id = Some(new_trace_id());
         let user = caller.user()?;
-        let seen = latest_change(&caller).await?;
-        if last_seen(&caller, user).await? == Some(seen) {
+        let tenant = caller.scope.tenant;
+        let seen = agent_check::latest_change(&caller.db, tenant).await?;
+        if agent_check::last_seen(&caller.db, tenant, user).await? == Some(seen) {
             return Ok(Checked::Quiet { seen_seq: seen });
         }
         let policy = Policy::load(&caller.db, caller.scope.tenant).await?;

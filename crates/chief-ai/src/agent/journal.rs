@@ -11,8 +11,9 @@
 
 use crate::policy::Policy;
 use chief_llm::Response;
-use chief_store::{Change, Db, Scope, StoreError, Tx, Value};
-use chrono::{DateTime, Utc};
+use chief_store::agent::journal::{self as rows, Finished, NewRun, NewStep, Settled, StepRecord};
+use chief_store::{Db, Scope, StoreError, Tx};
+use chrono::Utc;
 use serde_json::json;
 use std::time::Duration;
 use uuid::Uuid;
@@ -80,17 +81,7 @@ pub struct Journal {
     pub model_time: Duration,
     /// Steps that changed nothing (model calls, reads, decisions), held
     /// until the next journal write so they share its transaction.
-    queued: Vec<Queued>,
-}
-
-/// A step held for the next journal transaction.
-struct Queued {
-    id: Uuid,
-    seq: i64,
-    at: DateTime<Utc>,
-    cols: &'static str,
-    values: Vec<Value>,
-    day_tokens: u64,
+    queued: Vec<NewStep>,
 }
 
 /// A tool call's step status, result body and error flag.
@@ -99,10 +90,6 @@ fn outcome(result: &Result<serde_json::Value, String>) -> (&'static str, serde_j
         Ok(v) => ("applied", v.clone(), false),
         Err(e) => ("failed", json!({"error": e}), true),
     }
-}
-
-fn int(n: u64) -> Value {
-    Value::Int(Some(i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
 impl Journal {
@@ -122,32 +109,20 @@ impl Journal {
             .ok_or_else(|| StoreError::invalid("actor", "an agent run acts for a user"))?;
         let trace = scope.trace_id.clone().unwrap_or_default();
         let mut tx = db.write_relaxed(scope).await?;
-        let now = tx.now();
-        tx.execute(
-            "INSERT INTO agent_runs (id, tenant_id, user_id, trace_id, persona, routing, routing_confidence, task_id, status, model, started_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            &[
-                run_id.into(),
-                scope.tenant.into(),
-                user.into(),
-                trace.into(),
-                routing.persona.clone().into(),
-                routing.decision.clone().into(),
-                i64::from(routing.confidence).into(),
-                task_id.into(),
-                RunStatus::Running.as_str().into(),
-                model.into(),
-                now.into(),
-            ],
+        rows::open_run(
+            &mut tx,
+            &NewRun {
+                id: run_id,
+                user_id: user,
+                trace_id: trace,
+                persona: &routing.persona,
+                routing: &routing.decision,
+                confidence: routing.confidence,
+                task_id,
+                status: RunStatus::Running.as_str(),
+                model,
+            },
         )
-        .await?;
-        tx.audit(Change {
-            action: "agent_run.started".into(),
-            entity_type: "agent_run",
-            entity_id: run_id,
-            details: json!({"task_id": task_id, "persona": routing.persona,
-                "routing": routing.decision, "confidence": routing.confidence}),
-        })
         .await?;
         tx.commit().await?;
         Ok(Journal {
@@ -164,12 +139,8 @@ impl Journal {
     }
 
     /// Writes a step now, with any held before it, in one transaction.
-    async fn insert_step(
-        &mut self,
-        cols: &'static str,
-        values: Vec<Value>,
-    ) -> Result<Step, StoreError> {
-        let id = self.hold(cols, values, 0);
+    async fn insert_step(&mut self, record: StepRecord) -> Result<Step, StoreError> {
+        let id = self.hold(record, 0);
         let mut tx = self.db.write_relaxed(&self.scope).await?;
         let (last, audit_seq) = self.write_held(&mut tx).await?;
         tx.commit().await?;
@@ -183,14 +154,13 @@ impl Journal {
     /// nothing else: no write follows a step without writing it first, and
     /// [`Journal::day_spent`] writes a model call's tokens before the day's
     /// count is read.
-    fn hold(&mut self, cols: &'static str, values: Vec<Value>, day_tokens: u64) -> Uuid {
+    fn hold(&mut self, record: StepRecord, day_tokens: u64) -> Uuid {
         let id = chief_domain::new_id();
-        self.queued.push(Queued {
+        self.queued.push(NewStep {
             id,
             seq: self.next_seq,
             at: chief_store::value::micros(self.scope.now.unwrap_or_else(Utc::now)),
-            cols,
-            values,
+            record,
             day_tokens,
         });
         self.next_seq += 1;
@@ -202,39 +172,10 @@ impl Journal {
     /// sequence number of its audit row.
     async fn write_held(&mut self, tx: &mut Tx) -> Result<(Uuid, i64), StoreError> {
         let mut last = (Uuid::nil(), 0);
-        for q in std::mem::take(&mut self.queued) {
-            let placeholders = (6..6 + q.values.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut args: Vec<Value> = vec![
-                q.id.into(),
-                self.scope.tenant.into(),
-                self.run_id.into(),
-                q.seq.into(),
-                q.at.into(),
-            ];
-            args.extend(q.values);
-            tx.execute(
-                &format!(
-                    "INSERT INTO agent_steps (id, tenant_id, run_id, seq, created_at, {cols}) VALUES ($1, $2, $3, $4, $5, {placeholders})",
-                    cols = q.cols
-                ),
-                &args,
-            )
-            .await?;
-            if q.day_tokens > 0 {
-                crate::budget::add_to_day(tx, q.at, q.day_tokens).await?;
-            }
-            let audit_seq = tx
-                .audit(Change {
-                    action: "agent_run.step_recorded".into(),
-                    entity_type: "agent_run",
-                    entity_id: self.run_id,
-                    details: json!({"step": q.id, "seq": q.seq}),
-                })
-                .await?;
-            last = (q.id, audit_seq);
+        for step in std::mem::take(&mut self.queued) {
+            let id = step.id;
+            let audit_seq = rows::record_step(tx, self.run_id, step).await?;
+            last = (id, audit_seq);
         }
         Ok(last)
     }
@@ -268,20 +209,17 @@ impl Journal {
         self.cost_micro_usd += cost;
         self.model_time += resp.latency;
         self.hold(
-            "kind, status, input_tokens, output_tokens, latency_ms, cost_micro_usd, result",
-            vec![
-                "model_call".into(),
-                "done".into(),
-                int(input),
-                int(output),
-                int(resp.latency.as_millis() as u64),
-                int(cost),
-                Value::Json(Some(json!({
+            StepRecord::ModelCall {
+                input_tokens: input,
+                output_tokens: output,
+                latency_ms: resp.latency.as_millis() as u64,
+                cost_micro_usd: cost,
+                result: json!({
                     "model": resp.model,
                     "attempts": resp.attempts,
                     "tool_calls": resp.tool_calls().map(|(_, n, _)| n).collect::<Vec<_>>(),
-                }))),
-            ],
+                }),
+            },
             input + output,
         );
     }
@@ -291,14 +229,10 @@ impl Journal {
     pub fn model_failure(&mut self, error: &str, latency: Duration) {
         self.model_time += latency;
         self.hold(
-            "kind, status, is_error, latency_ms, result",
-            vec![
-                "model_call".into(),
-                "failed".into(),
-                true.into(),
-                int(latency.as_millis() as u64),
-                Value::Json(Some(json!({"error": error}))),
-            ],
+            StepRecord::ModelFailure {
+                latency_ms: latency.as_millis() as u64,
+                result: json!({"error": error}),
+            },
             0,
         );
     }
@@ -311,16 +245,11 @@ impl Journal {
         class: &str,
         arguments: &serde_json::Value,
     ) -> Result<Step, StoreError> {
-        self.insert_step(
-            "kind, status, tool, tool_class, arguments",
-            vec![
-                "tool_call".into(),
-                "pending".into(),
-                tool.into(),
-                class.into(),
-                Value::Json(Some(arguments.clone())),
-            ],
-        )
+        self.insert_step(StepRecord::ToolCall {
+            tool: tool.into(),
+            tool_class: class.into(),
+            arguments: arguments.clone(),
+        })
         .await
     }
 
@@ -334,16 +263,13 @@ impl Journal {
     ) {
         let (status, body, is_error) = outcome(result);
         self.hold(
-            "kind, status, tool, tool_class, arguments, result, is_error",
-            vec![
-                "tool_call".into(),
-                status.into(),
-                tool.into(),
-                "read".into(),
-                Value::Json(Some(arguments.clone())),
-                Value::Json(Some(body)),
-                is_error.into(),
-            ],
+            StepRecord::ReadCall {
+                status,
+                tool: tool.into(),
+                arguments: arguments.clone(),
+                result: body,
+                is_error,
+            },
             0,
         );
     }
@@ -382,28 +308,17 @@ impl Journal {
         is_error: bool,
         ran: bool,
     ) -> Result<(), StoreError> {
-        let id = step.id;
         let mut tx = self.db.write_relaxed(&self.scope).await?;
-        let own_seq = tx
-            .audit(Change {
-                action: "agent_run.step_recorded".into(),
-                entity_type: "agent_run",
-                entity_id: self.run_id,
-                details: json!({"step": id, "status": status}),
-            })
-            .await?;
-        let audit = ran.then_some((step.audit_seq, own_seq - 1));
-        tx.execute(
-            "UPDATE agent_steps SET status = $3, result = $4, is_error = $5, audit_from = $6, audit_to = $7 WHERE tenant_id = $1 AND id = $2",
-            &[
-                self.scope.tenant.into(),
-                id.into(),
-                status.into(),
-                Value::Json(Some(body)),
-                is_error.into(),
-                audit.map(|a| a.0).into(),
-                audit.map(|a| a.1).into(),
-            ],
+        rows::settle_step(
+            &mut tx,
+            self.run_id,
+            step.id,
+            Settled {
+                status,
+                result: body,
+                is_error,
+                ran_after: ran.then_some(step.audit_seq),
+            },
         )
         .await?;
         // Held steps go after the settling row, outside the write's range.
@@ -415,13 +330,10 @@ impl Journal {
     /// person's approval used, the routing trail, a quiet check skipped).
     pub fn decision(&mut self, about: &str, details: &serde_json::Value) {
         self.hold(
-            "kind, status, tool, result",
-            vec![
-                "decision".into(),
-                "done".into(),
-                about.into(),
-                Value::Json(Some(details.clone())),
-            ],
+            StepRecord::Decision {
+                about: about.into(),
+                details: details.clone(),
+            },
             0,
         );
     }
@@ -434,141 +346,20 @@ impl Journal {
     ) -> Result<(), StoreError> {
         let mut tx = self.db.write_relaxed(&self.scope).await?;
         self.write_held(&mut tx).await?;
-        let now = tx.now();
-        tx.execute(
-            "UPDATE agent_runs SET status = $3, note = $4, input_tokens = $5, output_tokens = $6, cost_micro_usd = $7, finished_at = $8 WHERE tenant_id = $1 AND id = $2",
-            &[
-                self.scope.tenant.into(),
-                self.run_id.into(),
-                status.as_str().into(),
-                note.map(str::to_string).into(),
-                int(self.input_tokens),
-                int(self.output_tokens),
-                int(self.cost_micro_usd),
-                now.into(),
-            ],
+        rows::finish_run(
+            &mut tx,
+            self.run_id,
+            Finished {
+                status: status.as_str(),
+                note,
+                input_tokens: self.input_tokens,
+                output_tokens: self.output_tokens,
+                cost_micro_usd: self.cost_micro_usd,
+            },
         )
-        .await?;
-        tx.audit(Change {
-            action: "agent_run.finished".into(),
-            entity_type: "agent_run",
-            entity_id: self.run_id,
-            details: json!({"status": status.as_str(), "note": note,
-                "input_tokens": self.input_tokens, "output_tokens": self.output_tokens}),
-        })
         .await?;
         tx.commit().await
     }
 }
 
-/// One run as `chief agent runs` lists it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct RunSummary {
-    pub id: Uuid,
-    pub trace_id: String,
-    pub task_id: Option<Uuid>,
-    pub persona: String,
-    pub routing: String,
-    pub status: String,
-    pub note: Option<String>,
-    pub input_tokens: i64,
-    pub output_tokens: i64,
-    pub cost_micro_usd: i64,
-    pub started_at: chrono::DateTime<chrono::Utc>,
-    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-const RUN_COLUMNS: &str = "id, trace_id, task_id, persona, routing, status, note, input_tokens, \
-     output_tokens, cost_micro_usd, started_at, finished_at";
-
-fn run_from_row(r: &chief_store::value::Row) -> Result<RunSummary, StoreError> {
-    Ok(RunSummary {
-        id: r.uuid("id")?,
-        trace_id: r.text("trace_id")?,
-        task_id: r.opt_uuid("task_id")?,
-        persona: r.text("persona")?,
-        routing: r.text("routing")?,
-        status: r.text("status")?,
-        note: r.opt_text("note")?,
-        input_tokens: r.int("input_tokens")?,
-        output_tokens: r.int("output_tokens")?,
-        cost_micro_usd: r.int("cost_micro_usd")?,
-        started_at: r.ts("started_at")?,
-        finished_at: r.opt_ts("finished_at")?,
-    })
-}
-
-/// The tenant's `limit` most recent runs, newest first.
-pub async fn recent(
-    db: &Db,
-    tenant: chief_domain::TenantId,
-    limit: i64,
-) -> Result<Vec<RunSummary>, StoreError> {
-    db.fetch_all(
-        &format!(
-            "SELECT {RUN_COLUMNS} FROM agent_runs WHERE tenant_id = $1 \
-             ORDER BY started_at DESC, id DESC LIMIT $2"
-        ),
-        &[tenant.into(), limit.into()],
-    )
-    .await?
-    .iter()
-    .map(run_from_row)
-    .collect()
-}
-
-/// One step of a run, as a trace shows it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct StepSummary {
-    pub seq: i64,
-    /// `model` or `tool`.
-    pub kind: String,
-    pub tool: Option<String>,
-    pub status: String,
-    pub is_error: bool,
-    pub latency_ms: i64,
-}
-
-/// The tenant's runs under `trace`, oldest first, each with its steps.
-pub async fn in_trace(
-    db: &Db,
-    tenant: chief_domain::TenantId,
-    trace: &str,
-) -> Result<Vec<(RunSummary, Vec<StepSummary>)>, StoreError> {
-    let runs: Vec<RunSummary> = db
-        .fetch_all(
-            &format!(
-                "SELECT {RUN_COLUMNS} FROM agent_runs WHERE tenant_id = $1 AND trace_id = $2 \
-                 ORDER BY started_at, id"
-            ),
-            &[tenant.into(), trace.into()],
-        )
-        .await?
-        .iter()
-        .map(run_from_row)
-        .collect::<Result<_, _>>()?;
-    let mut out = Vec::with_capacity(runs.len());
-    for run in runs {
-        let steps = db
-            .fetch_all(
-                "SELECT seq, kind, tool, status, is_error, latency_ms FROM agent_steps \
-                 WHERE tenant_id = $1 AND run_id = $2 ORDER BY seq",
-                &[tenant.into(), run.id.into()],
-            )
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(StepSummary {
-                    seq: r.int("seq")?,
-                    kind: r.text("kind")?,
-                    tool: r.opt_text("tool")?,
-                    status: r.text("status")?,
-                    is_error: r.bool("is_error")?,
-                    latency_ms: r.int("latency_ms")?,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
-        out.push((run, steps));
-    }
-    Ok(out)
-}
+pub use chief_store::agent::journal_reads::{RunSummary, StepSummary, in_trace, recent};

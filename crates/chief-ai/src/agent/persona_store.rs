@@ -5,11 +5,10 @@
 use super::persona::{self, KNOWLEDGE_KINDS, KnowledgeScope, Persona};
 use crate::registry::Registry;
 use chief_domain::TenantId;
-use chief_store::value::Row;
-use chief_store::{Change, Db, Scope, StoreError, Value};
+use chief_store::agent::persona::{self as rows, StoredPersona};
+use chief_store::{Db, Scope, StoreError};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::json;
 
 /// A persona to add.
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
@@ -120,15 +119,15 @@ impl NewPersona {
     }
 }
 
-fn from_row(r: &Row) -> Result<Persona, StoreError> {
-    Ok(Persona {
-        name: r.text("name")?,
-        prompt: r.text("prompt")?,
-        keywords: r.json_as("keywords")?,
-        tools: r.json_as("tools")?,
-        knowledge_scope: r.json_as("knowledge_scope")?,
+fn from_stored(p: StoredPersona<KnowledgeScope>) -> Persona {
+    Persona {
+        name: p.name,
+        prompt: p.prompt,
+        keywords: p.keywords,
+        tools: p.tools,
+        knowledge_scope: p.knowledge_scope,
         built_in: false,
-    })
+    }
 }
 
 /// Adds a persona to the workspace; a name already used is a conflict.
@@ -140,58 +139,31 @@ pub async fn add(
 ) -> Result<Persona, StoreError> {
     let p = new.validate(registry)?;
     let mut tx = db.write(scope).await?;
-    let taken = tx
-        .fetch_optional(
-            "SELECT id FROM agent_personas WHERE tenant_id = $1 AND name = $2",
-            &[scope.tenant.into(), p.name.clone().into()],
-        )
-        .await?;
-    if taken.is_some() {
+    if rows::id_of(&mut tx, &p.name).await?.is_some() {
         return Err(StoreError::Conflict(format!(
             "there is already a persona {:?}; remove it first to redefine it",
             p.name
         )));
     }
-    let id = chief_domain::new_id();
-    let now = tx.now();
-    tx.execute(
-        "INSERT INTO agent_personas (id, tenant_id, name, prompt, keywords, tools, knowledge_scope, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        &[
-            id.into(),
-            scope.tenant.into(),
-            p.name.clone().into(),
-            p.prompt.clone().into(),
-            Value::json(&p.keywords),
-            Value::json(&p.tools),
-            Value::json(&p.knowledge_scope),
-            now.into(),
-        ],
-    )
-    .await?;
-    tx.audit(Change {
-        action: "agent_persona.created".into(),
-        entity_type: "agent_persona",
-        entity_id: id,
-        details: json!({"name": p.name, "keywords": p.keywords, "tools": p.tools,
-            "knowledge_scope": p.knowledge_scope}),
-    })
-    .await?;
+    let stored = StoredPersona {
+        name: p.name,
+        prompt: p.prompt,
+        keywords: p.keywords,
+        tools: p.tools,
+        knowledge_scope: p.knowledge_scope,
+    };
+    rows::insert(&mut tx, &stored).await?;
     tx.commit().await?;
-    Ok(p)
+    Ok(from_stored(stored))
 }
 
 /// The workspace's own personas, by name.
 pub async fn list(db: &Db, tenant: TenantId) -> Result<Vec<Persona>, StoreError> {
-    db.fetch_all(
-        "SELECT name, prompt, keywords, tools, knowledge_scope FROM agent_personas \
-         WHERE tenant_id = $1 ORDER BY name",
-        &[tenant.into()],
-    )
-    .await?
-    .iter()
-    .map(from_row)
-    .collect()
+    Ok(rows::list(db, tenant)
+        .await?
+        .into_iter()
+        .map(from_stored)
+        .collect())
 }
 
 /// Every persona routing may pick: the workspace's own first (so their
@@ -212,25 +184,9 @@ pub async fn remove(db: &Db, scope: &Scope, name: &str) -> Result<(), StoreError
         ));
     }
     let mut tx = db.write(scope).await?;
-    let row = tx
-        .fetch_optional(
-            "SELECT id FROM agent_personas WHERE tenant_id = $1 AND name = $2",
-            &[scope.tenant.into(), name.clone().into()],
-        )
+    let id = rows::id_of(&mut tx, &name)
         .await?
         .ok_or_else(|| StoreError::not_found("persona", &name))?;
-    let id = row.uuid("id")?;
-    tx.execute(
-        "DELETE FROM agent_personas WHERE tenant_id = $1 AND id = $2",
-        &[scope.tenant.into(), id.into()],
-    )
-    .await?;
-    tx.audit(Change {
-        action: "agent_persona.deleted".into(),
-        entity_type: "agent_persona",
-        entity_id: id,
-        details: json!({"name": name}),
-    })
-    .await?;
+    rows::delete(&mut tx, id, &name).await?;
     tx.commit().await
 }

@@ -8,6 +8,7 @@ use chief_ai::{Caller, Registry};
 use chief_domain::log::Actor;
 use chief_domain::task::{Assignee, Task};
 use chief_llm::testing::{FakeModel, Reply, Turn};
+use chief_store::agent::journal_reads;
 use chief_store::{Db, Scope};
 use serde_json::Value;
 
@@ -70,18 +71,9 @@ pub fn classified(answer: &str, id: &str, task: &Task) -> [Reply; 2] {
 
 /// The routing decision and confidence a run recorded.
 pub async fn routing_of(c: &Caller, run_id: uuid::Uuid) -> (String, i64) {
-    let row =
-        c.db.fetch_optional(
-            "SELECT routing, routing_confidence FROM agent_runs WHERE tenant_id = $1 AND id = $2",
-            &[c.scope.tenant.into(), run_id.into()],
-        )
+    journal_reads::routing_of(&c.db, c.scope.tenant, run_id)
         .await
         .expect("the run is read")
-        .expect("the run exists");
-    (
-        row.text("routing").unwrap(),
-        row.int("routing_confidence").unwrap(),
-    )
 }
 
 pub async fn count(c: &Caller, table: &str) -> i64 {
@@ -90,34 +82,25 @@ pub async fn count(c: &Caller, table: &str) -> i64 {
 
 /// The `kind:tool:status` of each step of a run, in order.
 pub async fn steps(c: &Caller, run_id: uuid::Uuid) -> Vec<String> {
-    c.db.fetch_all(
-        "SELECT kind, tool, status FROM agent_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY seq",
-        &[c.scope.tenant.into(), run_id.into()],
-    )
-    .await
-    .expect("steps read")
-    .iter()
-    .map(|r| {
-        format!(
-            "{}:{}:{}",
-            r.text("kind").unwrap(),
-            r.opt_text("tool").unwrap().unwrap_or_default(),
-            r.text("status").unwrap()
-        )
-    })
-    .collect()
+    journal_reads::steps_of(&c.db, c.scope.tenant, run_id)
+        .await
+        .expect("steps read")
+        .iter()
+        .map(|s| {
+            format!(
+                "{}:{}:{}",
+                s.kind,
+                s.tool.as_deref().unwrap_or_default(),
+                s.status
+            )
+        })
+        .collect()
 }
 
 /// The result JSON of a run's `decision` step about `about`.
 pub async fn decision(c: &Caller, run_id: uuid::Uuid, about: &str) -> Value {
-    let row = c
-        .db
-        .fetch_optional(
-            "SELECT result FROM agent_steps WHERE tenant_id = $1 AND run_id = $2 AND kind = 'decision' AND tool = $3",
-            &[c.scope.tenant.into(), run_id.into(), about.into()],
-        )
+    journal_reads::decision_of(&c.db, c.scope.tenant, run_id, about)
         .await
         .expect("steps read")
-        .expect("the decision was journaled");
-    row.json("result").unwrap()
+        .expect("the decision was journaled")
 }

@@ -19,6 +19,6 @@ async fn healthz() -> Json<Value> {
 
 /// The process can reach its store.
 async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    state.db.fetch_optional("SELECT 1 AS one", &[]).await?;
+    state.db.ping().await?;
     Ok(Json(json!({"status": "ready"})))
 }
