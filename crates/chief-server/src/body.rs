@@ -101,11 +101,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for MaybeBody<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = read(req, state).await?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(MaybeBody(None));
-        }
-        parse_json(&bytes).map(|v| MaybeBody(Some(v)))
+        parse_maybe_json(&bytes).map(MaybeBody)
     }
+}
+
+/// Parses a body that may be left out: empty or all whitespace is `None`.
+pub fn parse_maybe_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<Option<T>, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    parse_json(bytes).map(Some)
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).

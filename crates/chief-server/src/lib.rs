@@ -22,6 +22,8 @@ mod deliveries;
 mod drafts;
 mod error;
 mod events;
+#[doc(hidden)]
+pub mod fuzzing;
 mod health;
 mod hooks;
 mod jobs;
