@@ -177,4 +177,16 @@ mod tests {
         let e = parse_json::<T>(b"").unwrap_err();
         assert_eq!(e.detail, "this request needs a JSON body");
     }
+
+    #[test]
+    fn an_optional_body_may_be_empty_or_blank_but_not_malformed() {
+        assert!(parse_maybe_json::<T>(b"").unwrap().is_none());
+        assert!(parse_maybe_json::<T>(b" \r\n\t").unwrap().is_none());
+        let t = parse_maybe_json::<T>(br#"{"title": "x"}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.title, "x");
+        let e = parse_maybe_json::<T>(b"{").unwrap_err();
+        assert_eq!(e.status.as_u16(), 400);
+    }
 }
