@@ -12,6 +12,8 @@
 //! `state`, and the web dashboard in `web`; this file wires them together.
 
 pub mod api;
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod state;
 mod web;

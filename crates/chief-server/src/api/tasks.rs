@@ -151,7 +151,7 @@ async fn show(
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "TaskUpdate")]
-struct UpdateBody {
+pub(crate) struct UpdateBody {
     title: Option<String>,
     #[serde(
         default,
@@ -288,7 +288,7 @@ async fn next(
 #[derive(Deserialize, JsonSchema, Default)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "TaskComplete")]
-struct CompleteBody {
+pub(crate) struct CompleteBody {
     output: Option<String>,
     #[serde(default)]
     knowledge_captured: Vec<Learning>,

@@ -92,7 +92,7 @@ async fn templates() -> Json<Vec<TriggerTemplate>> {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "TriggerCreate")]
-struct CreateBody {
+pub(crate) struct CreateBody {
     /// Start from this template of the library; fields given here win.
     template: Option<String>,
     /// 1 to 48 lower-case letters, digits, `-` or `_`; the template's name

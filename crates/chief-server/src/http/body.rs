@@ -101,11 +101,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for MaybeBody<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = read(req, state).await?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(MaybeBody(None));
-        }
-        parse_json(&bytes).map(|v| MaybeBody(Some(v)))
+        parse_maybe_json(&bytes).map(MaybeBody)
     }
+}
+
+/// Parses a body that may be left out: empty or all whitespace is `None`.
+pub fn parse_maybe_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<Option<T>, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    parse_json(bytes).map(Some)
 }
 
 pub use chief_domain::patch::double_option;
@@ -162,5 +167,17 @@ mod tests {
         assert!(e.detail.starts_with("malformed JSON"), "{}", e.detail);
         let e = parse_json::<T>(b"").unwrap_err();
         assert_eq!(e.detail, "this request needs a JSON body");
+    }
+
+    #[test]
+    fn an_optional_body_may_be_empty_or_blank_but_not_malformed() {
+        assert!(parse_maybe_json::<T>(b"").unwrap().is_none());
+        assert!(parse_maybe_json::<T>(b" \r\n\t").unwrap().is_none());
+        let t = parse_maybe_json::<T>(br#"{"title": "x"}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.title, "x");
+        let e = parse_maybe_json::<T>(b"{").unwrap_err();
+        assert_eq!(e.status.as_u16(), 400);
     }
 }
