@@ -25,7 +25,7 @@ use chief_domain::knowledge::{
 };
 use chief_domain::person::PersonPatch;
 use chief_domain::playbook::{NewPlaybook, PlaybookPatch, PlaybookStatus};
-use chief_store::project::ProjectPatch;
+use chief_domain::project::ProjectPatch;
 use chief_store::{StoreError, Tx, client, knowledge, person, playbook, project, setting};
 use serde::Serialize;
 use uuid::Uuid;

@@ -11,12 +11,14 @@
 //! ranking, routing, composing) come from `chief-brain`.
 
 pub mod briefing;
+pub mod client;
 pub mod job_action;
 pub mod job_work;
 pub mod knowledge_plan;
 pub mod knowledge_routing;
 pub mod person;
 pub mod polish;
+pub mod project;
 pub mod quick_add;
 pub mod requests;
 pub mod suggest;

@@ -282,7 +282,7 @@ both_backends! {
             chief_store::project::update(
                 tx,
                 sales.id,
-                chief_store::project::ProjectPatch {
+                chief_domain::project::ProjectPatch {
                     parent_id: Some(Some(goal.id)),
                     ..Default::default()
                 },

@@ -29,18 +29,26 @@ pub struct Client {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The fields of a new client; the status defaults to active.
+/// The fields of a new client (`POST /api/clients`); the status defaults
+/// to active.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "ClientCreate")]
 pub struct NewClient {
     pub name: String,
+    /// `prospect`, `active` (the default), `churned` or `archived`.
     pub status: Option<ClientStatus>,
     pub notes: Option<String>,
 }
 
-/// Changes to a client; `None` leaves a field as it is.
+/// Changes to a client (`PUT /api/clients/{id}`); a field left out stays
+/// as it is, and `null` clears the notes.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "ClientUpdate")]
 pub struct ClientPatch {
     pub name: Option<String>,
     pub status: Option<ClientStatus>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
     pub notes: Option<Option<String>>,
 }

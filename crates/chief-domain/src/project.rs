@@ -44,13 +44,36 @@ pub struct Project {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The fields a caller supplies to create a project.
+/// The fields a caller supplies to create a project (`POST /api/projects`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "ProjectCreate")]
 pub struct NewProject {
     pub name: String,
     pub description: Option<String>,
+    /// `project` (the default), `initiative` or `goal`.
     pub project_type: Option<ProjectType>,
     pub success_criteria: Option<String>,
     pub target_date: Option<NaiveDate>,
     pub parent_id: Option<Uuid>,
+}
+
+/// Changes to a project (`PUT /api/projects/{id}`); a field left out stays
+/// as it is, and `null` clears an optional one.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "ProjectUpdate")]
+pub struct ProjectPatch {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub description: Option<Option<String>>,
+    pub project_type: Option<ProjectType>,
+    pub status: Option<ProjectStatus>,
+    pub priority_order: Option<i64>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub success_criteria: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub target_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
+    pub parent_id: Option<Option<Uuid>>,
 }

@@ -7,9 +7,8 @@ use crate::search::contains_pattern;
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
-use chief_domain::project::{NewProject, Project, ProjectStatus, ProjectType};
+use chief_domain::project::{NewProject, Project, ProjectPatch, ProjectStatus, ProjectType};
 use chief_domain::{TenantId, new_id};
-use chrono::NaiveDate;
 use uuid::Uuid;
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, name, description, project_type, status, priority_order, success_criteria, target_date, parent_id, metadata, created_at, updated_at";
@@ -191,20 +190,6 @@ pub async fn task_counts(
         Ok((r.uuid("project_id")?, counts))
     })
     .collect()
-}
-
-/// Changes to a project; `None` leaves a field as it is, `Some(None)`
-/// clears an optional one.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ProjectPatch {
-    pub name: Option<String>,
-    pub description: Option<Option<String>>,
-    pub project_type: Option<ProjectType>,
-    pub status: Option<ProjectStatus>,
-    pub priority_order: Option<i64>,
-    pub success_criteria: Option<Option<String>>,
-    pub target_date: Option<Option<NaiveDate>>,
-    pub parent_id: Option<Option<Uuid>>,
 }
 
 /// One page of the tenant's projects whose name contains `q` (any when

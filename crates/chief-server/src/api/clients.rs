@@ -10,10 +10,9 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chief_domain::client::{Client, ClientPatch, ClientStatus, NewClient};
+use chief_app::client as clients;
+use chief_domain::client::{Client, ClientPatch, NewClient};
 use chief_store::{Listing, client};
-use schemars::JsonSchema;
-use serde::Deserialize;
 
 pub fn routes(api: &mut Api) {
     api.section("Clients");
@@ -24,7 +23,7 @@ pub fn routes(api: &mut Api) {
         .ok::<Listing<Client>>();
     api.post("/clients", create)
         .summary("Add a client")
-        .body::<CreateBody>()
+        .body::<NewClient>()
         .created::<Client>();
     api.get("/clients/{id}", show)
         .summary("Get a client")
@@ -32,7 +31,7 @@ pub fn routes(api: &mut Api) {
     api.put("/clients/{id}", update)
         .summary("Update a client")
         .describe("Fields present are changed; `null` clears the notes.")
-        .body::<UpdateBody>()
+        .body::<ClientPatch>()
         .ok::<Client>();
     api.delete("/clients/{id}", delete)
         .summary("Delete a client")
@@ -51,30 +50,12 @@ async fn list(
     ))
 }
 
-/// The body of `POST /api/clients`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "ClientCreate")]
-struct CreateBody {
-    name: String,
-    /// `prospect`, `active` (the default), `churned` or `archived`.
-    status: Option<ClientStatus>,
-    notes: Option<String>,
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(new): Body<NewClient>,
 ) -> Result<(StatusCode, Json<Client>), ApiError> {
-    let new = NewClient {
-        name: b.name,
-        status: b.status,
-        notes: b.notes,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let created = client::create(&mut tx, caller.user.id, new).await?;
-    tx.commit().await?;
+    let created = clients::create(&state.db, &caller.scope(), new).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -86,35 +67,15 @@ async fn show(
     Ok(Json(client::get(&state.db, caller.tenant(), id).await?))
 }
 
-/// The body of `PUT /api/clients/{id}`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "ClientUpdate")]
-struct UpdateBody {
-    name: Option<String>,
-    status: Option<ClientStatus>,
-    #[serde(
-        default,
-        deserialize_with = "crate::http::body::double_option::deserialize"
-    )]
-    notes: Option<Option<String>>,
-}
-
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<UpdateBody>,
+    Body(patch): Body<ClientPatch>,
 ) -> Result<Json<Client>, ApiError> {
-    let patch = ClientPatch {
-        name: b.name,
-        status: b.status,
-        notes: b.notes,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let updated = client::update(&mut tx, id, patch).await?;
-    tx.commit().await?;
-    Ok(Json(updated))
+    Ok(Json(
+        clients::update(&state.db, &caller.scope(), id, patch).await?,
+    ))
 }
 
 async fn delete(
@@ -122,8 +83,6 @@ async fn delete(
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    let mut tx = state.db.write(&caller.scope()).await?;
-    client::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    clients::delete(&state.db, &caller.scope(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

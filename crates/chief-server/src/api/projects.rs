@@ -10,13 +10,12 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chief_domain::project::{NewProject, Project, ProjectStatus, ProjectType};
+use chief_app::project as projects;
+use chief_domain::project::{NewProject, Project, ProjectPatch};
 use chief_store::Listing;
-use chief_store::project::{self, ProjectPatch};
-use chrono::NaiveDate;
+use chief_store::project;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use uuid::Uuid;
 
 pub fn routes(api: &mut Api) {
     api.section("Projects");
@@ -27,7 +26,7 @@ pub fn routes(api: &mut Api) {
         .ok::<Listing<Project>>();
     api.post("/projects", create)
         .summary("Create a project, initiative or goal")
-        .body::<CreateBody>()
+        .body::<NewProject>()
         .created::<Project>();
     api.get("/projects/{id}", show)
         .summary("Get a project")
@@ -35,7 +34,7 @@ pub fn routes(api: &mut Api) {
     api.put("/projects/{id}", update)
         .summary("Update a project")
         .describe("Fields present are changed; `null` clears an optional field.")
-        .body::<UpdateBody>()
+        .body::<ProjectPatch>()
         .ok::<Project>();
     api.delete("/projects/{id}", delete)
         .summary("Delete a project")
@@ -71,36 +70,12 @@ async fn list(
     ))
 }
 
-/// The body of `POST /api/projects`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "ProjectCreate")]
-struct CreateBody {
-    name: String,
-    description: Option<String>,
-    /// `project` (the default), `initiative` or `goal`.
-    project_type: Option<ProjectType>,
-    success_criteria: Option<String>,
-    target_date: Option<NaiveDate>,
-    parent_id: Option<Uuid>,
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(new): Body<NewProject>,
 ) -> Result<(StatusCode, Json<Project>), ApiError> {
-    let new = NewProject {
-        name: b.name,
-        description: b.description,
-        project_type: b.project_type,
-        success_criteria: b.success_criteria,
-        target_date: b.target_date,
-        parent_id: b.parent_id,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let created = project::create(&mut tx, caller.user.id, new).await?;
-    tx.commit().await?;
+    let created = projects::create(&state.db, &caller.scope(), new).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -112,57 +87,15 @@ async fn show(
     Ok(Json(project::get(&state.db, caller.tenant(), id).await?))
 }
 
-/// The body of `PUT /api/projects/{id}`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "ProjectUpdate")]
-struct UpdateBody {
-    name: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::http::body::double_option::deserialize"
-    )]
-    description: Option<Option<String>>,
-    project_type: Option<ProjectType>,
-    status: Option<ProjectStatus>,
-    priority_order: Option<i64>,
-    #[serde(
-        default,
-        deserialize_with = "crate::http::body::double_option::deserialize"
-    )]
-    success_criteria: Option<Option<String>>,
-    #[serde(
-        default,
-        deserialize_with = "crate::http::body::double_option::deserialize"
-    )]
-    target_date: Option<Option<NaiveDate>>,
-    #[serde(
-        default,
-        deserialize_with = "crate::http::body::double_option::deserialize"
-    )]
-    parent_id: Option<Option<Uuid>>,
-}
-
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<UpdateBody>,
+    Body(patch): Body<ProjectPatch>,
 ) -> Result<Json<Project>, ApiError> {
-    let patch = ProjectPatch {
-        name: b.name,
-        description: b.description,
-        project_type: b.project_type,
-        status: b.status,
-        priority_order: b.priority_order,
-        success_criteria: b.success_criteria,
-        target_date: b.target_date,
-        parent_id: b.parent_id,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let updated = project::update(&mut tx, id, patch).await?;
-    tx.commit().await?;
-    Ok(Json(updated))
+    Ok(Json(
+        projects::update(&state.db, &caller.scope(), id, patch).await?,
+    ))
 }
 
 async fn delete(
@@ -170,8 +103,6 @@ async fn delete(
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    let mut tx = state.db.write(&caller.scope()).await?;
-    project::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    projects::delete(&state.db, &caller.scope(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

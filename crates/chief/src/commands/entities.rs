@@ -227,10 +227,9 @@ pub async fn projects(ctx: &Ctx, cmd: &ProjectsCommand) -> Result<()> {
                 .as_deref()
                 .map(|t| parse_date(t, local_date(ctx.now, ctx.tz)))
                 .transpose()?;
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let p = project::create(
-                &mut tx,
-                ctx.user.id,
+            let p = chief_app::project::create(
+                &ctx.db,
+                &ctx.scope(),
                 NewProject {
                     name: name.clone(),
                     description: description.clone(),
@@ -241,7 +240,6 @@ pub async fn projects(ctx: &Ctx, cmd: &ProjectsCommand) -> Result<()> {
                 },
             )
             .await?;
-            tx.commit().await?;
             if ctx.json {
                 return json(&p);
             }
