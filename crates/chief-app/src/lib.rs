@@ -12,6 +12,7 @@
 
 pub mod briefing;
 pub mod client;
+pub mod job;
 pub mod job_action;
 pub mod job_work;
 pub mod knowledge_plan;
@@ -26,5 +27,6 @@ pub mod task_context;
 pub mod task_context_items;
 pub mod task_handoff;
 pub mod task_work;
+pub mod trigger;
 pub mod trigger_fire;
 pub mod write;

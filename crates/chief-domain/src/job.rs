@@ -150,3 +150,20 @@ pub struct JobRun {
     /// The instance that ran it.
     pub instance: Option<String>,
 }
+
+/// Changes to a job (`PUT /api/jobs/{id}`, pause and resume); a field left
+/// out stays as it is.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "JobUpdate")]
+pub struct JobPatch {
+    /// Cron: `0 8 * * *`, `*/15 * * * *`, `0 0 9 * * MON-FRI`, `@daily`…
+    pub schedule: Option<String>,
+    /// IANA time zone the schedule is read in, such as Europe/Madrid.
+    pub timezone: Option<String>,
+    pub enabled: Option<bool>,
+    /// `catch_up_once` or `skip`.
+    pub misfire_policy: Option<MisfirePolicy>,
+    /// How late a missed run may still be caught up, in seconds (0 to 604800).
+    pub grace_seconds: Option<i64>,
+}

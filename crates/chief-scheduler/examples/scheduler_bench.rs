@@ -79,7 +79,7 @@ async fn retime(db: &Db, tenant: TenantId, jobs: &[(uuid::Uuid, String)], now: D
         job::update(
             &mut tx,
             *id,
-            job::JobPatch {
+            chief_domain::job::JobPatch {
                 schedule: Some(schedule.clone()),
                 ..Default::default()
             },

@@ -4,10 +4,11 @@
 //! twice, and a job's action changes the workspace through audited
 //! services.
 
+use chief_domain::job::JobPatch;
 use chief_domain::job::{JobKind, MisfirePolicy, RunStatus};
 use chief_domain::recurring::{Frequency, NewRecurringTask};
 use chief_scheduler::Scheduler;
-use chief_store::job::{self, JobPatch, NewJob};
+use chief_store::job::{self, NewJob};
 use chief_store::job_run;
 use chief_store::{Db, Page, StoreError, recurring, task_query};
 use chief_testkit as common;

@@ -40,6 +40,6 @@ pub fn parse_body(kind: BodyKind, bytes: &[u8]) -> Result<(), ApiError> {
         BodyKind::TaskComplete => {
             parse_maybe_json::<crate::api::tasks::CompleteBody>(bytes).map(drop)
         }
-        BodyKind::TriggerCreate => parse_json::<crate::api::triggers::CreateBody>(bytes).map(drop),
+        BodyKind::TriggerCreate => parse_json::<chief_store::trigger::NewTrigger>(bytes).map(drop),
     }
 }

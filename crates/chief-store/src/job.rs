@@ -9,7 +9,7 @@ use crate::conn::{Conn, Owned, by_id};
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx};
 use chief_domain::event::{action, verb};
-use chief_domain::job::{DEFAULT_GRACE_SECONDS, Job, JobKind, MisfirePolicy};
+use chief_domain::job::{DEFAULT_GRACE_SECONDS, Job, JobKind, JobPatch, MisfirePolicy};
 use chief_domain::schedule::CronSchedule;
 use chief_domain::{TenantId, new_id};
 use chrono::{DateTime, Utc};
@@ -235,16 +235,6 @@ pub async fn list(
     user_id: Option<Uuid>,
 ) -> Result<Vec<Job>, StoreError> {
     OWNED.list(db, tenant, user_id, "user_id, name").await
-}
-
-/// Changes to a job; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct JobPatch {
-    pub schedule: Option<String>,
-    pub timezone: Option<String>,
-    pub enabled: Option<bool>,
-    pub misfire_policy: Option<MisfirePolicy>,
-    pub grace_seconds: Option<i64>,
 }
 
 /// Changes a job. A new schedule or time zone, or resuming it, moves its

@@ -9,7 +9,7 @@
 //! inbound URL, shown once; only its SHA-256 is kept.
 
 use crate::conn::{Conn, Owned, by_id};
-use crate::job::{self, JobPatch, NewJob, Timing};
+use crate::job::{self, NewJob, Timing};
 use crate::tenancy::{hash_key, random_base62};
 use crate::trigger_rules::{
     MAX_TEXT, check_action, check_channels, check_name, check_text, with_template,
@@ -17,6 +17,7 @@ use crate::trigger_rules::{
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value, events};
 use chief_domain::event::{action, verb};
+use chief_domain::job::JobPatch;
 use chief_domain::job::{DEFAULT_GRACE_SECONDS, JobKind, MisfirePolicy};
 use chief_domain::trigger::{Trigger, TriggerAction, TriggerEvent};
 use chief_domain::{TenantId, new_id};
@@ -55,19 +56,35 @@ pub(crate) fn from_row(r: &Row) -> Result<Trigger, StoreError> {
     })
 }
 
-/// A new trigger: exactly one of `schedule` and `event`, or a template
-/// that gives what is left out.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A new trigger (`POST /api/triggers`, `chief triggers add`): exactly one
+/// of `schedule` and `event`, or a template that gives what is left out.
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "TriggerCreate")]
 pub struct NewTrigger {
+    /// 1 to 48 lower-case letters, digits, `-` or `_`; the template's name
+    /// by default.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(with = "Option<String>")]
     pub name: String,
     pub description: Option<String>,
+    /// Start from this template of the library; fields given here win.
     pub template: Option<String>,
+    /// Cron: `0 16 * * 5`, `*/30 * * * *`, `@daily`…
     pub schedule: Option<String>,
-    /// The owner's time zone when absent.
+    /// IANA time zone the schedule is read in; the owner's by default.
     pub timezone: Option<String>,
     pub event: Option<TriggerEvent>,
     pub action: Option<TriggerAction>,
+    /// Channel ids; every channel of the owner's that takes the topic when
+    /// empty.
+    #[serde(default)]
     pub channels: Vec<Uuid>,
+}
+
+/// Reads an absent or `null` name as empty: the template's name is used.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(<Option<String> as serde::Deserialize>::deserialize(d)?.unwrap_or_default())
 }
 
 /// A trigger just made, with its inbound webhook token when it has one:
@@ -250,9 +267,12 @@ pub async fn list(
     OWNED.list(db, tenant, user_id, "user_id, name").await
 }
 
-/// Changes to a trigger; `None` leaves a field as it is. Whether it has a
-/// schedule or an event cannot change.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Changes to a trigger (`PUT /api/triggers/{id}`, pause and resume); a
+/// field left out stays as it is. Whether it has a schedule or an event
+/// cannot change.
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "TriggerUpdate")]
 pub struct TriggerPatch {
     pub description: Option<String>,
     pub schedule: Option<String>,

@@ -10,10 +10,12 @@ use crate::http::params::{Id, page};
 use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
+use chief_app::job as jobs;
 use chief_app::job_work;
 use chief_app::polish::NoPolish;
-use chief_domain::job::{Job, JobRun, MisfirePolicy};
-use chief_store::job::{self, JobPatch};
+use chief_domain::job::JobPatch;
+use chief_domain::job::{Job, JobRun};
+use chief_store::job;
 use chief_store::job_run;
 use chief_store::{Listing, StoreError};
 use chrono::Utc;
@@ -31,7 +33,7 @@ pub fn routes(api: &mut Api) {
     api.put("/jobs/{id}", update)
         .summary("Change a job's schedule, time zone, misfire policy or grace window")
         .describe("A new schedule or time zone moves the next run to the next occurrence from now. `schedule` is cron (five or six fields, or @daily and the like); an invalid one is a 422 naming it.")
-        .body::<UpdateBody>()
+        .body::<JobPatch>()
         .ok::<Job>();
     api.post("/jobs/{id}/pause", pause)
         .summary("Pause a job")
@@ -74,49 +76,16 @@ async fn show(
     Ok(Json(visible(&state, &caller, id).await?))
 }
 
-/// The body of `PUT /api/jobs/{id}`: fields present are changed.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "JobUpdate")]
-struct UpdateBody {
-    /// Cron: `0 8 * * *`, `*/15 * * * *`, `0 0 9 * * MON-FRI`, `@daily`…
-    schedule: Option<String>,
-    /// IANA time zone the schedule is read in, such as Europe/Madrid.
-    timezone: Option<String>,
-    enabled: Option<bool>,
-    /// `catch_up_once` or `skip`.
-    misfire_policy: Option<MisfirePolicy>,
-    /// How late a missed run may still be caught up, in seconds (0 to 604800).
-    grace_seconds: Option<i64>,
-}
-
-async fn change(
-    state: &AppState,
-    caller: &Caller,
-    id: Uuid,
-    patch: JobPatch,
-) -> Result<Json<Job>, ApiError> {
-    visible(state, caller, id).await?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let updated = job::update(&mut tx, id, patch).await?;
-    tx.commit().await?;
-    Ok(Json(updated))
-}
-
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<UpdateBody>,
+    Body(patch): Body<JobPatch>,
 ) -> Result<Json<Job>, ApiError> {
-    let patch = JobPatch {
-        schedule: b.schedule,
-        timezone: b.timezone,
-        enabled: b.enabled,
-        misfire_policy: b.misfire_policy,
-        grace_seconds: b.grace_seconds,
-    };
-    change(&state, &caller, id, patch).await
+    visible(&state, &caller, id).await?;
+    Ok(Json(
+        jobs::update(&state.db, &caller.scope(), id, patch).await?,
+    ))
 }
 
 async fn pause(
@@ -141,11 +110,10 @@ async fn set_enabled(
     id: Uuid,
     enabled: bool,
 ) -> Result<Json<Job>, ApiError> {
-    let patch = JobPatch {
-        enabled: Some(enabled),
-        ..JobPatch::default()
-    };
-    change(state, caller, id, patch).await
+    visible(state, caller, id).await?;
+    Ok(Json(
+        jobs::set_enabled(&state.db, &caller.scope(), id, enabled).await?,
+    ))
 }
 
 async fn run_now(

@@ -11,9 +11,10 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chief_app::trigger as triggers;
 use chief_app::trigger_fire::{Cause, fire};
 use chief_brain::trigger_templates::{self, TriggerTemplate};
-use chief_domain::trigger::{Firing, Trigger, TriggerAction, TriggerEvent};
+use chief_domain::trigger::{Firing, Trigger};
 use chief_store::trigger::{self, Created, NewTrigger, TriggerPatch};
 use chief_store::{Listing, StoreError, trigger_firing};
 use chrono::Utc;
@@ -34,7 +35,7 @@ pub fn routes(api: &mut Api) {
     api.post("/triggers", create)
         .summary("Create a trigger")
         .describe("Give `schedule` (cron: five or six fields, or @daily and the like, read in `timezone`, your own by default) or `event` (task.overdue, question.created, draft.created, waiting.overdue or webhook.received), and an `action`: `briefing` {kind}, `digest` {title, filter}, `task` {template: a quick-add line with {{field}} placeholders}, `agent` {prompt}, `webhook` {channel_id} or `notify` {title?}. Or start from `template`. `channels` picks where notices go (every channel that takes the topic when empty). A webhook.received trigger's answer has `webhook_url`, with its secret token: shown once. An invalid schedule, time zone or action is a 422 naming the field.")
-        .body::<CreateBody>()
+        .body::<NewTrigger>()
         .created::<TriggerCreated>();
     api.get("/triggers/{id}", show)
         .summary("Get a trigger")
@@ -42,7 +43,7 @@ pub fn routes(api: &mut Api) {
     api.put("/triggers/{id}", update)
         .summary("Change a trigger")
         .describe("Fields present are changed. A new schedule or time zone moves its next run. Whether it has a schedule or an event cannot change.")
-        .body::<UpdateBody>()
+        .body::<TriggerPatch>()
         .ok::<Trigger>();
     api.delete("/triggers/{id}", remove)
         .summary("Delete a trigger")
@@ -88,28 +89,6 @@ async fn templates() -> Json<Vec<TriggerTemplate>> {
     Json(trigger_templates::all())
 }
 
-/// The body of `POST /api/triggers`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "TriggerCreate")]
-pub(crate) struct CreateBody {
-    /// Start from this template of the library; fields given here win.
-    template: Option<String>,
-    /// 1 to 48 lower-case letters, digits, `-` or `_`; the template's name
-    /// by default.
-    name: Option<String>,
-    description: Option<String>,
-    /// Cron: `0 16 * * 5`, `*/30 * * * *`, `@daily`…
-    schedule: Option<String>,
-    /// IANA time zone the schedule is read in; yours by default.
-    timezone: Option<String>,
-    event: Option<TriggerEvent>,
-    action: Option<TriggerAction>,
-    /// Channel ids; every channel of yours that takes the topic when empty.
-    #[serde(default)]
-    channels: Vec<Uuid>,
-}
-
 /// A trigger just made.
 #[derive(Serialize, JsonSchema)]
 struct TriggerCreated {
@@ -124,21 +103,9 @@ struct TriggerCreated {
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(new): Body<NewTrigger>,
 ) -> Result<(StatusCode, Json<TriggerCreated>), ApiError> {
-    let new = NewTrigger {
-        name: b.name.unwrap_or_default(),
-        description: b.description,
-        template: b.template,
-        schedule: b.schedule,
-        timezone: b.timezone,
-        event: b.event,
-        action: b.action,
-        channels: b.channels,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let created = trigger::create(&mut tx, caller.user.id, new).await?;
-    tx.commit().await?;
+    let created = triggers::create(&state.db, &caller.scope(), new).await?;
     let webhook_url = created
         .webhook_token
         .as_ref()
@@ -160,47 +127,16 @@ async fn show(
     Ok(Json(visible(&state, &caller, id).await?))
 }
 
-/// The body of `PUT /api/triggers/{id}`: fields present are changed.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "TriggerUpdate")]
-struct UpdateBody {
-    description: Option<String>,
-    schedule: Option<String>,
-    timezone: Option<String>,
-    action: Option<TriggerAction>,
-    channels: Option<Vec<Uuid>>,
-    enabled: Option<bool>,
-}
-
-async fn change(
-    state: &AppState,
-    caller: &Caller,
-    id: Uuid,
-    patch: TriggerPatch,
-) -> Result<Json<Trigger>, ApiError> {
-    visible(state, caller, id).await?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let updated = trigger::update(&mut tx, id, patch).await?;
-    tx.commit().await?;
-    Ok(Json(updated))
-}
-
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<UpdateBody>,
+    Body(patch): Body<TriggerPatch>,
 ) -> Result<Json<Trigger>, ApiError> {
-    let patch = TriggerPatch {
-        description: b.description,
-        schedule: b.schedule,
-        timezone: b.timezone,
-        action: b.action,
-        channels: b.channels,
-        enabled: b.enabled,
-    };
-    change(&state, &caller, id, patch).await
+    visible(&state, &caller, id).await?;
+    Ok(Json(
+        triggers::update(&state.db, &caller.scope(), id, patch).await?,
+    ))
 }
 
 async fn pause(
@@ -208,11 +144,10 @@ async fn pause(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Trigger>, ApiError> {
-    let patch = TriggerPatch {
-        enabled: Some(false),
-        ..TriggerPatch::default()
-    };
-    change(&state, &caller, id, patch).await
+    visible(&state, &caller, id).await?;
+    Ok(Json(
+        triggers::set_enabled(&state.db, &caller.scope(), id, false).await?,
+    ))
 }
 
 async fn resume(
@@ -220,11 +155,10 @@ async fn resume(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Trigger>, ApiError> {
-    let patch = TriggerPatch {
-        enabled: Some(true),
-        ..TriggerPatch::default()
-    };
-    change(&state, &caller, id, patch).await
+    visible(&state, &caller, id).await?;
+    Ok(Json(
+        triggers::set_enabled(&state.db, &caller.scope(), id, true).await?,
+    ))
 }
 
 async fn remove(
@@ -233,9 +167,7 @@ async fn remove(
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     visible(&state, &caller, id).await?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    trigger::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    triggers::delete(&state.db, &caller.scope(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -11,8 +11,9 @@ use crate::web::settings::{BRIEFING_JOBS, FormState, WEEKDAYS, briefing_job, pag
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use chief_domain::job::JobPatch;
 use chief_domain::job::{Job, JobKind};
-use chief_store::job::{self, JobPatch};
+use chief_store::job;
 use chief_store::tenancy::{self, UserPatch};
 use chief_store::{StoreError, Tx};
 use chrono::NaiveTime;

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chief_store::StoreError;
 use chief_store::channel::{self, ChannelPatch};
-use chief_store::trigger::{self, TriggerPatch};
+use chief_store::trigger;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -42,13 +42,7 @@ pub async fn trigger_switch(
     if !may_change(&viewer, t.user_id) {
         return Err(StoreError::not_found("trigger", id).into());
     }
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    let patch = TriggerPatch {
-        enabled: Some(enabled),
-        ..TriggerPatch::default()
-    };
-    trigger::update(&mut tx, id, patch).await?;
-    tx.commit().await?;
+    chief_app::trigger::set_enabled(&state.db, &viewer.scope(), id, enabled).await?;
     Ok(Redirect::to("/settings#triggers").into_response())
 }
 

@@ -10,7 +10,7 @@ use chief_app::job_work;
 use chief_app::polish::NoPolish;
 use chief_domain::job::{Job, JobKind, JobRun, RunStatus};
 use chief_scheduler::Scheduler;
-use chief_store::job::{self, JobPatch};
+use chief_store::job;
 use chief_store::job_run;
 use chief_store::{Page, StoreError};
 use chrono::Utc;
@@ -167,17 +167,7 @@ pub async fn jobs(ctx: &Ctx, cmd: &JobsCommand) -> Result<()> {
         JobsCommand::Pause { name } | JobsCommand::Resume { name } => {
             let j = named(ctx, name).await?;
             let enabled = matches!(cmd, JobsCommand::Resume { .. });
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let j = job::update(
-                &mut tx,
-                j.id,
-                JobPatch {
-                    enabled: Some(enabled),
-                    ..JobPatch::default()
-                },
-            )
-            .await?;
-            tx.commit().await?;
+            let j = chief_app::job::set_enabled(&ctx.db, &ctx.scope(), j.id, enabled).await?;
             if ctx.json {
                 return json(&j);
             }

@@ -12,7 +12,7 @@ use chief_ai::briefing_polish::ModelPolish;
 use chief_app::trigger_fire::{Cause, fire};
 use chief_brain::trigger_templates;
 use chief_domain::trigger::{DigestFilter, FiringStatus, Trigger, TriggerAction, TriggerEvent};
-use chief_store::trigger::{self, NewTrigger, TriggerPatch};
+use chief_store::trigger::{self, NewTrigger};
 use chief_store::{Page, StoreError, trigger_firing};
 use chrono::Utc;
 use clap::Subcommand;
@@ -220,9 +220,7 @@ async fn add(ctx: &Ctx, a: &TriggerAddArgs) -> Result<()> {
         action: action_of(ctx, a).await?,
         channels,
     };
-    let mut tx = ctx.db.write(&ctx.scope()).await?;
-    let created = trigger::create(&mut tx, ctx.user.id, new).await?;
-    tx.commit().await?;
+    let created = chief_app::trigger::create(&ctx.db, &ctx.scope(), new).await?;
     if ctx.json {
         return json(&created);
     }
@@ -378,13 +376,7 @@ pub async fn triggers(ctx: &Ctx, cmd: &TriggersCommand) -> Result<()> {
         TriggersCommand::Pause { name } | TriggersCommand::Resume { name } => {
             let t = named(ctx, name).await?;
             let enabled = matches!(cmd, TriggersCommand::Resume { .. });
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let patch = TriggerPatch {
-                enabled: Some(enabled),
-                ..TriggerPatch::default()
-            };
-            let t = trigger::update(&mut tx, t.id, patch).await?;
-            tx.commit().await?;
+            let t = chief_app::trigger::set_enabled(&ctx.db, &ctx.scope(), t.id, enabled).await?;
             if ctx.json {
                 return json(&t);
             }
@@ -392,9 +384,7 @@ pub async fn triggers(ctx: &Ctx, cmd: &TriggersCommand) -> Result<()> {
         }
         TriggersCommand::Remove { name } => {
             let t = named(ctx, name).await?;
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            trigger::delete(&mut tx, t.id).await?;
-            tx.commit().await?;
+            chief_app::trigger::delete(&ctx.db, &ctx.scope(), t.id).await?;
             if ctx.json {
                 return json(&serde_json::json!({"removed": t.name}));
             }
