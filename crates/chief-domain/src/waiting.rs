@@ -33,13 +33,21 @@ pub struct WaitingItem {
     pub created_at: DateTime<Utc>,
 }
 
-/// The fields of a new waiting item.
+/// The fields of a new waiting item (`POST /api/waiting`, the CLI's
+/// `waiting add` and the agent's `add_waiting_item`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "WaitingCreate")]
 pub struct NewWaitingItem {
+    /// What is owed: "signed SOW from Liberty".
     pub what: String,
+    /// Who owes it, in words.
     pub who: Option<String>,
+    /// The task waiting on it.
     pub task_id: Option<Uuid>,
+    /// The person who owes it, when known.
     pub person_id: Option<Uuid>,
+    /// When to chase it.
     pub follow_up_date: Option<DateTime<Utc>>,
     pub why_it_matters: Option<String>,
 }

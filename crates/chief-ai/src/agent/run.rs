@@ -255,9 +255,7 @@ impl Agent {
     async fn create_due_recurring(&self, caller: &Caller) -> Result<usize, StoreError> {
         let due = recurring::due(&caller.db, caller.scope.tenant, now(caller)).await?;
         for r in &due {
-            let mut tx = caller.db.write(&caller.scope).await?;
-            recurring::run(&mut tx, r.id).await?;
-            tx.commit().await?;
+            chief_app::recurring::run(&caller.db, &caller.scope, r.id).await?;
         }
         Ok(due.len())
     }

@@ -4,12 +4,8 @@
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
 use chief_app::knowledge_routing::{self, Routed};
 use chief_app::requests::CaptureRequest;
+use chief_app::waiting;
 use chief_domain::waiting::{NewWaitingItem, WaitingItem};
-use chief_store::waiting;
-use chrono::{DateTime, Utc};
-use schemars::JsonSchema;
-use serde::Deserialize;
-use uuid::Uuid;
 
 pub fn register(tools: &mut Vec<Tool>) {
     tools.push(Tool::new(
@@ -33,32 +29,6 @@ async fn capture(caller: Caller, a: CaptureRequest) -> Result<Routed, ToolError>
         .await
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct WaitingArgs {
-    /// What is owed: "signed SOW from Liberty".
-    what: String,
-    /// Who owes it, in words.
-    who: Option<String>,
-    /// The person who owes it, when known.
-    person_id: Option<Uuid>,
-    /// The task waiting on it.
-    task_id: Option<Uuid>,
-    /// When to chase it.
-    follow_up_date: Option<DateTime<Utc>>,
-    why_it_matters: Option<String>,
-}
-
-async fn add_waiting(caller: Caller, a: WaitingArgs) -> Result<WaitingItem, ToolError> {
-    let new = NewWaitingItem {
-        what: a.what,
-        who: a.who,
-        task_id: a.task_id,
-        person_id: a.person_id,
-        follow_up_date: a.follow_up_date,
-        why_it_matters: a.why_it_matters,
-    };
-    caller
-        .write(async |tx, user| waiting::create(tx, user, new).await)
-        .await
+async fn add_waiting(caller: Caller, new: NewWaitingItem) -> Result<WaitingItem, ToolError> {
+    Ok(waiting::create(&caller.db, &caller.scope, new).await?)
 }

@@ -9,12 +9,12 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chief_app::waiting::{self as waiting_items, Resolution};
 use chief_domain::waiting::{NewWaitingItem, WaitingItem, WaitingStatus};
 use chief_store::waiting;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use uuid::Uuid;
 
 pub fn routes(api: &mut Api) {
     api.section("Waiting");
@@ -27,11 +27,11 @@ pub fn routes(api: &mut Api) {
         .ok::<Vec<WaitingItem>>();
     api.post("/waiting", create)
         .summary("Record something you are waiting for")
-        .body::<CreateBody>()
+        .body::<NewWaitingItem>()
         .created::<WaitingItem>();
     api.put("/waiting/{id}/resolve", resolve)
         .summary("Mark a waiting-for item resolved")
-        .body::<ResolveBody>()
+        .body::<Resolution>()
         .ok::<WaitingItem>();
 }
 
@@ -65,53 +65,23 @@ async fn overdue(
     ))
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "WaitingCreate")]
-struct CreateBody {
-    what: String,
-    who: Option<String>,
-    task_id: Option<Uuid>,
-    person_id: Option<Uuid>,
-    follow_up_date: Option<DateTime<Utc>>,
-    why_it_matters: Option<String>,
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(new): Body<NewWaitingItem>,
 ) -> Result<(StatusCode, Json<WaitingItem>), ApiError> {
-    let new = NewWaitingItem {
-        what: b.what,
-        who: b.who,
-        task_id: b.task_id,
-        person_id: b.person_id,
-        follow_up_date: b.follow_up_date,
-        why_it_matters: b.why_it_matters,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let item = waiting::create(&mut tx, caller.user.id, new).await?;
-    tx.commit().await?;
+    let item = waiting_items::create(&state.db, &caller.scope(), new).await?;
     Ok((StatusCode::CREATED, Json(item)))
-}
-
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "WaitingResolve")]
-struct ResolveBody {
-    resolution_notes: Option<String>,
 }
 
 async fn resolve(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    MaybeBody(body): MaybeBody<ResolveBody>,
+    MaybeBody(body): MaybeBody<Resolution>,
 ) -> Result<Json<WaitingItem>, ApiError> {
-    let notes = body.and_then(|b| b.resolution_notes);
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let item = waiting::resolve(&mut tx, id, notes.as_deref()).await?;
-    tx.commit().await?;
-    Ok(Json(item))
+    let resolution = body.unwrap_or_default();
+    Ok(Json(
+        waiting_items::resolve(&state.db, &caller.scope(), id, resolution).await?,
+    ))
 }

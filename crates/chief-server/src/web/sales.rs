@@ -1,6 +1,6 @@
 //! `/sales`: the pipeline as a board, one column per stage, each deal a
 //! card with its client, value and next step. Advancing a deal posts to
-//! `/sales/{id}/advance`, which calls `sales::advance` as
+//! `/sales/{id}/advance`, which calls `chief_app::sales::advance` as
 //! `PUT /api/sales/{id}/advance` does.
 
 use crate::AppState;
@@ -132,23 +132,16 @@ pub async fn advance(
     Path(id): Path<Uuid>,
     Posted { viewer, .. }: Posted<Empty>,
 ) -> Result<Response, WebError> {
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    match sales::advance(&mut tx, id).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Redirect::to("/sales").into_response())
-        }
-        Err(e @ (StoreError::Domain(_) | StoreError::Conflict(_))) => {
-            drop(tx);
-            render_status(
-                StatusCode::CONFLICT,
-                &SalesPage {
-                    nav: Nav::new(&viewer, "/sales"),
-                    columns: board(&state, &viewer).await?,
-                    error: e.to_string(),
-                },
-            )
-        }
+    match chief_app::sales::advance(&state.db, &viewer.scope(), id).await {
+        Ok(_) => Ok(Redirect::to("/sales").into_response()),
+        Err(e @ (StoreError::Domain(_) | StoreError::Conflict(_))) => render_status(
+            StatusCode::CONFLICT,
+            &SalesPage {
+                nav: Nav::new(&viewer, "/sales"),
+                columns: board(&state, &viewer).await?,
+                error: e.to_string(),
+            },
+        ),
         Err(e) => Err(e.into()),
     }
 }

@@ -375,10 +375,9 @@ pub async fn waiting(ctx: &Ctx, cmd: &WaitingCommand) -> Result<()> {
                 Some(t) => Some(ctx.task_id(t).await?),
                 None => None,
             };
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let item = waiting::create(
-                &mut tx,
-                ctx.user.id,
+            let item = chief_app::waiting::create(
+                &ctx.db,
+                &ctx.scope(),
                 NewWaitingItem {
                     what: what.clone(),
                     who: who.clone(),
@@ -388,7 +387,6 @@ pub async fn waiting(ctx: &Ctx, cmd: &WaitingCommand) -> Result<()> {
                 },
             )
             .await?;
-            tx.commit().await?;
             if ctx.json {
                 return json(&item);
             }
@@ -433,9 +431,10 @@ pub async fn waiting(ctx: &Ctx, cmd: &WaitingCommand) -> Result<()> {
         }
         WaitingCommand::Resolve { id, notes } => {
             let id = ctx.id(Kind::Waiting, id).await?;
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let item = waiting::resolve(&mut tx, id, notes.as_deref()).await?;
-            tx.commit().await?;
+            let resolution = chief_app::waiting::Resolution {
+                resolution_notes: notes.clone(),
+            };
+            let item = chief_app::waiting::resolve(&ctx.db, &ctx.scope(), id, resolution).await?;
             if ctx.json {
                 return json(&item);
             }
