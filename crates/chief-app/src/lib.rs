@@ -12,14 +12,18 @@
 
 pub mod briefing;
 pub mod client;
+pub mod draft;
 pub mod job;
 pub mod job_action;
 pub mod job_work;
+pub mod knowledge;
 pub mod knowledge_plan;
 pub mod knowledge_routing;
 pub mod person;
+pub mod playbook;
 pub mod polish;
 pub mod project;
+pub mod question;
 pub mod quick_add;
 pub mod recurring;
 pub mod requests;

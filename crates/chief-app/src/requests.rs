@@ -1,15 +1,11 @@
-//! The shapes in which callers ask for the work loop's writes: a task, a
-//! learning to capture, a draft, a playbook proposal, and the learnings and
-//! follow-ups of a completion. The HTTP API takes them as request bodies
+//! The shapes in which callers ask for the work loop's writes: a task, and
+//! the learnings and follow-ups of a completion. The HTTP API takes them as request bodies
 //! and the agent's tools as arguments, so both accept exactly the same
 //! fields (unknown ones are refused) and document them once.
 
-use crate::knowledge_routing::{Capture, Target};
-use chief_domain::draft::NewDraft;
-use chief_domain::playbook::{NewPlaybook, Playbook};
+use crate::knowledge_routing::Capture;
 use chief_domain::task::{Assignee, NewTask};
 use chief_domain::{DomainError, Priority};
-use chief_store::{StoreError, Tx, playbook};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -50,129 +46,6 @@ impl TaskRequest {
             tags: self.tags,
             ..Default::default()
         })
-    }
-}
-
-/// A learning to capture and route.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "KnowledgeCapture")]
-pub struct CaptureRequest {
-    /// What was learned: "Patrick prefers brief, direct emails".
-    pub content: String,
-    /// playbook, person, client, project, setting or rule; inferred when
-    /// absent.
-    pub category: Option<String>,
-    /// The task that taught it.
-    pub source_task_id: Option<Uuid>,
-    /// The phrase that prompted the capture, such as "remember that".
-    pub trigger_phrase: Option<String>,
-    /// person, client, project, playbook, setting or rule: route here
-    /// instead of deciding.
-    pub target_type: Option<String>,
-    /// The person, client, project or playbook to route to.
-    pub target_id: Option<Uuid>,
-}
-
-impl CaptureRequest {
-    /// The capture this request asks for.
-    pub fn into_capture(self) -> Result<Capture, StoreError> {
-        let target = Target::from_parts(self.target_type.as_deref(), self.target_id)?;
-        Ok(Capture {
-            content: self.content,
-            category: self
-                .category
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(|e: DomainError| StoreError::invalid("category", e.to_string()))?,
-            source_task_id: self.source_task_id,
-            trigger_phrase: self.trigger_phrase,
-            target,
-        })
-    }
-}
-
-/// A draft to create for review.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "DraftCreate")]
-pub struct DraftRequest {
-    /// email, slack, document, note or message.
-    #[serde(rename = "type")]
-    pub draft_type: String,
-    /// "Patrick Fields <patrick@liberty.example>", a channel, a name.
-    pub recipient: Option<String>,
-    pub subject: Option<String>,
-    pub body: String,
-    /// The task it was drafted for.
-    pub task_id: Option<Uuid>,
-}
-
-impl DraftRequest {
-    /// The draft this request asks for; the relationship context is looked
-    /// up from the recipient when the draft is created.
-    pub fn into_new(self) -> Result<NewDraft, StoreError> {
-        Ok(NewDraft {
-            task_id: self.task_id,
-            draft_type: self
-                .draft_type
-                .parse()
-                .map_err(|e: DomainError| StoreError::invalid("type", e.to_string()))?,
-            recipient: self.recipient,
-            subject: self.subject,
-            body: self.body,
-            relationship_context: None,
-        })
-    }
-}
-
-/// A playbook proposed from what was learned.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "PlaybookPropose")]
-pub struct PlaybookProposal {
-    /// Short and unique, such as `scheduling-guide`.
-    pub name: String,
-    /// What it is for; matching reads it.
-    #[serde(default)]
-    pub description: String,
-    /// The procedure, in Markdown.
-    pub content: String,
-    /// Where it was learned: "David taught this on 2026-01-21".
-    pub learned_from: Option<String>,
-    /// The task it was learned in.
-    pub source_task_id: Option<Uuid>,
-    /// scheduling, communication, sales, technical, …
-    pub category: Option<String>,
-    /// Phrases that bring it up: "email to", "reply to".
-    #[serde(default)]
-    pub triggers: Vec<String>,
-    /// Whether it must be read before the work it is about.
-    #[serde(default)]
-    pub must_consult: bool,
-}
-
-impl PlaybookProposal {
-    /// Proposes it for `user_id`: `proposed` until a person approves it.
-    pub async fn propose(self, tx: &mut Tx, user_id: Uuid) -> Result<Playbook, StoreError> {
-        let new = NewPlaybook {
-            name: self.name,
-            description: self.description,
-            category: self.category,
-            triggers: self.triggers,
-            must_consult: self.must_consult,
-            content: self.content,
-            ..Default::default()
-        };
-        playbook::propose(
-            tx,
-            user_id,
-            new,
-            self.learned_from.as_deref(),
-            self.source_task_id,
-        )
-        .await
     }
 }
 

@@ -137,10 +137,15 @@ impl NewDraft {
     }
 }
 
-/// Changes to a pending draft; `None` leaves a field as it is.
+/// Changes to a pending draft (`PUT /api/drafts/{id}`): fields present are
+/// changed; `null` clears the recipient or subject.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "DraftUpdate")]
 pub struct DraftPatch {
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
     pub recipient: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
     pub subject: Option<Option<String>>,
     pub body: Option<String>,
 }

@@ -95,31 +95,49 @@ pub struct Playbook {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The fields of a new playbook, whether created active or proposed.
+/// The fields of a new playbook, whether created active or proposed; the
+/// body of `POST /api/playbooks`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "PlaybookCreate")]
 pub struct NewPlaybook {
     pub name: String,
+    /// What it is for; matching reads it.
+    #[serde(default)]
     pub description: String,
+    /// scheduling, communication, sales, technical, …
     pub category: Option<String>,
+    /// Phrases that bring it up: "email to", "reply to".
+    #[serde(default)]
     pub triggers: Vec<String>,
+    /// Whether it must be read before the work it is about.
+    #[serde(default)]
     pub must_consult: bool,
+    /// The procedure, in Markdown.
     pub content: String,
-    /// A JSON object; `null` is stored as `{}`.
+    /// `{filename: content}`; `null` is stored as `{}`.
+    #[serde(default)]
     pub scripts: serde_json::Value,
-    /// A JSON object; `null` is stored as `{}`.
+    /// `{filename: content}`; `null` is stored as `{}`.
+    #[serde(default)]
     pub references: serde_json::Value,
-    /// A JSON array; `null` is stored as `[]`.
+    /// An array of example scenarios; `null` is stored as `[]`.
+    #[serde(default)]
     pub examples: serde_json::Value,
 }
 
-/// Changes to a playbook; `None` leaves a field as it is.
+/// Changes to a playbook (`PUT /api/playbooks/{id}`): fields present are
+/// changed; `null` clears the category.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "PlaybookUpdate")]
 pub struct PlaybookPatch {
     pub name: Option<String>,
     pub description: Option<String>,
     pub content: Option<String>,
     pub triggers: Option<Vec<String>>,
     pub must_consult: Option<bool>,
+    #[serde(default, deserialize_with = "crate::patch::double_option::deserialize")]
     pub category: Option<Option<String>>,
 }
 

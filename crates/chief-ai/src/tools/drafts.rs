@@ -3,9 +3,8 @@
 //! tool.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
-use chief_app::requests::DraftRequest;
+use chief_app::draft::{self, DraftRequest, Revision};
 use chief_domain::draft::Draft;
-use chief_store::draft;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -26,10 +25,7 @@ pub fn register(tools: &mut Vec<Tool>) {
 }
 
 async fn create(caller: Caller, a: DraftRequest) -> Result<Draft, ToolError> {
-    let new = a.into_new()?;
-    caller
-        .write(async |tx, user| draft::create(tx, user, new).await)
-        .await
+    Ok(draft::create(&caller.db, &caller.scope, a).await?)
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -43,7 +39,9 @@ struct ReviseArgs {
 }
 
 async fn revise(caller: Caller, a: ReviseArgs) -> Result<Draft, ToolError> {
-    caller
-        .write(async |tx, _| draft::revise(tx, a.draft_id, &a.body, a.subject).await)
-        .await
+    let revision = Revision {
+        body: a.body,
+        subject: a.subject,
+    };
+    Ok(draft::revise(&caller.db, &caller.scope, a.draft_id, revision).await?)
 }

@@ -2,8 +2,8 @@
 //! what it is about) and note what someone outside owes us.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
-use chief_app::knowledge_routing::{self, Routed};
-use chief_app::requests::CaptureRequest;
+use chief_app::knowledge::{self, CaptureRequest};
+use chief_app::knowledge_routing::Routed;
 use chief_app::waiting;
 use chief_domain::waiting::{NewWaitingItem, WaitingItem};
 
@@ -23,10 +23,7 @@ pub fn register(tools: &mut Vec<Tool>) {
 }
 
 async fn capture(caller: Caller, a: CaptureRequest) -> Result<Routed, ToolError> {
-    let capture = a.into_capture()?;
-    caller
-        .write(async |tx, user| knowledge_routing::capture(tx, user, capture).await)
-        .await
+    Ok(knowledge::capture(&caller.db, &caller.scope, a).await?)
 }
 
 async fn add_waiting(caller: Caller, new: NewWaitingItem) -> Result<WaitingItem, ToolError> {

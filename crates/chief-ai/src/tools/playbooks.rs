@@ -3,7 +3,7 @@
 //! require), and propose a new one for a person to approve.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
-use chief_app::requests::PlaybookProposal;
+use chief_app::playbook::PlaybookProposal;
 use chief_domain::playbook::{Playbook, PlaybookStatus};
 use chief_store::task_playbooks::{self, MustConsultWarning, TaskPlaybook};
 use chief_store::{StoreError, playbook};
@@ -78,13 +78,9 @@ async fn get(caller: Caller, a: GetArgs) -> Result<Playbook, ToolError> {
     };
     // Reading a playbook is consulting it: completion checks must-consult
     // playbooks against the use recorded here.
-    caller
-        .write(async |tx, _| playbook::record_use(tx, id).await)
-        .await
+    Ok(chief_app::playbook::consult(&caller.db, &caller.scope, id).await?)
 }
 
 async fn propose(caller: Caller, a: PlaybookProposal) -> Result<Playbook, ToolError> {
-    caller
-        .write(async |tx, user| a.propose(tx, user).await)
-        .await
+    Ok(chief_app::playbook::propose(&caller.db, &caller.scope, a).await?)
 }

@@ -3,11 +3,11 @@
 //! create or change tasks.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
+use chief_app::question::QuestionRequest;
 use chief_app::requests::{FollowUp, Learning, TaskRequest};
 use chief_app::task_handoff;
 use chief_app::task_work::{self, Completion};
 use chief_domain::Priority;
-use chief_domain::question::NewQuestion;
 use chief_domain::task::{Assignee, TaskOp, TaskPatch};
 use chief_store::knowledge::{self, KnowledgeFilter};
 use chief_store::{Page, task};
@@ -232,17 +232,17 @@ struct Blocked {
 }
 
 async fn block(caller: Caller, a: BlockArgs) -> Result<Blocked, ToolError> {
-    let question = NewQuestion {
+    let question = QuestionRequest {
         text: a.question_text,
         context: a.context,
         why_asking: Some(a.why_asking),
         what_agent_will_do: Some(a.what_agent_will_do),
-        priority: Some(Priority::try_from(a.priority)?),
+        priority: Some(a.priority),
         priority_reason: None,
+        unblocks: Vec::new(),
     };
-    let (task, question) = caller
-        .write(async |tx, _| task::block(tx, a.task_id, question).await)
-        .await?;
+    let (task, question) =
+        chief_app::question::block_task(&caller.db, &caller.scope, a.task_id, question).await?;
     Ok(Blocked { task, question })
 }
 

@@ -11,7 +11,7 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chief_app::requests::DraftRequest;
+use chief_app::draft::{self as app, DraftRequest, Rejection, Revision};
 use chief_domain::draft::{Draft, DraftPatch, DraftStatus, DraftType};
 use chief_domain::person::Person;
 use chief_domain::task::Task;
@@ -38,7 +38,7 @@ pub fn routes(api: &mut Api) {
     api.put("/drafts/{id}", update)
         .summary("Edit a pending draft")
         .describe("Only a pending draft is edited in place; revise an approved or rejected one.")
-        .body::<UpdateBody>()
+        .body::<DraftPatch>()
         .ok::<Draft>();
     api.post("/drafts/{id}/approve", approve)
         .summary("Approve a draft")
@@ -46,12 +46,12 @@ pub fn routes(api: &mut Api) {
         .ok::<Approved>();
     api.post("/drafts/{id}/reject", reject)
         .summary("Reject a draft with feedback")
-        .body::<RejectBody>()
+        .body::<Rejection>()
         .ok::<Draft>();
     api.post("/drafts/{id}/revise", revise)
         .summary("Create a revised version")
         .describe("The original becomes `revised`; the new pending draft links to it through `revision_of`.")
-        .body::<ReviseBody>()
+        .body::<Revision>()
         .created::<Revised>();
 }
 
@@ -134,47 +134,19 @@ async fn create(
     caller: Caller,
     Body(b): Body<DraftRequest>,
 ) -> Result<(StatusCode, Json<Draft>), ApiError> {
-    let new = b.into_new()?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let created = draft::create(&mut tx, caller.user.id, new).await?;
-    tx.commit().await?;
+    let created = app::create(&state.db, &caller.scope(), b).await?;
     Ok((StatusCode::CREATED, Json(created)))
-}
-
-/// The body of `PUT /api/drafts/{id}`: fields present are changed; `null`
-/// clears the recipient or subject.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "DraftUpdate")]
-struct UpdateBody {
-    #[serde(
-        default,
-        deserialize_with = "crate::http::body::double_option::deserialize"
-    )]
-    recipient: Option<Option<String>>,
-    #[serde(
-        default,
-        deserialize_with = "crate::http::body::double_option::deserialize"
-    )]
-    subject: Option<Option<String>>,
-    body: Option<String>,
 }
 
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<UpdateBody>,
+    Body(patch): Body<DraftPatch>,
 ) -> Result<Json<Draft>, ApiError> {
-    let patch = DraftPatch {
-        recipient: b.recipient,
-        subject: b.subject,
-        body: b.body,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let updated = draft::update(&mut tx, id, patch).await?;
-    tx.commit().await?;
-    Ok(Json(updated))
+    Ok(Json(
+        app::update(&state.db, &caller.scope(), id, patch).await?,
+    ))
 }
 
 /// What approving returns: the approved draft and what sending would do.
@@ -189,42 +161,23 @@ async fn approve(
     caller: Caller,
     Id(id): Id,
 ) -> Result<Json<Approved>, ApiError> {
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let draft = draft::approve(&mut tx, id).await?;
-    tx.commit().await?;
+    let draft = app::approve(&state.db, &caller.scope(), id).await?;
     Ok(Json(Approved {
         send_action: draft::send_action(&draft),
         draft,
     }))
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "DraftReject")]
-struct RejectBody {
-    /// What to change; it guides the revision.
-    feedback: Option<String>,
-}
-
 async fn reject(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    MaybeBody(b): MaybeBody<RejectBody>,
+    MaybeBody(b): MaybeBody<Rejection>,
 ) -> Result<Json<Draft>, ApiError> {
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let draft = draft::reject(&mut tx, id, b.and_then(|b| b.feedback).as_deref()).await?;
-    tx.commit().await?;
-    Ok(Json(draft))
-}
-
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "DraftRevise")]
-struct ReviseBody {
-    body: String,
-    /// The new subject; the original's when absent.
-    subject: Option<String>,
+    let rejection = b.unwrap_or_default();
+    Ok(Json(
+        app::reject(&state.db, &caller.scope(), id, rejection).await?,
+    ))
 }
 
 /// What revising returns.
@@ -238,10 +191,8 @@ async fn revise(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<ReviseBody>,
+    Body(b): Body<Revision>,
 ) -> Result<(StatusCode, Json<Revised>), ApiError> {
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let new_draft = draft::revise(&mut tx, id, &b.body, b.subject).await?;
-    tx.commit().await?;
+    let new_draft = app::revise(&state.db, &caller.scope(), id, b).await?;
     Ok((StatusCode::CREATED, Json(Revised { new_draft })))
 }

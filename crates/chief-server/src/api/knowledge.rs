@@ -14,8 +14,8 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chief_app::knowledge_routing::{self, Routed, Target};
-use chief_app::requests::CaptureRequest;
+use chief_app::knowledge::{self as app, CaptureRequest, Dismissal, RouteRequest};
+use chief_app::knowledge_routing::Routed;
 use chief_brain::knowledge_route::TRIGGER_PHRASES;
 use chief_domain::knowledge::{Knowledge, KnowledgeCategory, KnowledgeStatus};
 use chief_store::knowledge::KnowledgeFilter;
@@ -51,12 +51,12 @@ pub fn routes(api: &mut Api) {
     api.post("/knowledge/{id}/route", route)
         .summary("Route a learning by hand")
         .describe("Appends the learning to the person, client, project or playbook `target_id` (which must be in this workspace), or to the rules playbook (`rule`) or your settings (`setting`), which take no id.")
-        .body::<RouteBody>()
+        .body::<RouteRequest>()
         .ok::<Routed>();
     api.post("/knowledge/{id}/dismiss", dismiss)
         .summary("Dismiss a learning not worth keeping")
         .describe("The reason, if given, is kept in the audit log.")
-        .body::<DismissBody>()
+        .body::<Dismissal>()
         .ok::<Knowledge>();
 }
 
@@ -73,10 +73,7 @@ async fn capture(
     caller: Caller,
     Body(b): Body<CaptureRequest>,
 ) -> Result<(StatusCode, Json<Routed>), ApiError> {
-    let capture = b.into_capture()?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let routed = knowledge_routing::capture(&mut tx, caller.user.id, capture).await?;
-    tx.commit().await?;
+    let routed = app::capture(&state.db, &caller.scope(), b).await?;
     Ok((StatusCode::CREATED, Json(routed)))
 }
 
@@ -153,49 +150,23 @@ async fn show(
     Ok(Json(knowledge::get(&state.db, caller.tenant(), id).await?))
 }
 
-/// The body of `POST /api/knowledge/{id}/route`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "KnowledgeRoute")]
-struct RouteBody {
-    /// person, client, project, playbook, setting or rule.
-    target_type: String,
-    /// The person, client, project or playbook; left out for a setting or
-    /// a rule.
-    target_id: Option<Uuid>,
-}
-
 async fn route(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<RouteBody>,
+    Body(b): Body<RouteRequest>,
 ) -> Result<Json<Routed>, ApiError> {
-    let target = Target::parse(&b.target_type, b.target_id)?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let routed = knowledge_routing::route(&mut tx, caller.user.id, id, target).await?;
-    tx.commit().await?;
-    Ok(Json(routed))
-}
-
-/// The body of `POST /api/knowledge/{id}/dismiss`; it may be left out.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "KnowledgeDismiss")]
-struct DismissBody {
-    /// Why it is not worth keeping: "Already known".
-    reason: Option<String>,
+    Ok(Json(app::route(&state.db, &caller.scope(), id, b).await?))
 }
 
 async fn dismiss(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    MaybeBody(b): MaybeBody<DismissBody>,
+    MaybeBody(b): MaybeBody<Dismissal>,
 ) -> Result<Json<Knowledge>, ApiError> {
-    let reason = b.and_then(|b| b.reason);
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let dismissed = knowledge::dismiss(&mut tx, id, reason.as_deref()).await?;
-    tx.commit().await?;
-    Ok(Json(dismissed))
+    let dismissal = b.unwrap_or_default();
+    Ok(Json(
+        app::dismiss(&state.db, &caller.scope(), id, dismissal).await?,
+    ))
 }

@@ -13,7 +13,7 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chief_app::requests::PlaybookProposal;
+use chief_app::playbook::{self as app, PlaybookProposal};
 use chief_brain::playbook_match::match_playbooks;
 use chief_domain::playbook::{NewPlaybook, Playbook, PlaybookOp, PlaybookPatch, PlaybookStatus};
 use chief_store::Listing;
@@ -41,7 +41,7 @@ pub fn routes(api: &mut Api) {
     api.post("/playbooks", create)
         .summary("Create a playbook")
         .describe("A playbook a person writes is active at once.")
-        .body::<CreateBody>()
+        .body::<NewPlaybook>()
         .created::<Playbook>();
     api.post("/playbooks/propose", propose)
         .summary("Propose a playbook")
@@ -51,7 +51,7 @@ pub fn routes(api: &mut Api) {
     api.put("/playbooks/{id}", update)
         .summary("Update a playbook")
         .describe("Fields present are changed; `null` clears the category.")
-        .body::<UpdateBody>()
+        .body::<PlaybookPatch>()
         .ok::<Playbook>();
     api.put("/playbooks/{id}/approve", approve)
         .summary("Approve a proposed playbook")
@@ -181,61 +181,15 @@ async fn show(
 ) -> Result<Json<Playbook>, ApiError> {
     // Reading a playbook is consulting it: the use is recorded, and task
     // completion checks must-consult playbooks against it.
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let read = playbook::record_use(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(Json(read))
-}
-
-/// The body of `POST /api/playbooks`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "PlaybookCreate")]
-struct CreateBody {
-    name: String,
-    /// What it is for; matching reads it.
-    #[serde(default)]
-    description: String,
-    /// scheduling, communication, sales, technical, …
-    category: Option<String>,
-    /// Phrases that bring it up: "email to", "reply to".
-    #[serde(default)]
-    triggers: Vec<String>,
-    /// Whether it must be read before the work it is about.
-    #[serde(default)]
-    must_consult: bool,
-    /// The procedure, in Markdown.
-    content: String,
-    /// `{filename: content}`.
-    #[serde(default)]
-    scripts: serde_json::Value,
-    /// `{filename: content}`.
-    #[serde(default)]
-    references: serde_json::Value,
-    /// An array of example scenarios.
-    #[serde(default)]
-    examples: serde_json::Value,
+    Ok(Json(app::consult(&state.db, &caller.scope(), id).await?))
 }
 
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(new): Body<NewPlaybook>,
 ) -> Result<(StatusCode, Json<Playbook>), ApiError> {
-    let new = NewPlaybook {
-        name: b.name,
-        description: b.description,
-        category: b.category,
-        triggers: b.triggers,
-        must_consult: b.must_consult,
-        content: b.content,
-        scripts: b.scripts,
-        references: b.references,
-        examples: b.examples,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let created = playbook::create(&mut tx, caller.user.id, new).await?;
-    tx.commit().await?;
+    let created = app::create(&state.db, &caller.scope(), new).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -251,66 +205,29 @@ async fn propose(
     caller: Caller,
     Body(b): Body<PlaybookProposal>,
 ) -> Result<(StatusCode, Json<Proposed>), ApiError> {
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let playbook = b.propose(&mut tx, caller.user.id).await?;
-    tx.commit().await?;
+    let playbook = app::propose(&state.db, &caller.scope(), b).await?;
     Ok((StatusCode::CREATED, Json(Proposed { playbook })))
-}
-
-/// The body of `PUT /api/playbooks/{id}`: fields present are changed;
-/// `null` clears the category.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "PlaybookUpdate")]
-struct UpdateBody {
-    name: Option<String>,
-    description: Option<String>,
-    content: Option<String>,
-    triggers: Option<Vec<String>>,
-    must_consult: Option<bool>,
-    #[serde(
-        default,
-        deserialize_with = "crate::http::body::double_option::deserialize"
-    )]
-    category: Option<Option<String>>,
 }
 
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<UpdateBody>,
+    Body(patch): Body<PlaybookPatch>,
 ) -> Result<Json<Playbook>, ApiError> {
-    let patch = PlaybookPatch {
-        name: b.name,
-        description: b.description,
-        content: b.content,
-        triggers: b.triggers,
-        must_consult: b.must_consult,
-        category: b.category,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let updated = playbook::update(&mut tx, id, patch).await?;
-    tx.commit().await?;
-    Ok(Json(updated))
+    Ok(Json(
+        app::update(&state.db, &caller.scope(), id, patch).await?,
+    ))
 }
 
-/// Runs one workflow step in its own transaction.
+/// Runs one workflow step.
 async fn step(
     state: &AppState,
     caller: &Caller,
     id: Uuid,
     op: PlaybookOp,
 ) -> Result<Json<Playbook>, ApiError> {
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let playbook = match op {
-        PlaybookOp::Approve => playbook::approve(&mut tx, id).await?,
-        PlaybookOp::Reject => playbook::reject(&mut tx, id).await?,
-        PlaybookOp::Archive => playbook::archive(&mut tx, id).await?,
-        PlaybookOp::Restore => playbook::restore(&mut tx, id).await?,
-    };
-    tx.commit().await?;
-    Ok(Json(playbook))
+    Ok(Json(app::step(&state.db, &caller.scope(), id, op).await?))
 }
 
 async fn approve(

@@ -9,13 +9,13 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chief_app::question::{self as app, Answer, Dismissal, QuestionRequest};
 use chief_domain::Priority;
-use chief_domain::question::{NewQuestion, Question, QuestionStatus};
+use chief_domain::question::{Question, QuestionStatus};
 use chief_domain::task::Task;
 use chief_store::{Listing, question};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 pub fn routes(api: &mut Api) {
     api.section("Questions");
@@ -29,16 +29,16 @@ pub fn routes(api: &mut Api) {
         .ok::<Listing<Question>>();
     api.post("/questions", create)
         .summary("Ask a standalone question")
-        .body::<CreateBody>()
+        .body::<QuestionRequest>()
         .created::<Question>();
     api.put("/questions/{id}/answer", answer)
         .summary("Answer a question")
         .describe("Returns the tasks the answer unblocked.")
-        .body::<AnswerBody>()
+        .body::<Answer>()
         .ok::<Closed>();
     api.put("/questions/{id}/dismiss", dismiss)
         .summary("Dismiss a question without answering")
-        .body::<DismissBody>()
+        .body::<Dismissal>()
         .ok::<Closed>();
 }
 
@@ -88,64 +88,13 @@ async fn unanswered(
     ))
 }
 
-/// The body of `POST /api/questions`; `what_claude_will_do` is seed 003's name.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "QuestionCreate")]
-pub(crate) struct CreateBody {
-    #[serde(alias = "question_text")]
-    text: String,
-    context: Option<String>,
-    why_asking: Option<String>,
-    #[serde(alias = "what_claude_will_do")]
-    what_agent_will_do: Option<String>,
-    priority: Option<i64>,
-    priority_reason: Option<String>,
-    /// Tasks that wait for the answer.
-    #[serde(default)]
-    unblocks: Vec<Uuid>,
-}
-
-impl CreateBody {
-    pub(crate) fn into_new(self) -> Result<(NewQuestion, Vec<Uuid>), ApiError> {
-        Ok((
-            NewQuestion {
-                text: self.text,
-                context: self.context,
-                why_asking: self.why_asking,
-                what_agent_will_do: self.what_agent_will_do,
-                priority: self.priority.map(Priority::try_from).transpose()?,
-                priority_reason: self.priority_reason,
-            },
-            self.unblocks,
-        ))
-    }
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(b): Body<QuestionRequest>,
 ) -> Result<(StatusCode, Json<Question>), ApiError> {
-    let (new, unblocks) = b.into_new()?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let q = question::create(&mut tx, caller.user.id, new, &unblocks).await?;
-    tx.commit().await?;
+    let q = app::create(&state.db, &caller.scope(), b).await?;
     Ok((StatusCode::CREATED, Json(q)))
-}
-
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "QuestionAnswer")]
-struct AnswerBody {
-    answer: String,
-}
-
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "QuestionDismiss")]
-struct DismissBody {
-    reason: Option<String>,
 }
 
 /// What closing a question returns.
@@ -159,11 +108,9 @@ async fn answer(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<AnswerBody>,
+    Body(b): Body<Answer>,
 ) -> Result<Json<Closed>, ApiError> {
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let (question, unblocked_tasks) = question::answer(&mut tx, id, &b.answer).await?;
-    tx.commit().await?;
+    let (question, unblocked_tasks) = app::answer(&state.db, &caller.scope(), id, b).await?;
     Ok(Json(Closed {
         question,
         unblocked_tasks,
@@ -174,12 +121,10 @@ async fn dismiss(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    MaybeBody(b): MaybeBody<DismissBody>,
+    MaybeBody(b): MaybeBody<Dismissal>,
 ) -> Result<Json<Closed>, ApiError> {
-    let mut tx = state.db.write(&caller.scope()).await?;
     let (question, unblocked_tasks) =
-        question::dismiss(&mut tx, id, b.and_then(|b| b.reason).as_deref()).await?;
-    tx.commit().await?;
+        app::dismiss(&state.db, &caller.scope(), id, b.unwrap_or_default()).await?;
     Ok(Json(Closed {
         question,
         unblocked_tasks,

@@ -61,7 +61,7 @@ pub fn routes(api: &mut Api) {
         .ok::<Completed>();
     api.post("/tasks/{id}/block", block)
         .summary("Block a task on a question")
-        .body::<crate::api::questions::CreateBody>()
+        .body::<chief_app::question::QuestionRequest>()
         .ok::<Blocked>();
 }
 
@@ -228,12 +228,10 @@ async fn block(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<crate::api::questions::CreateBody>,
+    Body(b): Body<chief_app::question::QuestionRequest>,
 ) -> Result<Json<Blocked>, ApiError> {
-    let (new, _) = b.into_new()?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let (task, question) = task::block(&mut tx, id, new).await?;
-    tx.commit().await?;
+    let (task, question) =
+        chief_app::question::block_task(&state.db, &caller.scope(), id, b).await?;
     Ok(Json(Blocked { task, question }))
 }
 

@@ -1,7 +1,8 @@
 //! `/drafts`: the review screen. Each pending draft shows its text and the
 //! relationship context that was considered in writing it; the reviewer
 //! approves it, rejects it with feedback, or edits it, which makes a
-//! revision (`draft::revise`), as the API's endpoints do.
+//! revision, through `chief_app::draft`'s operations, as the API's
+//! endpoints do.
 
 use crate::AppState;
 use crate::web::page::{Nav, WebError, render, render_status};
@@ -10,6 +11,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use chief_app::draft::{self as app, Rejection, Revision};
 use chief_domain::draft::{Draft, DraftStatus};
 use chief_store::draft::{self, DraftFilter};
 use chief_store::{Page, StoreError};
@@ -105,16 +107,19 @@ pub async fn review(
     Path(id): Path<Uuid>,
     Posted { viewer, form }: Posted<ReviewForm>,
 ) -> Result<Response, WebError> {
-    let mut tx = state.db.write(&viewer.scope()).await?;
+    let (db, scope) = (&state.db, &viewer.scope());
     let done = match form.action.as_str() {
-        "approve" => draft::approve(&mut tx, id).await.map(|_| ()),
+        "approve" => app::approve(db, scope, id).await.map(|_| ()),
         "reject" => {
-            let feedback = Some(form.feedback.trim()).filter(|f| !f.is_empty());
-            draft::reject(&mut tx, id, feedback).await.map(|_| ())
+            let feedback = Some(form.feedback.trim().to_string()).filter(|f| !f.is_empty());
+            app::reject(db, scope, id, Rejection { feedback })
+                .await
+                .map(|_| ())
         }
         "revise" => {
             let subject = Some(form.subject.trim().to_string()).filter(|s| !s.is_empty());
-            draft::revise(&mut tx, id, &form.body, subject)
+            let body = form.body.clone();
+            app::revise(db, scope, id, Revision { body, subject })
                 .await
                 .map(|_| ())
         }
@@ -125,12 +130,8 @@ pub async fn review(
         }
     };
     match done {
-        Ok(()) => {
-            tx.commit().await?;
-            Ok(Redirect::to("/drafts").into_response())
-        }
+        Ok(()) => Ok(Redirect::to("/drafts").into_response()),
         Err(e @ (StoreError::Domain(_) | StoreError::Conflict(_))) => {
-            drop(tx);
             let mut drafts = cards(&state, &viewer).await?;
             // The draft's card shows why, and keeps what the user typed.
             let key = id.to_string();

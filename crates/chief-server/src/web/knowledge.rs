@@ -3,8 +3,8 @@
 //! learnings with where they went. A person routes one to a candidate it
 //! named, to the rules playbook or their settings, or to a person, client,
 //! project or active playbook typed by name; or dismisses it with a reason.
-//! Routing calls `knowledge_routing::route` and dismissing
-//! `knowledge::dismiss`, as `POST /api/knowledge/{id}/route` and `/dismiss`
+//! Routing calls `chief_app::knowledge::route_to` and dismissing
+//! `chief_app::knowledge::dismiss`, as `POST /api/knowledge/{id}/route` and `/dismiss`
 //! do.
 
 use crate::web::page::{Nav, WebError, day, render, render_status};
@@ -14,7 +14,8 @@ use crate::{ApiError, AppState};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chief_app::knowledge_routing::{self, Target};
+use chief_app::knowledge::{self as app, Dismissal};
+use chief_app::knowledge_routing::Target;
 use chief_domain::TenantId;
 use chief_domain::knowledge::Knowledge;
 use chief_domain::playbook::PlaybookStatus;
@@ -270,14 +271,9 @@ pub async fn route(
             return refused(&state, &viewer, id, why, problem, keep).await;
         }
     };
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    match knowledge_routing::route(&mut tx, viewer.user_id(), id, target).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Redirect::to("/knowledge").into_response())
-        }
+    match app::route_to(&state.db, &viewer.scope(), id, target).await {
+        Ok(_) => Ok(Redirect::to("/knowledge").into_response()),
         Err(e @ StoreError::Domain(_)) => {
-            drop(tx);
             let why = e.to_string();
             refused(&state, &viewer, id, why, e.into(), keep).await
         }
@@ -296,14 +292,12 @@ pub async fn dismiss(
     Path(id): Path<Uuid>,
     Posted { viewer, form }: Posted<DismissForm>,
 ) -> Result<Response, WebError> {
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    match knowledge::dismiss(&mut tx, id, Some(&form.reason)).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Redirect::to("/knowledge").into_response())
-        }
+    let dismissal = Dismissal {
+        reason: Some(form.reason.clone()),
+    };
+    match app::dismiss(&state.db, &viewer.scope(), id, dismissal).await {
+        Ok(_) => Ok(Redirect::to("/knowledge").into_response()),
         Err(e @ StoreError::Domain(_)) => {
-            drop(tx);
             let why = e.to_string();
             refused(&state, &viewer, id, why, e.into(), |c| {
                 c.reason = form.reason

@@ -2,7 +2,7 @@
 //! proposals waiting for a person (approve or reject), active playbooks
 //! and archived ones. Any of them can be marked (or unmarked) must-consult,
 //! active ones archived and archived ones restored. Each action calls the
-//! same `chief_store::playbook` step as `PUT /api/playbooks/{id}/…`, so a
+//! same `chief_app::playbook` operation as `PUT /api/playbooks/{id}/…`, so a
 //! step the playbook's status does not allow is refused the same way; the
 //! page shows why on the playbook's card.
 
@@ -12,7 +12,8 @@ use crate::web::session::{Posted, Viewer};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chief_domain::playbook::{Playbook, PlaybookPatch, PlaybookStatus};
+use chief_app::playbook as app;
+use chief_domain::playbook::{Playbook, PlaybookOp, PlaybookPatch, PlaybookStatus};
 use chief_store::playbook::{self, PlaybookFilter};
 use chief_store::{Page, StoreError};
 use serde::Deserialize;
@@ -125,12 +126,12 @@ pub async fn act(
     Path(id): Path<Uuid>,
     Posted { viewer, form }: Posted<ActionForm>,
 ) -> Result<Response, WebError> {
-    let mut tx = state.db.write(&viewer.scope()).await?;
+    let (db, scope) = (&state.db, &viewer.scope());
     let done = match form.action.as_str() {
-        "approve" => playbook::approve(&mut tx, id).await,
-        "reject" => playbook::reject(&mut tx, id).await,
-        "archive" => playbook::archive(&mut tx, id).await,
-        "restore" => playbook::restore(&mut tx, id).await,
+        "approve" => app::step(db, scope, id, PlaybookOp::Approve).await,
+        "reject" => app::step(db, scope, id, PlaybookOp::Reject).await,
+        "archive" => app::step(db, scope, id, PlaybookOp::Archive).await,
+        "restore" => app::step(db, scope, id, PlaybookOp::Restore).await,
         "must_consult" => {
             let Some(on) = form.must_consult else {
                 return Err(WebError::bad_request("must_consult must be true or false"));
@@ -139,7 +140,7 @@ pub async fn act(
                 must_consult: Some(on),
                 ..Default::default()
             };
-            playbook::update(&mut tx, id, patch).await
+            app::update(db, scope, id, patch).await
         }
         other => {
             return Err(WebError::bad_request(format!(
@@ -148,12 +149,8 @@ pub async fn act(
         }
     };
     match done {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/playbooks#playbook-{id}")).into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&format!("/playbooks#playbook-{id}")).into_response()),
         Err(e @ (StoreError::Domain(_) | StoreError::Conflict(_))) => {
-            drop(tx);
             let message = e.to_string();
             let problem = crate::ApiError::from(e);
             let mut shelves = shelves(&state, &viewer).await?;

@@ -1,5 +1,5 @@
 //! `/questions`: every open question, answered inline. Answering calls
-//! `chief_store::question::answer`, as `POST /api/questions/{id}/answer`
+//! `chief_app::question::answer`, as `POST /api/questions/{id}/answer`
 //! does, which also unblocks the tasks that waited for it.
 
 use crate::AppState;
@@ -10,6 +10,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use chief_app::question::Answer;
 use chief_domain::question::QuestionStatus;
 use chief_store::{StoreError, question};
 use serde::Deserialize;
@@ -65,10 +66,11 @@ pub async fn answer(
     Posted { viewer, form }: Posted<AnswerForm>,
 ) -> Result<Response, WebError> {
     let htmx = headers.contains_key("hx-request");
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    match question::answer(&mut tx, id, &form.answer).await {
+    let answer = Answer {
+        answer: form.answer.clone(),
+    };
+    match chief_app::question::answer(&state.db, &viewer.scope(), id, answer).await {
         Ok((q, unblocked)) => {
-            tx.commit().await?;
             if !htmx {
                 return Ok(Redirect::to("/questions").into_response());
             }
@@ -79,7 +81,6 @@ pub async fn answer(
             })
         }
         Err(StoreError::Domain(e)) => {
-            drop(tx);
             // Shown next to the field, with what the user typed kept.
             let q = question::get(&state.db, viewer.tenant(), id).await?;
             let mut row = QuestionRow::new(&q);

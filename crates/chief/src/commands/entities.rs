@@ -340,9 +340,11 @@ pub async fn questions(ctx: &Ctx, cmd: &QuestionsCommand) -> Result<()> {
         }
         QuestionsCommand::Answer { id, answer } => {
             let id = ctx.id(Kind::Question, id).await?;
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let (q, unblocked) = question::answer(&mut tx, id, answer).await?;
-            tx.commit().await?;
+            let answer = chief_app::question::Answer {
+                answer: answer.clone(),
+            };
+            let (q, unblocked) =
+                chief_app::question::answer(&ctx.db, &ctx.scope(), id, answer).await?;
             if ctx.json {
                 return json(&serde_json::json!({"question": q, "unblocked_tasks": unblocked}));
             }

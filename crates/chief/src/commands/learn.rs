@@ -6,7 +6,7 @@ use crate::context::Ctx;
 use crate::output::json;
 use anyhow::{Result, bail};
 use chief_app::knowledge_plan::{self, Candidate};
-use chief_app::knowledge_routing::{self, Capture};
+use chief_app::knowledge_routing::Capture;
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -50,9 +50,7 @@ pub async fn run(ctx: &Ctx, args: &LearnArgs) -> Result<()> {
         println!("dry run: nothing was written");
         return Ok(());
     }
-    let mut tx = ctx.db.write(&ctx.scope()).await?;
-    let routed = knowledge_routing::capture(&mut tx, ctx.user.id, capture).await?;
-    tx.commit().await?;
+    let routed = chief_app::knowledge::capture_learning(&ctx.db, &ctx.scope(), capture).await?;
     if ctx.json {
         return json(&routed);
     }
