@@ -13,7 +13,6 @@
 
 pub mod api;
 #[doc(hidden)]
-pub mod fuzzing;
 mod http;
 mod state;
 mod web;

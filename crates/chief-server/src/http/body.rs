@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
+use chief_json::Rejection;
 use serde::de::DeserializeOwned;
 
 /// A JSON request body.
@@ -43,47 +44,16 @@ async fn read<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError
 
 /// Parses JSON, naming the field that failed.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                field_error(&path, &strip_position(&inner.to_string()), "body")
-            }
-            serde_json::error::Category::Eof if bytes.iter().all(u8::is_ascii_whitespace) => {
-                ApiError::bad_request("this request needs a JSON body")
-            }
-            _ => ApiError::bad_request(format!("malformed JSON: {inner}")),
-        }
-    })
+    chief_json::parse(bytes, "body").map_err(problem)
 }
 
-/// A 422 naming the field: the path serde reached, or the name in its
-/// "unknown field `x`, expected ..." and "missing field `x`" messages;
-/// `whole` when neither names one.
-fn field_error(path: &str, message: &str, whole: &str) -> ApiError {
-    if path != "." {
-        return ApiError::invalid(path, message);
-    }
-    let named = |prefix: &str| {
-        let rest = message.strip_prefix(prefix)?;
-        Some(rest[..rest.find('`')?].to_string())
-    };
-    if let Some(field) = named("missing field `") {
-        return ApiError::invalid(&field, "is required");
-    }
-    match named("unknown field `") {
-        Some(field) => ApiError::invalid(&field, message),
-        None => ApiError::invalid(whole, message),
-    }
-}
-
-/// serde's message without its " at line 1 column 9" suffix.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+/// The problem a rejected body gets: 400 when it is empty or not JSON, 422
+/// naming the field when its shape is wrong.
+fn problem(rejection: Rejection) -> ApiError {
+    match rejection {
+        Rejection::Empty => ApiError::bad_request("this request needs a JSON body"),
+        Rejection::Malformed(detail) => ApiError::bad_request(format!("malformed JSON: {detail}")),
+        Rejection::Field { field, message } => ApiError::invalid(&field, message),
     }
 }
 
@@ -107,10 +77,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for MaybeBody<T> {
 
 /// Parses a body that may be left out: empty or all whitespace is `None`.
 pub fn parse_maybe_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<Option<T>, ApiError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
-    parse_json(bytes).map(Some)
+    chief_json::parse_maybe(bytes, "body").map_err(problem)
 }
 
 pub use chief_domain::patch::double_option;
@@ -128,7 +95,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
             .map(Params)
             .map_err(|e| {
                 let path = e.path().to_string();
-                field_error(&path, &e.into_inner().to_string(), "query")
+                let (field, message) =
+                    chief_json::field_of(&path, &e.into_inner().to_string(), "query");
+                ApiError::invalid(&field, message)
             })
     }
 }

@@ -1,0 +1,148 @@
+//! Strict JSON input: the one parser for JSON that comes from outside.
+//!
+//! [`parse`] reads bytes as `T` and, when it cannot, says which of three
+//! things went wrong ([`Rejection`]); [`parse_maybe`] lets the body be left
+//! out; [`field_of`] names the field in any serde error, for the query
+//! string parser too. The HTTP layer maps a rejection to problem+json (400
+//! for empty or malformed, 422 for a field).
+
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+
+/// Why input was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// Nothing but whitespace where a JSON value was needed.
+    Empty,
+    /// Not JSON: serde's message, with its line and column.
+    Malformed(String),
+    /// JSON of the wrong shape: the field at fault and what is wrong with it.
+    Field { field: String, message: String },
+}
+
+/// Parses `bytes` as `T`, naming the field that failed. `whole` names the
+/// input when the error is about all of it (a body that is not an object).
+pub fn parse<T: DeserializeOwned>(bytes: &[u8], whole: &str) -> Result<T, Rejection> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            Category::Data => {
+                let (field, message) = field_of(&path, &strip_position(&inner.to_string()), whole);
+                Rejection::Field { field, message }
+            }
+            Category::Eof if is_blank(bytes) => Rejection::Empty,
+            _ => Rejection::Malformed(inner.to_string()),
+        }
+    })
+}
+
+/// Parses input that may be left out: empty or all whitespace is `None`.
+pub fn parse_maybe<T: DeserializeOwned>(bytes: &[u8], whole: &str) -> Result<Option<T>, Rejection> {
+    if is_blank(bytes) {
+        return Ok(None);
+    }
+    parse(bytes, whole).map(Some)
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
+}
+
+/// The field a serde error is about, and its message: the path serde
+/// reached, or the name in its "unknown field `x`, expected ..." and
+/// "missing field `x`" messages (a missing one "is required"); `whole`
+/// when neither names one.
+pub fn field_of(path: &str, message: &str, whole: &str) -> (String, String) {
+    if path != "." {
+        return (path.to_string(), message.to_string());
+    }
+    let named = |prefix: &str| {
+        let rest = message.strip_prefix(prefix)?;
+        Some(rest[..rest.find('`')?].to_string())
+    };
+    if let Some(field) = named("missing field `") {
+        return (field, "is required".to_string());
+    }
+    match named("unknown field `") {
+        Some(field) => (field, message.to_string()),
+        None => (whole.to_string(), message.to_string()),
+    }
+}
+
+/// serde's message without its " at line 1 column 9" suffix.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        title: String,
+        priority: Option<i64>,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+
+    fn field(r: Rejection) -> (String, String) {
+        match r {
+            Rejection::Field { field, message } => (field, message),
+            other => panic!("not a field rejection: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_types_unknown_and_missing_fields_name_the_field() {
+        let (f, m) = field(parse::<T>(br#"{"title": 5}"#, "body").unwrap_err());
+        assert_eq!(f, "title");
+        assert!(m.starts_with("invalid type: integer `5`"), "{m}");
+        assert!(!m.contains("at line"), "{m}");
+        let (f, m) = field(parse::<T>(br#"{"title": "x", "colour": 1}"#, "body").unwrap_err());
+        assert_eq!(f, "colour");
+        assert!(m.starts_with("unknown field `colour`"), "{m}");
+        let (f, m) = field(parse::<T>(br#"{"priority": 1}"#, "body").unwrap_err());
+        assert_eq!((f.as_str(), m.as_str()), ("title", "is required"));
+        let (f, _) = field(parse::<T>(br#"{"title": "x", "tags": ["a", 2]}"#, "body").unwrap_err());
+        assert_eq!(f, "tags[1]");
+    }
+
+    #[test]
+    fn a_value_that_is_not_an_object_is_about_the_whole_input() {
+        let (f, m) = field(parse::<T>(br#""a string""#, "body").unwrap_err());
+        assert_eq!(f, "body");
+        assert!(m.contains("expected struct T"), "{m}");
+    }
+
+    #[test]
+    fn malformed_and_empty_input_are_told_apart() {
+        match parse::<T>(br#"{"title": "#, "body").unwrap_err() {
+            Rejection::Malformed(m) => assert!(m.contains("line 1 column"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(parse::<T>(b"", "body").unwrap_err(), Rejection::Empty);
+        assert_eq!(parse::<T>(b" \n\t", "body").unwrap_err(), Rejection::Empty);
+    }
+
+    #[test]
+    fn optional_input_may_be_empty_or_blank_but_not_malformed() {
+        assert!(parse_maybe::<T>(b"", "body").unwrap().is_none());
+        assert!(parse_maybe::<T>(b" \r\n\t", "body").unwrap().is_none());
+        let t = parse_maybe::<T>(br#"{"title": "x"}"#, "body")
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.title, "x");
+        assert!(matches!(
+            parse_maybe::<T>(b"{", "body"),
+            Err(Rejection::Malformed(_))
+        ));
+    }
+}
