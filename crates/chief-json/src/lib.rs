@@ -24,7 +24,7 @@ pub enum Rejection {
 /// input when the error is about all of it (a body that is not an object).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8], whole: &str) -> Result<T, Rejection> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         match inner.classify() {
@@ -35,7 +35,10 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8], whole: &str) -> Result<T, Reject
             Category::Eof if is_blank(bytes) => Rejection::Empty,
             _ => Rejection::Malformed(inner.to_string()),
         }
-    })
+    })?;
+    // Anything after the value but whitespace is not one JSON value.
+    de.end().map_err(|e| Rejection::Malformed(e.to_string()))?;
+    Ok(value)
 }
 
 /// Parses input that may be left out: empty or all whitespace is `None`.
@@ -130,6 +133,12 @@ mod tests {
         }
         assert_eq!(parse::<T>(b"", "body").unwrap_err(), Rejection::Empty);
         assert_eq!(parse::<T>(b" \n\t", "body").unwrap_err(), Rejection::Empty);
+        // Bytes after a whole value are malformed, not ignored.
+        match parse::<T>(br#"{"title": "x"} {"title": "y"}"#, "body").unwrap_err() {
+            Rejection::Malformed(m) => assert!(m.starts_with("trailing characters"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(parse::<T>(b"{\"title\": \"x\"}\n", "body").is_ok());
     }
 
     #[test]
