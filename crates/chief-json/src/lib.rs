@@ -49,16 +49,20 @@ pub fn parse_maybe<T: DeserializeOwned>(bytes: &[u8], whole: &str) -> Result<Opt
     parse(bytes, whole).map(Some)
 }
 
-fn is_blank(bytes: &[u8]) -> bool {
-    bytes.iter().all(u8::is_ascii_whitespace)
+/// Whether `bytes` hold nothing but JSON's whitespace (RFC 8259: space,
+/// tab, line feed, carriage return; not form feed).
+pub fn is_blank(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// The field a serde error is about, and its message: the path serde
 /// reached, or the name in its "unknown field `x`, expected ..." and
 /// "missing field `x`" messages (a missing one "is required"); `whole`
-/// when neither names one.
+/// when neither names one, or the name is empty (a `""` key).
 pub fn field_of(path: &str, message: &str, whole: &str) -> (String, String) {
-    if path != "." {
+    if path != "." && !path.is_empty() {
         return (path.to_string(), message.to_string());
     }
     let named = |prefix: &str| {
@@ -69,8 +73,9 @@ pub fn field_of(path: &str, message: &str, whole: &str) -> (String, String) {
         return (field, "is required".to_string());
     }
     match named("unknown field `") {
-        Some(field) => (field, message.to_string()),
-        None => (whole.to_string(), message.to_string()),
+        // An empty key names no field: the problem is with the whole input.
+        Some(field) if !field.is_empty() => (field, message.to_string()),
+        _ => (whole.to_string(), message.to_string()),
     }
 }
 
@@ -114,6 +119,9 @@ mod tests {
         assert!(m.starts_with("unknown field `colour`"), "{m}");
         let (f, m) = field(parse::<T>(br#"{"priority": 1}"#, "body").unwrap_err());
         assert_eq!((f.as_str(), m.as_str()), ("title", "is required"));
+        let (f, m) = field(parse::<T>(br#"{"": 1, "title": "x"}"#, "body").unwrap_err());
+        assert_eq!(f, "body", "an empty key is not a field name");
+        assert!(m.starts_with("unknown field ``"), "{m}");
         let (f, _) = field(parse::<T>(br#"{"title": "x", "tags": ["a", 2]}"#, "body").unwrap_err());
         assert_eq!(f, "tags[1]");
     }
@@ -145,6 +153,11 @@ mod tests {
     fn optional_input_may_be_empty_or_blank_but_not_malformed() {
         assert!(parse_maybe::<T>(b"", "body").unwrap().is_none());
         assert!(parse_maybe::<T>(b" \r\n\t", "body").unwrap().is_none());
+        // Form feed is not JSON whitespace: such a body is malformed.
+        assert!(matches!(
+            parse_maybe::<T>(b"\x0c", "body"),
+            Err(Rejection::Malformed(_))
+        ));
         let t = parse_maybe::<T>(br#"{"title": "x"}"#, "body")
             .unwrap()
             .unwrap();
