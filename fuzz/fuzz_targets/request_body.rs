@@ -7,7 +7,7 @@
 //! - it accepts exactly what `serde_json::from_slice` accepts;
 //! - input that is JSON but the wrong shape is a field rejection naming a
 //!   field, never "malformed";
-//! - "empty" means nothing but whitespace;
+//! - "empty" means nothing but JSON's whitespace (no form feed);
 //! - a body that may be left out is `None` exactly when it is blank.
 
 #![no_main]
@@ -21,12 +21,27 @@ use chief_json::{Rejection, parse, parse_maybe};
 use libfuzzer_sys::fuzz_target;
 use serde::de::DeserializeOwned;
 
+/// Whether `message` ends as serde's positions do: " at line 1 column 9".
+fn has_position(message: &str) -> bool {
+    let Some((_, tail)) = message.rsplit_once(" at line ") else {
+        return false;
+    };
+    let mut parts = tail.split(" column ");
+    let number =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    number(parts.next()) && number(parts.next()) && parts.next().is_none()
+}
+
 fn check<T: DeserializeOwned>(name: &str, data: &[u8]) {
-    let blank = data.iter().all(u8::is_ascii_whitespace);
+    let blank = chief_json::is_blank(data);
     let is_json = serde_json::from_slice::<serde_json::Value>(data).is_ok();
     let ours = parse::<T>(data, "body");
     let theirs = serde_json::from_slice::<T>(data);
-    assert_eq!(ours.is_ok(), theirs.is_ok(), "{name}: accepts differently from serde_json");
+    assert_eq!(
+        ours.is_ok(),
+        theirs.is_ok(),
+        "{name}: accepts differently from serde_json"
+    );
     match ours {
         Ok(_) => {}
         Err(Rejection::Empty) => assert!(blank, "{name}: empty but not blank"),
@@ -35,14 +50,24 @@ fn check<T: DeserializeOwned>(name: &str, data: &[u8]) {
             assert!(!blank, "{name}: blank called malformed");
         }
         Err(Rejection::Field { field, message }) => {
-            assert!(!field.is_empty(), "{name}: a field rejection with no field: {message}");
-            assert!(!message.contains(" at line "), "{name}: position left in {message}");
+            assert!(
+                !field.is_empty(),
+                "{name}: a field rejection with no field: {message}"
+            );
+            assert!(
+                !has_position(&message),
+                "{name}: position left in {message}"
+            );
         }
     }
     match parse_maybe::<T>(data, "body") {
         Ok(None) => assert!(blank, "{name}: None for a body that is not blank"),
         Ok(Some(_)) => assert!(!blank),
-        Err(r) => assert_ne!(r, Rejection::Empty, "{name}: an optional body rejected as empty"),
+        Err(r) => assert_ne!(
+            r,
+            Rejection::Empty,
+            "{name}: an optional body rejected as empty"
+        ),
     }
 }
 
