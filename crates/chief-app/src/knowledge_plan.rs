@@ -5,18 +5,20 @@
 //! [`crate::knowledge_routing::capture`] then applies.
 //!
 //! The workspace's people, clients and projects (with the aliases kept in
-//! their `metadata.aliases`) are handed to
-//! [`chief_brain::knowledge_route::route`], which finds the one the learning
-//! names by [`chief_brain::entity_resolve`].
+//! their `metadata.aliases`) are read once and handed, with the learning,
+//! to [`chief_brain::knowledge_route::decide`], which decides everything in
+//! one call: the trigger phrase, the category, the entity the learning
+//! names (by [`chief_brain::entity_resolve`]), the person's field and the
+//! name of a proposed playbook.
 
 use crate::knowledge_routing::{Capture, RULES_PLAYBOOK, SETTINGS_KEY, Target};
 use chief_brain::entity_resolve::{self, Entity, EntityKind};
-use chief_brain::knowledge_route::{self, Destination};
+use chief_brain::knowledge_route::{self, Destination, PersonField};
 use chief_domain::TenantId;
 use chief_domain::knowledge::{KnowledgeCategory, KnowledgeStatus};
 use chief_domain::playbook::PlaybookStatus;
 use chief_store::conn::Conn;
-use chief_store::{StoreError, client, person, playbook, project};
+use chief_store::{StoreError, client, known_entities, person, playbook, project};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -68,6 +70,14 @@ pub struct Plan {
     #[serde(skip)]
     #[schemars(skip)]
     pub(crate) step: Step,
+    /// Which of a person's notes it goes in, if it goes to a person.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub(crate) person_field: PersonField,
+    /// The name of the playbook it proposes, if it proposes one.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub(crate) playbook_name: String,
 }
 
 /// What applying the plan writes.
@@ -86,33 +96,38 @@ pub async fn plan(
     capture: &Capture,
 ) -> Result<Plan, StoreError> {
     let content = capture.content.as_str();
-    let trigger_phrase = capture
-        .trigger_phrase
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .or_else(|| knowledge_route::detect_trigger(content).map(str::to_string));
+    let known = match capture.target {
+        Some(_) => Vec::new(),
+        None => known(&mut conn, tenant, capture.category).await?,
+    };
+    let entities: Vec<Entity> = known.iter().map(|(_, e)| e.clone()).collect();
+    let decided = knowledge_route::decide(
+        content,
+        capture.trigger_phrase.as_deref(),
+        capture.category,
+        capture.target.map(Target::category),
+        &entities,
+    );
     let mut out = Plan {
-        category: KnowledgeCategory::Rule,
-        trigger_phrase,
+        category: decided.category,
+        trigger_phrase: decided.trigger_phrase,
         status: KnowledgeStatus::Routed,
         target: None,
         matched: None,
         review_reason: None,
         candidates: Vec::new(),
         step: Step::Review,
+        person_field: decided.person_field,
+        playbook_name: decided.playbook_name,
     };
-    if let Some(target) = capture.target {
-        out.category = capture.category.unwrap_or(target.category());
-        out.target = Some(describe(&mut conn, tenant, user_id, content, target).await?);
+    let Some(destination) = decided.destination else {
+        let target = capture
+            .target
+            .expect("no destination only for a named target");
+        out.target = Some(describe(&mut conn, tenant, user_id, out.person_field, target).await?);
         out.step = Step::Write(target);
         return Ok(out);
-    }
-    let known = known(&mut conn, tenant, capture.category).await?;
-    let entities: Vec<Entity> = known.iter().map(|(_, e)| e.clone()).collect();
-    let decided = knowledge_route::route(content, capture.category, &entities);
-    out.category = decided.category;
+    };
     let candidate = |c: &entity_resolve::Candidate| Candidate {
         entity_type: known[c.index].1.kind.as_str().to_string(),
         id: known[c.index].0,
@@ -120,7 +135,7 @@ pub async fn plan(
         how: c.how.as_str().to_string(),
         score: c.score,
     };
-    let target = match decided.destination {
+    let target = match destination {
         Destination::Entity(found) => {
             let (id, entity) = &known[found.index];
             out.matched = Some(candidate(&found));
@@ -137,7 +152,7 @@ pub async fn plan(
             out.target = Some(PlannedTarget {
                 target_type: "playbook".into(),
                 id: None,
-                name: knowledge_route::playbook_name(content),
+                name: out.playbook_name.clone(),
                 field_updated: None,
             });
             None
@@ -150,7 +165,7 @@ pub async fn plan(
         }
     };
     if let Some(target) = target {
-        out.target = Some(describe(&mut conn, tenant, user_id, content, target).await?);
+        out.target = Some(describe(&mut conn, tenant, user_id, out.person_field, target).await?);
         out.step = Step::Write(target);
     }
     Ok(out)
@@ -163,19 +178,11 @@ async fn known(
     tenant: TenantId,
     category: Option<KnowledgeCategory>,
 ) -> Result<Vec<(Uuid, Entity)>, StoreError> {
-    use KnowledgeCategory as C;
-    let wants = |c: C| category.is_none() || category == Some(c);
-    let mut known = Vec::new();
-    if wants(C::Person) {
-        known.extend(person::known(conn.reborrow(), tenant).await?);
-    }
-    if wants(C::Client) {
-        known.extend(client::known(conn.reborrow(), tenant).await?);
-    }
-    if wants(C::Project) {
-        known.extend(project::known(conn.reborrow(), tenant).await?);
-    }
-    Ok(known)
+    let kinds: Vec<EntityKind> = [EntityKind::Person, EntityKind::Client, EntityKind::Project]
+        .into_iter()
+        .filter(|&k| category.is_none() || category == Some(knowledge_route::category_of(k)))
+        .collect();
+    known_entities::known(conn.reborrow(), tenant, &kinds).await
 }
 
 /// The record `target` names, with the field a learning goes into. A
@@ -184,7 +191,7 @@ async fn describe(
     conn: &mut Conn<'_>,
     tenant: TenantId,
     user_id: Uuid,
-    content: &str,
+    person_field: PersonField,
     target: Target,
 ) -> Result<PlannedTarget, StoreError> {
     let to = |kind: &str, id: Option<Uuid>, name: String, field: &str| PlannedTarget {
@@ -196,8 +203,7 @@ async fn describe(
     Ok(match target {
         Target::Person(id) => {
             let found = person::get(conn.reborrow(), tenant, id).await?;
-            let field = knowledge_route::person_field(content);
-            to("person", Some(id), found.name, field.as_str())
+            to("person", Some(id), found.name, person_field.as_str())
         }
         Target::Client(id) => {
             let found = client::get(conn.reborrow(), tenant, id).await?;

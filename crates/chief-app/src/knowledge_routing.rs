@@ -183,8 +183,10 @@ pub async fn capture(tx: &mut Tx, user_id: Uuid, capture: Capture) -> Result<Rou
     )
     .await?;
     let mut routed = match plan.step {
-        Step::Write(target) => write_and_mark(tx, user_id, &learning, target).await?,
-        Step::Propose => propose(tx, user_id, &learning).await?,
+        Step::Write(target) => {
+            write_and_mark(tx, user_id, &learning, target, plan.person_field).await?
+        }
+        Step::Propose => propose(tx, user_id, &learning, &plan.playbook_name).await?,
         Step::Review => {
             let why = plan.review_reason.clone().unwrap_or_default();
             let review = serde_json::json!({"review_reason": why, "candidates": plan.candidates});
@@ -214,17 +216,23 @@ pub async fn route(
     let tenant = tx.tenant();
     let learning = knowledge::get(&mut *tx, tenant, id).await?;
     learning.status.move_to(KnowledgeStatus::Routed, "route")?;
-    write_and_mark(tx, user_id, &learning, target).await
+    let field = knowledge_route::person_field(&learning.content);
+    write_and_mark(tx, user_id, &learning, target, field).await
 }
 
 /// Proposes a playbook made from the learning, for a person to approve.
-async fn propose(tx: &mut Tx, user_id: Uuid, learning: &Knowledge) -> Result<Routed, StoreError> {
+async fn propose(
+    tx: &mut Tx,
+    user_id: Uuid,
+    learning: &Knowledge,
+    name: &str,
+) -> Result<Routed, StoreError> {
     let learned_from = match learning.source_task_id {
         Some(task) => format!("Task {task}"),
         None => format!("Knowledge {}", learning.id),
     };
     let new = NewPlaybook {
-        name: knowledge_route::playbook_name(&learning.content),
+        name: name.to_string(),
         description: learning.content.clone(),
         content: learning.content.clone(),
         ..Default::default()
@@ -258,8 +266,9 @@ async fn write_and_mark(
     user_id: Uuid,
     learning: &Knowledge,
     target: Target,
+    field: PersonField,
 ) -> Result<Routed, StoreError> {
-    let (routed_to, action_taken) = write(tx, user_id, learning, target).await?;
+    let (routed_to, action_taken) = write(tx, user_id, learning, target, field).await?;
     let knowledge =
         knowledge::mark_routed(tx, learning.id, &routed_to.target_type, routed_to.id).await?;
     Ok(Routed {
@@ -277,6 +286,7 @@ async fn write(
     user_id: Uuid,
     learning: &Knowledge,
     target: Target,
+    field: PersonField,
 ) -> Result<(RoutedTo, String), StoreError> {
     let tenant = tx.tenant();
     let on = learning.learned_at.date_naive();
@@ -291,7 +301,6 @@ async fn write(
     Ok(match target {
         Target::Person(id) => {
             let found = person::get(&mut *tx, tenant, id).await?;
-            let field = knowledge_route::person_field(content);
             let mut patch = PersonPatch::default();
             match field {
                 PersonField::CommunicationNotes => {

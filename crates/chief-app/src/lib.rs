@@ -30,7 +30,6 @@ pub mod requests;
 pub mod sales;
 pub mod suggest;
 pub mod task_context;
-pub mod task_context_items;
 pub mod task_handoff;
 pub mod task_work;
 pub mod trigger;

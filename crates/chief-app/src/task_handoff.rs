@@ -5,7 +5,7 @@
 //! serves the API, the CLI and the agent's tools.
 
 use crate::task_context::{assemble, budget};
-use crate::task_context_items::AssembledContext;
+use chief_brain::context_items::AssembledContext;
 use chief_domain::TenantId;
 use chief_domain::task::{Assignee, Task};
 use chief_store::task_playbooks::{self, MustConsultWarning, TaskPlaybook};

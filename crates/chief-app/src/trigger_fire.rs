@@ -12,11 +12,11 @@ use chief_brain::trigger_text::{event_fields, event_notice, fill, task_digest};
 use chief_domain::delivery::Notice;
 use chief_domain::event::DomainEvent;
 use chief_domain::log::Actor;
-use chief_domain::new_id;
 use chief_domain::person::TaskPersonRole;
 use chief_domain::task::{Assignee, NewTask, TaskStatus};
 use chief_domain::trigger::{DigestFilter, Firing, FiringStatus, Trigger, TriggerAction};
 use chief_store::delivery::{self, Targets};
+use chief_store::new_id;
 use chief_store::task_query::{TaskFilter, TaskSort};
 use chief_store::trigger_firing::{self, DEDUPE_PREFIX, NewFiring};
 use chief_store::{

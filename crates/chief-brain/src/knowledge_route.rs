@@ -129,6 +129,55 @@ pub fn route(content: &str, category: Option<KnowledgeCategory>, known: &[Entity
     }
 }
 
+/// Everything capturing one learning needs decided, in one call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    /// The category to record (see [`Route::category`]); the named
+    /// target's when the caller named one and gave no category.
+    pub category: KnowledgeCategory,
+    /// The phrase that prompted it: the one given (trimmed, when not
+    /// blank), else the first of [`TRIGGER_PHRASES`] in the text.
+    pub trigger_phrase: Option<String>,
+    /// Where it goes; `None` when the caller named the target.
+    pub destination: Option<Destination>,
+    /// Which of a person's notes it goes in, if it goes to a person.
+    pub person_field: PersonField,
+    /// The name of the playbook it would propose.
+    pub playbook_name: String,
+}
+
+/// Decides what capturing `content` does: its trigger phrase, its category
+/// and where it goes among the `known` people, clients and projects. When
+/// the caller named the target, `named` is that target's category and
+/// nothing is routed.
+pub fn decide(
+    content: &str,
+    trigger_phrase: Option<&str>,
+    category: Option<KnowledgeCategory>,
+    named: Option<KnowledgeCategory>,
+    known: &[Entity],
+) -> Decision {
+    let trigger_phrase = trigger_phrase
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .or_else(|| detect_trigger(content).map(str::to_string));
+    let (category, destination) = match named {
+        Some(of_target) => (category.unwrap_or(of_target), None),
+        None => {
+            let route = route(content, category, known);
+            (route.category, Some(route.destination))
+        }
+    };
+    Decision {
+        category,
+        trigger_phrase,
+        destination,
+        person_field: person_field(content),
+        playbook_name: playbook_name(content),
+    }
+}
+
 const RULE_PHRASES: &[&str] = &[
     "we call it",
     "we call",
@@ -338,6 +387,46 @@ pub fn dated_note(existing: Option<&str>, on: NaiveDate, content: &str) -> Strin
 mod tests {
     use super::*;
     use KnowledgeCategory as C;
+
+    #[test]
+    fn one_decision_holds_the_trigger_category_destination_field_and_name() {
+        let d = decide(
+            "Going forward, Patrick prefers brief emails",
+            None,
+            None,
+            None,
+            &known(),
+        );
+        assert_eq!(d.trigger_phrase.as_deref(), Some("going forward"));
+        assert_eq!(d.category, C::Person);
+        match d.destination {
+            Some(Destination::Entity(found)) => {
+                assert_eq!(known()[found.index].name, "Patrick Fields")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(d.person_field, PersonField::CommunicationNotes);
+        assert_eq!(d.playbook_name, "Patrick prefers brief emails");
+        // A given phrase wins when it is not blank.
+        let d = decide("Note that X", Some("  FYI  "), None, None, &known());
+        assert_eq!(d.trigger_phrase.as_deref(), Some("FYI"));
+        let d = decide("Note that X", Some("  "), None, None, &known());
+        assert_eq!(d.trigger_phrase.as_deref(), Some("note that"));
+    }
+
+    #[test]
+    fn a_named_target_is_not_routed_and_lends_its_category() {
+        let d = decide(
+            "Patrick reports to the GM",
+            None,
+            None,
+            Some(C::Client),
+            &known(),
+        );
+        assert_eq!((d.category, d.destination), (C::Client, None));
+        let d = decide("x", None, Some(C::Rule), Some(C::Client), &known());
+        assert_eq!(d.category, C::Rule);
+    }
 
     fn known() -> Vec<Entity> {
         use EntityKind::*;

@@ -2,7 +2,9 @@
 //! clock is passed in, nothing is read from the outside world.
 
 pub mod briefing;
+pub mod context_assembly;
 pub mod context_budget;
+pub mod context_items;
 pub mod context_rank;
 pub mod entity_resolve;
 pub mod intent;

@@ -36,5 +36,5 @@ pub mod trigger;
 pub mod waiting;
 
 pub use error::{DomainError, TransitionError};
-pub use id::{TenantId, new_id};
+pub use id::TenantId;
 pub use priority::Priority;

@@ -33,7 +33,10 @@ impl CronSchedule {
                 )
             })?;
         let schedule = CronSchedule(cron);
-        if schedule.next_after(Utc::now(), &Utc).is_none() {
+        // Five or six fields name no year, so an expression that matches no
+        // date after some instant matches none after any: a fixed one keeps
+        // parsing free of the clock.
+        if schedule.next_after(DateTime::UNIX_EPOCH, &Utc).is_none() {
             return Err("never matches a date".into());
         }
         Ok(schedule)

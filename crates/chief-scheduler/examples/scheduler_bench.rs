@@ -133,7 +133,7 @@ async fn main() {
     let users = env("BENCH_USERS", 10_000) as usize;
     let idle_secs = env("BENCH_IDLE_SECS", 10);
     let (db, _dir) = open().await;
-    let slug = format!("bench-{}", chief_domain::new_id().simple());
+    let slug = format!("bench-{}", chief_store::new_id().simple());
     let owner = NewUser {
         email: format!("owner@{slug}.test"),
         name: None,

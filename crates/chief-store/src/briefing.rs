@@ -4,13 +4,13 @@
 //! the data (see `briefing_inputs`) and lets the brain compose it.
 
 use crate::conn::by_id;
+use crate::new_id;
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
 use chief_brain::briefing::{Briefing, BriefingKind};
 use chief_domain::TenantId;
 use chief_domain::delivery::Delivery;
 use chief_domain::event::{action, verb};
-use chief_domain::new_id;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;

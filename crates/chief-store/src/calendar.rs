@@ -5,11 +5,12 @@
 //! transaction.
 
 use crate::conn::{Conn, by_id};
+use crate::new_id;
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx};
+use chief_domain::TenantId;
 use chief_domain::calendar::{CalendarEvent, CalendarSource, NewCalendarEvent};
 use chief_domain::event::{action, verb};
-use chief_domain::{TenantId, new_id};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 

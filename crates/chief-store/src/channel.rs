@@ -8,14 +8,15 @@
 //! [`signing_secret`], which the delivery worker uses to sign.
 
 use crate::conn::{Conn, Owned, by_id};
+use crate::new_id;
 use crate::secret_box::SecretBox;
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use chief_domain::TenantId;
 use chief_domain::channel::{self as rules, Channel, ChannelKind};
 use chief_domain::event::{action, verb};
-use chief_domain::{TenantId, new_id};
 use rand::RngCore;
 use uuid::Uuid;
 

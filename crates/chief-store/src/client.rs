@@ -4,12 +4,13 @@
 
 use crate::conn::{Conn, by_id, page_of};
 use crate::fields::{check_text, clean_name, snapshot};
+use crate::new_id;
 use crate::search::contains_pattern;
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
+use chief_domain::TenantId;
 use chief_domain::client::{Client, ClientPatch, ClientStatus, NewClient};
 use chief_domain::event::{action, verb};
-use chief_domain::{TenantId, new_id};
 use uuid::Uuid;
 
 const COLUMNS: &str =
@@ -65,30 +66,6 @@ pub async fn get<'a>(
     id: Uuid,
 ) -> Result<Client, StoreError> {
     from_row(&by_id(conn.into(), "clients", COLUMNS, "", "client", tenant, id).await?)
-}
-
-/// Each of the tenant's clients, as entity resolution sees them: the id,
-/// the name and the aliases kept in `metadata.aliases`.
-pub async fn known<'a>(
-    conn: impl Into<Conn<'a>>,
-    tenant: TenantId,
-) -> Result<Vec<(Uuid, chief_brain::entity_resolve::Entity)>, StoreError> {
-    conn.into()
-        .fetch_all(
-            "SELECT id, name, metadata FROM clients WHERE tenant_id = $1 ORDER BY name, id",
-            &[tenant.into()],
-        )
-        .await?
-        .iter()
-        .map(|r| {
-            let entity = chief_brain::entity_resolve::Entity {
-                kind: chief_brain::entity_resolve::EntityKind::Client,
-                name: r.text("name")?,
-                aliases: crate::fields::aliases(&r.json("metadata")?),
-            };
-            Ok((r.uuid("id")?, entity))
-        })
-        .collect()
 }
 
 /// The tenant's clients, by name.

@@ -2,17 +2,18 @@
 //! `/api/tasks/next`). Each one has a LIMIT and walks an index, so
 //! assembling a task's context costs about the same in a workspace of 100
 //! tasks as in one of 100,000: a project's newest tasks, the tasks linked to
-//! some people, the newest task titles (for text similarity), the task's
+//! some people, the newest tasks in brief (for title similarity), the task's
 //! audit history, and learnings routed to some entities or learned lately.
 
 use crate::audit::{LOG_COLUMNS, log_from_row};
 use crate::task::{TASK_COLUMNS, task_from_row};
 use crate::{Db, StoreError, Value, knowledge, person};
-use chief_domain::TenantId;
+use chief_brain::context_items::TaskBrief;
 use chief_domain::knowledge::Knowledge;
 use chief_domain::log::LogEntry;
 use chief_domain::person::{Person, TaskPersonRole};
 use chief_domain::task::Task;
+use chief_domain::{Priority, TenantId};
 use uuid::Uuid;
 
 /// `$first, $first+1, …` for `n` values.
@@ -88,19 +89,30 @@ pub async fn tasks_of_people(
     Ok(out)
 }
 
-/// The ids and titles of the newest live tasks, newest first.
-pub async fn recent_titles(
+/// The newest live tasks in brief, newest first (for title similarity).
+pub async fn recent_briefs(
     db: &Db,
     tenant: TenantId,
     limit: i64,
-) -> Result<Vec<(Uuid, String)>, StoreError> {
+) -> Result<Vec<TaskBrief>, StoreError> {
     db.fetch_all(
-        "SELECT id, title FROM tasks WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $2",
+        "SELECT id, title, status, priority, due_date, project_id, created_at FROM tasks \
+         WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $2",
         &[tenant.into(), limit.into()],
     )
     .await?
     .iter()
-    .map(|r| Ok((r.uuid("id")?, r.text("title")?)))
+    .map(|r| {
+        Ok(TaskBrief {
+            id: r.uuid("id")?,
+            title: r.text("title")?,
+            status: r.parse("status")?,
+            priority: Priority::try_from(r.int("priority")?)?,
+            due_date: r.opt_ts("due_date")?,
+            project_id: r.opt_uuid("project_id")?,
+            created_at: r.ts("created_at")?,
+        })
+    })
     .collect()
 }
 

@@ -43,7 +43,7 @@ fn conversation(r: &Row) -> Result<Conversation, StoreError> {
 
 /// Starts, audited, a conversation of `user` titled `title`; returns its id.
 pub async fn create(tx: &mut Tx, user: Uuid, title: &str) -> Result<Uuid, StoreError> {
-    let id = chief_domain::new_id();
+    let id = crate::new_id();
     let now = tx.now();
     let tenant = tx.tenant();
     tx.execute(
@@ -156,7 +156,7 @@ pub async fn append<C: Serialize>(
         "INSERT INTO conversation_messages (id, tenant_id, conversation_id, seq, role, content, run_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         &[
-            chief_domain::new_id().into(),
+            crate::new_id().into(),
             tenant.into(),
             id.into(),
             seq.into(),

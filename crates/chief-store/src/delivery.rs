@@ -6,11 +6,12 @@
 //! restarts, instances and re-runs.
 
 use crate::conn::{Conn, Where, by_id, page_of};
+use crate::new_id;
 use crate::value::Row;
 use crate::{Db, Listing, Page, StoreError, Tx, Value};
+use chief_domain::TenantId;
 use chief_domain::delivery::{Delivery, DeliveryStatus, Notice};
 use chief_domain::event::verb;
-use chief_domain::{TenantId, new_id};
 use uuid::Uuid;
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, channel_id, topic, dedupe_key, payload, status, attempts, next_attempt_at, last_error, created_at, delivered_at";

@@ -14,10 +14,11 @@
 use crate::conn::claim_leases;
 use crate::delivery::{COLUMNS, from_row, get};
 use crate::fields::clip;
+use crate::new_id;
 use crate::{Change, Db, StoreError, Tx};
+use chief_domain::TenantId;
 use chief_domain::delivery::{Delivery, DeliveryAttempt, DeliveryStatus};
 use chief_domain::event::{action, verb};
-use chief_domain::{TenantId, new_id};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 

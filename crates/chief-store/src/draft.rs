@@ -13,12 +13,13 @@
 
 use crate::conn::{Conn, by_id};
 use crate::fields::{check_text, snapshot};
+use crate::new_id;
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
+use chief_domain::TenantId;
 use chief_domain::draft::{Draft, DraftOp, DraftPatch, DraftStatus, DraftType, NewDraft};
 use chief_domain::event::{action, verb};
 use chief_domain::person::Person;
-use chief_domain::{TenantId, new_id};
 use uuid::Uuid;
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, task_id, type, recipient, subject, body, status, feedback, revision_of, relationship_context, created_at, updated_at, approved_at, sent_at";

@@ -6,12 +6,13 @@
 //! audited like any other change (`job.created`, `job.updated`).
 
 use crate::conn::{Conn, Owned, by_id};
+use crate::new_id;
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx};
+use chief_domain::TenantId;
 use chief_domain::event::{action, verb};
 use chief_domain::job::{DEFAULT_GRACE_SECONDS, Job, JobKind, JobPatch, MisfirePolicy};
 use chief_domain::schedule::CronSchedule;
-use chief_domain::{TenantId, new_id};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 

@@ -12,11 +12,11 @@
 use crate::conn::{by_id, claim_leases, page_of};
 use crate::fields::clip;
 use crate::job::{COLUMNS, from_row};
+use crate::new_id;
 use crate::value::Row;
 use crate::{Backend, Db, Listing, Page, StoreError, Value};
 use chief_domain::TenantId;
 use chief_domain::job::{Job, JobRun, RunStatus};
-use chief_domain::new_id;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 

@@ -8,11 +8,12 @@
 //! `knowledge.status_changed`) in the same transaction.
 
 use crate::conn::{Conn, by_id};
+use crate::new_id;
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx};
+use chief_domain::TenantId;
 use chief_domain::event::{action, verb};
 use chief_domain::knowledge::{Knowledge, KnowledgeCategory, KnowledgeStatus, NewKnowledge};
-use chief_domain::{TenantId, new_id};
 use uuid::Uuid;
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, source_task_id, source_type, trigger_phrase, content, category, routed_to_type, routed_to_id, status, metadata, learned_at, created_at";

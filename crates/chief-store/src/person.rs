@@ -2,13 +2,14 @@
 
 use crate::conn::{Conn, by_id, page_of};
 use crate::fields::{check_text, clean_name, snapshot};
+use crate::new_id;
 use crate::search::contains_pattern;
 use crate::tenant_cache::TenantCache;
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
+use chief_domain::TenantId;
 use chief_domain::event::{action, verb};
 use chief_domain::person::{NewPerson, Person, PersonPatch};
-use chief_domain::{TenantId, new_id};
 
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -94,30 +95,6 @@ pub async fn find_by_name(
         exact
     };
     rows.iter().map(from_row).collect()
-}
-
-/// Each of the tenant's people, as entity resolution sees them: the id,
-/// the name and the aliases kept in `metadata.aliases`.
-pub async fn known<'a>(
-    conn: impl Into<Conn<'a>>,
-    tenant: TenantId,
-) -> Result<Vec<(Uuid, chief_brain::entity_resolve::Entity)>, StoreError> {
-    conn.into()
-        .fetch_all(
-            "SELECT id, name, metadata FROM people WHERE tenant_id = $1 ORDER BY name, id",
-            &[tenant.into()],
-        )
-        .await?
-        .iter()
-        .map(|r| {
-            let entity = chief_brain::entity_resolve::Entity {
-                kind: chief_brain::entity_resolve::EntityKind::Person,
-                name: r.text("name")?,
-                aliases: crate::fields::aliases(&r.json("metadata")?),
-            };
-            Ok((r.uuid("id")?, entity))
-        })
-        .collect()
 }
 
 /// The tenant's people, by name.

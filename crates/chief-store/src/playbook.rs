@@ -10,11 +10,12 @@
 
 use crate::conn::{Conn, by_id};
 use crate::fields::{clean_name, snapshot};
+use crate::new_id;
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
+use chief_domain::TenantId;
 use chief_domain::event::{action, verb};
 use chief_domain::playbook::{NewPlaybook, Playbook, PlaybookOp, PlaybookPatch, PlaybookStatus};
-use chief_domain::{TenantId, new_id};
 use uuid::Uuid;
 
 const COLUMNS: &str = "id, tenant_id, user_id, name, description, category, triggers, must_consult, content, scripts, \"references\", examples, learned_from, source_task_id, last_used, use_count, status, created_at, updated_at";

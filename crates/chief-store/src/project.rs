@@ -3,12 +3,13 @@
 
 use crate::conn::{Conn, by_id, page_of};
 use crate::fields::{check_text, clean_name, snapshot};
+use crate::new_id;
 use crate::search::contains_pattern;
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx, Value};
+use chief_domain::TenantId;
 use chief_domain::event::{action, verb};
 use chief_domain::project::{NewProject, Project, ProjectPatch, ProjectStatus, ProjectType};
-use chief_domain::{TenantId, new_id};
 use uuid::Uuid;
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, name, description, project_type, status, priority_order, success_criteria, target_date, parent_id, metadata, created_at, updated_at";
@@ -73,30 +74,6 @@ pub async fn get<'a>(
     id: Uuid,
 ) -> Result<Project, StoreError> {
     from_row(&by_id(conn.into(), "projects", COLUMNS, "", "project", tenant, id).await?)
-}
-
-/// Each of the tenant's projects, as entity resolution sees them: the id,
-/// the name and the aliases kept in `metadata.aliases`.
-pub async fn known<'a>(
-    conn: impl Into<Conn<'a>>,
-    tenant: TenantId,
-) -> Result<Vec<(Uuid, chief_brain::entity_resolve::Entity)>, StoreError> {
-    conn.into()
-        .fetch_all(
-            "SELECT id, name, metadata FROM projects WHERE tenant_id = $1 ORDER BY name, id",
-            &[tenant.into()],
-        )
-        .await?
-        .iter()
-        .map(|r| {
-            let entity = chief_brain::entity_resolve::Entity {
-                kind: chief_brain::entity_resolve::EntityKind::Project,
-                name: r.text("name")?,
-                aliases: crate::fields::aliases(&r.json("metadata")?),
-            };
-            Ok((r.uuid("id")?, entity))
-        })
-        .collect()
 }
 
 /// A project by name, ignoring case (todo.txt's `+project`).

@@ -2,12 +2,13 @@
 //! blocks, in the same transaction, and returns them.
 
 use crate::conn::{Conn, by_id};
+use crate::new_id;
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, StoreError, Tx};
 use chief_domain::event::{action, verb};
 use chief_domain::question::{NewQuestion, Question, QuestionStatus};
 use chief_domain::task::Task;
-use chief_domain::{Priority, TenantId, new_id};
+use chief_domain::{Priority, TenantId};
 use uuid::Uuid;
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, text, context, why_asking, what_agent_will_do, priority, priority_reason, status, answer, answered_at, answered_by, created_at";

@@ -9,13 +9,14 @@
 //! `recurring.updated`).
 
 use crate::conn::{Conn, by_id};
+use crate::new_id;
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
 use chief_domain::recurring::{Frequency, NewRecurringTask, RecurringTask};
 use chief_domain::schedule::CronSchedule;
 use chief_domain::task::{NewTask, Task};
-use chief_domain::{TenantId, TransitionError, new_id};
+use chief_domain::{TenantId, TransitionError};
 use chrono::{DateTime, Datelike, Duration, Months, Utc};
 use uuid::Uuid;
 

@@ -7,11 +7,12 @@
 
 use crate::conn::{Conn, by_id};
 use crate::fields::{check_text, clean_name, snapshot};
+use crate::new_id;
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx};
 use chief_domain::event::{action, verb};
 use chief_domain::sales::{NewSalesOpportunity, SalesOpportunity, SalesPatch, SalesStage};
-use chief_domain::{TenantId, TransitionError, new_id};
+use chief_domain::{TenantId, TransitionError};
 use uuid::Uuid;
 
 const COLUMNS: &str = "id, tenant_id, user_id, client_id, name, description, stage, value_cents, probability, expected_close_date, last_activity, next_action, next_action_date, notes, created_at, updated_at, closed_at";

@@ -4,12 +4,13 @@
 
 use crate::conn::{Conn, by_id};
 use crate::fields::{check_text, snapshot};
+use crate::new_id;
 use crate::value::Row;
 use crate::{Change, StoreError, Tx, Value};
 use chief_domain::event::{action, verb};
 use chief_domain::question::{NewQuestion, Question};
 use chief_domain::task::{Assignee, NewTask, Task, TaskOp, TaskPatch, TaskStatus, validate_title};
-use chief_domain::{Priority, TenantId, new_id};
+use chief_domain::{Priority, TenantId};
 use uuid::Uuid;
 
 pub(crate) const TASK_COLUMNS: &str = "id, tenant_id, user_id, project_id, title, description, priority, status, assignee, due_date, due_has_time, started_at, completed_at, blocking_question_id, context, output, source, tags, contexts, attributes, created_at, updated_at, deleted_at";

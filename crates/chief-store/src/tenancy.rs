@@ -5,12 +5,13 @@
 //! keys apart in `chief keys list`.
 
 use crate::fields::snapshot;
+use crate::new_id;
 use crate::value::Row;
 use crate::{Change, Db, Listing, Page, Scope, StoreError, Tx};
+use chief_domain::TenantId;
 use chief_domain::api_key::{ApiKey, key_prefix};
 use chief_domain::log::Actor;
 use chief_domain::tenant::{Role, Tenant, User};
-use chief_domain::{TenantId, new_id};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -87,7 +88,7 @@ pub async fn create_workspace(
     slug: &str,
     owner: NewUser,
 ) -> Result<Workspace, StoreError> {
-    let tenant_id = TenantId::new();
+    let tenant_id = crate::new_tenant_id();
     let scope = Scope {
         tenant: tenant_id,
         actor: Actor::system(),

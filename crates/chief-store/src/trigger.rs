@@ -10,17 +10,18 @@
 
 use crate::conn::{Conn, Owned, by_id};
 use crate::job::{self, NewJob, Timing};
+use crate::new_id;
 use crate::tenancy::{hash_key, random_base62};
 use crate::trigger_rules::{
     MAX_TEXT, check_action, check_channels, check_name, check_text, with_template,
 };
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx, Value, events};
+use chief_domain::TenantId;
 use chief_domain::event::{action, verb};
 use chief_domain::job::JobPatch;
 use chief_domain::job::{DEFAULT_GRACE_SECONDS, JobKind, MisfirePolicy};
 use chief_domain::trigger::{Trigger, TriggerAction, TriggerEvent};
-use chief_domain::{TenantId, new_id};
 use uuid::Uuid;
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, name, description, template, schedule, timezone, event, action, channels, enabled, paused_reason, job_id, cursor, fire_count, last_fired_at, created_at, updated_at";

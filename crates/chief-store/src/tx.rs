@@ -5,10 +5,11 @@
 
 use crate::audit::Link;
 use crate::db::{pg_query, sqlite_query};
+use crate::new_id;
 use crate::value::{Row, Value, micros};
 use crate::{Db, StoreError};
+use chief_domain::TenantId;
 use chief_domain::log::Actor;
-use chief_domain::{TenantId, new_id};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 

@@ -1,11 +1,12 @@
 //! The waiting-for repository: things owed by someone outside.
 
 use crate::conn::{Conn, by_id};
+use crate::new_id;
 use crate::value::Row;
 use crate::{Change, Db, StoreError, Tx};
 use chief_domain::event::{action, verb};
 use chief_domain::waiting::{NewWaitingItem, WaitingItem, WaitingStatus};
-use chief_domain::{TenantId, TransitionError, new_id};
+use chief_domain::{TenantId, TransitionError};
 use uuid::Uuid;
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, user_id, task_id, person_id, what, who, since, follow_up_date, why_it_matters, status, resolved_at, resolution_notes, created_at";

@@ -6,9 +6,9 @@
 //! password, ends a session at once (a signed value stays valid until it
 //! expires), and there is no signing key to keep secret or rotate.
 
+use crate::new_id;
 use crate::tenancy::{get_user, hash_key, random_base62};
 use crate::{Change, Db, StoreError, Tx};
-use chief_domain::new_id;
 use chief_domain::tenant::User;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;

@@ -29,7 +29,7 @@ pub fn url() -> Option<String> {
 
 /// Creates a new, empty schema for one test and returns its name.
 pub async fn create_schema(url: &str) -> String {
-    let schema = format!("t_{}", chief_domain::new_id().simple());
+    let schema = format!("t_{}", chief_store::new_id().simple());
     let sql = format!("CREATE SCHEMA {schema}");
     if let Err(e) = admin(url, &sql).await {
         panic!("cannot run {sql:?} on the test PostgreSQL at {URL_VAR}: {e}");

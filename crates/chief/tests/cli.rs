@@ -203,7 +203,7 @@ fn a_locked_store_gives_a_clear_message_and_loses_nothing() {
         .unwrap();
     let holder = rt
         .block_on(db.write(&chief_store::Scope {
-            tenant: chief_domain::TenantId::new(),
+            tenant: chief_store::new_tenant_id(),
             actor: chief_domain::log::Actor::system(),
             trace_id: None,
             now: None,

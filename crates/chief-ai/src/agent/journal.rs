@@ -102,7 +102,7 @@ impl Journal {
         task_id: Option<Uuid>,
         model: &str,
     ) -> Result<Journal, StoreError> {
-        let run_id = chief_domain::new_id();
+        let run_id = chief_store::new_id();
         let user = scope
             .actor
             .user_id
@@ -155,7 +155,7 @@ impl Journal {
     /// [`Journal::day_spent`] writes a model call's tokens before the day's
     /// count is read.
     fn hold(&mut self, record: StepRecord, day_tokens: u64) -> Uuid {
-        let id = chief_domain::new_id();
+        let id = chief_store::new_id();
         self.queued.push(NewStep {
             id,
             seq: self.next_seq,

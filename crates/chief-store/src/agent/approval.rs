@@ -31,7 +31,7 @@ pub async fn hold(
     tool: &str,
     arguments: &str,
 ) -> Result<Uuid, StoreError> {
-    let id = chief_domain::new_id();
+    let id = crate::new_id();
     let now = tx.now();
     tx.execute(
         "INSERT INTO agent_approvals (id, tenant_id, task_id, question_id, tool, arguments, created_at) \

@@ -34,7 +34,7 @@ pub async fn id_of(tx: &mut Tx, name: &str) -> Result<Option<Uuid>, StoreError> 
 
 /// Stores, audited, a persona already validated and checked to be new.
 pub async fn insert<K: Serialize>(tx: &mut Tx, p: &StoredPersona<K>) -> Result<Uuid, StoreError> {
-    let id = chief_domain::new_id();
+    let id = crate::new_id();
     let now = tx.now();
     let tenant = tx.tenant();
     tx.execute(

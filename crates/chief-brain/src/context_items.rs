@@ -2,9 +2,9 @@
 //! project with its newest tasks, related people with their relationship
 //! notes, related tasks with reasons, learnings, playbooks in brief, and the
 //! budget's account (`token_budget`, `tokens_used`, `omitted`). Built by
-//! [`crate::task_context::assemble`].
+//! [`crate::context_assembly::assemble`].
 
-use chief_brain::context_budget::Omitted;
+use crate::context_budget::Omitted;
 use chief_domain::log::LogEntry;
 use chief_domain::person::{Person, TaskPersonRole};
 use chief_domain::playbook::Playbook;
@@ -16,7 +16,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 /// A task in brief, as context shows other tasks.
-#[derive(Clone, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct TaskBrief {
     pub id: Uuid,
     pub title: String,
