@@ -115,7 +115,7 @@ async fn create(
     Body(b): Body<CreateBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let name = b.name.trim();
-    if name.is_empty() || name.len() > 100 || name.contains('\0') {
+    if name.is_empty() || name.chars().count() > 100 || name.contains('\0') {
         return Err(ApiError::invalid("name", "must be 1 to 100 characters"));
     }
     let user = owner_of(&state, &caller, b.user_id).await?;
