@@ -84,6 +84,10 @@ pub async fn keys(ctx: &Ctx, cmd: &KeysCommand) -> Result<()> {
                     .map(|u| u.id)
                     .ok_or_else(|| anyhow::anyhow!("no user {email} in this workspace"))?,
             };
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 100 || name.contains('\0') {
+                bail!("a key's name must be 1 to 100 characters, such as laptop");
+            }
             let mut tx = ctx.db.write(&ctx.scope()).await?;
             let (key, record) = tenancy::create_key(&mut tx, user_id, name).await?;
             tx.commit().await?;
