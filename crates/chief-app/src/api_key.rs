@@ -52,7 +52,10 @@ pub async fn create(
 
 /// Revokes key `id`; revoking it twice is a conflict.
 pub async fn revoke(db: &Db, scope: &Scope, id: Uuid) -> Result<ApiKey, StoreError> {
-    in_tx(db, scope, async |tx, _| tenancy::revoke_key_by_id(tx, id).await).await
+    in_tx(db, scope, async |tx, _| {
+        tenancy::revoke_key_by_id(tx, id).await
+    })
+    .await
 }
 
 /// Revokes the tenant's key with this id or prefix.

@@ -67,7 +67,10 @@ pub async fn update(
     id: Uuid,
     patch: ChannelPatch,
 ) -> Result<Channel, StoreError> {
-    in_tx(db, scope, async |tx, _| channel::update(tx, id, patch).await).await
+    in_tx(db, scope, async |tx, _| {
+        channel::update(tx, id, patch).await
+    })
+    .await
 }
 
 /// Pauses (`enabled` false) or resumes channel `id`.
@@ -100,5 +103,8 @@ pub async fn test(db: &Db, scope: &Scope, channel: &Channel) -> Result<Delivery,
 
 /// Queues delivery `id` to be sent again now.
 pub async fn redeliver(db: &Db, scope: &Scope, id: Uuid) -> Result<Delivery, StoreError> {
-    in_tx(db, scope, async |tx, _| delivery_queue::redeliver(tx, id).await).await
+    in_tx(db, scope, async |tx, _| {
+        delivery_queue::redeliver(tx, id).await
+    })
+    .await
 }

@@ -18,14 +18,14 @@ pub async fn log_in(
         return Ok(None);
     };
     let scope = Scope::user(user.tenant_id, user.id);
-    let (token, _) = in_tx(db, &scope, async |tx, id| {
-        web_session::start(tx, id).await
-    })
-    .await?;
+    let (token, _) = in_tx(db, &scope, async |tx, id| web_session::start(tx, id).await).await?;
     Ok(Some((user, token)))
 }
 
 /// Ends session `session_id` (and clears the workspace's expired ones).
 pub async fn log_out(db: &Db, scope: &Scope, session_id: Uuid) -> Result<(), StoreError> {
-    in_tx(db, scope, async |tx, _| web_session::end(tx, session_id).await).await
+    in_tx(db, scope, async |tx, _| {
+        web_session::end(tx, session_id).await
+    })
+    .await
 }

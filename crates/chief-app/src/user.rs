@@ -90,12 +90,7 @@ pub async fn delete(db: &Db, scope: &Scope, id: Uuid) -> Result<(), StoreError> 
 }
 
 /// Sets user `id`'s dashboard password, which ends their open sessions.
-pub async fn set_password(
-    db: &Db,
-    scope: &Scope,
-    id: Uuid,
-    new: &str,
-) -> Result<(), StoreError> {
+pub async fn set_password(db: &Db, scope: &Scope, id: Uuid, new: &str) -> Result<(), StoreError> {
     in_tx(db, scope, async |tx, _| {
         password::set_password(tx, id, new).await
     })

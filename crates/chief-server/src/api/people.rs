@@ -13,8 +13,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chief_app::person::{self as people, PersonLink};
 use chief_domain::person::{NewPerson, Person, PersonPatch};
-use chief_store::person;
 use chief_store::Listing;
+use chief_store::person;
 use uuid::Uuid;
 
 pub fn routes(api: &mut Api) {

@@ -109,8 +109,7 @@ pub async fn submit(
             &format!("Too many attempts. Try again in {retry_after} s."),
         );
     }
-    let Some((_, token)) = chief_app::session::log_in(&state.db, &email, &f.password).await?
-    else {
+    let Some((_, token)) = chief_app::session::log_in(&state.db, &email, &f.password).await? else {
         return again(StatusCode::UNAUTHORIZED, "The email or password is wrong.");
     };
     let secure = is_https(&headers, &uri);

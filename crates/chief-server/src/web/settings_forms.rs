@@ -165,8 +165,7 @@ pub async fn create_key(
         name: form.name.clone(),
         user_id: None,
     };
-    let (secret, key) = match chief_app::api_key::create(&state.db, &viewer.scope(), new).await
-    {
+    let (secret, key) = match chief_app::api_key::create(&state.db, &viewer.scope(), new).await {
         Ok(created) => created,
         Err(StoreError::Domain(_)) => {
             let again = FormState {

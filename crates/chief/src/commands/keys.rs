@@ -134,7 +134,8 @@ pub async fn keys(ctx: &Ctx, cmd: &KeysCommand) -> Result<()> {
             table.print();
         }
         KeysCommand::Revoke { prefix_or_id } => {
-            let key = chief_app::api_key::revoke_by_ref(&ctx.db, &ctx.scope(), prefix_or_id).await?;
+            let key =
+                chief_app::api_key::revoke_by_ref(&ctx.db, &ctx.scope(), prefix_or_id).await?;
             if ctx.json {
                 return json(&key);
             }
