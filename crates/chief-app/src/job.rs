@@ -25,3 +25,42 @@ pub async fn set_enabled(
     };
     update(db, scope, id, patch).await
 }
+
+/// Gives each job of `changes` its new schedule, all or none: the first
+/// refused is returned with its job's id (`None` when the failure is not
+/// one job's), and nothing is saved.
+pub async fn reschedule(
+    db: &Db,
+    scope: &Scope,
+    changes: Vec<(Uuid, String)>,
+) -> Result<(), (Option<Uuid>, StoreError)> {
+    let mut at = None;
+    in_tx(db, scope, async |tx, _| {
+        for (id, schedule) in changes {
+            at = Some(id);
+            let patch = JobPatch {
+                schedule: Some(schedule),
+                ..JobPatch::default()
+            };
+            job::update(tx, id, patch).await?;
+        }
+        at = None;
+        Ok(())
+    })
+    .await
+    .map_err(|e| (at, e))
+}
+
+/// Gives the scope's user the built-in jobs they lack (the briefings and
+/// the weekly review), with schedules read in `timezone`; returns those
+/// added.
+pub async fn ensure_builtin(
+    db: &Db,
+    scope: &Scope,
+    timezone: &str,
+) -> Result<Vec<Job>, StoreError> {
+    in_tx(db, scope, async |tx, user| {
+        job::ensure_builtin(tx, user, timezone).await
+    })
+    .await
+}

@@ -10,9 +10,12 @@
 //! Data comes from `chief-store`'s repositories; the decisions (parsing,
 //! ranking, routing, composing) come from `chief-brain`.
 
+pub mod api_key;
 pub mod briefing;
+pub mod channel;
 pub mod client;
 pub mod draft;
+pub mod hook;
 pub mod job;
 pub mod job_action;
 pub mod job_work;
@@ -28,11 +31,13 @@ pub mod quick_add;
 pub mod recurring;
 pub mod requests;
 pub mod sales;
+pub mod session;
 pub mod suggest;
 pub mod task_context;
 pub mod task_handoff;
 pub mod task_work;
 pub mod trigger;
 pub mod trigger_fire;
+pub mod user;
 pub mod waiting;
 pub mod write;

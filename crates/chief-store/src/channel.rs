@@ -223,12 +223,17 @@ pub async fn list(
     OWNED.list(db, tenant, user_id, "created_at, id").await
 }
 
-/// Changes to a channel; `None` leaves a field as it is. The secret cannot
+/// Changes to a channel (the body of `PUT /api/channels/{id}`): fields
+/// present are changed, `None` leaves a field as it is. The secret cannot
 /// be changed: make a new channel to rotate it.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "ChannelUpdate")]
 pub struct ChannelPatch {
     pub name: Option<String>,
+    /// A webhook's: `{"url": "https://…"}`.
     pub config: Option<serde_json::Value>,
+    /// Topics it receives; empty: all.
     pub topics: Option<Vec<String>>,
     pub enabled: Option<bool>,
 }

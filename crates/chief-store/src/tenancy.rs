@@ -362,9 +362,16 @@ pub(crate) fn check_timezone(tz: &str) -> Result<(), StoreError> {
     })
 }
 
-/// Changes to a user; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Changes to a user (the body of `PUT /api/users/{id}`); `None` leaves a
+/// field as it is, and a `null` name clears it.
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "UserUpdate")]
 pub struct UserPatch {
+    #[serde(
+        default,
+        deserialize_with = "chief_domain::patch::double_option::deserialize"
+    )]
     pub name: Option<Option<String>>,
     pub role: Option<Role>,
     pub timezone: Option<String>,

@@ -11,12 +11,13 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chief_domain::channel::{Channel, ChannelKind, TEST_TOPIC, test_notice};
+use chief_app::channel::ChannelCreate;
+use chief_domain::channel::Channel;
 use chief_domain::delivery::Delivery;
-use chief_store::channel::{self, ChannelPatch, NewChannel};
-use chief_store::{StoreError, delivery};
+use chief_store::StoreError;
+use chief_store::channel::{self, ChannelPatch};
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
 pub fn routes(api: &mut Api) {
@@ -28,7 +29,7 @@ pub fn routes(api: &mut Api) {
     api.post("/channels", create)
         .summary("Create a channel")
         .describe("A webhook takes `config: {\"url\": \"https://…\"}`. Its signing secret (`whsec_…`, Standard Webhooks) is generated unless you give one, and is in this answer only: store it now. `topics` limits which notices it receives (`briefing` also takes `briefing.morning`); empty takes every topic.")
-        .body::<CreateBody>()
+        .body::<ChannelCreate>()
         .created::<ChannelCreated>();
     api.get("/channels/{id}", show)
         .summary("Get a channel")
@@ -36,7 +37,7 @@ pub fn routes(api: &mut Api) {
     api.put("/channels/{id}", update)
         .summary("Change a channel's name, URL, topics or state")
         .describe("Fields present are changed. A disabled channel gets no new notices; those already queued are still sent. The secret cannot be changed: create a new channel to rotate it.")
-        .body::<UpdateBody>()
+        .body::<ChannelPatch>()
         .ok::<Channel>();
     api.delete("/channels/{id}", remove)
         .summary("Delete a channel")
@@ -66,26 +67,6 @@ async fn list(
     Ok(Json(channel::list(&state.db, caller.tenant(), only).await?))
 }
 
-/// The body of `POST /api/channels`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "ChannelCreate")]
-struct CreateBody {
-    /// `webhook` (the only kind available so far) unless given.
-    kind: Option<ChannelKind>,
-    /// Unique among your channels, 1 to 100 characters.
-    name: String,
-    /// A webhook's: `{"url": "https://…"}` (http or https, no credentials).
-    config: serde_json::Value,
-    /// Topics it receives; empty or absent: all.
-    topics: Option<Vec<String>>,
-    /// `true` unless given.
-    enabled: Option<bool>,
-    /// A `whsec_…` secret to sign with (base64 of 24 to 64 bytes) instead of
-    /// a generated one.
-    secret: Option<String>,
-}
-
 /// A new channel and its signing secret, shown this once.
 #[derive(Serialize, JsonSchema)]
 struct ChannelCreated {
@@ -98,20 +79,11 @@ struct ChannelCreated {
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(new): Body<ChannelCreate>,
 ) -> Result<(StatusCode, Json<ChannelCreated>), ApiError> {
     let secrets = state.secrets()?;
-    let new = NewChannel {
-        kind: b.kind.unwrap_or(ChannelKind::Webhook),
-        name: b.name,
-        config: b.config,
-        topics: b.topics.unwrap_or_default(),
-        enabled: b.enabled.unwrap_or(true),
-        secret: b.secret,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let (channel, secret) = channel::create(&mut tx, secrets, caller.user.id, new).await?;
-    tx.commit().await?;
+    let (channel, secret) =
+        chief_app::channel::create(&state.db, &caller.scope(), secrets, new).await?;
     Ok((
         StatusCode::CREATED,
         Json(ChannelCreated { channel, secret }),
@@ -126,35 +98,14 @@ async fn show(
     Ok(Json(visible(&state, &caller, id).await?))
 }
 
-/// The body of `PUT /api/channels/{id}`: fields present are changed.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "ChannelUpdate")]
-struct UpdateBody {
-    name: Option<String>,
-    /// A webhook's: `{"url": "https://…"}`.
-    config: Option<serde_json::Value>,
-    /// Topics it receives; empty: all.
-    topics: Option<Vec<String>>,
-    enabled: Option<bool>,
-}
-
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<UpdateBody>,
+    Body(patch): Body<ChannelPatch>,
 ) -> Result<Json<Channel>, ApiError> {
     visible(&state, &caller, id).await?;
-    let patch = ChannelPatch {
-        name: b.name,
-        config: b.config,
-        topics: b.topics,
-        enabled: b.enabled,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let updated = channel::update(&mut tx, id, patch).await?;
-    tx.commit().await?;
+    let updated = chief_app::channel::update(&state.db, &caller.scope(), id, patch).await?;
     Ok(Json(updated))
 }
 
@@ -164,9 +115,7 @@ async fn remove(
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     visible(&state, &caller, id).await?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    channel::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    chief_app::channel::delete(&state.db, &caller.scope(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -176,8 +125,6 @@ async fn test(
     Id(id): Id,
 ) -> Result<(StatusCode, Json<Delivery>), ApiError> {
     let c = visible(&state, &caller, id).await?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let d = delivery::enqueue_to_channel(&mut tx, &c, TEST_TOPIC, &test_notice(&c)).await?;
-    tx.commit().await?;
+    let d = chief_app::channel::test(&state.db, &caller.scope(), &c).await?;
     Ok((StatusCode::CREATED, Json(d)))
 }

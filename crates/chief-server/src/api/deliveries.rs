@@ -100,8 +100,6 @@ async fn redeliver(
     Id(id): Id,
 ) -> Result<Json<Delivery>, ApiError> {
     visible(&state, &caller, id).await?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let d = delivery_queue::redeliver(&mut tx, id).await?;
-    tx.commit().await?;
+    let d = chief_app::channel::redeliver(&state.db, &caller.scope(), id).await?;
     Ok(Json(d))
 }

@@ -12,8 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
 use axum::routing::post;
 use axum::{Json, Router};
-use chief_domain::log::Actor;
-use chief_store::{Change, Scope, StoreError, new_trace_id, trigger, trigger_firing};
+use chief_store::{StoreError, trigger};
 use serde_json::{Value, json};
 
 /// The largest body an inbound webhook may carry.
@@ -53,35 +52,11 @@ async fn receive(
     } else {
         Value::String(String::from_utf8_lossy(&body).into_owned())
     };
-    let caused_by = match headers
+    let webhook_id = headers
         .get("webhook-id")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-    {
-        Some(delivery) => trigger_firing::of_delivery(&state.db, t.tenant_id, delivery).await?,
-        None => None,
-    };
-    let scope = Scope {
-        tenant: t.tenant_id,
-        actor: Actor::system(),
-        trace_id: Some(new_trace_id()),
-        now: None,
-    };
-    let mut tx = state.db.write(&scope).await?;
-    let seq = tx
-        .audit(Change {
-            action: "webhook.received".into(),
-            entity_type: "trigger",
-            entity_id: t.id,
-            details: json!({
-                "payload": payload,
-                "content_type": content_type,
-                "untrusted": true,
-                "caused_by_firing": caused_by,
-            }),
-        })
-        .await?;
-    tx.commit().await?;
+        .and_then(|v| v.parse().ok());
+    let seq = chief_app::hook::receive(&state.db, &t, payload, &content_type, webhook_id).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({"accepted": true, "trigger": t.name, "event_seq": seq})),

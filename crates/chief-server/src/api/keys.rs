@@ -11,6 +11,7 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chief_app::api_key::KeyCreate;
 use chief_domain::api_key::ApiKey;
 use chief_domain::tenant::Role;
 use chief_store::tenancy;
@@ -28,7 +29,7 @@ pub fn routes(api: &mut Api) {
     api.post("/keys", create)
         .summary("Create an API key")
         .describe("The full key is in the answer once; store it, it cannot be shown again.")
-        .body::<CreateBody>()
+        .body::<KeyCreate>()
         .created::<Created>();
     api.delete("/keys/{id}", revoke)
         .summary("Revoke an API key")
@@ -98,30 +99,14 @@ async fn list(
     Ok(Json(keys.into_iter().map(|k| view(&caller, k)).collect()))
 }
 
-/// The body of `POST /api/keys`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "KeyCreate")]
-struct CreateBody {
-    /// A label to tell keys apart, such as `laptop`.
-    name: String,
-    /// Another user to create the key for (owners and admins).
-    user_id: Option<Uuid>,
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(mut new): Body<KeyCreate>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let name = b.name.trim();
-    if name.is_empty() || name.len() > 100 || name.contains('\0') {
-        return Err(ApiError::invalid("name", "must be 1 to 100 characters"));
-    }
-    let user = owner_of(&state, &caller, b.user_id).await?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let (key, api_key) = tenancy::create_key(&mut tx, user, name).await?;
-    tx.commit().await?;
+    chief_app::api_key::check_name(&new.name)?;
+    new.user_id = Some(owner_of(&state, &caller, new.user_id).await?);
+    let (key, api_key) = chief_app::api_key::create(&state.db, &caller.scope(), new).await?;
     Ok((
         StatusCode::CREATED,
         Json(Created {
@@ -138,8 +123,6 @@ async fn revoke(
 ) -> Result<StatusCode, ApiError> {
     let key = tenancy::get_key(&state.db, caller.tenant(), id).await?;
     owner_of(&state, &caller, Some(key.user_id)).await?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    tenancy::revoke_key_by_id(&mut tx, id).await?;
-    tx.commit().await?;
+    chief_app::api_key::revoke(&state.db, &caller.scope(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

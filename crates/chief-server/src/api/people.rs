@@ -11,12 +11,10 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chief_app::person as people;
-use chief_domain::person::{NewPerson, Person, PersonPatch, TaskPersonRole};
+use chief_app::person::{self as people, PersonLink};
+use chief_domain::person::{NewPerson, Person, PersonPatch};
+use chief_store::Listing;
 use chief_store::person;
-use chief_store::{Listing, task_people};
-use schemars::JsonSchema;
-use serde::Deserialize;
 use uuid::Uuid;
 
 pub fn routes(api: &mut Api) {
@@ -45,7 +43,7 @@ pub fn routes(api: &mut Api) {
     api.post("/people/{id}/tasks/{task_id}", link)
         .summary("Link a person to a task")
         .describe("Linking again changes the role. The task's context then lists the person.")
-        .body::<LinkBody>()
+        .body::<PersonLink>()
         .no_content();
     api.delete("/people/{id}/tasks/{task_id}", unlink)
         .summary("Unlink a person from a task")
@@ -100,15 +98,6 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The optional body of `POST /api/people/{id}/tasks/{task_id}`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "PersonLink")]
-struct LinkBody {
-    /// `subject`, `recipient`, `stakeholder` or `mentioned`.
-    role: Option<TaskPersonRole>,
-}
-
 /// Both ids of `/people/{id}/tasks/{task_id}`; either one not a UUID is a 422.
 fn ids((id, task_id): (String, String)) -> Result<(Uuid, Uuid), ApiError> {
     let parse = |field: &str, raw: &str| {
@@ -121,12 +110,11 @@ async fn link(
     State(state): State<AppState>,
     caller: Caller,
     Path(raw): Path<(String, String)>,
-    MaybeBody(b): MaybeBody<LinkBody>,
+    MaybeBody(link): MaybeBody<PersonLink>,
 ) -> Result<StatusCode, ApiError> {
     let (person_id, task_id) = ids(raw)?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    task_people::link(&mut tx, task_id, person_id, b.and_then(|b| b.role)).await?;
-    tx.commit().await?;
+    let link = link.unwrap_or_default();
+    people::link_task(&state.db, &caller.scope(), person_id, task_id, link).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -136,8 +124,6 @@ async fn unlink(
     Path(raw): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let (person_id, task_id) = ids(raw)?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    task_people::unlink(&mut tx, task_id, person_id).await?;
-    tx.commit().await?;
+    people::unlink_task(&state.db, &caller.scope(), person_id, task_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

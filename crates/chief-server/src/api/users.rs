@@ -10,9 +10,10 @@ use crate::{ApiError, AppState};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chief_app::user::UserCreate;
 use chief_domain::tenant::{Role, User};
 use chief_store::Listing;
-use chief_store::tenancy::{self, NewUser, UserPatch};
+use chief_store::tenancy::{self, UserPatch};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -29,7 +30,7 @@ pub fn routes(api: &mut Api) {
     api.post("/users", create)
         .summary("Add a user")
         .describe("The role defaults to `member`; only an owner may add an owner.")
-        .body::<CreateBody>()
+        .body::<UserCreate>()
         .created::<User>()
         .admin();
     api.get("/users/{id}", show)
@@ -39,7 +40,7 @@ pub fn routes(api: &mut Api) {
     api.put("/users/{id}", update)
         .summary("Change a user's name, role or timezone")
         .describe("Only an owner may promote a user to owner or change an owner. The last owner cannot be demoted.")
-        .body::<UpdateBody>()
+        .body::<UserPatch>()
         .ok::<User>()
         .admin();
     api.delete("/users/{id}", delete)
@@ -83,37 +84,15 @@ async fn list(
     ))
 }
 
-/// The body of `POST /api/users`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "UserCreate")]
-struct CreateBody {
-    email: String,
-    name: Option<String>,
-    /// `owner`, `admin` or `member` (the default).
-    role: Option<Role>,
-    /// An IANA timezone; UTC by default.
-    timezone: Option<String>,
-}
-
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<CreateBody>,
+    Body(new): Body<UserCreate>,
 ) -> Result<(StatusCode, Json<User>), ApiError> {
-    let role = b.role.unwrap_or(Role::Member);
-    if role == Role::Owner {
+    if new.role == Some(Role::Owner) {
         owner_only(&caller, "add an owner")?;
     }
-    let new = NewUser {
-        email: b.email,
-        name: b.name,
-        role,
-        timezone: b.timezone.unwrap_or_else(|| "UTC".into()),
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let user = tenancy::add_user(&mut tx, new).await?;
-    tx.commit().await?;
+    let user = chief_app::user::create(&state.db, &caller.scope(), new).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
@@ -127,41 +106,20 @@ async fn show(
     ))
 }
 
-/// The body of `PUT /api/users/{id}`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "UserUpdate")]
-struct UpdateBody {
-    #[serde(
-        default,
-        deserialize_with = "crate::http::body::double_option::deserialize"
-    )]
-    name: Option<Option<String>>,
-    role: Option<Role>,
-    timezone: Option<String>,
-}
-
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<UpdateBody>,
+    Body(patch): Body<UserPatch>,
 ) -> Result<Json<User>, ApiError> {
     let target = tenancy::get_user(&state.db, caller.tenant(), id).await?;
     if target.role == Role::Owner && target.id != caller.user.id {
         owner_only(&caller, "change an owner")?;
     }
-    if b.role == Some(Role::Owner) && target.role != Role::Owner {
+    if patch.role == Some(Role::Owner) && target.role != Role::Owner {
         owner_only(&caller, "make a user owner")?;
     }
-    let patch = UserPatch {
-        name: b.name,
-        role: b.role,
-        timezone: b.timezone,
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let user = tenancy::update_user(&mut tx, id, patch).await?;
-    tx.commit().await?;
+    let user = chief_app::user::update(&state.db, &caller.scope(), id, patch).await?;
     Ok(Json(user))
 }
 
@@ -180,8 +138,6 @@ async fn delete(
     if target.role == Role::Owner {
         owner_only(&caller, "remove an owner")?;
     }
-    let mut tx = state.db.write(&caller.scope()).await?;
-    tenancy::delete_user(&mut tx, id).await?;
-    tx.commit().await?;
+    chief_app::user::delete(&state.db, &caller.scope(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -14,7 +14,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chief_store::{Scope, password, web_session};
+use chief_store::web_session;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -109,15 +109,9 @@ pub async fn submit(
             &format!("Too many attempts. Try again in {retry_after} s."),
         );
     }
-    let Some(user) = password::check_login(&state.db, &email, &f.password).await? else {
+    let Some((_, token)) = chief_app::session::log_in(&state.db, &email, &f.password).await? else {
         return again(StatusCode::UNAUTHORIZED, "The email or password is wrong.");
     };
-    let mut tx = state
-        .db
-        .write(&Scope::user(user.tenant_id, user.id))
-        .await?;
-    let (token, _) = web_session::start(&mut tx, user.id).await?;
-    tx.commit().await?;
     let secure = is_https(&headers, &uri);
     let mut resp = Redirect::to(&next).into_response();
     let cookies = resp.headers_mut();
@@ -136,9 +130,7 @@ pub async fn logout(
     posted: Posted<Empty>,
 ) -> Result<Response, WebError> {
     let Viewer { session, .. } = &posted.viewer;
-    let mut tx = state.db.write(&posted.viewer.scope()).await?;
-    web_session::end(&mut tx, session.id).await?;
-    tx.commit().await?;
+    chief_app::session::log_out(&state.db, &posted.viewer.scope(), session.id).await?;
     let mut resp = Redirect::to("/login").into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,

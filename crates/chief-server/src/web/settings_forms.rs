@@ -1,8 +1,9 @@
 //! The forms of `/settings` that change the viewer's own things: their
-//! time zone, their briefing times (the built-in briefing jobs'
-//! schedules, through `job::update`, as `PUT /api/jobs/{id}` does) and
-//! their API keys (`tenancy::create_key` and `revoke_key_by_id`, as
-//! `/api/keys` does). A refused form comes back inline with what was typed.
+//! time zone (`chief_app::user::set_timezone`, which moves their built-in
+//! jobs too), their briefing times (the built-in briefing jobs'
+//! schedules, through `chief_app::job::reschedule`, as `PUT /api/jobs/{id}`
+//! changes one) and their API keys (`chief_app::api_key`, as `/api/keys`
+//! does). A refused form comes back inline with what was typed.
 
 use crate::AppState;
 use crate::web::page::WebError;
@@ -11,11 +12,10 @@ use crate::web::settings::{BRIEFING_JOBS, FormState, WEEKDAYS, briefing_job, pag
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chief_domain::job::JobPatch;
-use chief_domain::job::{Job, JobKind};
-use chief_store::job;
-use chief_store::tenancy::{self, UserPatch};
-use chief_store::{StoreError, Tx};
+use chief_app::api_key::KeyCreate;
+use chief_domain::job::JobKind;
+use chief_store::StoreError;
+use chief_store::{job, tenancy};
 use chrono::NaiveTime;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -33,24 +33,10 @@ pub async fn timezone(
     State(state): State<AppState>,
     Posted { viewer, form }: Posted<TimezoneForm>,
 ) -> Result<Response, WebError> {
-    let tz = form.timezone.trim().to_string();
-    let jobs = job::list(&state.db, viewer.tenant(), Some(viewer.user_id())).await?;
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    let patch = UserPatch {
-        timezone: Some(tz.clone()),
-        ..UserPatch::default()
-    };
-    let changed = match tenancy::update_user(&mut tx, viewer.user_id(), patch).await {
-        Ok(_) => builtin_jobs_to(&mut tx, &jobs, &tz).await,
-        Err(e) => Err(e),
-    };
-    match changed {
-        Ok(()) => {
-            tx.commit().await?;
-            Ok(Redirect::to("/settings#timezone").into_response())
-        }
+    let tz = form.timezone.trim();
+    match chief_app::user::set_timezone(&state.db, &viewer.scope(), tz).await {
+        Ok(_) => Ok(Redirect::to("/settings#timezone").into_response()),
         Err(StoreError::Domain(e)) => {
-            drop(tx);
             let form = FormState {
                 timezone: Some(form.timezone),
                 timezone_error: e.to_string(),
@@ -60,20 +46,6 @@ pub async fn timezone(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// Moves the user's built-in jobs (of `jobs`, theirs) to `tz`.
-async fn builtin_jobs_to(tx: &mut Tx, jobs: &[Job], tz: &str) -> Result<(), StoreError> {
-    for j in jobs {
-        if j.kind != JobKind::Trigger && j.timezone != tz {
-            let patch = JobPatch {
-                timezone: Some(tz.to_string()),
-                ..JobPatch::default()
-            };
-            job::update(tx, j.id, patch).await?;
-        }
-    }
-    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -150,38 +122,32 @@ pub async fn briefing_times(
         .await;
     }
     let jobs = job::list(&state.db, viewer.tenant(), Some(viewer.user_id())).await?;
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    for (kind, schedule) in schedules {
-        let Some(j) = briefing_job(&jobs, kind) else {
-            continue;
-        };
-        if j.schedule != schedule {
-            let patch = JobPatch {
-                schedule: Some(schedule),
-                ..JobPatch::default()
-            };
-            if let Err(e) = job::update(&mut tx, j.id, patch).await {
-                let StoreError::Domain(e) = e else {
-                    return Err(e.into());
-                };
-                drop(tx);
-                let field = BRIEFING_JOBS
-                    .iter()
-                    .find(|(k, _, _)| *k == kind)
-                    .map_or("morning", |(_, f, _)| f);
-                let errors = vec![(field.to_string(), e.to_string())];
-                return page(
-                    &state,
-                    &viewer,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    again(errors),
-                )
-                .await;
-            }
+    let changes: Vec<(Uuid, String)> = schedules
+        .into_iter()
+        .filter_map(|(kind, schedule)| {
+            let j = briefing_job(&jobs, kind)?;
+            (j.schedule != schedule).then_some((j.id, schedule))
+        })
+        .collect();
+    match chief_app::job::reschedule(&state.db, &viewer.scope(), changes).await {
+        Ok(()) => Ok(Redirect::to("/settings#briefing-times").into_response()),
+        Err((Some(id), StoreError::Domain(e))) => {
+            let kind = jobs.iter().find(|j| j.id == id).map(|j| j.kind);
+            let field = BRIEFING_JOBS
+                .iter()
+                .find(|(k, _, _)| Some(*k) == kind)
+                .map_or("morning", |(_, f, _)| f);
+            let errors = vec![(field.to_string(), e.to_string())];
+            page(
+                &state,
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                again(errors),
+            )
+            .await
         }
+        Err((_, e)) => Err(e.into()),
     }
-    tx.commit().await?;
-    Ok(Redirect::to("/settings#briefing-times").into_response())
 }
 
 #[derive(Deserialize)]
@@ -195,18 +161,22 @@ pub async fn create_key(
     State(state): State<AppState>,
     Posted { viewer, form }: Posted<KeyForm>,
 ) -> Result<Response, WebError> {
-    let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.contains('\0') {
-        let again = FormState {
-            key_name: form.name.clone(),
-            key_error: "A key's name must be 1 to 100 characters, such as laptop.".into(),
-            ..FormState::default()
-        };
-        return page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, again).await;
-    }
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    let (secret, key) = tenancy::create_key(&mut tx, viewer.user_id(), name).await?;
-    tx.commit().await?;
+    let new = KeyCreate {
+        name: form.name.clone(),
+        user_id: None,
+    };
+    let (secret, key) = match chief_app::api_key::create(&state.db, &viewer.scope(), new).await {
+        Ok(created) => created,
+        Err(StoreError::Domain(_)) => {
+            let again = FormState {
+                key_name: form.name,
+                key_error: "A key's name must be 1 to 100 characters, such as laptop.".into(),
+                ..FormState::default()
+            };
+            return page(&state, &viewer, StatusCode::UNPROCESSABLE_ENTITY, again).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     let shown = FormState {
         new_key: secret,
         notice: format!(
@@ -232,14 +202,9 @@ pub async fn revoke_key(
     if key.user_id != viewer.user_id() && !viewer.sees_workspace() {
         return Err(StoreError::not_found("api key", id).into());
     }
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    match tenancy::revoke_key_by_id(&mut tx, id).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Redirect::to("/settings#keys").into_response())
-        }
+    match chief_app::api_key::revoke(&state.db, &viewer.scope(), id).await {
+        Ok(_) => Ok(Redirect::to("/settings#keys").into_response()),
         Err(StoreError::Conflict(why)) => {
-            drop(tx);
             let again = FormState {
                 key_error: why,
                 ..FormState::default()

@@ -1,8 +1,8 @@
 //! Pausing and resuming from `/settings`: a trigger (`trigger::update`
 //! with `enabled`, as `POST /api/triggers/{id}/pause` and `resume` do) and
-//! a channel (`channel::update` with `enabled`, as `PUT /api/channels/{id}`
-//! does). A member may switch only their own; another user's, like another
-//! workspace's, is a 404, as in the API.
+//! a channel (`chief_app::channel::set_enabled`, the `enabled` of `PUT
+//! /api/channels/{id}`). A member may switch only their own; another
+//! user's, like another workspace's, is a 404, as in the API.
 
 use crate::AppState;
 use crate::web::page::WebError;
@@ -10,7 +10,7 @@ use crate::web::session::{Posted, Viewer};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chief_store::StoreError;
-use chief_store::channel::{self, ChannelPatch};
+use chief_store::channel;
 use chief_store::trigger;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -56,12 +56,6 @@ pub async fn channel_switch(
     if !may_change(&viewer, c.user_id) {
         return Err(StoreError::not_found("channel", id).into());
     }
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    let patch = ChannelPatch {
-        enabled: Some(enabled),
-        ..ChannelPatch::default()
-    };
-    channel::update(&mut tx, id, patch).await?;
-    tx.commit().await?;
+    chief_app::channel::set_enabled(&state.db, &viewer.scope(), id, enabled).await?;
     Ok(Redirect::to("/settings#channels").into_response())
 }

@@ -7,10 +7,11 @@ use crate::context::Ctx;
 use crate::dates::ago;
 use crate::output::{Style, Table, json, short};
 use anyhow::{Result, bail};
+use chief_app::channel::ChannelCreate;
 use chief_channels::Worker;
-use chief_domain::channel::{Channel, ChannelKind, TEST_TOPIC, test_notice};
+use chief_domain::channel::{Channel, ChannelKind};
 use chief_domain::delivery::{Delivery, DeliveryStatus};
-use chief_store::channel::{self, NewChannel};
+use chief_store::channel;
 use chief_store::delivery::{self, DeliveryFilter};
 use chief_store::short_id::Kind;
 use chief_store::{Page, SecretBox, StoreError, delivery_queue};
@@ -112,18 +113,17 @@ pub async fn channels(ctx: &Ctx, cmd: &ChannelsCommand) -> Result<()> {
             let kind = match kind {
                 ChannelKindArg::Webhook => ChannelKind::Webhook,
             };
-            let new = NewChannel {
-                kind,
+            let new = ChannelCreate {
+                kind: Some(kind),
                 name: name.clone().unwrap_or_else(|| host_of(url)),
                 config: serde_json::json!({ "url": url }),
-                topics: topics.clone(),
-                enabled: true,
+                topics: Some(topics.clone()),
+                enabled: Some(true),
                 secret: None,
             };
             let secrets = secrets(ctx)?;
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let (c, secret) = channel::create(&mut tx, &secrets, ctx.user.id, new).await?;
-            tx.commit().await?;
+            let (c, secret) =
+                chief_app::channel::create(&ctx.db, &ctx.scope(), &secrets, new).await?;
             if ctx.json {
                 return json(&serde_json::json!({ "channel": c, "secret": secret }));
             }
@@ -164,17 +164,12 @@ pub async fn channels(ctx: &Ctx, cmd: &ChannelsCommand) -> Result<()> {
         }
         ChannelsCommand::Test { name } => {
             let c = named(ctx, name).await?;
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let notice = test_notice(&c);
-            let d = delivery::enqueue_to_channel(&mut tx, &c, TEST_TOPIC, &notice).await?;
-            tx.commit().await?;
+            let d = chief_app::channel::test(&ctx.db, &ctx.scope(), &c).await?;
             send_now(ctx, d).await?;
         }
         ChannelsCommand::Remove { name } => {
             let c = named(ctx, name).await?;
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            channel::delete(&mut tx, c.id).await?;
-            tx.commit().await?;
+            chief_app::channel::delete(&ctx.db, &ctx.scope(), c.id).await?;
             if ctx.json {
                 return json(&c);
             }
@@ -289,9 +284,7 @@ pub async fn deliveries(ctx: &Ctx, cmd: &DeliveriesCommand) -> Result<()> {
             if d.user_id != ctx.user.id {
                 return Err(StoreError::not_found("delivery", id).into());
             }
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let d = delivery_queue::redeliver(&mut tx, id).await?;
-            tx.commit().await?;
+            let d = chief_app::channel::redeliver(&ctx.db, &ctx.scope(), id).await?;
             send_now(ctx, d).await?;
         }
     }

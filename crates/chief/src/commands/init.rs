@@ -119,9 +119,8 @@ pub async fn first_workspace(db: &Db, args: &InitArgs, timezone: String) -> Resu
     )
     .await?;
     if let Some(p) = &args.password {
-        let mut tx = db.write(&Scope::user(ws.tenant.id, ws.owner.id)).await?;
-        password::set_password(&mut tx, ws.owner.id, p).await?;
-        tx.commit().await?;
+        let scope = Scope::user(ws.tenant.id, ws.owner.id);
+        chief_app::user::set_password(db, &scope, ws.owner.id, p).await?;
     }
     Ok(ws)
 }

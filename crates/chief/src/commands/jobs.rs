@@ -75,9 +75,7 @@ fn print_run(run: &JobRun) {
 pub async fn jobs(ctx: &Ctx, cmd: &JobsCommand) -> Result<()> {
     match cmd {
         JobsCommand::List => {
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            job::ensure_builtin(&mut tx, ctx.user.id, &ctx.user.timezone).await?;
-            tx.commit().await?;
+            chief_app::job::ensure_builtin(&ctx.db, &ctx.scope(), &ctx.user.timezone).await?;
             let jobs = job::list(&ctx.db, ctx.tenant.id, Some(ctx.user.id)).await?;
             if ctx.json {
                 return json(&jobs);

@@ -5,6 +5,8 @@ use crate::cli::Cli;
 use crate::context::{Ctx, open_existing};
 use crate::output::{Style, Table, json, paint};
 use anyhow::{Result, bail};
+use chief_app::api_key::KeyCreate;
+use chief_app::user::UserCreate;
 use chief_domain::tenant::{Role, slugify};
 use chief_store::tenancy::{self, NewUser};
 use clap::Subcommand;
@@ -84,9 +86,14 @@ pub async fn keys(ctx: &Ctx, cmd: &KeysCommand) -> Result<()> {
                     .map(|u| u.id)
                     .ok_or_else(|| anyhow::anyhow!("no user {email} in this workspace"))?,
             };
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let (key, record) = tenancy::create_key(&mut tx, user_id, name).await?;
-            tx.commit().await?;
+            if chief_app::api_key::check_name(name).is_err() {
+                bail!("a key's name must be 1 to 100 characters, such as laptop");
+            }
+            let new = KeyCreate {
+                name: name.clone(),
+                user_id: Some(user_id),
+            };
+            let (key, record) = chief_app::api_key::create(&ctx.db, &ctx.scope(), new).await?;
             if ctx.json {
                 return json(&serde_json::json!({"api_key": key, "key": record}));
             }
@@ -127,9 +134,8 @@ pub async fn keys(ctx: &Ctx, cmd: &KeysCommand) -> Result<()> {
             table.print();
         }
         KeysCommand::Revoke { prefix_or_id } => {
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let key = tenancy::revoke_key(&mut tx, prefix_or_id).await?;
-            tx.commit().await?;
+            let key =
+                chief_app::api_key::revoke_by_ref(&ctx.db, &ctx.scope(), prefix_or_id).await?;
             if ctx.json {
                 return json(&key);
             }
@@ -156,18 +162,13 @@ pub async fn users(ctx: &Ctx, cmd: &UsersCommand) -> Result<()> {
                 .clone()
                 .unwrap_or_else(|| ctx.user.timezone.clone());
             check_timezone(&timezone)?;
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            let user = tenancy::add_user(
-                &mut tx,
-                NewUser {
-                    email: email.clone(),
-                    name: name.clone(),
-                    role,
-                    timezone,
-                },
-            )
-            .await?;
-            tx.commit().await?;
+            let new = UserCreate {
+                email: email.clone(),
+                name: name.clone(),
+                role: Some(role),
+                timezone: Some(timezone),
+            };
+            let user = chief_app::user::create(&ctx.db, &ctx.scope(), new).await?;
             if ctx.json {
                 return json(&user);
             }
@@ -186,9 +187,7 @@ pub async fn users(ctx: &Ctx, cmd: &UsersCommand) -> Result<()> {
                 user.email
             ))?;
             crate::commands::init::check_password(&new)?;
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            chief_store::password::set_password(&mut tx, user.id, &new).await?;
-            tx.commit().await?;
+            chief_app::user::set_password(&ctx.db, &ctx.scope(), user.id, &new).await?;
             println!(
                 "Set the dashboard password of {}; their open sessions have ended.",
                 user.email
