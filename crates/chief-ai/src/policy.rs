@@ -16,7 +16,7 @@
 
 use crate::registry::ToolClass;
 use chief_domain::TenantId;
-use chief_store::{Db, StoreError, Tx, setting};
+use chief_store::{Db, Scope, StoreError, Tx, setting};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -169,6 +169,58 @@ impl Policy {
         setting::set(tx, None, SETTING, value).await?;
         Ok(())
     }
+}
+
+/// A change to the policy: the entries to change; those left out stay as
+/// they are. `PUT /api/agent/policy` takes it as its body, and
+/// `chief agent policy set WHAT VALUE` builds it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "PolicyBody")]
+pub struct PolicyChange {
+    pub read: Option<Approval>,
+    pub write: Option<Approval>,
+    pub propose: Option<Approval>,
+    pub admin: Option<Approval>,
+    /// Tokens per UTC day, 1 to 1,000,000,000.
+    pub daily_token_budget: Option<u64>,
+}
+
+impl PolicyChange {
+    /// The change that sets one entry, as [`Policy::set`] reads it.
+    pub fn one(what: &str, value: &str) -> Result<PolicyChange, StoreError> {
+        let mut set = Policy::default();
+        set.set(what, value)?;
+        let mut change = PolicyChange::default();
+        match what.trim().to_ascii_lowercase().as_str() {
+            "read" => change.read = Some(set.read),
+            "write" => change.write = Some(set.write),
+            "propose" => change.propose = Some(set.propose),
+            "admin" => change.admin = Some(set.admin),
+            _ => change.daily_token_budget = Some(set.daily_token_budget),
+        }
+        Ok(change)
+    }
+
+    fn apply(self, policy: &mut Policy) {
+        policy.read = self.read.unwrap_or(policy.read);
+        policy.write = self.write.unwrap_or(policy.write);
+        policy.propose = self.propose.unwrap_or(policy.propose);
+        policy.admin = self.admin.unwrap_or(policy.admin);
+        policy.daily_token_budget = self.daily_token_budget.unwrap_or(policy.daily_token_budget);
+    }
+}
+
+/// Changes the workspace's policy in one audited transaction and returns
+/// it; a budget out of range is refused and nothing changes.
+pub async fn change(db: &Db, scope: &Scope, change: PolicyChange) -> Result<Policy, StoreError> {
+    let mut policy = Policy::load(db, scope.tenant).await?;
+    change.apply(&mut policy);
+    policy.validate()?;
+    let mut tx = db.write(scope).await?;
+    policy.save(&mut tx).await?;
+    tx.commit().await?;
+    Ok(policy)
 }
 
 /// What may happen to one tool call the model asked for.

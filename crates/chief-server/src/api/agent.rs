@@ -12,9 +12,7 @@ use axum::http::StatusCode;
 use chief_ai::Registry;
 use chief_ai::agent::persona::Persona;
 use chief_ai::agent::persona_store::{self, NewPersona};
-use chief_ai::policy::{Approval, Policy};
-use schemars::JsonSchema;
-use serde::Deserialize;
+use chief_ai::policy::{self as agent_policy, Policy, PolicyChange};
 
 pub fn routes(api: &mut Api) {
     api.section("Agent");
@@ -25,7 +23,7 @@ pub fn routes(api: &mut Api) {
     api.put("/agent/policy", set_policy)
         .summary("Change the approval policy or the daily token budget")
         .describe("Fields left out stay as they are.")
-        .body::<PolicyBody>()
+        .body::<PolicyChange>()
         .ok::<Policy>()
         .admin();
     api.get("/agent/personas", personas)
@@ -47,33 +45,14 @@ async fn policy(State(state): State<AppState>, caller: Caller) -> Result<Json<Po
     Ok(Json(Policy::load(&state.db, caller.tenant()).await?))
 }
 
-/// The entries to change.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct PolicyBody {
-    read: Option<Approval>,
-    write: Option<Approval>,
-    propose: Option<Approval>,
-    admin: Option<Approval>,
-    /// Tokens per UTC day, 1 to 1,000,000,000.
-    daily_token_budget: Option<u64>,
-}
-
 async fn set_policy(
     State(state): State<AppState>,
     caller: Caller,
-    Body(b): Body<PolicyBody>,
+    Body(change): Body<PolicyChange>,
 ) -> Result<Json<Policy>, ApiError> {
-    let mut policy = Policy::load(&state.db, caller.tenant()).await?;
-    policy.read = b.read.unwrap_or(policy.read);
-    policy.write = b.write.unwrap_or(policy.write);
-    policy.propose = b.propose.unwrap_or(policy.propose);
-    policy.admin = b.admin.unwrap_or(policy.admin);
-    policy.daily_token_budget = b.daily_token_budget.unwrap_or(policy.daily_token_budget);
-    let mut tx = state.db.write(&caller.scope()).await?;
-    policy.save(&mut tx).await?;
-    tx.commit().await?;
-    Ok(Json(policy))
+    Ok(Json(
+        agent_policy::change(&state.db, &caller.scope(), change).await?,
+    ))
 }
 
 async fn personas(

@@ -7,7 +7,7 @@ use anyhow::Result;
 use chief_ai::Registry;
 use chief_ai::agent::persona::{KnowledgeScope, Persona};
 use chief_ai::agent::persona_store::{self, NewPersona};
-use chief_ai::policy::Policy;
+use chief_ai::policy::{self as agent_policy, Policy, PolicyChange};
 use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
@@ -57,14 +57,13 @@ pub enum PersonasCommand {
 pub async fn policy(cli: &Cli, change: &Option<PolicyCommand>) -> Result<()> {
     let ctx = Ctx::open(cli).await?;
     let result = async {
-        let mut policy = Policy::load(&ctx.db, ctx.tenant.id).await?;
-        if let Some(PolicyCommand::Set { what, value }) = change {
-            policy.set(what, value)?;
-            let mut tx = ctx.db.write(&ctx.scope()).await?;
-            policy.save(&mut tx).await?;
-            tx.commit().await?;
+        match change {
+            Some(PolicyCommand::Set { what, value }) => {
+                let change = PolicyChange::one(what, value)?;
+                agent_policy::change(&ctx.db, &ctx.scope(), change).await
+            }
+            None => Policy::load(&ctx.db, ctx.tenant.id).await,
         }
-        Ok::<_, chief_store::StoreError>(policy)
     }
     .await;
     ctx.db.close().await;
