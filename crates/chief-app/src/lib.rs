@@ -29,6 +29,7 @@ pub mod recurring;
 pub mod requests;
 pub mod sales;
 pub mod suggest;
+pub mod task;
 pub mod task_context;
 pub mod task_context_items;
 pub mod task_handoff;

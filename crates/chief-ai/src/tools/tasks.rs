@@ -5,13 +5,13 @@
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
 use chief_app::question::QuestionRequest;
 use chief_app::requests::{FollowUp, Learning, TaskRequest};
+use chief_app::task::TaskChanges;
 use chief_app::task_handoff;
 use chief_app::task_work::{self, Completion};
-use chief_domain::Priority;
-use chief_domain::task::{Assignee, TaskOp, TaskPatch};
+use chief_domain::task::{Assignee, TaskOp};
+use chief_store::Page;
 use chief_store::knowledge::{self, KnowledgeFilter};
-use chief_store::{Page, task};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -56,7 +56,7 @@ pub fn register(tools: &mut Vec<Tool>) {
     tools.push(Tool::new(
         "update_task",
         ToolClass::Write,
-        "Changes a task's title, description, priority, assignee, due date or tags; fields left out stay as they are.",
+        "Changes a task: `changes` holds the fields to change (title, description, priority, assignee, project_id, due_date, tags); fields left out stay as they are, and `null` clears an optional one.",
         update,
     ));
     tools.push(Tool::new(
@@ -192,18 +192,10 @@ async fn check_capture(caller: &Caller, a: &CompleteArgs) -> Result<(), ToolErro
 
 async fn complete(caller: Caller, a: CompleteArgs) -> Result<task_work::Completed, ToolError> {
     check_capture(&caller, &a).await?;
-    let mut learnings = Vec::with_capacity(a.learnings.len());
-    for l in a.learnings {
-        learnings.push(l.into_capture(a.task_id)?);
-    }
-    let mut follow_ups = Vec::with_capacity(a.follow_up_tasks.len());
-    for f in a.follow_up_tasks {
-        follow_ups.push(f.into_new()?);
-    }
     let completion = Completion {
         output: a.output,
-        learnings,
-        follow_ups,
+        knowledge_captured: a.learnings,
+        follow_up_tasks: a.follow_up_tasks,
     };
     Ok(task_work::complete(&caller.db, &caller.scope, a.task_id, completion).await?)
 }
@@ -247,10 +239,7 @@ async fn block(caller: Caller, a: BlockArgs) -> Result<Blocked, ToolError> {
 }
 
 async fn create(caller: Caller, a: TaskRequest) -> Result<chief_domain::task::Task, ToolError> {
-    let new = a.into_new("agent")?;
-    caller
-        .write(async |tx, user| task::create(tx, user, new).await)
-        .await
+    Ok(chief_app::task::create(&caller.db, &caller.scope, a, "agent").await?)
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -267,46 +256,22 @@ async fn cancel(caller: Caller, a: CancelArgs) -> Result<chief_domain::task::Tas
             "say why the task is cancelled (`reason`)".into(),
         ));
     }
-    caller
-        .write(async |tx, _| {
-            task::transition(
-                tx,
-                a.task_id,
-                TaskOp::Cancel,
-                Some(a.reason.trim().to_string()),
-            )
-            .await
-        })
-        .await
+    let reason = Some(a.reason.trim().to_string());
+    Ok(
+        chief_app::task::transition(&caller.db, &caller.scope, a.task_id, TaskOp::Cancel, reason)
+            .await?,
+    )
 }
 
+/// A task and the changes to make to it.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct UpdateArgs {
     task_id: Uuid,
-    title: Option<String>,
-    description: Option<String>,
-    /// 1 (highest) to 5.
-    priority: Option<i64>,
-    /// `agent` or `user`.
-    assignee: Option<String>,
-    due_date: Option<DateTime<Utc>>,
-    /// Replaces the tags.
-    tags: Option<Vec<String>>,
+    /// The fields to change, as `PUT /api/tasks/{id}` takes them.
+    changes: TaskChanges,
 }
 
 async fn update(caller: Caller, a: UpdateArgs) -> Result<chief_domain::task::Task, ToolError> {
-    let patch = TaskPatch {
-        title: a.title,
-        description: a.description.map(Some),
-        priority: a.priority.map(Priority::try_from).transpose()?,
-        assignee: a.assignee.as_deref().map(Assignee::parse).transpose()?,
-        due_has_time: a.due_date.map(|_| true),
-        due_date: a.due_date.map(Some),
-        tags: a.tags,
-        ..Default::default()
-    };
-    caller
-        .write(async |tx, _| task::update(tx, a.task_id, patch).await)
-        .await
+    Ok(chief_app::task::update(&caller.db, &caller.scope, a.task_id, a.changes).await?)
 }
