@@ -6,9 +6,9 @@ use crate::registry::{Caller, Tool, ToolClass, ToolError};
 use chief_app::question::QuestionRequest;
 use chief_app::requests::{FollowUp, Learning, TaskRequest};
 use chief_app::task::TaskChanges;
-use chief_app::task_handoff;
+use chief_app::task_handoff::{self, NextRequest};
 use chief_app::task_work::{self, Completion};
-use chief_domain::task::{Assignee, TaskOp};
+use chief_domain::task::TaskOp;
 use chief_store::Page;
 use chief_store::knowledge::{self, KnowledgeFilter};
 use chrono::Utc;
@@ -67,21 +67,8 @@ pub fn register(tools: &mut Vec<Tool>) {
     ));
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct NextArgs {
-    /// `agent` (the default): the agent's queue; `user`: the person's.
-    assignee: Option<String>,
-    /// The context's token budget, 1 to 200,000 (default: the person's
-    /// setting, else 4,000).
-    budget: Option<i64>,
-}
-
-async fn next(caller: Caller, a: NextArgs) -> Result<task_handoff::NextTask, ToolError> {
-    let assignee = match a.assignee.as_deref() {
-        Some(text) => Assignee::parse(text)?,
-        None => Assignee::Agent,
-    };
+async fn next(caller: Caller, a: NextRequest) -> Result<task_handoff::NextTask, ToolError> {
+    let assignee = a.assignee()?;
     let user = caller.user()?;
     Ok(task_handoff::next(
         &caller.db,

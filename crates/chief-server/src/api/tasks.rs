@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chief_app::requests::TaskRequest;
 use chief_app::task::TaskChanges;
-use chief_app::task_handoff::{self, NextTask};
+use chief_app::task_handoff::{self, NextRequest, NextTask};
 use chief_app::task_work::{self, Completed, Completion, Started};
 use chief_domain::Priority;
 use chief_domain::task::{Assignee, Task, TaskStatus};
@@ -38,7 +38,7 @@ pub fn routes(api: &mut Api) {
     api.get("/tasks/next", next)
         .summary("The next task to work on")
         .describe("The highest-priority unblocked task with its assembled context (as `GET /api/context/task/{id}`, within `budget` tokens) and the playbooks to read first. `assignee=agent` (the default) gives the agent's queue in seed 003's order; `assignee=user` gives the person's queue by urgency. `task` is null when the queue is empty.")
-        .query::<NextQuery>()
+        .query::<NextRequest>()
         .ok::<NextTask>();
     api.get("/tasks/{id}", show)
         .summary("Get a task")
@@ -191,16 +191,6 @@ async fn block(
     Ok(Json(Blocked { task, question }))
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct NextQuery {
-    /// `agent` (default) or `user`.
-    assignee: Option<String>,
-    /// The context's token budget, 1 to 200,000; the setting
-    /// `context.token_budget` or 4,000 when absent.
-    budget: Option<i64>,
-}
-
 /// How long the person's queue may be served from the cache: their order
 /// depends on the clock (due dates come closer), the agent's does not.
 const USER_QUEUE_MAX_AGE: Duration = Duration::from_secs(5);
@@ -208,14 +198,9 @@ const USER_QUEUE_MAX_AGE: Duration = Duration::from_secs(5);
 async fn next(
     State(state): State<AppState>,
     caller: Caller,
-    Params(q): Params<NextQuery>,
+    Params(q): Params<NextRequest>,
 ) -> Result<Response, ApiError> {
-    let assignee = q
-        .assignee
-        .as_deref()
-        .map(Assignee::parse)
-        .transpose()?
-        .unwrap_or(Assignee::Agent);
+    let assignee = q.assignee()?;
     // Checked before the cache; the setting is read only on a miss (a
     // changed setting is an audited change, which invalidates the entry).
     chief_app::task_context::check_budget(q.budget)?;
