@@ -33,6 +33,7 @@ pub mod task;
 pub mod task_context;
 pub mod task_context_items;
 pub mod task_handoff;
+pub mod task_import;
 pub mod task_work;
 pub mod trigger;
 pub mod trigger_fire;
