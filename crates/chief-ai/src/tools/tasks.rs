@@ -11,7 +11,7 @@ use chief_app::task_work::{self, Completion};
 use chief_domain::task::TaskOp;
 use chief_store::Page;
 use chief_store::knowledge::{self, KnowledgeFilter};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -56,7 +56,7 @@ pub fn register(tools: &mut Vec<Tool>) {
     tools.push(Tool::new(
         "update_task",
         ToolClass::Write,
-        "Changes a task: `changes` holds the fields to change (title, description, priority, assignee, project_id, due_date, tags); fields left out stay as they are, and `null` clears an optional one.",
+        "Changes a task's title, description, priority, assignee, due date or tags; fields left out stay as they are.",
         update,
     ));
     tools.push(Tool::new(
@@ -250,15 +250,32 @@ async fn cancel(caller: Caller, a: CancelArgs) -> Result<chief_domain::task::Tas
     )
 }
 
-/// A task and the changes to make to it.
+/// The tool's flat arguments: the task and the fields to change, which
+/// become the API's `TaskChanges`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct UpdateArgs {
     task_id: Uuid,
-    /// The fields to change, as `PUT /api/tasks/{id}` takes them.
-    changes: TaskChanges,
+    title: Option<String>,
+    description: Option<String>,
+    /// 1 (highest) to 5.
+    priority: Option<i64>,
+    /// `agent` or `user`.
+    assignee: Option<String>,
+    due_date: Option<DateTime<Utc>>,
+    /// Replaces the tags.
+    tags: Option<Vec<String>>,
 }
 
 async fn update(caller: Caller, a: UpdateArgs) -> Result<chief_domain::task::Task, ToolError> {
-    Ok(chief_app::task::update(&caller.db, &caller.scope, a.task_id, a.changes).await?)
+    let changes = TaskChanges {
+        title: a.title,
+        description: a.description.map(Some),
+        priority: a.priority,
+        assignee: a.assignee,
+        project_id: None,
+        due_date: a.due_date.map(Some),
+        tags: a.tags,
+    };
+    Ok(chief_app::task::update(&caller.db, &caller.scope, a.task_id, changes).await?)
 }
