@@ -80,6 +80,17 @@ impl Learning {
         }
     }
 
+    /// Whether its category, if given, is one.
+    pub fn check_category(&self) -> Result<(), DomainError> {
+        if let Learning::Detailed(LearningDetail {
+            category: Some(c), ..
+        }) = self
+        {
+            c.parse::<chief_domain::knowledge::KnowledgeCategory>()?;
+        }
+        Ok(())
+    }
+
     /// The capture of this learning, taught by `task`; a bad category is
     /// the domain's error, for the caller to place.
     pub fn into_capture(self, task: Uuid) -> Result<Capture, DomainError> {

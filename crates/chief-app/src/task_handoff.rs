@@ -6,13 +6,13 @@
 
 use crate::task_context::{assemble, budget};
 use chief_brain::context_items::AssembledContext;
-use chief_domain::TenantId;
 use chief_domain::task::{Assignee, Task};
+use chief_domain::{DomainError, TenantId};
 use chief_store::task_playbooks::{self, MustConsultWarning, TaskPlaybook};
 use chief_store::{Db, StoreError, task, task_query};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// A task and its assembled context.
@@ -53,6 +53,29 @@ pub struct NextTask {
     pub matched_playbooks: Vec<TaskPlaybook>,
     /// The must-consult playbooks relevant to the task: read them first.
     pub must_consult_warnings: Vec<MustConsultWarning>,
+}
+
+/// Which queue to take the next task from, and the context's budget: the
+/// query of `GET /api/tasks/next` and the `get_next_task` tool's arguments.
+#[derive(Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NextRequest {
+    /// `agent` (default) or `user`.
+    pub assignee: Option<String>,
+    /// The context's token budget, 1 to 200,000; the setting
+    /// `context.token_budget` or 4,000 when absent.
+    pub budget: Option<i64>,
+}
+
+impl NextRequest {
+    /// The queue asked for: the agent's unless `user` is named.
+    pub fn assignee(&self) -> Result<Assignee, DomainError> {
+        self.assignee
+            .as_deref()
+            .map(Assignee::parse)
+            .transpose()
+            .map(|a| a.unwrap_or(Assignee::Agent))
+    }
 }
 
 /// The head of `assignee`'s queue for `user`: the agent's in seed 003's

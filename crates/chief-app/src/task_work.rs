@@ -4,13 +4,15 @@
 //! the follow-ups and notes any must-consult playbook that was skipped, all
 //! in one transaction.
 
-use crate::knowledge_routing::{self, Capture, Routed};
+use crate::knowledge_routing::{self, Routed};
+use crate::requests::{FollowUp, Learning};
+use chief_domain::DomainError;
 use chief_domain::playbook::Playbook;
 use chief_domain::task::{NewTask, Task, TaskOp};
 use chief_store::task_playbooks::{self, MustConsultWarning};
 use chief_store::{Db, Scope, StoreError, playbook, task};
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// What starting a task returns: the task, its context, and the playbooks
@@ -42,15 +44,31 @@ pub async fn start(db: &Db, scope: &Scope, id: Uuid) -> Result<Started, StoreErr
     })
 }
 
-/// What completing a task records besides its status.
-#[derive(Default)]
+/// What completing a task records besides its status: the output, what
+/// was learned and the tasks to do next.
+#[derive(Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "TaskComplete")]
 pub struct Completion {
     pub output: Option<String>,
     /// Each is routed as `knowledge_routing::capture` routes it, with the
     /// task as its source.
-    pub learnings: Vec<Capture>,
+    #[serde(default)]
+    pub knowledge_captured: Vec<Learning>,
     /// Created in the task's project, pointing back at it.
-    pub follow_ups: Vec<NewTask>,
+    #[serde(default)]
+    pub follow_up_tasks: Vec<FollowUp>,
+}
+
+impl Completion {
+    /// The first learning whose category is not one, with its place in
+    /// `knowledge_captured`, for a caller that points at the field.
+    pub fn bad_category(&self) -> Option<(usize, DomainError)> {
+        self.knowledge_captured
+            .iter()
+            .enumerate()
+            .find_map(|(i, l)| l.check_category().err().map(|e| (i, e)))
+    }
 }
 
 /// What completing a task returns.
@@ -78,6 +96,14 @@ pub async fn complete(
         .actor
         .user_id
         .ok_or_else(|| StoreError::invalid("user", "completing a task needs a user"))?;
+    let mut learnings = Vec::with_capacity(completion.knowledge_captured.len());
+    for l in completion.knowledge_captured {
+        learnings.push(l.into_capture(id)?);
+    }
+    let mut follow_ups = Vec::with_capacity(completion.follow_up_tasks.len());
+    for f in completion.follow_up_tasks {
+        follow_ups.push(f.into_new()?);
+    }
     let active = task_playbooks::active(db, scope.tenant).await?;
     let mut tx = db.write(scope).await?;
     let task = task::transition(&mut tx, id, TaskOp::Complete, completion.output).await?;
@@ -86,13 +112,13 @@ pub async fn complete(
     for warning in &must_consult_warnings {
         task_playbooks::record_skip(&mut tx, &task, warning).await?;
     }
-    let mut knowledge = Vec::with_capacity(completion.learnings.len());
-    for mut capture in completion.learnings {
+    let mut knowledge = Vec::with_capacity(learnings.len());
+    for mut capture in learnings {
         capture.source_task_id = Some(id);
         knowledge.push(knowledge_routing::capture(&mut tx, user, capture).await?);
     }
-    let mut follow_up_tasks = Vec::with_capacity(completion.follow_ups.len());
-    for new in completion.follow_ups {
+    let mut follow_up_tasks = Vec::with_capacity(follow_ups.len());
+    for new in follow_ups {
         let new = NewTask {
             project_id: task.project_id,
             context: Some(serde_json::json!({"follow_up_of": id})),

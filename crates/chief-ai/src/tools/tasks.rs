@@ -5,12 +5,12 @@
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
 use chief_app::question::QuestionRequest;
 use chief_app::requests::{FollowUp, Learning, TaskRequest};
-use chief_app::task_handoff;
+use chief_app::task::TaskChanges;
+use chief_app::task_handoff::{self, NextRequest};
 use chief_app::task_work::{self, Completion};
-use chief_domain::Priority;
-use chief_domain::task::{Assignee, TaskOp, TaskPatch};
+use chief_domain::task::TaskOp;
+use chief_store::Page;
 use chief_store::knowledge::{self, KnowledgeFilter};
-use chief_store::{Page, task};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -67,21 +67,8 @@ pub fn register(tools: &mut Vec<Tool>) {
     ));
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct NextArgs {
-    /// `agent` (the default): the agent's queue; `user`: the person's.
-    assignee: Option<String>,
-    /// The context's token budget, 1 to 200,000 (default: the person's
-    /// setting, else 4,000).
-    budget: Option<i64>,
-}
-
-async fn next(caller: Caller, a: NextArgs) -> Result<task_handoff::NextTask, ToolError> {
-    let assignee = match a.assignee.as_deref() {
-        Some(text) => Assignee::parse(text)?,
-        None => Assignee::Agent,
-    };
+async fn next(caller: Caller, a: NextRequest) -> Result<task_handoff::NextTask, ToolError> {
+    let assignee = a.assignee()?;
     let user = caller.user()?;
     Ok(task_handoff::next(
         &caller.db,
@@ -192,18 +179,10 @@ async fn check_capture(caller: &Caller, a: &CompleteArgs) -> Result<(), ToolErro
 
 async fn complete(caller: Caller, a: CompleteArgs) -> Result<task_work::Completed, ToolError> {
     check_capture(&caller, &a).await?;
-    let mut learnings = Vec::with_capacity(a.learnings.len());
-    for l in a.learnings {
-        learnings.push(l.into_capture(a.task_id)?);
-    }
-    let mut follow_ups = Vec::with_capacity(a.follow_up_tasks.len());
-    for f in a.follow_up_tasks {
-        follow_ups.push(f.into_new()?);
-    }
     let completion = Completion {
         output: a.output,
-        learnings,
-        follow_ups,
+        knowledge_captured: a.learnings,
+        follow_up_tasks: a.follow_up_tasks,
     };
     Ok(task_work::complete(&caller.db, &caller.scope, a.task_id, completion).await?)
 }
@@ -247,10 +226,7 @@ async fn block(caller: Caller, a: BlockArgs) -> Result<Blocked, ToolError> {
 }
 
 async fn create(caller: Caller, a: TaskRequest) -> Result<chief_domain::task::Task, ToolError> {
-    let new = a.into_new("agent")?;
-    caller
-        .write(async |tx, user| task::create(tx, user, new).await)
-        .await
+    Ok(chief_app::task::create(&caller.db, &caller.scope, a, "agent").await?)
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -267,19 +243,15 @@ async fn cancel(caller: Caller, a: CancelArgs) -> Result<chief_domain::task::Tas
             "say why the task is cancelled (`reason`)".into(),
         ));
     }
-    caller
-        .write(async |tx, _| {
-            task::transition(
-                tx,
-                a.task_id,
-                TaskOp::Cancel,
-                Some(a.reason.trim().to_string()),
-            )
-            .await
-        })
-        .await
+    let reason = Some(a.reason.trim().to_string());
+    Ok(
+        chief_app::task::transition(&caller.db, &caller.scope, a.task_id, TaskOp::Cancel, reason)
+            .await?,
+    )
 }
 
+/// The tool's flat arguments: the task and the fields to change, which
+/// become the API's `TaskChanges`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct UpdateArgs {
@@ -296,17 +268,14 @@ struct UpdateArgs {
 }
 
 async fn update(caller: Caller, a: UpdateArgs) -> Result<chief_domain::task::Task, ToolError> {
-    let patch = TaskPatch {
+    let changes = TaskChanges {
         title: a.title,
         description: a.description.map(Some),
-        priority: a.priority.map(Priority::try_from).transpose()?,
-        assignee: a.assignee.as_deref().map(Assignee::parse).transpose()?,
-        due_has_time: a.due_date.map(|_| true),
+        priority: a.priority,
+        assignee: a.assignee,
+        project_id: None,
         due_date: a.due_date.map(Some),
         tags: a.tags,
-        ..Default::default()
     };
-    caller
-        .write(async |tx, _| task::update(tx, a.task_id, patch).await)
-        .await
+    Ok(chief_app::task::update(&caller.db, &caller.scope, a.task_id, changes).await?)
 }

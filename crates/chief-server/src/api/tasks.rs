@@ -11,11 +11,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chief_app::requests::{FollowUp, Learning, TaskRequest};
-use chief_app::task_handoff::{self, NextTask};
+use chief_app::requests::TaskRequest;
+use chief_app::task::TaskChanges;
+use chief_app::task_handoff::{self, NextRequest, NextTask};
 use chief_app::task_work::{self, Completed, Completion, Started};
 use chief_domain::Priority;
-use chief_domain::task::{Assignee, Task, TaskPatch, TaskStatus};
+use chief_domain::task::{Assignee, Task, TaskStatus};
 use chief_store::task_query::{TaskFilter, TaskSort};
 use chief_store::{Listing, task, task_query};
 use chrono::{DateTime, Utc};
@@ -37,7 +38,7 @@ pub fn routes(api: &mut Api) {
     api.get("/tasks/next", next)
         .summary("The next task to work on")
         .describe("The highest-priority unblocked task with its assembled context (as `GET /api/context/task/{id}`, within `budget` tokens) and the playbooks to read first. `assignee=agent` (the default) gives the agent's queue in seed 003's order; `assignee=user` gives the person's queue by urgency. `task` is null when the queue is empty.")
-        .query::<NextQuery>()
+        .query::<NextRequest>()
         .ok::<NextTask>();
     api.get("/tasks/{id}", show)
         .summary("Get a task")
@@ -45,7 +46,7 @@ pub fn routes(api: &mut Api) {
     api.put("/tasks/{id}", update)
         .summary("Update a task")
         .describe("Fields present are changed; `null` clears an optional field.")
-        .body::<UpdateBody>()
+        .body::<TaskChanges>()
         .ok::<Task>();
     api.delete("/tasks/{id}", delete)
         .summary("Delete a task (soft)")
@@ -57,7 +58,7 @@ pub fn routes(api: &mut Api) {
     api.post("/tasks/{id}/complete", complete)
         .summary("Complete a task")
         .describe("Records the output, captures what was learned and creates the follow-up tasks, all in one transaction.")
-        .body::<CompleteBody>()
+        .body::<Completion>()
         .ok::<Completed>();
     api.post("/tasks/{id}/block", block)
         .summary("Block a task on a question")
@@ -131,10 +132,7 @@ async fn create(
     caller: Caller,
     Body(b): Body<TaskRequest>,
 ) -> Result<(StatusCode, Json<Task>), ApiError> {
-    let new = b.into_new("api")?;
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let created = task::create(&mut tx, caller.user.id, new).await?;
-    tx.commit().await?;
+    let created = chief_app::task::create(&state.db, &caller.scope(), b, "api").await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -146,53 +144,13 @@ async fn show(
     Ok(Json(task::get(&state.db, caller.user.tenant_id, id).await?))
 }
 
-/// The body of `PUT /api/tasks/{id}`: fields present are changed; `null`
-/// clears an optional field.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "TaskUpdate")]
-pub(crate) struct UpdateBody {
-    title: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::http::body::double_option::deserialize"
-    )]
-    description: Option<Option<String>>,
-    priority: Option<i64>,
-    assignee: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "crate::http::body::double_option::deserialize"
-    )]
-    project_id: Option<Option<Uuid>>,
-    #[serde(
-        default,
-        deserialize_with = "crate::http::body::double_option::deserialize"
-    )]
-    due_date: Option<Option<DateTime<Utc>>>,
-    tags: Option<Vec<String>>,
-}
-
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    Body(b): Body<UpdateBody>,
+    Body(b): Body<TaskChanges>,
 ) -> Result<Json<Task>, ApiError> {
-    let patch = TaskPatch {
-        title: b.title,
-        description: b.description,
-        priority: b.priority.map(Priority::try_from).transpose()?,
-        assignee: b.assignee.as_deref().map(Assignee::parse).transpose()?,
-        project_id: b.project_id,
-        due_has_time: b.due_date.map(|d| d.is_some()),
-        due_date: b.due_date,
-        tags: b.tags,
-        ..Default::default()
-    };
-    let mut tx = state.db.write(&caller.scope()).await?;
-    let updated = task::update(&mut tx, id, patch).await?;
-    tx.commit().await?;
+    let updated = chief_app::task::update(&state.db, &caller.scope(), id, b).await?;
     Ok(Json(updated))
 }
 
@@ -201,9 +159,7 @@ async fn delete(
     caller: Caller,
     Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
-    let mut tx = state.db.write(&caller.scope()).await?;
-    task::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    chief_app::task::delete(&state.db, &caller.scope(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -235,16 +191,6 @@ async fn block(
     Ok(Json(Blocked { task, question }))
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct NextQuery {
-    /// `agent` (default) or `user`.
-    assignee: Option<String>,
-    /// The context's token budget, 1 to 200,000; the setting
-    /// `context.token_budget` or 4,000 when absent.
-    budget: Option<i64>,
-}
-
 /// How long the person's queue may be served from the cache: their order
 /// depends on the clock (due dates come closer), the agent's does not.
 const USER_QUEUE_MAX_AGE: Duration = Duration::from_secs(5);
@@ -252,14 +198,9 @@ const USER_QUEUE_MAX_AGE: Duration = Duration::from_secs(5);
 async fn next(
     State(state): State<AppState>,
     caller: Caller,
-    Params(q): Params<NextQuery>,
+    Params(q): Params<NextRequest>,
 ) -> Result<Response, ApiError> {
-    let assignee = q
-        .assignee
-        .as_deref()
-        .map(Assignee::parse)
-        .transpose()?
-        .unwrap_or(Assignee::Agent);
+    let assignee = q.assignee()?;
     // Checked before the cache; the setting is read only on a miss (a
     // changed setting is an audited change, which invalidates the entry).
     chief_app::task_context::check_budget(q.budget)?;
@@ -282,41 +223,20 @@ async fn next(
     .await
 }
 
-/// The body of `POST /api/tasks/{id}/complete`.
-#[derive(Deserialize, JsonSchema, Default)]
-#[serde(deny_unknown_fields)]
-#[schemars(rename = "TaskComplete")]
-pub(crate) struct CompleteBody {
-    output: Option<String>,
-    #[serde(default)]
-    knowledge_captured: Vec<Learning>,
-    #[serde(default)]
-    follow_up_tasks: Vec<FollowUp>,
-}
-
 async fn complete(
     State(state): State<AppState>,
     caller: Caller,
     Id(id): Id,
-    MaybeBody(b): MaybeBody<CompleteBody>,
+    MaybeBody(b): MaybeBody<Completion>,
 ) -> Result<Json<Completed>, ApiError> {
     let b = b.unwrap_or_default();
-    let mut learnings = Vec::with_capacity(b.knowledge_captured.len());
-    for (i, l) in b.knowledge_captured.into_iter().enumerate() {
-        learnings.push(l.into_capture(id).map_err(|e| {
-            ApiError::invalid(&format!("knowledge_captured[{i}].category"), e.to_string())
-        })?);
+    if let Some((i, e)) = b.bad_category() {
+        return Err(ApiError::invalid(
+            &format!("knowledge_captured[{i}].category"),
+            e.to_string(),
+        ));
     }
-    let mut follow_ups = Vec::with_capacity(b.follow_up_tasks.len());
-    for f in b.follow_up_tasks {
-        follow_ups.push(f.into_new()?);
-    }
-    let completion = Completion {
-        output: b.output,
-        learnings,
-        follow_ups,
-    };
     Ok(Json(
-        task_work::complete(&state.db, &caller.scope(), id, completion).await?,
+        task_work::complete(&state.db, &caller.scope(), id, b).await?,
     ))
 }

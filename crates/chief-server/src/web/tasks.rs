@@ -6,7 +6,7 @@
 //!
 //! An edit carries the `updated_at` the form was loaded with; the store
 //! refuses it as a conflict when the task changed since
-//! (`task::update_unchanged_since`). Adding goes through
+//! (`chief_app::task::update_unchanged_since`). Adding goes through
 //! `quick_add::add`, as `chief add` does; completing through
 //! `task_work::complete`, as the API does.
 
@@ -19,10 +19,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chief_app::quick_add::{self, AddLine};
+use chief_app::task::TaskChanges;
 use chief_app::task_work::{self, Completion};
 use chief_brain::quick_add::Due;
-use chief_domain::Priority;
-use chief_domain::task::{Assignee, Task, TaskPatch, TaskStatus};
+use chief_domain::task::{Assignee, Task, TaskStatus};
 use chief_store::search::{self, EntityKind};
 use chief_store::task_query::{self, TaskFilter, TaskSort};
 use chief_store::{StoreError, context_reads, project, task, task_people};
@@ -362,27 +362,18 @@ pub async fn edit(
     let seen: DateTime<Utc> = DateTime::parse_from_rfc3339(&form.version)
         .map_err(|_| WebError::bad_request("the form's version is not a time; reload the page"))?
         .with_timezone(&Utc);
-    let patch = || -> Result<TaskPatch, StoreError> {
-        Ok(TaskPatch {
-            title: Some(form.title.clone()),
-            description: Some(Some(form.description.clone()).filter(|d| !d.trim().is_empty())),
-            priority: Some(Priority::try_from(form.priority)?),
-            assignee: Some(Assignee::parse(&form.assignee)?),
-            ..Default::default()
-        })
+    let changes = TaskChanges {
+        title: Some(form.title.clone()),
+        description: Some(Some(form.description.clone()).filter(|d| !d.trim().is_empty())),
+        priority: Some(form.priority),
+        assignee: Some(form.assignee.clone()),
+        ..Default::default()
     };
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    let result = match patch() {
-        Ok(p) => task::update_unchanged_since(&mut tx, id, seen, p).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/tasks?open={id}")).into_response())
-        }
+    match chief_app::task::update_unchanged_since(&state.db, &viewer.scope(), id, seen, changes)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/tasks?open={id}")).into_response()),
         Err(e @ (StoreError::Conflict(_) | StoreError::Domain(_))) => {
-            drop(tx);
             let status = if matches!(e, StoreError::Conflict(_)) {
                 StatusCode::CONFLICT
             } else {
@@ -427,8 +418,6 @@ pub async fn delete(
     Path(id): Path<Uuid>,
     Posted { viewer, .. }: Posted<NoFields>,
 ) -> Result<Response, WebError> {
-    let mut tx = state.db.write(&viewer.scope()).await?;
-    task::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    chief_app::task::delete(&state.db, &viewer.scope(), id).await?;
     Ok(Redirect::to("/tasks").into_response())
 }

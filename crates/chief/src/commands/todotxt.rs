@@ -16,11 +16,12 @@ use crate::context::Ctx;
 use crate::dates::{end_of_day, local_date, start_of_day};
 use crate::output::json;
 use anyhow::{Context as _, Result};
+use chief_app::task_import::{self, ImportedTask};
 use chief_domain::Priority;
 use chief_domain::task::{Assignee, NewTask, Task, TaskStatus};
 use chief_interchange::todotxt::{self, TodoItem};
 use chief_store::task_query::{TaskFilter, TaskSort};
-use chief_store::{Page, Tx, project, task, task_query};
+use chief_store::{Page, project, task_query};
 use clap::Subcommand;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -41,39 +42,18 @@ pub enum ExportCommand {
 /// The largest file `chief import todotxt` reads.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Turns a parsed todo.txt line into the fields of a new task, creating its
-/// project if needed (`projects` caches names already resolved).
-pub async fn item_to_new_task(
-    tx: &mut Tx,
-    ctx: &Ctx,
-    item: &TodoItem,
-    projects: &mut HashMap<String, Uuid>,
-) -> Result<NewTask> {
+/// Turns a parsed todo.txt line into a task to import; its first project
+/// is named, for the import to find or create.
+fn item_to_task(ctx: &Ctx, line: usize, item: &TodoItem) -> ImportedTask {
     let mut attributes = item.attributes.clone();
-    let project_id = match item.projects.first() {
-        Some(name) => {
-            let key = name.to_lowercase();
-            let id = match projects.get(&key) {
-                Some(id) => *id,
-                None => {
-                    let id = project::find_or_create(tx, ctx.user.id, name).await?.id;
-                    projects.insert(key, id);
-                    id
-                }
-            };
-            Some(id)
-        }
-        None => None,
-    };
     for extra in item.projects.iter().skip(1) {
         attributes.push(("project".to_string(), extra.clone()));
     }
     let done = item.done;
-    Ok(NewTask {
+    let new = NewTask {
         title: item.text.clone(),
         priority: item.priority.and_then(Priority::from_letter),
         assignee: Some(Assignee::User),
-        project_id,
         due_date: item.due.map(|d| end_of_day(d, ctx.tz)),
         due_has_time: false,
         tags: item.tags.clone(),
@@ -86,8 +66,14 @@ pub async fn item_to_new_task(
         } else {
             None
         },
+        source: Some("todotxt".into()),
         ..Default::default()
-    })
+    };
+    ImportedTask {
+        line,
+        new,
+        project: item.projects.first().cloned(),
+    }
 }
 
 /// The todo.txt line of a task.
@@ -148,24 +134,23 @@ pub async fn import(ctx: &Ctx, cmd: &ImportCommand) -> Result<()> {
     })?;
     let items = todotxt::parse_file(&text)
         .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
-    let mut tx = ctx.db.write(&ctx.scope()).await?;
-    let mut projects = HashMap::new();
-    let mut count = 0usize;
-    for (line, item) in &items {
-        let mut new = item_to_new_task(&mut tx, ctx, item, &mut projects).await?;
-        new.source = Some("todotxt".into());
-        task::create(&mut tx, ctx.user.id, new).await.map_err(|e| {
-            anyhow::anyhow!("{} line {line}: {e}; nothing was imported", file.display())
-        })?;
-        count += 1;
-        if count.is_multiple_of(1000) && !ctx.json {
-            eprintln!("importing… {count}/{}", items.len());
+    let total = items.len();
+    let tasks = items
+        .iter()
+        .map(|(line, item)| item_to_task(ctx, *line, item))
+        .collect();
+    let quiet = ctx.json;
+    let done = task_import::import(&ctx.db, &ctx.scope(), tasks, |count| {
+        if !quiet {
+            eprintln!("importing… {count}/{total}");
         }
-    }
-    tx.commit().await?;
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{} {e}; nothing was imported", file.display()))?;
+    let (count, projects) = (done.tasks, done.projects);
     if ctx.json {
         return json(
-            &serde_json::json!({"imported": count, "projects_created_or_found": projects.len()}),
+            &serde_json::json!({"imported": count, "projects_created_or_found": projects}),
         );
     }
     println!("Imported {count} task(s) from {}", file.display());

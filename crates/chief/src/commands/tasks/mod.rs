@@ -11,8 +11,9 @@ use crate::context::Ctx;
 use crate::dates::{ago, end_of_day, local_date, parse_date, relative_due, start_of_day};
 use crate::output::{Style, Table, json, paint, short};
 use anyhow::{Context as _, Result, bail};
+use chief_app::question::QuestionRequest;
+use chief_app::task::TaskEdit;
 use chief_domain::Priority;
-use chief_domain::question::NewQuestion;
 use chief_domain::task::{Assignee, Task, TaskOp, TaskPatch, TaskStatus};
 use chief_store::task_query::{TaskFilter, TaskSort};
 use chief_store::{Page, project, search as fts, task, task_query};
@@ -310,7 +311,6 @@ pub async fn show(ctx: &Ctx, id: &str) -> Result<()> {
 
 pub async fn edit(ctx: &Ctx, args: &EditArgs) -> Result<()> {
     let id = ctx.task_id(&args.id).await?;
-    let mut tx = ctx.db.write(&ctx.scope()).await?;
     let mut patch = TaskPatch {
         title: args.title.clone(),
         description: args
@@ -333,19 +333,12 @@ pub async fn edit(ctx: &Ctx, args: &EditArgs) -> Result<()> {
         });
         patch.due_has_time = Some(false);
     }
-    if let Some(p) = &args.project {
-        patch.project_id = Some(if p == "none" {
-            None
-        } else {
-            Some(
-                project::find_or_create(&mut tx, ctx.user.id, p.trim_start_matches('+'))
-                    .await?
-                    .id,
-            )
-        });
-    }
-    let updated = task::update(&mut tx, id, patch).await?;
-    tx.commit().await?;
+    let project = args
+        .project
+        .as_deref()
+        .map(|p| (p != "none").then(|| p.trim_start_matches('+').to_string()));
+    let updated =
+        chief_app::task::edit(&ctx.db, &ctx.scope(), id, TaskEdit { patch, project }).await?;
     if ctx.json {
         return json(&updated);
     }
@@ -359,9 +352,7 @@ pub async fn edit(ctx: &Ctx, args: &EditArgs) -> Result<()> {
 
 pub async fn lifecycle(ctx: &Ctx, id: &str, op: TaskOp, output: Option<String>) -> Result<()> {
     let id = ctx.task_id(id).await?;
-    let mut tx = ctx.db.write(&ctx.scope()).await?;
-    let t = task::transition(&mut tx, id, op, output).await?;
-    tx.commit().await?;
+    let t = chief_app::task::transition(&ctx.db, &ctx.scope(), id, op, output).await?;
     if ctx.json {
         return json(&t);
     }
@@ -378,20 +369,21 @@ pub async fn lifecycle(ctx: &Ctx, id: &str, op: TaskOp, output: Option<String>) 
 
 pub async fn block(ctx: &Ctx, args: &BlockArgs) -> Result<()> {
     let id = ctx.task_id(&args.id).await?;
-    let mut tx = ctx.db.write(&ctx.scope()).await?;
-    let (t, q) = task::block(
-        &mut tx,
-        id,
-        NewQuestion {
-            text: args.question.clone(),
-            why_asking: args.why.clone(),
-            what_agent_will_do: args.will_do.clone(),
-            priority: args.priority.as_deref().map(Priority::parse).transpose()?,
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let question = QuestionRequest {
+        text: args.question.clone(),
+        context: None,
+        why_asking: args.why.clone(),
+        what_agent_will_do: args.will_do.clone(),
+        priority: args
+            .priority
+            .as_deref()
+            .map(Priority::parse)
+            .transpose()?
+            .map(Priority::get),
+        priority_reason: None,
+        unblocks: Vec::new(),
+    };
+    let (t, q) = chief_app::question::block_task(&ctx.db, &ctx.scope(), id, question).await?;
     if ctx.json {
         return json(&serde_json::json!({"task": t, "question": q}));
     }
@@ -402,9 +394,7 @@ pub async fn block(ctx: &Ctx, args: &BlockArgs) -> Result<()> {
 
 pub async fn delete(ctx: &Ctx, id: &str) -> Result<()> {
     let id = ctx.task_id(id).await?;
-    let mut tx = ctx.db.write(&ctx.scope()).await?;
-    task::delete(&mut tx, id).await?;
-    tx.commit().await?;
+    chief_app::task::delete(&ctx.db, &ctx.scope(), id).await?;
     if ctx.json {
         return json(&serde_json::json!({"deleted": id}));
     }
