@@ -75,12 +75,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for MaybeBody<T> {
     }
 }
 
-/// Parses a body that may be left out: empty or all whitespace is `None`.
+/// Parses a body that may be left out: empty or all JSON whitespace is `None`.
 pub fn parse_maybe_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<Option<T>, ApiError> {
     chief_json::parse_maybe(bytes, "body").map_err(problem)
 }
-
-pub use chief_domain::patch::double_option;
 
 /// A query string.
 pub struct Params<T>(pub T);
