@@ -33,6 +33,17 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8], whole: &str) -> Result<T, Reject
                 Rejection::Field { field, message }
             }
             Category::Eof if is_blank(bytes) => Rejection::Empty,
+            // serde_json reports some wrong shapes as syntax (an enum given
+            // a number is "expected value"): JSON that reads as JSON is
+            // never malformed, so name the field instead.
+            _ if is_json(bytes) => {
+                let message = match strip_position(&inner.to_string()).as_str() {
+                    "expected value" => "has the wrong type".to_string(),
+                    other => other.to_string(),
+                };
+                let (field, message) = field_of(&path, &message, whole);
+                Rejection::Field { field, message }
+            }
             _ => Rejection::Malformed(inner.to_string()),
         }
     })?;
@@ -47,6 +58,11 @@ pub fn parse_maybe<T: DeserializeOwned>(bytes: &[u8], whole: &str) -> Result<Opt
         return Ok(None);
     }
     parse(bytes, whole).map(Some)
+}
+
+/// Whether `bytes` are one JSON value, whatever its shape.
+fn is_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
 }
 
 /// Whether `bytes` hold nothing but JSON's whitespace (RFC 8259: space,
@@ -124,6 +140,30 @@ mod tests {
         assert!(m.starts_with("unknown field ``"), "{m}");
         let (f, _) = field(parse::<T>(br#"{"title": "x", "tags": ["a", 2]}"#, "body").unwrap_err());
         assert_eq!(f, "tags[1]");
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    enum Colour {
+        #[serde(rename = "red")]
+        Red,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Painted {
+        colour: Option<Colour>,
+    }
+
+    #[test]
+    fn an_enum_given_a_number_names_the_field_though_serde_calls_it_syntax() {
+        let (f, m) = field(parse::<Painted>(br#"{"colour": 1}"#, "body").unwrap_err());
+        assert_eq!((f.as_str(), m.as_str()), ("colour", "has the wrong type"));
+        // Truncated input is still malformed.
+        assert!(matches!(
+            parse::<Painted>(br#"{"colour": "#, "body").unwrap_err(),
+            Rejection::Malformed(_)
+        ));
     }
 
     #[test]
