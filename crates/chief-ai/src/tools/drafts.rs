@@ -3,11 +3,9 @@
 //! tool.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
+use crate::tools::targeted::{IdField, Targeted};
 use chief_app::draft::{self, DraftRequest, Revision};
 use chief_domain::draft::Draft;
-use schemars::JsonSchema;
-use serde::Deserialize;
-use uuid::Uuid;
 
 pub fn register(tools: &mut Vec<Tool>) {
     tools.push(Tool::new(
@@ -28,20 +26,14 @@ async fn create(caller: Caller, a: DraftRequest) -> Result<Draft, ToolError> {
     Ok(draft::create(&caller.db, &caller.scope, a).await?)
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct ReviseArgs {
-    draft_id: Uuid,
-    /// The new body.
-    body: String,
-    /// A new subject; the old one is kept when absent.
-    subject: Option<String>,
+/// `draft_id`: the draft to revise.
+pub struct DraftId;
+
+impl IdField for DraftId {
+    const NAME: &'static str = "draft_id";
+    const DESCRIPTION: &'static str = "The draft to revise.";
 }
 
-async fn revise(caller: Caller, a: ReviseArgs) -> Result<Draft, ToolError> {
-    let revision = Revision {
-        body: a.body,
-        subject: a.subject,
-    };
-    Ok(draft::revise(&caller.db, &caller.scope, a.draft_id, revision).await?)
+async fn revise(caller: Caller, a: Targeted<DraftId, Revision>) -> Result<Draft, ToolError> {
+    Ok(draft::revise(&caller.db, &caller.scope, a.id, a.request).await?)
 }

@@ -7,4 +7,5 @@ pub mod knowledge;
 pub mod lookups;
 pub mod people;
 pub mod playbooks;
+pub mod targeted;
 pub mod tasks;

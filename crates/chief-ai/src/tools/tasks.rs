@@ -3,6 +3,7 @@
 //! create or change tasks.
 
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
+use crate::tools::targeted::{IdField, Targeted};
 use chief_app::question::QuestionRequest;
 use chief_app::requests::{FollowUp, Learning, TaskRequest};
 use chief_app::task::TaskChanges;
@@ -11,7 +12,7 @@ use chief_app::task_work::{self, Completion};
 use chief_domain::task::TaskOp;
 use chief_store::Page;
 use chief_store::knowledge::{self, KnowledgeFilter};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -250,32 +251,17 @@ async fn cancel(caller: Caller, a: CancelArgs) -> Result<chief_domain::task::Tas
     )
 }
 
-/// The tool's flat arguments: the task and the fields to change, which
-/// become the API's `TaskChanges`.
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct UpdateArgs {
-    task_id: Uuid,
-    title: Option<String>,
-    description: Option<String>,
-    /// 1 (highest) to 5.
-    priority: Option<i64>,
-    /// `agent` or `user`.
-    assignee: Option<String>,
-    due_date: Option<DateTime<Utc>>,
-    /// Replaces the tags.
-    tags: Option<Vec<String>>,
+/// `task_id`: the task to change.
+pub struct TaskToUpdate;
+
+impl IdField for TaskToUpdate {
+    const NAME: &'static str = "task_id";
+    const DESCRIPTION: &'static str = "The task to change.";
 }
 
-async fn update(caller: Caller, a: UpdateArgs) -> Result<chief_domain::task::Task, ToolError> {
-    let changes = TaskChanges {
-        title: a.title,
-        description: a.description.map(Some),
-        priority: a.priority,
-        assignee: a.assignee,
-        project_id: None,
-        due_date: a.due_date.map(Some),
-        tags: a.tags,
-    };
-    Ok(chief_app::task::update(&caller.db, &caller.scope, a.task_id, changes).await?)
+async fn update(
+    caller: Caller,
+    a: Targeted<TaskToUpdate, TaskChanges>,
+) -> Result<chief_domain::task::Task, ToolError> {
+    Ok(chief_app::task::update(&caller.db, &caller.scope, a.id, a.request).await?)
 }
