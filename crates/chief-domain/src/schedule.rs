@@ -23,6 +23,9 @@ impl CronSchedule {
         if expr.len() > MAX_LEN {
             return Err(format!("must be at most {MAX_LEN} characters"));
         }
+        if !expr.starts_with('@') {
+            check_fields(expr)?;
+        }
         let cron = CronParser::builder()
             .seconds(Seconds::Optional)
             .build()
@@ -52,6 +55,24 @@ impl CronSchedule {
     }
 }
 
+/// Five or six fields, none with an empty list item: the parser would take
+/// a seventh field as a year, and an empty item as a field that matches
+/// nothing, which it then searches for, second by second, until the year
+/// 5000.
+fn check_fields(expr: &str) -> Result<(), String> {
+    let fields: Vec<&str> = expr.split_whitespace().collect();
+    if !(5..=6).contains(&fields.len()) {
+        return Err(format!(
+            "has {} fields; use five (minute hour day month weekday), six with a leading seconds field, or an alias such as @daily",
+            fields.len()
+        ));
+    }
+    if let Some(field) = fields.iter().find(|f| f.split(',').any(str::is_empty)) {
+        return Err(format!("has an empty item in the list {field:?}"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,7 +96,19 @@ mod tests {
 
     #[test]
     fn bad_expressions_say_what_is_wrong() {
-        for bad in ["", "not cron", "61 * * * *", "* * *", "0 0 31 2 *"] {
+        for bad in [
+            "",
+            "not cron",
+            "61 * * * *",
+            "* * *",
+            "0 0 31 2 *",
+            // Found by the trigger_text fuzz target: a seventh field (a year
+            // to the parser) and an empty list item, which never matches.
+            "*/29 , * * * * *",
+            "*/29 , * * * *",
+            "0 1,,2 * * *",
+            "0 9 * * 1 2026",
+        ] {
             let err = CronSchedule::parse(bad).unwrap_err();
             assert!(!err.is_empty(), "{bad}");
         }
