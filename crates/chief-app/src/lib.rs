@@ -14,6 +14,7 @@ pub mod api_key;
 pub mod briefing;
 pub mod channel;
 pub mod client;
+pub mod demo;
 pub mod draft;
 pub mod hook;
 pub mod job;

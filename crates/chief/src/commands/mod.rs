@@ -7,7 +7,6 @@ pub(crate) mod audit;
 pub(crate) mod brief;
 pub(crate) mod channels;
 pub(crate) mod chat;
-mod demo;
 pub(crate) mod entities;
 pub(crate) mod init;
 pub(crate) mod jobs;

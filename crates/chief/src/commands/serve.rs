@@ -3,15 +3,16 @@
 //! the URL it serves and stops gracefully on Ctrl-C or SIGTERM. On a new
 //! store it first creates the workspace `chief init` would, and prints its
 //! API key once. With `--demo` it seeds the demo workspace instead (see
-//! `demo.rs`) and prints how to log in to the dashboard.
+//! `chief_app::demo`) and prints how to log in to the dashboard.
 
 use crate::cli::Cli;
-use crate::commands::demo;
 use crate::commands::init::{self, InitArgs};
 use crate::context::location;
 use anyhow::{Context as _, Result};
+use chief_app::demo;
 use chief_store::tenancy::{self, Workspace};
 use chief_store::{Db, OpenOptions};
+use chrono::Utc;
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -61,7 +62,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     let db = Db::open(&location, &OpenOptions::default()).await?;
     // The demo brings its own workspace, so it does not create the default.
     let demo = if args.demo {
-        Some(demo::ensure(&db).await?)
+        Some(demo::ensure(&db, Utc::now()).await?)
     } else {
         None
     };

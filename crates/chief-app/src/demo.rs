@@ -1,5 +1,6 @@
-//! `chief serve --demo`: a demo workspace that makes the dashboard come
-//! alive, written through the same store services as the API: projects
+//! The demo workspace (`chief serve --demo`), one operation that makes the
+//! dashboard come alive, written through the same store services as the
+//! other operations: projects
 //! under a goal, people with relationship context, tasks in every state, a
 //! blocking question, drafts, playbooks (one a must-consult email guide,
 //! one proposed), waiting items (some overdue), this week's calendar,
@@ -10,8 +11,7 @@
 //! It is idempotent: the workspace is seeded once, and a later run only
 //! prints how to log in.
 
-use anyhow::Result;
-use chief_app::knowledge_routing::{self, Capture};
+use crate::knowledge_routing::{self, Capture};
 use chief_brain::briefing::BriefingKind;
 use chief_domain::calendar::NewCalendarEvent;
 use chief_domain::client::{ClientStatus, NewClient};
@@ -31,10 +31,10 @@ use chief_domain::{Priority, tenant::User};
 use chief_store::tenancy::{self, NewUser};
 use chief_store::trigger::NewTrigger;
 use chief_store::{
-    Db, Scope, Tx, briefing, calendar, client, delivery, draft, job, password, person, playbook,
-    project, question, sales, task, task_people, trigger, waiting,
+    Db, Scope, StoreError, Tx, briefing, calendar, client, delivery, draft, job, password, person,
+    playbook, project, question, sales, task, task_people, trigger, waiting,
 };
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 /// The demo workspace's slug.
@@ -44,8 +44,11 @@ pub const EMAIL: &str = "demo@chief.local";
 /// The demo user's password; it is a demo, and the README says so.
 pub const PASSWORD: &str = "chief-demo";
 
-/// Seeds the demo workspace unless it exists; returns its user.
-pub async fn ensure(db: &Db) -> Result<User> {
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// Seeds the demo workspace unless it exists, dated around `now`; returns
+/// its user.
+pub async fn ensure(db: &Db, now: DateTime<Utc>) -> Result<User> {
     if let Some(t) = tenancy::list_tenants(db)
         .await?
         .into_iter()
@@ -55,7 +58,9 @@ pub async fn ensure(db: &Db) -> Result<User> {
             .await?
             .into_iter()
             .find(|u| u.email == EMAIL)
-            .ok_or_else(|| anyhow::anyhow!("the workspace {SLUG:?} exists but has no {EMAIL}"))?;
+            .ok_or_else(|| {
+                StoreError::Conflict(format!("the workspace {SLUG:?} exists but has no {EMAIL}"))
+            })?;
         return Ok(user);
     }
     let ws = tenancy::create_workspace(
@@ -73,13 +78,14 @@ pub async fn ensure(db: &Db) -> Result<User> {
     let user = ws.owner;
     let mut tx = db.write(&Scope::user(user.tenant_id, user.id)).await?;
     password::set_password(&mut tx, user.id, PASSWORD).await?;
-    seed(&mut tx, user.id).await?;
+    seed(&mut tx, user.id, now).await?;
     tx.commit().await?;
-    briefings(db, &user).await?;
+    briefings(db, &user, now).await?;
     Ok(user)
 }
 
 fn task(
+    now: DateTime<Utc>,
     title: &str,
     priority: i64,
     project_id: Option<Uuid>,
@@ -91,14 +97,14 @@ fn task(
         // The person's own work; the agent's tasks say so.
         assignee: Some(Assignee::User),
         project_id,
-        due_date: due_in_hours.map(|h| Utc::now() + Duration::hours(h)),
+        due_date: due_in_hours.map(|h| now + Duration::hours(h)),
         due_has_time: due_in_hours.is_some(),
         source: Some("demo".into()),
         ..Default::default()
     }
 }
 
-async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
+async fn seed(tx: &mut Tx, me: Uuid, now: DateTime<Utc>) -> Result<()> {
     let goal = project::create(
         tx,
         me,
@@ -177,6 +183,7 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
         tx,
         me,
         task(
+            now,
             "Prepare for the Liberty meeting",
             1,
             Some(liberty.id),
@@ -187,17 +194,28 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
     task::create(
         tx,
         me,
-        task("Review the website copy", 2, Some(site.id), Some(30)),
+        task(now, "Review the website copy", 2, Some(site.id), Some(30)),
     )
     .await?;
-    task::create(tx, me, task("Send the board update", 2, None, Some(-26))).await?;
-    task::create(tx, me, task("Book flights for the offsite", 4, None, None)).await?;
+    task::create(
+        tx,
+        me,
+        task(now, "Send the board update", 2, None, Some(-26)),
+    )
+    .await?;
+    task::create(
+        tx,
+        me,
+        task(now, "Book flights for the offsite", 4, None, None),
+    )
+    .await?;
     let working = task::create(
         tx,
         me,
         NewTask {
             assignee: Some(Assignee::Agent),
             ..task(
+                now,
                 "Summarise last quarter's support tickets",
                 3,
                 None,
@@ -213,6 +231,7 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
         NewTask {
             assignee: Some(Assignee::Agent),
             ..task(
+                now,
                 "Draft the Liberty renewal proposal",
                 1,
                 Some(liberty.id),
@@ -236,7 +255,7 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
     let done = task::create(
         tx,
         me,
-        task("Send the kickoff notes", 3, Some(site.id), None),
+        task(now, "Send the kickoff notes", 3, Some(site.id), None),
     )
     .await?;
     task::transition(
@@ -246,7 +265,7 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
         Some("Sent to the team".into()),
     )
     .await?;
-    let dropped = task::create(tx, me, task("Evaluate the old CRM", 5, None, None)).await?;
+    let dropped = task::create(tx, me, task(now, "Evaluate the old CRM", 5, None, None)).await?;
     task::transition(tx, dropped.id, TaskOp::Cancel, None).await?;
     question::create(
         tx,
@@ -333,7 +352,7 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
         NewWaitingItem {
             what: "Signed contract".into(),
             who: Some("Legal".into()),
-            follow_up_date: Some(Utc::now() - Duration::days(2)),
+            follow_up_date: Some(now - Duration::days(2)),
             why_it_matters: Some("The renewal cannot start without it".into()),
             ..Default::default()
         },
@@ -346,13 +365,13 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
             what: "Usage numbers for Q3".into(),
             who: Some("Patrick Fields".into()),
             person_id: Some(patrick.id),
-            follow_up_date: Some(Utc::now() + Duration::days(3)),
+            follow_up_date: Some(now + Duration::days(3)),
             ..Default::default()
         },
     )
     .await?;
 
-    learnings(tx, me, &patrick, liberty.id, prepare.id).await?;
+    learnings(tx, now, me, &patrick, liberty.id, prepare.id).await?;
 
     for (title, hours) in [
         ("Liberty renewal call", 26),
@@ -364,8 +383,8 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
             me,
             NewCalendarEvent {
                 title: title.into(),
-                starts_at: Utc::now() + Duration::hours(hours),
-                ends_at: Some(Utc::now() + Duration::hours(hours + 1)),
+                starts_at: now + Duration::hours(hours),
+                ends_at: Some(now + Duration::hours(hours + 1)),
                 ..Default::default()
             },
         )
@@ -404,7 +423,7 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
                 stage: Some(stage),
                 value_cents: Some(euros * 100),
                 next_action: next.map(Into::into),
-                next_action_date: next.map(|_| (Utc::now() + Duration::days(2)).date_naive()),
+                next_action_date: next.map(|_| (now + Duration::days(2)).date_naive()),
                 ..Default::default()
             },
         )
@@ -429,16 +448,15 @@ async fn seed(tx: &mut Tx, me: Uuid) -> Result<()> {
 
 /// A morning briefing delivered as the scheduler would (composed, kept and
 /// sent in one transaction), and an evening summary composed on request.
-async fn briefings(db: &Db, user: &User) -> Result<()> {
-    let now = Utc::now();
+async fn briefings(db: &Db, user: &User, now: DateTime<Utc>) -> Result<()> {
     let composed =
-        chief_app::briefing::compose(db, user.tenant_id, user.id, BriefingKind::Morning, now)
-            .await?;
+        crate::briefing::compose(db, user.tenant_id, user.id, BriefingKind::Morning, now).await?;
     let notice = Notice {
         title: composed.briefing.title.clone(),
         text: composed.text.clone(),
         markdown: composed.markdown.clone(),
-        data: serde_json::to_value(&composed.briefing)?,
+        data: serde_json::to_value(&composed.briefing)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
     };
     let system = Scope {
         tenant: user.tenant_id,
@@ -451,7 +469,7 @@ async fn briefings(db: &Db, user: &User) -> Result<()> {
     delivery::enqueue(&mut tx, user.id, "briefing.morning", None, &notice).await?;
     tx.commit().await?;
     let scope = Scope::user(user.tenant_id, user.id);
-    chief_app::briefing::compose_and_store(db, &scope, user.id, BriefingKind::Evening, now).await?;
+    crate::briefing::compose_and_store(db, &scope, user.id, BriefingKind::Evening, now).await?;
     Ok(())
 }
 
@@ -459,6 +477,7 @@ async fn briefings(db: &Db, user: &User) -> Result<()> {
 /// two held for review (nobody named, or nothing to tell where they go).
 async fn learnings(
     tx: &mut Tx,
+    now: DateTime<Utc>,
     me: Uuid,
     patrick: &Person,
     liberty: Uuid,
@@ -478,6 +497,7 @@ async fn learnings(
         tx,
         me,
         task(
+            now,
             "Compare Gold and Silver margins",
             2,
             Some(pricing.id),
