@@ -15,6 +15,7 @@
 //!   a hard stop ([`crate::budget`]).
 
 use crate::registry::ToolClass;
+use chief_app::write::in_scope;
 use chief_domain::TenantId;
 use chief_store::{Db, Scope, StoreError, Tx, setting};
 use serde::{Deserialize, Serialize};
@@ -217,9 +218,7 @@ pub async fn change(db: &Db, scope: &Scope, change: PolicyChange) -> Result<Poli
     let mut policy = Policy::load(db, scope.tenant).await?;
     change.apply(&mut policy);
     policy.validate()?;
-    let mut tx = db.write(scope).await?;
-    policy.save(&mut tx).await?;
-    tx.commit().await?;
+    in_scope(db, scope, async |tx| policy.save(tx).await).await?;
     Ok(policy)
 }
 

@@ -60,11 +60,8 @@ impl Caller {
         &self,
         f: impl AsyncFnOnce(&mut Tx, Uuid) -> Result<T, StoreError>,
     ) -> Result<T, ToolError> {
-        let user = self.user()?;
-        let mut tx = self.db.write(&self.scope).await?;
-        let value = f(&mut tx, user).await?;
-        tx.commit().await?;
-        Ok(value)
+        self.user()?;
+        Ok(chief_app::write::in_tx(&self.db, &self.scope, f).await?)
     }
 
     /// The caller's user.

@@ -1,6 +1,7 @@
 //! The one way an operation runs its writes: a transaction for the scope,
 //! the work, then the commit, so the audit rows the work wrote land with
-//! it or not at all.
+//! it or not at all. chief-ai's agent operations (undo, personas,
+//! conversations, approvals, policy) run theirs here too.
 
 use chief_store::{Db, Scope, StoreError, Tx};
 use uuid::Uuid;
@@ -13,8 +14,19 @@ pub async fn in_tx<T>(
     work: impl AsyncFnOnce(&mut Tx, Uuid) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
     let user = acting_user(scope)?;
+    in_scope(db, scope, async |tx| work(tx, user).await).await
+}
+
+/// Runs `work` in a write transaction for `scope` and commits it; an error
+/// rolls everything back. For work that needs no acting user (the system's,
+/// or the agent's own bookkeeping).
+pub async fn in_scope<T>(
+    db: &Db,
+    scope: &Scope,
+    work: impl AsyncFnOnce(&mut Tx) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
     let mut tx = db.write(scope).await?;
-    let value = work(&mut tx, user).await?;
+    let value = work(&mut tx).await?;
     tx.commit().await?;
     Ok(value)
 }

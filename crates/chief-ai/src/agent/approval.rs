@@ -8,6 +8,7 @@
 
 use crate::policy::canonical;
 use crate::registry::{Caller, ToolError};
+use chief_app::write::in_scope;
 use chief_domain::Priority;
 use chief_domain::question::NewQuestion;
 use chief_store::agent::approval as rows;
@@ -126,9 +127,10 @@ pub async fn decision(
 
 /// Marks an approved call as run, so the approval is used once.
 pub async fn mark_used(caller: &Caller, approval_id: Uuid) -> Result<(), StoreError> {
-    let mut tx = caller.db.write(&caller.scope).await?;
-    rows::mark_used(&mut tx, approval_id).await?;
-    tx.commit().await
+    in_scope(&caller.db, &caller.scope, async |tx| {
+        rows::mark_used(tx, approval_id).await
+    })
+    .await
 }
 
 /// What the model is told at the start of a task's run about its held

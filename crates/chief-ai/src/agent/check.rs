@@ -16,6 +16,7 @@ use super::run::{Agent, AgentError};
 use super::session::{Session, Stop, now};
 use crate::policy::Policy;
 use crate::registry::Caller;
+use chief_app::write::in_scope;
 use chief_llm::{Block, Message, Request, ToolDefinition};
 use chief_store::agent::check as agent_check;
 use chief_store::{StoreError, new_trace_id};
@@ -49,9 +50,10 @@ pub enum Checked {
 
 /// Remembers that a check saw `seq`.
 async fn mark_seen(caller: &Caller, user: Uuid, seq: i64) -> Result<(), StoreError> {
-    let mut tx = caller.db.write(&caller.scope).await?;
-    agent_check::mark_seen(&mut tx, user, seq).await?;
-    tx.commit().await
+    in_scope(&caller.db, &caller.scope, async |tx| {
+        agent_check::mark_seen(tx, user, seq).await
+    })
+    .await
 }
 
 /// How the model is asked to review.

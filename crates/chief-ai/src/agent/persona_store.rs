@@ -4,6 +4,7 @@
 
 use super::persona::{self, KNOWLEDGE_KINDS, KnowledgeScope, Persona};
 use crate::registry::Registry;
+use chief_app::write::in_scope;
 use chief_domain::TenantId;
 use chief_store::agent::persona::{self as rows, StoredPersona};
 use chief_store::{Db, Scope, StoreError};
@@ -138,13 +139,6 @@ pub async fn add(
     new: &NewPersona,
 ) -> Result<Persona, StoreError> {
     let p = new.validate(registry)?;
-    let mut tx = db.write(scope).await?;
-    if rows::id_of(&mut tx, &p.name).await?.is_some() {
-        return Err(StoreError::Conflict(format!(
-            "there is already a persona {:?}; remove it first to redefine it",
-            p.name
-        )));
-    }
     let stored = StoredPersona {
         name: p.name,
         prompt: p.prompt,
@@ -152,8 +146,16 @@ pub async fn add(
         tools: p.tools,
         knowledge_scope: p.knowledge_scope,
     };
-    rows::insert(&mut tx, &stored).await?;
-    tx.commit().await?;
+    in_scope(db, scope, async |tx| {
+        if rows::id_of(tx, &stored.name).await?.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "there is already a persona {:?}; remove it first to redefine it",
+                stored.name
+            )));
+        }
+        rows::insert(tx, &stored).await
+    })
+    .await?;
     Ok(from_stored(stored))
 }
 
@@ -183,10 +185,11 @@ pub async fn remove(db: &Db, scope: &Scope, name: &str) -> Result<(), StoreError
             format!("{name:?} is built in and cannot be removed"),
         ));
     }
-    let mut tx = db.write(scope).await?;
-    let id = rows::id_of(&mut tx, &name)
-        .await?
-        .ok_or_else(|| StoreError::not_found("persona", &name))?;
-    rows::delete(&mut tx, id, &name).await?;
-    tx.commit().await
+    in_scope(db, scope, async |tx| {
+        let id = rows::id_of(tx, &name)
+            .await?
+            .ok_or_else(|| StoreError::not_found("persona", &name))?;
+        rows::delete(tx, id, &name).await
+    })
+    .await
 }

@@ -20,6 +20,7 @@ use super::tool_step::{AWAITING_APPROVAL, ToolOutcome};
 use crate::budget;
 use crate::policy::{self, Policy};
 use crate::registry::{Caller, Registry};
+use chief_app::write::in_scope;
 use chief_domain::task::TaskOp;
 use chief_llm::{Block, Message, Provider, Request, ToolDefinition};
 use chief_store::{StoreError, new_trace_id, recurring, task};
@@ -267,9 +268,11 @@ async fn requeue(caller: &Caller, task_id: Uuid) -> Result<(), StoreError> {
     if current.status.as_str() != "working" {
         return Ok(());
     }
-    let mut tx = caller.db.write(&caller.scope).await?;
-    task::transition(&mut tx, task_id, TaskOp::Pause, None).await?;
-    tx.commit().await
+    in_scope(&caller.db, &caller.scope, async |tx| {
+        task::transition(tx, task_id, TaskOp::Pause, None).await?;
+        Ok(())
+    })
+    .await
 }
 
 /// How a run ended.

@@ -10,6 +10,7 @@
 //! it runs in one transaction, audited as `<entity>.reverted`.
 
 use crate::registry::ToolClass;
+use chief_app::write::in_scope;
 use chief_store::agent::undo as rows;
 use chief_store::{Change, Db, Scope, StoreError, Value};
 use serde_json::json;
@@ -41,56 +42,45 @@ enum Step {
 /// Reverts run `run_id`'s applied writes, as `scope`'s actor. A run of
 /// another tenant is not found; a run already undone is refused.
 pub async fn undo(db: &Db, scope: &Scope, run_id: Uuid) -> Result<Undone, StoreError> {
-    let mut tx = db.write(scope).await?;
-    tx.lock_tenant().await?;
-    let (trace, status) = rows::run_trace_and_status(&mut tx, run_id).await?;
-    if status == "undone" {
-        return Err(StoreError::invalid("run", "this run was already undone"));
-    }
-    let ranges = rows::applied_write_ranges(&mut tx, run_id, ToolClass::Read.as_str()).await?;
-    let mut changes = Vec::new();
-    for range in ranges {
-        changes.extend(rows::changes_in(&mut tx, &trace, range).await?);
-    }
-    let plan = plan(&changes)?;
-    let mut done = Undone::default();
-    for step in plan {
-        match step {
-            Step::Remove { entity, id } => {
-                rows::remove(&mut tx, &entity, id).await?;
-                audit_revert(
-                    &mut tx,
-                    &entity,
-                    id,
-                    json!({"removed": true, "run": run_id}),
-                )
-                .await?;
-                done.removed.push((entity, id));
-            }
-            Step::Restore { entity, id, fields } => {
-                let names: Vec<String> = fields.iter().map(|(c, _)| c.clone()).collect();
-                rows::restore(&mut tx, &entity, id, fields).await?;
-                audit_revert(
-                    &mut tx,
-                    &entity,
-                    id,
-                    json!({"fields": names, "run": run_id}),
-                )
-                .await?;
-                done.restored.push((entity, id));
+    in_scope(db, scope, async |tx| {
+        tx.lock_tenant().await?;
+        let (trace, status) = rows::run_trace_and_status(tx, run_id).await?;
+        if status == "undone" {
+            return Err(StoreError::invalid("run", "this run was already undone"));
+        }
+        let ranges = rows::applied_write_ranges(tx, run_id, ToolClass::Read.as_str()).await?;
+        let mut changes = Vec::new();
+        for range in ranges {
+            changes.extend(rows::changes_in(tx, &trace, range).await?);
+        }
+        let plan = plan(&changes)?;
+        let mut done = Undone::default();
+        for step in plan {
+            match step {
+                Step::Remove { entity, id } => {
+                    rows::remove(tx, &entity, id).await?;
+                    audit_revert(tx, &entity, id, json!({"removed": true, "run": run_id})).await?;
+                    done.removed.push((entity, id));
+                }
+                Step::Restore { entity, id, fields } => {
+                    let names: Vec<String> = fields.iter().map(|(c, _)| c.clone()).collect();
+                    rows::restore(tx, &entity, id, fields).await?;
+                    audit_revert(tx, &entity, id, json!({"fields": names, "run": run_id})).await?;
+                    done.restored.push((entity, id));
+                }
             }
         }
-    }
-    rows::mark_run_undone(&mut tx, run_id).await?;
-    tx.audit(Change {
-        action: "agent_run.undone".into(),
-        entity_type: "agent_run",
-        entity_id: run_id,
-        details: json!({"removed": done.removed.len(), "restored": done.restored.len()}),
+        rows::mark_run_undone(tx, run_id).await?;
+        tx.audit(Change {
+            action: "agent_run.undone".into(),
+            entity_type: "agent_run",
+            entity_id: run_id,
+            details: json!({"removed": done.removed.len(), "restored": done.restored.len()}),
+        })
+        .await?;
+        Ok(done)
     })
-    .await?;
-    tx.commit().await?;
-    Ok(done)
+    .await
 }
 
 /// Whether an audited action brought its entity into being.

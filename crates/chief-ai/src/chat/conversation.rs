@@ -3,6 +3,7 @@
 //! does not exist. Messages keep the model's blocks as they were, so a
 //! conversation goes back to the model exactly as it happened.
 
+use chief_app::write::in_scope;
 use chief_domain::TenantId;
 use chief_llm::{Block, Message, Role};
 use chief_store::conversation as rows;
@@ -48,9 +49,7 @@ pub async fn create(db: &Db, scope: &Scope, title: &str) -> Result<Conversation,
         .actor
         .user_id
         .ok_or_else(|| StoreError::invalid("actor", "a conversation belongs to a user"))?;
-    let mut tx = db.write(scope).await?;
-    let id = rows::create(&mut tx, user, title).await?;
-    tx.commit().await?;
+    let id = in_scope(db, scope, async |tx| rows::create(tx, user, title).await).await?;
     get(db, scope.tenant, user, id).await
 }
 
@@ -92,10 +91,10 @@ pub async fn append(
         Role::User => "user",
         Role::Assistant => "assistant",
     };
-    let mut tx = db.write(scope).await?;
-    let seq = rows::append(&mut tx, id, role, &message.content, run_id).await?;
-    tx.commit().await?;
-    Ok(seq)
+    in_scope(db, scope, async |tx| {
+        rows::append(tx, id, role, &message.content, run_id).await
+    })
+    .await
 }
 
 /// The stored messages as the model should see them again: an assistant
