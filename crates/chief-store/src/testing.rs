@@ -10,6 +10,7 @@
 use crate::db::{pg_query, sqlite_query};
 use crate::value::{Row, Value};
 use crate::{Db, StoreError, Tx};
+use chief_domain::TenantId;
 
 /// Runs a statement on the pool, outside any transaction and unaudited,
 /// and returns how many rows it touched.
@@ -37,4 +38,56 @@ pub async fn fetch_optional_in(
     args: &[Value],
 ) -> Result<Option<Row>, StoreError> {
     tx.fetch_optional(sql, args).await
+}
+
+/// Counts a tenant's rows in `table` (`logs`, `events`, …).
+pub async fn count_rows(db: &Db, table: &str, tenant: TenantId) -> Result<i64, StoreError> {
+    let table = identifier(table)?;
+    let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE tenant_id = $1");
+    let row = db
+        .fetch_optional(&sql, &[Value::from(tenant)])
+        .await?
+        .ok_or_else(|| StoreError::Corrupt("COUNT returned no row".into()))?;
+    row.int("n")
+}
+
+/// Creates the empty PostgreSQL schema `name` at `url`, on a connection of
+/// its own, outside any pool.
+pub async fn create_schema(url: &str, name: &str) -> Result<(), StoreError> {
+    admin(url, &format!("CREATE SCHEMA {}", identifier(name)?)).await
+}
+
+/// Drops the PostgreSQL schema `name` at `url` and all it holds.
+pub async fn drop_schema(url: &str, name: &str) -> Result<(), StoreError> {
+    admin(
+        url,
+        &format!("DROP SCHEMA IF EXISTS {} CASCADE", identifier(name)?),
+    )
+    .await
+}
+
+async fn admin(url: &str, sql: &str) -> Result<(), StoreError> {
+    use sqlx::Connection as _;
+    let mut conn = sqlx::PgConnection::connect(url).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+        .execute(&mut conn)
+        .await?;
+    Ok(conn.close().await?)
+}
+
+/// `name` when it is a plain lower-case identifier, safe to splice.
+fn identifier(name: &str) -> Result<&str, StoreError> {
+    let plain = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain {
+        Ok(name)
+    } else {
+        Err(StoreError::invalid(
+            "name",
+            format!("{name:?} is not a plain identifier"),
+        ))
+    }
 }

@@ -10,7 +10,7 @@ use chief_domain::task::{NewTask, Task};
 use chief_domain::tenant::Role;
 use chief_domain::{Priority, TenantId, TransitionError};
 use chief_store::tenancy::{self, NewUser};
-use chief_store::{Db, Scope, StoreError, Tx, Value};
+use chief_store::{Db, Scope, StoreError, Tx};
 use chrono::{DateTime, TimeZone, Utc};
 use std::fmt::Debug;
 use uuid::Uuid;
@@ -128,14 +128,11 @@ pub async fn add_person(db: &Db, scope: &Scope, new: NewPerson) -> Result<Person
     .await
 }
 
-/// Counts a tenant's rows in `table` (`logs`, `events`, …) with raw SQL.
+/// Counts a tenant's rows in `table` (`logs`, `events`, …).
 pub async fn count_rows(db: &Db, table: &str, tenant: TenantId) -> i64 {
-    let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE tenant_id = $1");
-    let row = chief_store::testing::fetch_optional(db, &sql, &[Value::from(tenant)])
+    chief_store::testing::count_rows(db, table, tenant)
         .await
         .expect("a count query runs")
-        .expect("COUNT returns a row");
-    row.int("n").expect("COUNT is an integer")
 }
 
 /// Asserts that a store call answered `NotFound`.

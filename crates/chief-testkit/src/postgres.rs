@@ -3,8 +3,6 @@
 //! `CHIEF_TEST_POSTGRES_URL`, so tests run in parallel without seeing each
 //! other's rows, and the schema is dropped when the test ends.
 
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
-
 /// The database the PostgreSQL halves create their schemas in.
 pub const URL_VAR: &str = "CHIEF_TEST_POSTGRES_URL";
 /// Set to `1` (as CI does) to fail, not skip, when [`URL_VAR`] is missing.
@@ -30,9 +28,8 @@ pub fn url() -> Option<String> {
 /// Creates a new, empty schema for one test and returns its name.
 pub async fn create_schema(url: &str) -> String {
     let schema = format!("t_{}", chief_store::new_id().simple());
-    let sql = format!("CREATE SCHEMA {schema}");
-    if let Err(e) = admin(url, &sql).await {
-        panic!("cannot run {sql:?} on the test PostgreSQL at {URL_VAR}: {e}");
+    if let Err(e) = chief_store::testing::create_schema(url, &schema).await {
+        panic!("cannot create schema {schema} on the test PostgreSQL at {URL_VAR}: {e}");
     }
     schema
 }
@@ -40,17 +37,7 @@ pub async fn create_schema(url: &str) -> String {
 /// Drops a test's schema; a failure only leaves a stray schema behind, so it
 /// is reported, not fatal.
 pub async fn drop_schema(url: &str, schema: &str) {
-    let sql = format!("DROP SCHEMA IF EXISTS {schema} CASCADE");
-    if let Err(e) = admin(url, &sql).await {
+    if let Err(e) = chief_store::testing::drop_schema(url, schema).await {
         eprintln!("could not drop test schema {schema}: {e}");
     }
-}
-
-/// Runs one statement on its own connection, outside any test's pool.
-async fn admin(url: &str, sql: &str) -> Result<(), sqlx::Error> {
-    let mut conn = PgConnection::connect(url).await?;
-    sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
-        .execute(&mut conn)
-        .await?;
-    conn.close().await
 }
