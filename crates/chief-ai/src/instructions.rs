@@ -31,8 +31,8 @@ Repeat continuously:
 4. **Capture what you learned (mandatory).** Ask yourself: what did I learn
    that should be captured? Did the person teach me something? Did I find a
    pattern, preference or process? Capture each with `capture_knowledge`, or
-   pass them as `learnings` to `complete_task`.
-5. **Complete.** Call `complete_task` with the output and your `learnings`
+   pass them as `knowledge_captured` to `complete_task`.
+5. **Complete.** Call `complete_task` with the output and your learnings as `knowledge_captured`
    (or `learnings_captured: true` after `capture_knowledge` with the task as
    `source_task_id`, or `nothing_learned: true` when there was truly
    nothing). Completing without one of them is refused.

@@ -6,11 +6,12 @@
 
 use crate::knowledge_routing::{self, Routed};
 use crate::requests::{FollowUp, Learning};
-use chief_domain::DomainError;
 use chief_domain::playbook::Playbook;
 use chief_domain::task::{NewTask, Task, TaskOp};
+use chief_domain::{DomainError, TenantId};
+use chief_store::knowledge::{self, KnowledgeFilter};
 use chief_store::task_playbooks::{self, MustConsultWarning};
-use chief_store::{Db, Scope, StoreError, playbook, task};
+use chief_store::{Db, Page, Scope, StoreError, playbook, task};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -45,16 +46,28 @@ pub async fn start(db: &Db, scope: &Scope, id: Uuid) -> Result<Started, StoreErr
 }
 
 /// What completing a task records besides its status: the output, what
-/// was learned and the tasks to do next.
+/// was learned and the tasks to do next. Seed 003's capture step says what
+/// was learned one way: the learnings themselves, `learnings_captured` when
+/// they were captured already, or `nothing_learned`.
 #[derive(Deserialize, JsonSchema, Default)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "TaskComplete")]
 pub struct Completion {
+    /// What was done: the result, a summary, links to drafts.
     pub output: Option<String>,
-    /// Each is routed as `knowledge_routing::capture` routes it, with the
-    /// task as its source.
-    #[serde(default)]
+    /// What was learned, each routed as a knowledge capture is, with the
+    /// task as its source: text, or `{content, category, trigger_phrase}`.
+    /// The agent's `complete_task` also takes it as `learnings`.
+    #[serde(default, alias = "learnings")]
     pub knowledge_captured: Vec<Learning>,
+    /// True when this task's learnings were captured already (a knowledge
+    /// capture giving the task as `source_task_id`); at least one must
+    /// have been.
+    #[serde(default)]
+    pub learnings_captured: bool,
+    /// True, instead of learnings, when nothing was learned.
+    #[serde(default)]
+    pub nothing_learned: bool,
     /// Created in the task's project, pointing back at it.
     #[serde(default)]
     pub follow_up_tasks: Vec<FollowUp>,
@@ -69,6 +82,63 @@ impl Completion {
             .enumerate()
             .find_map(|(i, l)| l.check_category().err().map(|e| (i, e)))
     }
+}
+
+/// Checks how `completion` answers the capture step for task `id`: at most
+/// one way, no empty learning, and `learnings_captured` only when a
+/// learning of the task was captured. With `required` (the agent's
+/// completion), one way must be given. A refusal names the field at fault
+/// and is written for the caller to act on.
+pub async fn check_capture(
+    db: &Db,
+    tenant: TenantId,
+    id: Uuid,
+    completion: &Completion,
+    required: bool,
+) -> Result<Result<(), (&'static str, String)>, StoreError> {
+    if completion
+        .knowledge_captured
+        .iter()
+        .any(|l| l.content().trim().is_empty())
+    {
+        return Ok(Err((
+            "knowledge_captured",
+            "a learning's content must not be empty".into(),
+        )));
+    }
+    let answers = [
+        !completion.knowledge_captured.is_empty(),
+        completion.learnings_captured,
+        completion.nothing_learned,
+    ];
+    match answers.iter().filter(|given| **given).count() {
+        0 if required => {
+            return Ok(Err(("knowledge_captured", "capture is mandatory before completing: what did you learn? Pass `knowledge_captured` (your learnings, each with its content), `learnings_captured: true` if you captured them with capture_knowledge, or `nothing_learned: true` if there was truly nothing".into())));
+        }
+        0 | 1 => {}
+        _ => {
+            return Ok(Err(("knowledge_captured", "pass only one of `knowledge_captured`, `learnings_captured: true` and `nothing_learned: true`".into())));
+        }
+    }
+    if completion.learnings_captured {
+        let filter = KnowledgeFilter {
+            source_task_id: Some(id),
+            ..Default::default()
+        };
+        if knowledge::list(db, tenant, &filter, Page::new(1, 0))
+            .await?
+            .total
+            == 0
+        {
+            return Ok(Err((
+                "learnings_captured",
+                format!(
+                    "no learning was captured for task {id}: capture it first with the task as source_task_id, or pass `knowledge_captured`"
+                ),
+            )));
+        }
+    }
+    Ok(Ok(()))
 }
 
 /// What completing a task returns.
@@ -96,6 +166,9 @@ pub async fn complete(
         .actor
         .user_id
         .ok_or_else(|| StoreError::invalid("user", "completing a task needs a user"))?;
+    if let Err((field, refusal)) = check_capture(db, scope.tenant, id, &completion, false).await? {
+        return Err(StoreError::invalid(field, refusal));
+    }
     let mut learnings = Vec::with_capacity(completion.knowledge_captured.len());
     for l in completion.knowledge_captured {
         learnings.push(l.into_capture(id)?);

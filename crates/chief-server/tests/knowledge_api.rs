@@ -423,4 +423,25 @@ both_backends! {
         let shown = get(db, &key, &format!("/api/people/{}", id(&patrick))).await;
         assert!(!shown["communication_notes"].as_str().unwrap().contains("likes calls"));
     }
+
+    async fn seed_003s_completion_body_is_taken_and_its_claim_checked(db: &Db) {
+        let key = key_for(db, "acme").await;
+        let (_, _, task) = call(db, "POST", "/api/tasks", Some(&key), Some(json!({"title": "Send the proposal"}))).await;
+        let path = format!("/api/tasks/{}/complete", id(&task));
+        // Claimed but not made: refused, naming the claim.
+        let (status, _, problem) = call(db, "POST", &path, Some(&key), Some(json!({"output": "Sent", "learnings_captured": true}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "learnings_captured", "{problem}");
+        // Learnings and "nothing learned" at once contradict each other.
+        let (status, _, problem) = call(db, "POST", &path, Some(&key), Some(json!({"knowledge_captured": ["Send PDFs"], "nothing_learned": true}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        assert_eq!(get(db, &key, &format!("/api/tasks/{}", id(&task))).await["status"], "queued");
+        assert_eq!(get(db, &key, "/api/knowledge").await["total"], 0, "a refused completion routes nothing");
+
+        capture(db, &key, json!({"content": "Proposals go out as PDF", "source_task_id": task["id"]})).await;
+        let (status, _, done) = call(db, "POST", &path, Some(&key), Some(json!({"output": "Sent", "learnings_captured": true}))).await;
+        assert_eq!(status, StatusCode::OK, "{done}");
+        assert_eq!(done["task"]["status"], "completed");
+        assert_eq!(done["task"]["output"], "Sent");
+    }
 }

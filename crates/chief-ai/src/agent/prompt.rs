@@ -18,7 +18,7 @@ the first message; the task is already started. Follow the playbooks. Draft
 external messages with `create_draft` (never send anything). If something
 important is ambiguous, call `block_task` with your question, why you are
 asking and what you will do with the answer, and stop. Otherwise finish with
-`complete_task`, giving your `learnings` (each routed to who or what it is
+`complete_task`, giving your learnings as `knowledge_captured` (each routed to who or what it is
 about) or `nothing_learned: true` only when nothing was learned.
 ";
 

@@ -40,11 +40,9 @@ impl<K, R: std::fmt::Debug> std::fmt::Debug for Targeted<K, R> {
 impl<'de, K: IdField, R: DeserializeOwned> Deserialize<'de> for Targeted<K, R> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut args = Map::<String, Value>::deserialize(d)?;
-        let id = args
-            .remove(K::NAME)
-            .ok_or_else(|| D::Error::missing_field(K::NAME))?;
-        let id =
-            Uuid::deserialize(id).map_err(|e| D::Error::custom(format!("{}: {e}", K::NAME)))?;
+        let id = args.remove(K::NAME);
+        // The request's own complaint (an unknown field, say) comes first, as
+        // serde's would for one struct; the missing id after it.
         let request = serde_path_to_error::deserialize(Value::Object(args)).map_err(|e| {
             let path = e.path().to_string();
             match path.as_str() {
@@ -52,6 +50,9 @@ impl<'de, K: IdField, R: DeserializeOwned> Deserialize<'de> for Targeted<K, R> {
                 _ => D::Error::custom(format!("{path}: {}", e.into_inner())),
             }
         })?;
+        let id = id.ok_or_else(|| D::Error::missing_field(K::NAME))?;
+        let id =
+            Uuid::deserialize(id).map_err(|e| D::Error::custom(format!("{}: {e}", K::NAME)))?;
         Ok(Targeted {
             id,
             request,
@@ -141,6 +142,9 @@ mod tests {
             parse(json!({"note_id": ID})).unwrap_err(),
             "missing field `text`"
         );
+        // A misspelt id is an unknown field, which says more than a missing id.
+        let e = parse(json!({"note": ID, "text": "hi"})).unwrap_err();
+        assert!(e.starts_with("note: unknown field `note`"), "{e}");
     }
 
     #[test]

@@ -5,13 +5,11 @@
 use crate::registry::{Caller, Tool, ToolClass, ToolError};
 use crate::tools::targeted::{IdField, Targeted};
 use chief_app::question::QuestionRequest;
-use chief_app::requests::{FollowUp, Learning, TaskRequest};
+use chief_app::requests::TaskRequest;
 use chief_app::task::TaskChanges;
 use chief_app::task_handoff::{self, NextRequest};
 use chief_app::task_work::{self, Completion};
 use chief_domain::task::TaskOp;
-use chief_store::Page;
-use chief_store::knowledge::{self, KnowledgeFilter};
 use chrono::Utc;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -39,7 +37,7 @@ pub fn register(tools: &mut Vec<Tool>) {
     tools.push(Tool::new(
         "complete_task",
         ToolClass::Write,
-        "Completes a task. Capture is mandatory: before completing, ask what you learned. Give `learnings` (each routed to the person, client, project, playbook or setting it is about), or `learnings_captured: true` if you already captured them with capture_knowledge for this task, or, only if truly nothing was learned, `nothing_learned: true`.",
+        "Completes a task. Capture is mandatory: before completing, ask what you learned. Give `knowledge_captured`, your learnings (each routed to the person, client, project, playbook or setting it is about), or `learnings_captured: true` if you already captured them with capture_knowledge for this task, or, only if truly nothing was learned, `nothing_learned: true`.",
         complete,
     ));
     tools.push(Tool::new(
@@ -113,79 +111,24 @@ async fn start(caller: Caller, a: TaskId) -> Result<task_work::Started, ToolErro
     Ok(task_work::start(&caller.db, &caller.scope, a.task_id).await?)
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct CompleteArgs {
-    task_id: Uuid,
-    /// What was done: the result, a summary, links to drafts.
-    output: Option<String>,
-    /// What you learned; each is captured and routed: text, or
-    /// `{content, category, trigger_phrase}`.
-    #[serde(default)]
-    learnings: Vec<Learning>,
-    /// True when you already captured this task's learnings with
-    /// `capture_knowledge` (giving this task as `source_task_id`).
-    #[serde(default)]
-    learnings_captured: bool,
-    /// Set to true, instead of `learnings`, only when nothing was learned.
-    #[serde(default)]
-    nothing_learned: bool,
-    #[serde(default)]
-    follow_up_tasks: Vec<FollowUp>,
+/// `task_id`: the task to complete.
+pub struct TaskToComplete;
+
+impl IdField for TaskToComplete {
+    const NAME: &'static str = "task_id";
+    const DESCRIPTION: &'static str = "The task to complete.";
 }
 
-/// Seed 003's mandatory capture: the caller must have asked itself what it
-/// learned and say so one way: the learnings, that they were captured
-/// already (which must be true), or that there were none.
-async fn check_capture(caller: &Caller, a: &CompleteArgs) -> Result<(), ToolError> {
-    if a.learnings.iter().any(|l| l.content().trim().is_empty()) {
-        return Err(ToolError::Refused(
-            "a learning's content must not be empty".into(),
-        ));
-    }
-    let answers = [
-        !a.learnings.is_empty(),
-        a.learnings_captured,
-        a.nothing_learned,
-    ];
-    match answers.iter().filter(|given| **given).count() {
-        0 => {
-            return Err(ToolError::Refused(
-                "capture is mandatory before completing: what did you learn? Pass `learnings` (each with its content), `learnings_captured: true` if you captured them with capture_knowledge, or `nothing_learned: true` if there was truly nothing".into(),
-            ));
-        }
-        1 => {}
-        _ => {
-            return Err(ToolError::Refused(
-                "pass only one of `learnings`, `learnings_captured: true` and `nothing_learned: true`".into(),
-            ));
-        }
-    }
-    if a.learnings_captured {
-        let filter = KnowledgeFilter {
-            source_task_id: Some(a.task_id),
-            ..Default::default()
-        };
-        let captured =
-            knowledge::list(&caller.db, caller.scope.tenant, &filter, Page::new(1, 0)).await?;
-        if captured.total == 0 {
-            return Err(ToolError::Refused(format!(
-                "no learning was captured for task {}: call capture_knowledge with source_task_id first, or pass `learnings`",
-                a.task_id
-            )));
-        }
-    }
-    Ok(())
-}
-
-async fn complete(caller: Caller, a: CompleteArgs) -> Result<task_work::Completed, ToolError> {
-    check_capture(&caller, &a).await?;
-    let completion = Completion {
-        output: a.output,
-        knowledge_captured: a.learnings,
-        follow_up_tasks: a.follow_up_tasks,
-    };
-    Ok(task_work::complete(&caller.db, &caller.scope, a.task_id, completion).await?)
+async fn complete(
+    caller: Caller,
+    a: Targeted<TaskToComplete, Completion>,
+) -> Result<task_work::Completed, ToolError> {
+    let (db, tenant) = (&caller.db, caller.scope.tenant);
+    // Seed 003's capture is mandatory for the agent.
+    task_work::check_capture(db, tenant, a.id, &a.request, true)
+        .await?
+        .map_err(|(_, refusal)| ToolError::Refused(refusal))?;
+    Ok(task_work::complete(&caller.db, &caller.scope, a.id, a.request).await?)
 }
 
 #[derive(Deserialize, JsonSchema)]
