@@ -77,28 +77,29 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
-    println!(
+    outln!(
         "chief is serving {} on {}",
         location.describe(),
         chief_server::url(addr)
     );
     if let Some(ws) = &created {
-        println!(
+        outln!(
             "Created workspace {:?} for {}. API key (shown once; store it somewhere safe):",
-            ws.tenant.name, ws.owner.email
+            ws.tenant.name,
+            ws.owner.email
         );
-        println!("  {}", ws.api_key);
+        outln!("  {}", ws.api_key);
     }
     let url = chief_server::url(addr);
-    println!("Dashboard: {url}/");
+    outln!("Dashboard: {url}/");
     if demo.is_some() {
-        println!(
+        outln!(
             "Demo workspace: log in as {} with the password {}",
             demo::EMAIL,
             demo::PASSWORD
         );
     }
-    println!(
+    outln!(
         "Try: curl -H \"X-API-Key: $CHIEF_API_KEY\" {url}/api/tasks/next   (docs: {url}/api/docs, MCP: {url}/mcp)"
     );
     let config = chief_server::ServerConfig {
@@ -150,7 +151,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     }
     served?;
     db.close().await;
-    println!("chief stopped");
+    outln!("chief stopped");
     Ok(())
 }
 
@@ -222,7 +223,7 @@ fn chat_model() -> Option<chief_llm::Provider> {
     match chief_llm::ModelConfig::from_env().provider() {
         Ok(provider) => provider,
         Err(e) => {
-            eprintln!("warning: the model configuration is not usable, so chat is off: {e}");
+            eoutln!("warning: the model configuration is not usable, so chat is off: {e}");
             None
         }
     }
