@@ -88,6 +88,9 @@ pub async fn create_workspace(
     slug: &str,
     owner: NewUser,
 ) -> Result<Workspace, StoreError> {
+    let name = chief_domain::tenant::check_name(name)?;
+    let slug = chief_domain::tenant::check_slug(slug)?;
+    let (name, slug) = (name.as_str(), slug.as_str());
     let tenant_id = crate::new_tenant_id();
     let scope = Scope {
         tenant: tenant_id,

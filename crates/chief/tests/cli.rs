@@ -39,6 +39,19 @@ both_backends! {
         let personal = s.json(&["--tenant", "personal", "list"]);
         assert_eq!(personal["total"], 0, "workspaces do not see each other's tasks");
     }
+    fn a_workspace_without_a_name_or_slug_is_refused_in_one_line(s: &Store) {
+        s.init();
+        for args in [["tenants", "create", ""].as_slice(), &["tenants", "create", "   "], &["tenants", "create", "Acme\n\x1b[2J"], &["tenants", "create", "Acme", "--slug", ""]] {
+            let out = s.chief().args(args).args(["--owner", "ceo@acme.test"]).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+            assert!(err.starts_with("chief: name ") || err.starts_with("chief: slug "), "{args:?}: {err}");
+        }
+        let err = s.chief().args(["tenants", "create", "", "--owner", "ceo@acme.test"]).output().unwrap().stderr;
+        assert_eq!(String::from_utf8(err).unwrap(), "chief: name must not be empty: give the workspace a name\n");
+        assert_eq!(s.json(&["tenants", "list"]).as_array().unwrap().len(), 1, "nothing was created");
+    }
     fn text_from_outside_shows_its_escapes_instead_of_driving_the_terminal(s: &Store) {
         s.init();
         let refused = s.chief().args(["add", "Pay rent\x1b[2J"]).output().unwrap();
