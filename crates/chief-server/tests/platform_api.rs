@@ -1,6 +1,6 @@
 //! What every endpoint shares: trace ids (stored on the audit rows), the
-//! per-key rate limit, CORS, the body limit, metrics, and the OpenAPI
-//! document with its embedded docs.
+//! per-key rate limit, CORS, the body limit, metrics (with bounded labels
+//! and an optional token), and the OpenAPI document with its embedded docs.
 
 mod common;
 
@@ -135,6 +135,47 @@ both_backends! {
         assert!(text.contains(r#"chief_http_requests_total{method="GET",route="/api/tasks/{id}",status="404"} 1"#), "{text}");
         assert!(text.contains(r#"chief_http_request_duration_seconds_count{method="POST",route="/api/tasks"} 1"#), "{text}");
         assert!(text.contains("chief_db_pool_connections "), "{text}");
+    }
+
+    async fn made_up_methods_are_counted_under_one_label(db: &Db) {
+        let key = key_for(db, "acme").await;
+        let app = chief_server::router(db.clone());
+        for (n, method) in ["BREW", "PROPFIND", "X-RANDOM-1", "X-RANDOM-2", "DELETE"].into_iter().enumerate() {
+            let req = Request::builder().method(method).uri(format!("/nowhere/{n}")).header("x-api-key", &key).body(Body::empty()).unwrap();
+            send(&app, req).await;
+        }
+        let (_, _, body) = send(&app, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(text.contains(r#"chief_http_requests_total{method="other",route="unmatched",status="404"} 4"#), "{text}");
+        assert!(text.contains(r#"chief_http_requests_total{method="DELETE",route="unmatched",status="404"} 1"#), "{text}");
+        for made_up in ["BREW", "PROPFIND", "X-RANDOM"] {
+            assert!(!text.contains(made_up), "{made_up} became a label: {text}");
+        }
+    }
+
+    async fn metrics_ask_for_the_metrics_token_when_one_is_set(db: &Db) {
+        let app = app(db.clone(), &ServerConfig { metrics_token: Some("s3cret-token".into()), ..Default::default() });
+        let get = |auth: Option<&str>| {
+            let mut req = Request::get("/metrics");
+            if let Some(a) = auth {
+                req = req.header("authorization", a);
+            }
+            req.body(Body::empty()).unwrap()
+        };
+        for auth in [None, Some("Bearer wrong"), Some("Bearer s3cret-toke"), Some("Basic s3cret-token")] {
+            let (status, headers, body) = send(&app, get(auth)).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{auth:?}");
+            assert_eq!(headers["www-authenticate"], r#"Bearer realm="chief""#);
+            assert_eq!(headers["content-type"], "application/problem+json");
+            assert!(String::from_utf8_lossy(&body).contains("CHIEF_METRICS_TOKEN"));
+        }
+        for auth in ["Bearer s3cret-token", "bearer s3cret-token"] {
+            let (status, _, body) = send(&app, get(Some(auth))).await;
+            assert_eq!(status, StatusCode::OK, "{auth}");
+            assert!(String::from_utf8_lossy(&body).contains("chief_db_pool_connections "));
+        }
+        let open = chief_server::router(db.clone());
+        assert_eq!(send(&open, get(None)).await.0, StatusCode::OK, "without a token set, /metrics stays open");
     }
 
     async fn cached_keys_and_answers_follow_changes_made_elsewhere(db: &Db) {

@@ -75,7 +75,7 @@ pub fn presented_key(headers: &axum::http::HeaderMap) -> Option<&str> {
 }
 
 /// The credentials of a `Bearer` authorization value.
-fn bearer_credentials(value: &str) -> Option<&str> {
+pub(crate) fn bearer_credentials(value: &str) -> Option<&str> {
     let (scheme, credentials) = value.trim_start().split_once([' ', '\t'])?;
     scheme.eq_ignore_ascii_case("bearer").then_some(credentials)
 }

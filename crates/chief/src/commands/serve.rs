@@ -53,6 +53,17 @@ pub struct ServeArgs {
     /// any); by default an origin on an allowed host.
     #[arg(long, env = "CHIEF_MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub mcp_allowed_origins: Vec<String>,
+    /// A secret that `/metrics` then asks for as `Authorization: Bearer
+    /// TOKEN` (a 401 without it); give the same token to Prometheus as its
+    /// `bearer_token`. Unset, `/metrics` is open to whoever reaches the
+    /// port.
+    #[arg(
+        long,
+        env = "CHIEF_METRICS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
 }
 
 pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
@@ -112,6 +123,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
             allowed_origins: args.mcp_allowed_origins.clone(),
         },
         model: chat_model(),
+        metrics_token: args.metrics_token.clone(),
     };
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
     let scheduler = (!args.no_scheduler).then(|| {
