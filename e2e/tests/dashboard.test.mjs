@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { fitsNarrow, snapshot } from "./support.mjs";
+import { fitsNarrow, snapshot, policyViolations, SNAPSHOT } from "./support.mjs";
 
 const BASE = process.env.E2E_BASE_URL;
 const KEY = process.env.E2E_API_KEY;
@@ -12,7 +12,7 @@ const EMAIL = process.env.E2E_EMAIL;
 const PASSWORD = process.env.E2E_PASSWORD;
 const PAGES = { dashboard: "/", tasks: "/tasks", questions: "/questions", drafts: "/drafts" };
 
-let browser, context, page;
+let browser, context, page, violations;
 
 async function api(method, url, body) {
   const resp = await fetch(BASE + url, {
@@ -37,6 +37,7 @@ before(async () => {
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
   context = await browser.newContext();
   page = await context.newPage();
+  violations = policyViolations(page);
 });
 
 after(async () => {
@@ -112,7 +113,7 @@ test("pages fit a 375 px wide screen", async () => {
 
 test("every page, light and dark: a screenshot and no serious accessibility violations", async () => {
   for (const scheme of ["light", "dark"]) {
-    const ctx = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 }, storageState: await context.storageState() });
+    const ctx = await browser.newContext({ ...SNAPSHOT, colorScheme: scheme, viewport: { width: 1280, height: 900 }, storageState: await context.storageState() });
     const p = await ctx.newPage();
     const all = { ...PAGES, "task-drawer": null, login: "/login" };
     for (const [name, url] of Object.entries(all)) {
@@ -127,4 +128,8 @@ test("every page, light and dark: a screenshot and no serious accessibility viol
     }
     await ctx.close();
   }
+});
+
+test("no page broke its Content-Security-Policy", () => {
+  assert.deepEqual(violations, []);
 });

@@ -5,13 +5,13 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { snapshot } from "./support.mjs";
+import { snapshot, policyViolations, SNAPSHOT } from "./support.mjs";
 
 const BASE = process.env.E2E_BASE_URL;
 const KEY = process.env.E2E_API_KEY;
 const OUT = process.env.E2E_OUTPUT;
 
-let browser, context, page;
+let browser, context, page, violations;
 
 async function api(method, url, body) {
   const resp = await fetch(BASE + url, {
@@ -34,6 +34,7 @@ before(async () => {
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
   context = await browser.newContext();
   page = await context.newPage();
+  violations = policyViolations(page);
   await page.goto(BASE + "/playbooks");
   await page.getByLabel("Email").fill(process.env.E2E_EMAIL);
   await page.getByLabel("Password").fill(process.env.E2E_PASSWORD);
@@ -134,7 +135,7 @@ test("the review pages fit a 375 px screen, and the navigation scrolls to every 
 test("the review pages, light and dark: a screenshot and no serious accessibility violations", async () => {
   const all = await pages();
   for (const scheme of ["light", "dark"]) {
-    const ctx = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 }, storageState: await context.storageState() });
+    const ctx = await browser.newContext({ ...SNAPSHOT, colorScheme: scheme, viewport: { width: 1280, height: 900 }, storageState: await context.storageState() });
     const p = await ctx.newPage();
     for (const [name, url] of Object.entries(all)) {
       await p.goto(BASE + url);
@@ -142,4 +143,8 @@ test("the review pages, light and dark: a screenshot and no serious accessibilit
     }
     await ctx.close();
   }
+});
+
+test("no page broke its Content-Security-Policy", () => {
+  assert.deepEqual(violations, []);
 });

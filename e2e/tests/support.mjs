@@ -20,6 +20,22 @@ export async function snapshot(p, name, scheme) {
     .map((v) => `${name} (${scheme}) ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
 
+// Collects the Content-Security-Policy violations `p` reports, one line
+// each. The pages keep to their policy (scripts and styles from files
+// only), so each test file ends with none.
+export function policyViolations(p) {
+  const found = [];
+  p.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) found.push(`${p.url()}: ${m.text()}`);
+  });
+  return found;
+}
+
+// The options of a context that takes screenshots with `snapshot`: axe-core
+// goes into the page as an inline script, which the pages' policy refuses,
+// so these contexts (and only these) bypass it.
+export const SNAPSHOT = { bypassCSP: true };
+
 // Opens each of `pages` ({name: url}) 375 px wide, signed in as `context`,
 // asserts nothing is wider than the screen and saves `<name>-375.png`.
 export async function fitsNarrow(browser, context, pages) {

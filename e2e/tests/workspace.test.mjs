@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { fitsNarrow, snapshot } from "./support.mjs";
+import { fitsNarrow, snapshot, policyViolations, SNAPSHOT } from "./support.mjs";
 
 const BASE = process.env.E2E_BASE_URL;
 const KEY = process.env.E2E_API_KEY;
@@ -20,7 +20,7 @@ const PAGES = {
   settings: "/settings",
 };
 
-let browser, context, page;
+let browser, context, page, violations;
 
 async function api(method, url, body, key = KEY) {
   const resp = await fetch(BASE + url, {
@@ -35,6 +35,7 @@ before(async () => {
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
   context = await browser.newContext();
   page = await context.newPage();
+  violations = policyViolations(page);
   await page.goto(BASE + "/settings");
   assert.match(page.url(), /\/login\?next=%2Fsettings$/);
   await page.getByLabel("Email").fill(EMAIL);
@@ -146,7 +147,7 @@ test("the workspace pages fit a 375 px wide screen", async () => {
 test("each workspace page, light and dark: a screenshot and no serious accessibility violations", async () => {
   const found = [];
   for (const scheme of ["light", "dark"]) {
-    const ctx = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 }, storageState: await context.storageState() });
+    const ctx = await browser.newContext({ ...SNAPSHOT, colorScheme: scheme, viewport: { width: 1280, height: 900 }, storageState: await context.storageState() });
     const p = await ctx.newPage();
     const all = { ...PAGES, "activity-trace": null, briefing: null };
     for (const [name, url] of Object.entries(all)) {
@@ -166,4 +167,8 @@ test("each workspace page, light and dark: a screenshot and no serious accessibi
     await ctx.close();
   }
   assert.deepEqual(found, []);
+});
+
+test("no page broke its Content-Security-Policy", () => {
+  assert.deepEqual(violations, []);
 });

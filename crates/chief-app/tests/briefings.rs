@@ -404,8 +404,8 @@ both_backends! {
                 .is_none()
         );
 
-        assert_eq!(briefing::get(&db, tenant, kept.id).await?, kept);
-        assert_not_found(briefing::get(&db, other, kept.id).await);
+        assert_eq!(briefing::get(&db, tenant, user, kept.id).await?, kept);
+        assert_not_found(briefing::get(&db, other, user, kept.id).await);
         chief_app::briefing::compose_and_store(&db, &s, user, BriefingKind::Weekly, utc(MORNING))
             .await?;
         let mornings = briefing::list(

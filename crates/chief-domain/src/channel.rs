@@ -87,12 +87,7 @@ pub fn check_name(name: &str) -> Result<String, DomainError> {
             format!("must be 1 to {MAX_NAME} characters"),
         ));
     }
-    if name.chars().any(char::is_control) {
-        return Err(DomainError::invalid(
-            "name",
-            "must not contain control characters",
-        ));
-    }
+    crate::one_line::check("name", name)?;
     Ok(name.to_string())
 }
 

@@ -19,6 +19,7 @@ pub mod id;
 pub mod job;
 pub mod knowledge;
 pub mod log;
+pub mod one_line;
 pub mod patch;
 pub mod person;
 pub mod playbook;

@@ -192,12 +192,14 @@ pub struct TaskPatch {
 /// The longest title accepted (seed 003's VARCHAR(500)).
 pub const MAX_TITLE_CHARS: usize = 500;
 
-/// Checks a task title: not blank, at most 500 characters.
+/// Checks a task title: not blank, one line (see [`crate::one_line`]), at
+/// most 500 characters.
 pub fn validate_title(title: &str) -> Result<String, crate::DomainError> {
     let trimmed = title.trim();
     if trimmed.is_empty() {
         return Err(crate::DomainError::invalid("title", "must not be empty"));
     }
+    crate::one_line::check("title", trimmed)?;
     if trimmed.chars().count() > MAX_TITLE_CHARS {
         return Err(crate::DomainError::invalid(
             "title",

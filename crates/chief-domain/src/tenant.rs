@@ -1,6 +1,6 @@
 //! Tenants (workspaces) and their users.
 
-use crate::{TenantId, text_enum};
+use crate::{DomainError, TenantId, text_enum};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -67,11 +67,74 @@ pub fn slugify(name: &str) -> String {
     }
 }
 
+/// The longest workspace name.
+pub const MAX_NAME: usize = 255;
+/// The longest workspace slug.
+pub const MAX_SLUG: usize = 100;
+
+/// A workspace name, trimmed: 1 to 255 characters on one line.
+pub fn check_name(name: &str) -> Result<String, DomainError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(DomainError::invalid(
+            "name",
+            "must not be empty: give the workspace a name",
+        ));
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(DomainError::invalid(
+            "name",
+            format!("is longer than {MAX_NAME} characters"),
+        ));
+    }
+    crate::one_line::check("name", name)?;
+    Ok(name.to_string())
+}
+
+/// A workspace slug: 1 to 100 lower-case ASCII letters, digits and dashes,
+/// as [`slugify`] makes them.
+pub fn check_slug(slug: &str) -> Result<String, DomainError> {
+    let ok = !slug.is_empty()
+        && slug.len() <= MAX_SLUG
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !ok {
+        return Err(DomainError::invalid(
+            "slug",
+            format!(
+                "{slug:?} is not a slug: use 1 to {MAX_SLUG} lower-case letters, digits and dashes"
+            ),
+        ));
+    }
+    Ok(slug.to_string())
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn slugs_are_lowercase_dashed_ascii() {
-        assert_eq!(super::slugify("Acme Corp!"), "acme-corp");
-        assert_eq!(super::slugify("  --  "), "workspace");
+        assert_eq!(slugify("Acme Corp!"), "acme-corp");
+        assert_eq!(slugify("  --  "), "workspace");
+        assert_eq!(
+            check_slug(&slugify("Acme Corp!")).as_deref(),
+            Ok("acme-corp")
+        );
+        for bad in ["", "Acme", "acme corp", "acme\n", "acme/x"] {
+            assert!(check_slug(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_workspace_name_is_one_trimmed_line_that_is_not_empty() {
+        assert_eq!(check_name("  Acme  ").as_deref(), Ok("Acme"));
+        assert_eq!(
+            check_name(" ").unwrap_err().to_string(),
+            "name must not be empty: give the workspace a name"
+        );
+        assert!(check_name("Acme\x1b[2J").is_err());
+        assert!(check_name(&"x".repeat(MAX_NAME + 1)).is_err());
     }
 }

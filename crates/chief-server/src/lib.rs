@@ -68,7 +68,8 @@ pub fn app(db: Db, config: &ServerConfig) -> Router {
     if let Some(cors) = http::cors::layer(&config.cors_origins) {
         app = app.layer(cors);
     }
-    app.with_state(state)
+    app.layer(axum::middleware::from_fn(http::security::headers))
+        .with_state(state)
 }
 
 /// How long requests in flight may take to finish once shutdown starts.

@@ -28,6 +28,8 @@ pub struct ServerConfig {
     pub mcp_guard: chief_mcp::http::HostGuard,
     /// The model chat talks through; `None` answers chat with 503.
     pub model: Option<chief_llm::Provider>,
+    /// The bearer token `/metrics` asks for; `None` leaves it open.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -39,6 +41,7 @@ impl Default for ServerConfig {
             secrets: None,
             mcp_guard: chief_mcp::http::HostGuard::default(),
             model: None,
+            metrics_token: None,
         }
     }
 }
@@ -55,6 +58,8 @@ pub struct AppState {
     /// Dashboard login attempts per email.
     pub(crate) logins: Arc<RateLimiter<String>>,
     pub(crate) metrics: Arc<Metrics>,
+    /// The bearer token `/metrics` asks for, if any.
+    pub(crate) metrics_token: Option<Arc<str>>,
     pub(crate) caches: Arc<Caches>,
     pub(crate) openapi: Arc<serde_json::Value>,
     secrets: Arc<OnceLock<SecretBox>>,
@@ -74,6 +79,12 @@ impl AppState {
             limiter: Arc::new(RateLimiter::new(config.rate_limit_per_minute)),
             logins: Arc::new(RateLimiter::new(LOGINS_PER_MINUTE)),
             metrics: Arc::new(Metrics::default()),
+            metrics_token: config
+                .metrics_token
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(Arc::from),
             caches: Arc::new(Caches::default()),
             openapi: Arc::new(openapi),
             secrets: Arc::new(

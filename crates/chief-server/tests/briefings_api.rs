@@ -1,6 +1,6 @@
 //! `/api/briefings` on both backends: composing and keeping a briefing,
 //! reading it back as JSON, Markdown or text, listing by kind with paging,
-//! 422s that name the field, and 404 across workspaces.
+//! 422s that name the field, and 404 across workspaces and across users.
 
 mod common;
 
@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chief_store::Db;
 use chief_testkit::both_backends;
-use common::{call, key_for, send};
+use common::{call, key_for, member_key, send};
 use serde_json::{Value, json};
 
 /// A raw GET with headers: (status, content type, body text).
@@ -122,6 +122,28 @@ both_backends! {
         assert!(p["detail"].as_str().unwrap().contains("morning, midday, evening, weekly"), "{p}");
         let (_, _, all) = call(db, "GET", "/api/briefings", Some(&key), None).await;
         assert_eq!(all["total"], 0);
+    }
+
+    async fn another_users_briefing_is_a_404_whatever_the_readers_role(db: &Db) {
+        let owner = key_for(db, "a").await;
+        let member = member_key(db, "a").await;
+        call(db, "POST", "/api/tasks", Some(&owner), Some(json!({"title": "Owner's secret plan", "assignee": "user"}))).await;
+        let (_, _, owners) = call(db, "POST", "/api/briefings", Some(&owner), Some(json!({"kind": "morning"}))).await;
+        assert!(owners["text"].as_str().unwrap().contains("Owner's secret plan"));
+        let (_, _, members) = call(db, "POST", "/api/briefings", Some(&member), Some(json!({"kind": "evening"}))).await;
+        for (reader, theirs) in [(&member, &owners), (&owner, &members)] {
+            let id = theirs["id"].as_str().unwrap();
+            for path in [format!("/api/briefings/{id}"), format!("/api/briefings/{id}?format=markdown")] {
+                let (s, ctype, p) = call(db, "GET", &path, Some(reader), None).await;
+                assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {p}");
+                assert_eq!(ctype, "application/problem+json");
+                assert_eq!(p["type"], "/problems/not-found");
+                assert!(!p.to_string().contains("secret"), "{p}");
+            }
+        }
+        let (s, _, own) = call(db, "GET", &format!("/api/briefings/{}", owners["id"].as_str().unwrap()), Some(&owner), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(own["id"], owners["id"]);
     }
 
     async fn another_workspaces_briefing_is_a_404_and_never_listed(db: &Db) {

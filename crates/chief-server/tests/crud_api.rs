@@ -1,7 +1,8 @@
 //! `/api/projects`, `/api/people` and `/api/clients` over HTTP, on SQLite
 //! and PostgreSQL: the create/read/update/delete cycle, name search and
-//! paging, what deleting detaches, links between people and tasks, and
-//! another tenant's ids answering 404.
+//! paging, what deleting detaches, links between people and tasks,
+//! another tenant's ids answering 404, and names and titles kept to one
+//! line.
 
 use axum::http::StatusCode;
 use chief_store::Db;
@@ -204,6 +205,39 @@ both_backends! {
         for resource in ["projects", "people", "clients"] {
             let (_, _, list) = call(db, "GET", &format!("/api/{resource}"), Some(&key), None).await;
             assert_eq!(list["total"], 0, "no bad request created a {resource} row");
+        }
+    }
+
+    async fn a_name_or_title_with_a_line_break_tab_or_escape_is_a_422_naming_the_field(db: &Db) {
+        let key = key_for(db, "acme").await;
+        let task = create(db, &key, "/api/tasks", json!({"title": "Pay rent"})).await;
+        let project = create(db, &key, "/api/projects", json!({"name": "Office move"})).await;
+        let cases = [
+            ("POST", "/api/tasks".to_string(), json!({"title": "Pay rent\nand the deposit"}), "title", "found a line break"),
+            ("POST", "/api/tasks".to_string(), json!({"title": "Pay\trent"}), "title", "found a tab"),
+            ("PUT", format!("/api/tasks/{task}"), json!({"title": "\u{1b}[2JPay rent"}), "title", "found an escape (U+001B)"),
+            ("POST", "/api/recurring".to_string(), json!({"title": "Weekly\r\nreview", "frequency": "daily", "next_run": "2026-01-01T09:00:00Z"}), "title", "found a line break"),
+            ("POST", "/api/people".to_string(), json!({"name": "Ana\u{1b}]0;pwned\u{7}"}), "name", "found an escape (U+001B)"),
+            ("POST", "/api/clients".to_string(), json!({"name": "Acme\nCorp"}), "name", "found a line break"),
+            ("PUT", format!("/api/projects/{project}"), json!({"name": "Office\u{9b}2J move"}), "name", "found U+009B"),
+            ("POST", "/api/users".to_string(), json!({"email": "ana@acme.test", "name": "Ana\u{7f}"}), "name", "found U+007F"),
+        ];
+        for (method, path, body, field, found) in cases {
+            let (status, ctype, problem) = call(db, method, &path, Some(&key), Some(body.clone())).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{method} {path} {body}: {problem}");
+            assert_eq!(ctype, "application/problem+json");
+            assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+            let message = problem["errors"][0]["message"].as_str().unwrap();
+            assert!(message.starts_with("must be one line with no control characters") && message.ends_with(found), "{message}");
+        }
+        let (_, _, kept) = call(db, "GET", &format!("/api/tasks/{task}"), Some(&key), None).await;
+        assert_eq!(kept["title"], "Pay rent");
+        let (_, _, kept) = call(db, "GET", &format!("/api/projects/{project}"), Some(&key), None).await;
+        assert_eq!(kept["name"], "Office move");
+        for resource in ["people", "clients", "recurring"] {
+            let (_, _, list) = call(db, "GET", &format!("/api/{resource}"), Some(&key), None).await;
+            let n = list.get("total").cloned().unwrap_or_else(|| list.as_array().map(|a| a.len()).unwrap_or(0).into());
+            assert_eq!(n, 0, "no {resource} was created: {list}");
         }
     }
 

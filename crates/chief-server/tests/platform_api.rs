@@ -1,6 +1,7 @@
 //! What every endpoint shares: trace ids (stored on the audit rows), the
-//! per-key rate limit, CORS, the body limit, metrics, and the OpenAPI
-//! document with its embedded docs.
+//! per-key rate limit, CORS, the body limit, metrics (with bounded labels
+//! and an optional token), the security headers every answer carries, and
+//! the OpenAPI document with its embedded docs.
 
 mod common;
 
@@ -135,6 +136,96 @@ both_backends! {
         assert!(text.contains(r#"chief_http_requests_total{method="GET",route="/api/tasks/{id}",status="404"} 1"#), "{text}");
         assert!(text.contains(r#"chief_http_request_duration_seconds_count{method="POST",route="/api/tasks"} 1"#), "{text}");
         assert!(text.contains("chief_db_pool_connections "), "{text}");
+    }
+
+    async fn made_up_methods_are_counted_under_one_label(db: &Db) {
+        let key = key_for(db, "acme").await;
+        let app = chief_server::router(db.clone());
+        for (n, method) in ["BREW", "PROPFIND", "X-RANDOM-1", "X-RANDOM-2", "DELETE"].into_iter().enumerate() {
+            let req = Request::builder().method(method).uri(format!("/nowhere/{n}")).header("x-api-key", &key).body(Body::empty()).unwrap();
+            send(&app, req).await;
+        }
+        let (_, _, body) = send(&app, Request::get("/metrics").body(Body::empty()).unwrap()).await;
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(text.contains(r#"chief_http_requests_total{method="other",route="unmatched",status="404"} 4"#), "{text}");
+        assert!(text.contains(r#"chief_http_requests_total{method="DELETE",route="unmatched",status="404"} 1"#), "{text}");
+        for made_up in ["BREW", "PROPFIND", "X-RANDOM"] {
+            assert!(!text.contains(made_up), "{made_up} became a label: {text}");
+        }
+    }
+
+    async fn metrics_ask_for_the_metrics_token_when_one_is_set(db: &Db) {
+        let app = app(db.clone(), &ServerConfig { metrics_token: Some("s3cret-token".into()), ..Default::default() });
+        let get = |auth: Option<&str>| {
+            let mut req = Request::get("/metrics");
+            if let Some(a) = auth {
+                req = req.header("authorization", a);
+            }
+            req.body(Body::empty()).unwrap()
+        };
+        for auth in [None, Some("Bearer wrong"), Some("Bearer s3cret-toke"), Some("Basic s3cret-token")] {
+            let (status, headers, body) = send(&app, get(auth)).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{auth:?}");
+            assert_eq!(headers["www-authenticate"], r#"Bearer realm="chief""#);
+            assert_eq!(headers["content-type"], "application/problem+json");
+            assert!(String::from_utf8_lossy(&body).contains("CHIEF_METRICS_TOKEN"));
+        }
+        for auth in ["Bearer s3cret-token", "bearer s3cret-token"] {
+            let (status, _, body) = send(&app, get(Some(auth))).await;
+            assert_eq!(status, StatusCode::OK, "{auth}");
+            assert!(String::from_utf8_lossy(&body).contains("chief_db_pool_connections "));
+        }
+        let open = chief_server::router(db.clone());
+        assert_eq!(send(&open, get(None)).await.0, StatusCode::OK, "without a token set, /metrics stays open");
+    }
+
+    async fn every_page_and_api_answer_carries_the_security_headers(db: &Db) {
+        let key = key_for(db, "acme").await;
+        let app = chief_server::router(db.clone());
+        let with_key = |path: &str| Request::get(path).header("x-api-key", &key).body(Body::empty()).unwrap();
+        let without = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+        let answers = [
+            ("/", without("/")),
+            ("/login", without("/login")),
+            ("/static/app.js", without("/static/app.js")),
+            ("/api/tasks", with_key("/api/tasks")),
+            ("/api/tasks unauthorized", without("/api/tasks")),
+            ("/api/nowhere", with_key("/api/nowhere")),
+            ("/healthz", without("/healthz")),
+            ("/metrics", without("/metrics")),
+            ("/api/openapi.json", without("/api/openapi.json")),
+            ("/api/docs", without("/api/docs")),
+        ];
+        for (name, req) in answers {
+            let (_, headers, _) = send(&app, req).await;
+            let csp = headers.get("content-security-policy").map(|v| v.to_str().unwrap()).unwrap_or_default();
+            assert!(csp.contains("frame-ancestors 'none'"), "{name}: {csp:?}");
+            assert!(csp.contains("script-src 'self';") && csp.contains("default-src 'self'"), "{name}: {csp:?}");
+            assert_eq!(headers["x-content-type-options"], "nosniff", "{name}");
+            assert_eq!(headers["referrer-policy"], "same-origin", "{name}");
+            assert_eq!(headers["x-frame-options"], "DENY", "{name}");
+        }
+        let (_, headers, _) = send(&app, without("/login")).await;
+        assert!(headers["content-security-policy"].to_str().unwrap().contains("style-src 'self';"), "the dashboard needs no inline style");
+    }
+
+    async fn the_dashboard_keeps_to_its_policy_with_no_inline_script_or_style(db: &Db) {
+        let (mut b, _) = common::browser::signed_in(db, "acme").await;
+        for path in ["/login", "/", "/tasks", "/questions", "/drafts", "/briefings", "/settings", "/api/docs"] {
+            let page = b.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            let html = page.body.to_ascii_lowercase();
+            for (at, _) in html.match_indices("<script") {
+                let tag = &html[at..at + html[at..].find('>').unwrap()];
+                assert!(tag.contains(" src=\"/"), "{path} has an inline script: {tag}");
+            }
+            assert!(!html.contains("<style"), "{path} has an inline style element");
+            assert!(!html.contains(" style=\""), "{path} has an inline style attribute");
+            assert!(!html.contains("javascript:"), "{path}");
+            for handler in [" onclick=", " onload=", " onsubmit=", " onchange=", " oninput=", " hx-on"] {
+                assert!(!html.contains(handler), "{path} has an inline handler {handler}");
+            }
+        }
     }
 
     async fn cached_keys_and_answers_follow_changes_made_elsewhere(db: &Db) {

@@ -3,7 +3,7 @@
 //! tasks on their days in the viewer's time zone; a deal advances on the
 //! board (audited, CSRF-checked, 404 across workspaces); the activity log
 //! filters and opens one trace; briefings list where they went and render
-//! their Markdown with HTML escaped.
+//! their Markdown with HTML escaped, and another user's briefing is a 404.
 
 use axum::http::StatusCode;
 use chief_brain::briefing::BriefingKind;
@@ -11,8 +11,8 @@ use chief_domain::calendar::NewCalendarEvent;
 use chief_domain::delivery::Notice;
 use chief_domain::sales::NewSalesOpportunity;
 use chief_domain::task::NewTask;
-use chief_domain::tenant::User;
-use chief_store::tenancy::{self, UserPatch};
+use chief_domain::tenant::{Role, User};
+use chief_store::tenancy::{self, NewUser, UserPatch};
 use chief_store::{Db, Scope, audit, briefing, calendar, delivery, sales, task};
 use chrono::{TimeZone, Utc};
 
@@ -230,5 +230,29 @@ both_backends! {
         let them = owner_with_password(db, "other", PW).await;
         let theirs = chief_app::briefing::compose_and_store(db, &scope(&them), them.id, BriefingKind::Morning, Utc::now()).await.unwrap();
         assert_eq!(b.get(&format!("/briefings/{}", theirs.id)).await.status, StatusCode::NOT_FOUND);
+    }
+
+    async fn another_users_briefing_page_is_a_404_in_the_same_workspace(db: &Db) {
+        let (mut b, owner) = signed_in(db, "acme").await;
+        let mut tx = db.write(&scope(&owner)).await.unwrap();
+        let colleague = tenancy::add_user(&mut tx, NewUser {
+            email: "colleague@acme.test".into(),
+            name: None,
+            role: Role::Member,
+            timezone: "UTC".into(),
+        }).await.unwrap();
+        task::create(&mut tx, colleague.id, NewTask {
+            title: "Colleague's private plan".into(),
+            assignee: Some(chief_domain::task::Assignee::User),
+            due_date: Some(Utc::now()),
+            ..Default::default()
+        }).await.unwrap();
+        tx.commit().await.unwrap();
+        let theirs = chief_app::briefing::compose_and_store(db, &scope(&colleague), colleague.id, BriefingKind::Morning, Utc::now()).await.unwrap();
+        let page = b.get(&format!("/briefings/{}", theirs.id)).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert!(!page.body.contains("private plan"), "{}", page.body);
+        let mine = chief_app::briefing::compose_and_store(db, &scope(&owner), owner.id, BriefingKind::Morning, Utc::now()).await.unwrap();
+        assert_eq!(b.get(&format!("/briefings/{}", mine.id)).await.status, StatusCode::OK);
     }
 }

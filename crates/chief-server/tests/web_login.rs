@@ -100,6 +100,31 @@ both_backends! {
         assert!(page.body.contains("<h1>Questions</h1>"));
     }
 
+    async fn after_login_only_a_path_on_this_site_is_returned_to(db: &Db) {
+        key_for(db, "acme").await;
+        owner_with_password(db, "acme", PW).await;
+        // A tab is dropped by browsers, so this next is //evil.example.
+        let mut b = Browser::new(db);
+        let form = b.get("/login?next=%2F%09%2Fevil.example").await;
+        assert!(form.body.contains(r#"name="next" value="/""#), "{}", form.body);
+        for (next, back_to) in [
+            ("/\t/evil.example", "/"),
+            ("/\\evil.example", "/"),
+            ("//evil.example", "/"),
+            ("https:evil.example", "/"),
+            ("/tasks\r\nSet-Cookie: planted=1", "/"),
+            ("/tasks\n", "/"),
+            ("/tasks?filter=mine", "/tasks?filter=mine"),
+        ] {
+            let mut b = Browser::new(db);
+            let done = b
+                .post_login(&[("email", "owner@acme.test"), ("password", PW), ("next", next)])
+                .await;
+            assert_eq!(done.status, StatusCode::SEE_OTHER, "{next:?}: {}", done.body);
+            assert_eq!(done.location(), back_to, "{next:?}");
+        }
+    }
+
     async fn a_wrong_password_gets_a_generic_message_keeps_the_email_and_is_rate_limited(db: &Db) {
         key_for(db, "acme").await;
         owner_with_password(db, "acme", PW).await;

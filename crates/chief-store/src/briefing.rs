@@ -110,8 +110,20 @@ pub async fn store(
     })
 }
 
-pub async fn get(db: &Db, tenant: TenantId, id: Uuid) -> Result<StoredBriefing, StoreError> {
-    from_row(&by_id(db.into(), "briefings", COLUMNS, "", "briefing", tenant, id).await?)
+/// `user_id`'s kept briefing `id`. A briefing is its user's alone: another
+/// user's is not found, as another tenant's is, whatever the reader's role
+/// (listing shows each user only their own too).
+pub async fn get(
+    db: &Db,
+    tenant: TenantId,
+    user_id: Uuid,
+    id: Uuid,
+) -> Result<StoredBriefing, StoreError> {
+    let b = from_row(&by_id(db.into(), "briefings", COLUMNS, "", "briefing", tenant, id).await?)?;
+    if b.user_id != user_id {
+        return Err(StoreError::not_found("briefing", id));
+    }
+    Ok(b)
 }
 
 /// Which kept briefings to list.

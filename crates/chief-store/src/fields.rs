@@ -34,13 +34,24 @@ pub(crate) fn snapshot<T: Serialize>(entity: &T) -> serde_json::Value {
     serde_json::to_value(entity).expect("domain values serialise to JSON")
 }
 
-/// A trimmed name of 1 to 255 characters (seed 003's VARCHAR(255)).
+/// A trimmed name of 1 to 255 characters (seed 003's VARCHAR(255)), on
+/// one line (`chief_domain::one_line`).
 pub(crate) fn clean_name(name: &str) -> Result<String, StoreError> {
     let name = name.trim();
-    if name.is_empty() || name.len() > 255 || name.contains('\0') {
+    if name.is_empty() || name.len() > 255 {
         return Err(StoreError::invalid("name", "must be 1 to 255 characters"));
     }
+    chief_domain::one_line::check("name", name)?;
     Ok(name.to_string())
+}
+
+/// An optional name (a user's display name), trimmed; blank is none,
+/// anything else is checked as [`clean_name`] checks it.
+pub(crate) fn clean_optional_name(name: Option<&str>) -> Result<Option<String>, StoreError> {
+    name.map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(clean_name)
+        .transpose()
 }
 
 /// The most aliases one record keeps.

@@ -46,10 +46,8 @@ pub async fn create(
     user_id: Uuid,
     new: NewRecurringTask,
 ) -> Result<RecurringTask, StoreError> {
-    let title = new.title.trim();
-    if title.is_empty() || title.contains('\0') {
-        return Err(StoreError::invalid("title", "must not be empty"));
-    }
+    let title = chief_domain::task::validate_title(&new.title)?;
+    let title = title.as_str();
     let cron = new
         .cron_expression
         .as_deref()

@@ -88,6 +88,9 @@ pub async fn create_workspace(
     slug: &str,
     owner: NewUser,
 ) -> Result<Workspace, StoreError> {
+    let name = chief_domain::tenant::check_name(name)?;
+    let slug = chief_domain::tenant::check_slug(slug)?;
+    let (name, slug) = (name.as_str(), slug.as_str());
     let tenant_id = crate::new_tenant_id();
     let scope = Scope {
         tenant: tenant_id,
@@ -138,12 +141,13 @@ async fn insert_user(tx: &mut Tx, new: NewUser) -> Result<User, StoreError> {
         ));
     }
     check_timezone(&new.timezone)?;
+    let name = crate::fields::clean_optional_name(new.name.as_deref())?;
     let id = new_id();
     let now = tx.now();
     let tenant = tx.tenant();
     tx.execute(
         "INSERT INTO users (id, tenant_id, email, name, role, settings, timezone, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-        &[id.into(), tenant.into(), email.as_str().into(), new.name.clone().into(), new.role.as_str().into(), crate::Value::json(&serde_json::json!({})), new.timezone.as_str().into(), now.into()],
+        &[id.into(), tenant.into(), email.as_str().into(), name.into(), new.role.as_str().into(), crate::Value::json(&serde_json::json!({})), new.timezone.as_str().into(), now.into()],
     )
     .await
     .map_err(|e| match e {
@@ -420,8 +424,7 @@ pub async fn update_user(tx: &mut Tx, id: Uuid, patch: UserPatch) -> Result<User
     let before = user_in(tx, id).await?;
     let mut after = before.clone();
     if let Some(name) = patch.name {
-        crate::fields::check_text("name", &name)?;
-        after.name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        after.name = crate::fields::clean_optional_name(name.as_deref())?;
     }
     if let Some(role) = patch.role {
         if role != Role::Owner {

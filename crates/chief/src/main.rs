@@ -1,11 +1,13 @@
 //! The `chief` binary: the command line over the store. Each command
 //! parses its flags, calls the store, and prints a table or JSON.
 
+// First, so its printing macros are in scope everywhere below.
+#[macro_use]
+mod output;
 mod cli;
 mod commands;
 mod context;
 mod dates;
-mod output;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -19,14 +21,14 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("chief: cannot start: {e}");
+            eoutln!("chief: cannot start: {e}");
             return ExitCode::from(1);
         }
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("chief: {}", one_line(&e));
+            eoutln!("chief: {}", one_line(&e));
             ExitCode::from(1)
         }
     }

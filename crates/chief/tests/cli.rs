@@ -39,6 +39,60 @@ both_backends! {
         let personal = s.json(&["--tenant", "personal", "list"]);
         assert_eq!(personal["total"], 0, "workspaces do not see each other's tasks");
     }
+    fn a_workspace_without_a_name_or_slug_is_refused_in_one_line(s: &Store) {
+        s.init();
+        for args in [["tenants", "create", ""].as_slice(), &["tenants", "create", "   "], &["tenants", "create", "Acme\n\x1b[2J"], &["tenants", "create", "Acme", "--slug", ""]] {
+            let out = s.chief().args(args).args(["--owner", "ceo@acme.test"]).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+            let err = String::from_utf8(out.stderr).unwrap();
+            assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+            assert!(err.starts_with("chief: name ") || err.starts_with("chief: slug "), "{args:?}: {err}");
+        }
+        let err = s.chief().args(["tenants", "create", "", "--owner", "ceo@acme.test"]).output().unwrap().stderr;
+        assert_eq!(String::from_utf8(err).unwrap(), "chief: name must not be empty: give the workspace a name\n");
+        assert_eq!(s.json(&["tenants", "list"]).as_array().unwrap().len(), 1, "nothing was created");
+    }
+    fn text_from_outside_shows_its_escapes_instead_of_driving_the_terminal(s: &Store) {
+        s.init();
+        let refused = s.chief().args(["add", "Pay rent\x1b[2J"]).output().unwrap();
+        assert_eq!(refused.status.code(), Some(1));
+        let err = String::from_utf8(refused.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("title must be one line with no control characters; found an escape (U+001B)"), "{err}");
+        assert!(!err.contains('\x1b'), "{err:?}");
+
+        let added = s.json(&["add", "Pay rent"]);
+        let id = added["id"].as_str().unwrap().to_string();
+        // A row kept before titles were checked, or text no rule covers.
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let location = match &s.database_url {
+                Some(url) => chief_store::Location::Postgres(url.clone()),
+                None => chief_store::Location::Sqlite(s.dir.path().join("chief.db")),
+            };
+            let db = chief_store::Db::open(&location, &Default::default()).await.unwrap();
+            chief_store::testing::execute(
+                &db,
+                "UPDATE tasks SET title = $1, description = $2",
+                &["Pay rent \x1b[2J\x1b]0;pwned\x07".into(), "Landlord says\x1b[31m hi\u{9b}".into()],
+            )
+            .await
+            .unwrap();
+            db.close().await;
+        });
+        for args in [vec!["list"], vec!["search", "rent"], vec!["show", &id]] {
+            let out = s.chief().args(&args).output().unwrap();
+            assert!(out.status.success(), "{args:?}");
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert!(!text.contains(['\x1b', '\x07', '\u{9b}']), "{args:?} printed a control character: {text:?}");
+            assert!(text.contains("Pay rent \\u001b[2J\\u001b]0;pwned\\u0007"), "{args:?}: {text}");
+        }
+        let shown = String::from_utf8(s.chief().args(["show", &id]).output().unwrap().stdout).unwrap();
+        assert!(shown.contains("Landlord says\\u001b[31m hi\\u009b"), "{shown}");
+        let json = s.json(&["show", &id]);
+        assert_eq!(json["task"]["title"], "Pay rent \x1b[2J\x1b]0;pwned\x07", "JSON output keeps the value exactly");
+    }
+
     fn init_prints_a_key_once_and_refuses_to_run_twice(s: &Store) {
         let out = s.chief().arg("init").output().unwrap();
         assert!(out.status.success());

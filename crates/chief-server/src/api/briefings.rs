@@ -27,8 +27,8 @@ pub fn routes(api: &mut Api) {
         .query::<ListQuery>()
         .ok::<Listing<StoredBriefing>>();
     api.get("/briefings/{id}", show)
-        .summary("Get a briefing")
-        .describe("As JSON by default. `?format=markdown` or `?format=text` (or an `Accept` of `text/markdown` or `text/plain`) answers with that rendering alone.")
+        .summary("Get one of your briefings")
+        .describe("Another user's briefing is a 404, as another workspace's is. As JSON by default. `?format=markdown` or `?format=text` (or an `Accept` of `text/markdown` or `text/plain`) answers with that rendering alone.")
         .query::<ShowQuery>()
         .ok::<StoredBriefing>();
     api.post("/briefings", create)
@@ -124,7 +124,7 @@ async fn show(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let format = format(q.format.as_deref(), &headers)?;
-    let b = briefing::get(&state.db, caller.tenant(), id).await?;
+    let b = briefing::get(&state.db, caller.tenant(), caller.user.id, id).await?;
     Ok(match format {
         Format::Json => Json(b).into_response(),
         Format::Markdown => (

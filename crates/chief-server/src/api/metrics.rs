@@ -1,9 +1,14 @@
 //! Prometheus metrics at `/metrics`: request counts by route and status,
-//! latency histograms by route, and the database pool.
+//! latency histograms by route, and the database pool. Every label takes
+//! one of a fixed set of values (the route table's paths, the standard
+//! methods, status codes), so no request can grow the set of series. When
+//! the server has a metrics token (`CHIEF_METRICS_TOKEN`), `/metrics` asks
+//! for it as a bearer token.
 
-use crate::AppState;
+use crate::http::auth::bearer_credentials;
+use crate::{ApiError, AppState};
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -35,9 +40,25 @@ struct Inner {
     latency: BTreeMap<(String, String), Histogram>,
 }
 
+/// The methods counted under their own name; any other is `other`, so a
+/// client making methods up cannot add series.
+const METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE",
+];
+
+/// The `method` label of a request's method.
+fn method_label(method: &str) -> &'static str {
+    METHODS
+        .iter()
+        .find(|m| **m == method)
+        .copied()
+        .unwrap_or("other")
+}
+
 impl Metrics {
     /// Records one finished request.
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        let method = method_label(method);
         let secs = elapsed.as_secs_f64();
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         *inner
@@ -113,13 +134,68 @@ fn escape(label: &str) -> String {
     label.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-/// `GET /metrics`.
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
+/// Whether two secrets are equal, in time that does not depend on where
+/// they first differ.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// `GET /metrics`: open, or behind the metrics token when one is set.
+pub async fn metrics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    if let Some(token) = &state.metrics_token {
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(bearer_credentials)
+            .map(str::trim);
+        if !presented.is_some_and(|p| same_secret(p, token)) {
+            return Err(ApiError::unauthorized(
+                "/metrics needs the metrics token (CHIEF_METRICS_TOKEN) in Authorization: Bearer",
+            ));
+        }
+    }
+    Ok((
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
         state.metrics.render(state.db.pool_stats()),
-    )
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn made_up_methods_share_one_label_and_standard_ones_keep_theirs() {
+        let m = Metrics::default();
+        for method in ["GET", "PATCH", "BREW", "PROPFIND", "X-1"] {
+            m.record(method, "/api/tasks", 405, Duration::from_millis(1));
+        }
+        let text = m.render((1, 1));
+        assert!(
+            text.contains(r#"method="GET",route="/api/tasks",status="405"} 1"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"method="PATCH""#));
+        assert!(
+            text.contains(r#"method="other",route="/api/tasks",status="405"} 3"#),
+            "{text}"
+        );
+        assert!(
+            !text.contains("BREW") && !text.contains("PROPFIND"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("s3cret", "s3cret"));
+        assert!(!same_secret("s3cret", "s3creT"));
+        assert!(!same_secret("s3cret", "s3cre"));
+    }
 }

@@ -58,7 +58,9 @@ fn rank(role: Role) -> u8 {
     }
 }
 
-/// The key a request presents, if any.
+/// The key a request presents, if any: `X-API-Key`, else the credentials
+/// of `Authorization: Bearer`, whose scheme name is matched in any case
+/// (RFC 9110 §11.1: `bearer` and `BEARER` are `Bearer`).
 pub fn presented_key(headers: &axum::http::HeaderMap) -> Option<&str> {
     headers
         .get("x-api-key")
@@ -67,9 +69,15 @@ pub fn presented_key(headers: &axum::http::HeaderMap) -> Option<&str> {
             headers
                 .get(axum::http::header::AUTHORIZATION)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "))
+                .and_then(bearer_credentials)
         })
         .map(str::trim)
+}
+
+/// The credentials of a `Bearer` authorization value.
+pub(crate) fn bearer_credentials(value: &str) -> Option<&str> {
+    let (scheme, credentials) = value.trim_start().split_once([' ', '\t'])?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(credentials)
 }
 
 /// Middleware: resolves the key to a caller, applies the key's rate limit
@@ -168,5 +176,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             .get::<Caller>()
             .cloned()
             .ok_or_else(|| ApiError::unauthorized("send an API key"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_credentials;
+
+    #[test]
+    fn the_bearer_scheme_is_read_in_any_case() {
+        for value in ["Bearer k", "bearer k", "BEARER k", "bEaReR  k"] {
+            assert_eq!(
+                bearer_credentials(value).map(str::trim),
+                Some("k"),
+                "{value}"
+            );
+        }
+        for value in ["Basic k", "Bearerk", "Bearer", "Token k"] {
+            assert_eq!(bearer_credentials(value), None, "{value}");
+        }
     }
 }

@@ -49,7 +49,8 @@ impl ApiError {
         )
     }
 
-    /// 401 for a missing or unknown key.
+    /// 401 for a missing or unknown key; answered with
+    /// `WWW-Authenticate: Bearer realm="chief"`.
     pub fn unauthorized(detail: &str) -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
@@ -205,6 +206,14 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if self.status == StatusCode::UNAUTHORIZED {
+            // Says which scheme to use, so a client (an MCP inspector) asks
+            // for a key instead of guessing at OAuth.
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(r#"Bearer realm="chief""#),
+            );
+        }
         if let Some(secs) = self.retry_after {
             response
                 .headers_mut()

@@ -1,6 +1,6 @@
 //! The HTTP plumbing every endpoint shares: authentication and role checks,
 //! JSON bodies and query parameters, the problem+json error, rate limits,
-//! request tracing, response caching and CORS. Nothing here knows a
+//! request tracing, response caching, CORS and the security headers. Nothing here knows a
 //! resource; the endpoints are in [`crate::api`].
 
 pub(crate) mod auth;
@@ -10,4 +10,5 @@ pub(crate) mod cors;
 pub(crate) mod error;
 pub(crate) mod limit;
 pub(crate) mod params;
+pub(crate) mod security;
 pub(crate) mod trace;

@@ -140,7 +140,7 @@ pub async fn show(
     viewer: Viewer,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let b = briefing::get(&state.db, viewer.tenant(), id).await?;
+    let b = briefing::get(&state.db, viewer.tenant(), viewer.user_id(), id).await?;
     let row = rows(&state, &viewer, std::slice::from_ref(&b))
         .await?
         .pop()

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chief_store::web_session;
 use serde::Deserialize;
+use url::{Position, Url};
 
 #[derive(Template)]
 #[template(path = "web/login.html")]
@@ -31,12 +32,21 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only a path on this site: an absolute URL or `//host` would send the
-/// user elsewhere after login.
+/// Where to go after login: only a path on this site, read the way a
+/// browser reads it. Browsers drop tabs and line breaks inside a URL and
+/// take `\` for `/`, so `/\t/evil.example` is `//evil.example`, another
+/// host; a control character would not fit in a header at all. So `next`
+/// must start with `/`, hold no control character or backslash, and
+/// resolve to this origin; anything else goes to `/`.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.into(),
-        _ => "/".into(),
+    let base = Url::parse("http://chief.invalid/").expect("a valid base URL");
+    let local = next
+        .filter(|n| n.starts_with('/') && !n.chars().any(|c| c.is_control() || c == '\\'))
+        .and_then(|n| base.join(n).ok())
+        .filter(|url| url.origin() == base.origin());
+    match local {
+        Some(url) => url[Position::BeforePath..].to_string(),
+        None => "/".into(),
     }
 }
 
@@ -146,8 +156,22 @@ mod tests {
     #[test]
     fn only_a_local_path_is_returned_to() {
         assert_eq!(safe_next(Some("/tasks?f=mine")), "/tasks?f=mine");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/briefings#latest")), "/briefings#latest");
         assert_eq!(safe_next(None), "/");
+        for away in [
+            "//evil.example",
+            "https://evil.example",
+            "https:evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "/tasks\r\nSet-Cookie: a=b",
+        ] {
+            assert_eq!(safe_next(Some(away)), "/", "{away:?}");
+        }
     }
 }

@@ -119,11 +119,11 @@ pub async fn run(cli: &Cli, cmd: &AgentCommand) -> Result<()> {
                 return crate::output::json(&runs);
             }
             if runs.is_empty() {
-                println!("no agent runs yet");
+                outln!("no agent runs yet");
             }
             for r in runs {
                 let task = r.task_id.map(|t| t.to_string()).unwrap_or_default();
-                println!(
+                outln!(
                     "{}  {}  task {task}  {} ({})  {} tokens in, {} out{}",
                     r.id,
                     r.started_at.format("%Y-%m-%d %H:%M"),
@@ -150,7 +150,7 @@ pub async fn run(cli: &Cli, cmd: &AgentCommand) -> Result<()> {
                     "restored": undone.restored.len(),
                 }));
             }
-            println!(
+            outln!(
                 "undid run {run_id}: removed {} created, restored {} changed",
                 undone.removed.len(),
                 undone.restored.len()
@@ -192,7 +192,7 @@ async fn work(cli: &Cli, args: &AgentRunArgs) -> Result<()> {
     // Loaded once, here: every task of this process routes with it.
     let embedding = EmbeddingModel::load(embedding_model_dir(cli, args).as_deref());
     if let EmbeddingModel::Broken(why) = &embedding {
-        eprintln!("warning: routing without embeddings: {why}");
+        eoutln!("warning: routing without embeddings: {why}");
     }
     let agent = Agent {
         registry: Registry::work_loop(),
@@ -237,7 +237,7 @@ fn report_check(cli: &Cli, checked: &Checked) -> Result<()> {
                     &serde_json::json!({"quiet": true, "seen_seq": seen_seq}),
                 );
             }
-            println!("nothing changed since the last check; the model was not asked");
+            outln!("nothing changed since the last check; the model was not asked");
         }
         Checked::Reviewed {
             run_id,
@@ -251,7 +251,7 @@ fn report_check(cli: &Cli, checked: &Checked) -> Result<()> {
                     "status": status.as_str(), "note": note,
                     "input_tokens": input_tokens, "output_tokens": output_tokens}))?;
             } else {
-                println!(
+                outln!(
                     "check {run_id} {} ({input_tokens} tokens in, {output_tokens} out){}",
                     status.as_str(),
                     note.as_deref()
@@ -278,7 +278,7 @@ async fn work_loop(cli: &Cli, args: &AgentRunArgs, agent: &Agent, caller: &Calle
         match agent.run_once(caller).await? {
             Outcome::Idle if args.once => {
                 if !cli.json {
-                    println!("no task for the agent");
+                    outln!("no task for the agent");
                 }
                 return Ok(());
             }
@@ -313,7 +313,7 @@ async fn work_loop(cli: &Cli, args: &AgentRunArgs, agent: &Agent, caller: &Calle
                         "output_tokens": report.output_tokens,
                     }))?;
                 } else {
-                    println!(
+                    outln!(
                         "run {}: task {} {} ({} persona, {} tokens in, {} out)",
                         report.run_id,
                         report.task_id,

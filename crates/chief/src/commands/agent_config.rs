@@ -71,11 +71,11 @@ pub async fn policy(cli: &Cli, change: &Option<PolicyCommand>) -> Result<()> {
     if cli.json {
         return crate::output::json(&policy);
     }
-    println!("read     {}", policy.read.as_str());
-    println!("write    {}", policy.write.as_str());
-    println!("propose  {}", policy.propose.as_str());
-    println!("admin    {}", policy.admin.as_str());
-    println!("daily token budget  {}", policy.daily_token_budget);
+    outln!("read     {}", policy.read.as_str());
+    outln!("write    {}", policy.write.as_str());
+    outln!("propose  {}", policy.propose.as_str());
+    outln!("admin    {}", policy.admin.as_str());
+    outln!("daily token budget  {}", policy.daily_token_budget);
     Ok(())
 }
 
@@ -117,14 +117,14 @@ pub async fn personas(cli: &Cli, cmd: &PersonasCommand) -> Result<()> {
         if cli.json {
             return crate::output::json(&serde_json::json!({"removed": name}));
         }
-        println!("removed persona {name}");
+        outln!("removed persona {name}");
         return Ok(());
     }
     if cli.json {
         return crate::output::json(&shown);
     }
     for p in &shown {
-        println!("{}", line(p));
+        outln!("{}", line(p));
     }
     Ok(())
 }

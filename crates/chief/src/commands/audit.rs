@@ -29,9 +29,10 @@ pub async fn run(cli: &Cli, cmd: &AuditCommand) -> Result<()> {
             match report.broken {
                 None => {
                     if !cli.json {
-                        println!(
+                        outln!(
                             "audit chain intact: {} rows across {} workspace(s)",
-                            report.rows, report.tenants
+                            report.rows,
+                            report.tenants
                         );
                     }
                     Ok(())

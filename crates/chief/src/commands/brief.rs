@@ -51,7 +51,7 @@ pub async fn run(ctx: &Ctx, args: &BriefArgs) -> Result<()> {
     let (json, markdown, text) = if args.save {
         let kept =
             briefing::compose_and_store(&ctx.db, &ctx.scope(), ctx.user.id, kind, now).await?;
-        eprintln!("saved briefing {}", kept.id);
+        eoutln!("saved briefing {}", kept.id);
         (serde_json::to_value(&kept)?, kept.markdown, kept.text)
     } else {
         let c = briefing::compose(&ctx.db, ctx.tenant.id, ctx.user.id, kind, now).await?;
@@ -60,6 +60,6 @@ pub async fn run(ctx: &Ctx, args: &BriefArgs) -> Result<()> {
     if ctx.json {
         return crate::output::json(&json);
     }
-    print!("{}", if args.markdown { markdown } else { text });
+    out!("{}", if args.markdown { markdown } else { text });
     Ok(())
 }

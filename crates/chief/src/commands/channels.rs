@@ -127,9 +127,9 @@ pub async fn channels(ctx: &Ctx, cmd: &ChannelsCommand) -> Result<()> {
             if ctx.json {
                 return json(&serde_json::json!({ "channel": c, "secret": secret }));
             }
-            println!("Added {} channel {:?} → {}", c.kind, c.name, url_of(&c));
-            println!("Signing secret (shown once; verify webhook-signature with it):");
-            println!("  {secret}");
+            outln!("Added {} channel {:?} → {}", c.kind, c.name, url_of(&c));
+            outln!("Signing secret (shown once; verify webhook-signature with it):");
+            outln!("  {secret}");
         }
         ChannelsCommand::List => {
             let list = channel::list(&ctx.db, ctx.tenant.id, Some(ctx.user.id)).await?;
@@ -137,7 +137,7 @@ pub async fn channels(ctx: &Ctx, cmd: &ChannelsCommand) -> Result<()> {
                 return json(&list);
             }
             if list.is_empty() {
-                println!("No channels yet: `chief channels add webhook https://…`");
+                outln!("No channels yet: `chief channels add webhook https://…`");
                 return Ok(());
             }
             let mut table = Table::new(&["name", "kind", "url", "topics", "state"]);
@@ -173,7 +173,7 @@ pub async fn channels(ctx: &Ctx, cmd: &ChannelsCommand) -> Result<()> {
             if ctx.json {
                 return json(&c);
             }
-            println!("Removed channel {:?} and its deliveries", c.name);
+            outln!("Removed channel {:?} and its deliveries", c.name);
         }
     }
     Ok(())
@@ -198,11 +198,11 @@ async fn send_now(ctx: &Ctx, d: Delivery) -> Result<()> {
     let took = last.map_or(0, |a| a.duration_ms);
     match after.status {
         DeliveryStatus::Delivered => {
-            println!("Delivered {} ({code}{took} ms)", short(&after.id));
+            outln!("Delivered {} ({code}{took} ms)", short(&after.id));
             Ok(())
         }
         DeliveryStatus::Pending if last.is_none() => {
-            println!(
+            outln!(
                 "Queued {}; another instance is sending it",
                 short(&after.id)
             );
@@ -248,7 +248,7 @@ pub async fn deliveries(ctx: &Ctx, cmd: &DeliveriesCommand) -> Result<()> {
                 return json(&list);
             }
             if list.items.is_empty() {
-                println!(
+                outln!(
                     "No deliveries{}",
                     status.map_or(String::new(), |s| format!(" {s}"))
                 );

@@ -77,37 +77,35 @@ async fn turn(
     let id = turn.conversation.id;
     let json = cli.json;
     let mut on = move |e: ChatEvent| {
-        let mut out = std::io::stdout().lock();
         if json {
-            let _ = writeln!(out, "{}", serde_json::to_string(&e).unwrap_or_default());
+            outln!("{}", serde_json::to_string(&e).unwrap_or_default());
             return;
         }
-        let _ = match &e {
-            ChatEvent::Started { .. } => Ok(()),
-            ChatEvent::Token { text } => write!(out, "{text}"),
+        match &e {
+            ChatEvent::Started { .. } => {}
+            ChatEvent::Token { text } => out!("{text}"),
             ChatEvent::ToolCall { name, input, .. } => {
-                writeln!(out, "\n  · {name} {}", short(&input.to_string()))
+                outln!("\n  · {name} {}", short(&input.to_string()))
             }
             ChatEvent::ToolResult {
                 ok: false, result, ..
             } => {
-                writeln!(
-                    out,
+                outln!(
                     "    refused: {}",
                     short(result.as_str().unwrap_or_default())
                 )
             }
-            ChatEvent::ToolResult { .. } => Ok(()),
+            ChatEvent::ToolResult { .. } => {}
             ChatEvent::Done(report) => {
                 let note = report
                     .note
                     .as_deref()
                     .map(|n| format!(" ({n})"))
                     .unwrap_or_default();
-                writeln!(out, "\n{note}")
+                outln!("\n{note}")
             }
-        };
-        let _ = out.flush();
+        }
+        let _ = std::io::stdout().flush();
     };
     match turn.run(&mut on).await {
         Ok(_) => Ok(id),
@@ -129,12 +127,12 @@ async fn converse(
 ) -> Result<()> {
     let interactive = std::io::stdin().is_terminal();
     if interactive {
-        println!("Talking with your chief of staff. /new starts over, /quit (or Ctrl-D) ends.");
+        outln!("Talking with your chief of staff. /new starts over, /quit (or Ctrl-D) ends.");
     }
     let mut lines = std::io::stdin().lock().lines();
     loop {
         if interactive {
-            print!("you> ");
+            out!("you> ");
             std::io::stdout().flush()?;
         }
         let Some(line) = lines.next().transpose()? else {
@@ -150,12 +148,12 @@ async fn converse(
             text => match turn(cli, chat, caller, conversation, text).await {
                 Ok(id) => conversation = Some(id),
                 // A failed turn does not end the conversation.
-                Err(e) => eprintln!("error: {e}"),
+                Err(e) => eoutln!("error: {e}"),
             },
         }
     }
     if let (Some(id), false) = (conversation, cli.json) {
-        println!("conversation {id}: chief chat --conversation {id} continues it");
+        outln!("conversation {id}: chief chat --conversation {id} continues it");
     }
     Ok(())
 }
@@ -175,7 +173,7 @@ async fn browse(cli: &Cli, args: &ChatArgs) -> Result<()> {
                     "conversation": found, "messages": messages,
                 }));
             }
-            println!("{}  {}", found.id, found.title);
+            outln!("{}  {}", found.id, found.title);
             for m in messages {
                 for b in &m.content {
                     match b {
@@ -184,10 +182,10 @@ async fn browse(cli: &Cli, args: &ChatArgs) -> Result<()> {
                                 chief_llm::Role::User => "you",
                                 chief_llm::Role::Assistant => "chief",
                             };
-                            println!("{who}> {text}");
+                            outln!("{who}> {text}");
                         }
                         Block::ToolUse { name, input, .. } => {
-                            println!("  · {name} {}", short(&input.to_string()))
+                            outln!("  · {name} {}", short(&input.to_string()))
                         }
                         Block::ToolResult { .. } => {}
                     }
@@ -200,10 +198,10 @@ async fn browse(cli: &Cli, args: &ChatArgs) -> Result<()> {
             return crate::output::json(&list);
         }
         if list.is_empty() {
-            println!("no conversations yet: chief chat \"what's on my plate today?\"");
+            outln!("no conversations yet: chief chat \"what's on my plate today?\"");
         }
         for c in list {
-            println!(
+            outln!(
                 "{}  {}  {}",
                 c.id,
                 c.updated_at.format("%Y-%m-%d %H:%M"),

@@ -135,7 +135,7 @@ pub async fn people(ctx: &Ctx, cmd: &PeopleCommand) -> Result<()> {
             if ctx.json {
                 return json(&p);
             }
-            println!("Added {} {}", paint(&short(&p.id), Style::Cyan), p.name);
+            outln!("Added {} {}", paint(&short(&p.id), Style::Cyan), p.name);
         }
         PeopleCommand::List => {
             let people = person::list(&ctx.db, ctx.tenant.id).await?;
@@ -177,10 +177,10 @@ pub async fn people(ctx: &Ctx, cmd: &PeopleCommand) -> Result<()> {
             if ctx.json {
                 return json(&p);
             }
-            println!("{}", paint(&p.name, Style::Bold));
+            outln!("{}", paint(&p.name, Style::Bold));
             let field = |k: &str, v: &Option<String>| {
                 if let Some(v) = v {
-                    println!("  {:<22} {v}", paint(k, Style::Dim));
+                    outln!("  {:<22} {v}", paint(k, Style::Dim));
                 }
             };
             field("id", &Some(p.id.to_string()));
@@ -243,7 +243,7 @@ pub async fn projects(ctx: &Ctx, cmd: &ProjectsCommand) -> Result<()> {
             if ctx.json {
                 return json(&p);
             }
-            println!(
+            outln!(
                 "Added {} {} {}",
                 kind,
                 paint(&short(&p.id), Style::Cyan),
@@ -287,18 +287,18 @@ pub async fn projects(ctx: &Ctx, cmd: &ProjectsCommand) -> Result<()> {
             if ctx.json {
                 return json(&serde_json::json!({"project": p, "open_tasks": tasks}));
             }
-            println!(
+            outln!(
                 "{} ({}, {})",
                 paint(&p.name, Style::Bold),
                 p.project_type,
                 p.status
             );
             if let Some(d) = &p.description {
-                println!("{d}");
+                outln!("{d}");
             }
-            println!("\n{} open task(s)", tasks.total);
+            outln!("\n{} open task(s)", tasks.total);
             for t in &tasks.items {
-                println!(
+                outln!(
                     "  {} p{} {}",
                     paint(&short(&t.id), Style::Cyan),
                     t.priority,
@@ -323,7 +323,7 @@ pub async fn questions(ctx: &Ctx, cmd: &QuestionsCommand) -> Result<()> {
                 return json(&listing);
             }
             if listing.items.is_empty() {
-                println!("No questions waiting for you.");
+                outln!("No questions waiting for you.");
                 return Ok(());
             }
             let mut table = Table::new(&["id", "pri", "status", "asked", "question"]);
@@ -348,9 +348,9 @@ pub async fn questions(ctx: &Ctx, cmd: &QuestionsCommand) -> Result<()> {
             if ctx.json {
                 return json(&serde_json::json!({"question": q, "unblocked_tasks": unblocked}));
             }
-            println!("Answered {}", paint(&short(&q.id), Style::Cyan));
+            outln!("Answered {}", paint(&short(&q.id), Style::Cyan));
             for t in &unblocked {
-                println!(
+                outln!(
                     "Unblocked {} {}",
                     paint(&short(&t.id), Style::Cyan),
                     t.title
@@ -392,7 +392,7 @@ pub async fn waiting(ctx: &Ctx, cmd: &WaitingCommand) -> Result<()> {
             if ctx.json {
                 return json(&item);
             }
-            println!(
+            outln!(
                 "Waiting {} {}",
                 paint(&short(&item.id), Style::Cyan),
                 item.what
@@ -409,7 +409,7 @@ pub async fn waiting(ctx: &Ctx, cmd: &WaitingCommand) -> Result<()> {
                 return json(&items);
             }
             if items.is_empty() {
-                println!("You are not waiting on anyone.");
+                outln!("You are not waiting on anyone.");
                 return Ok(());
             }
             let mut table = Table::new(&["id", "since", "who", "follow-up", "what"]);
@@ -440,7 +440,7 @@ pub async fn waiting(ctx: &Ctx, cmd: &WaitingCommand) -> Result<()> {
             if ctx.json {
                 return json(&item);
             }
-            println!(
+            outln!(
                 "Resolved {} {}",
                 paint(&short(&item.id), Style::Cyan),
                 item.what

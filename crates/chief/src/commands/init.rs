@@ -59,27 +59,28 @@ pub async fn run(cli: &Cli, args: &InitArgs) -> Result<()> {
             "api_key": ws.api_key,
         }));
     }
-    println!("Created the store at {}", location.describe());
-    println!("Workspace: {} ({})", ws.tenant.name, ws.tenant.slug);
-    println!(
+    outln!("Created the store at {}", location.describe());
+    outln!("Workspace: {} ({})", ws.tenant.name, ws.tenant.slug);
+    outln!(
         "Owner:     {} (timezone {})",
-        ws.owner.email, ws.owner.timezone
+        ws.owner.email,
+        ws.owner.timezone
     );
-    println!();
-    println!("API key (shown once; store it somewhere safe):");
-    println!("  {}", ws.api_key);
-    println!();
+    outln!();
+    outln!("API key (shown once; store it somewhere safe):");
+    outln!("  {}", ws.api_key);
+    outln!();
     match &args.password {
-        Some(_) => println!(
+        Some(_) => outln!(
             "Dashboard: log in as {} with the password you gave.",
             ws.owner.email
         ),
-        None => println!(
+        None => outln!(
             "Dashboard: set a password with `chief users passwd {}` (or pass --password / CHIEF_PASSWORD to init).",
             ws.owner.email
         ),
     }
-    println!("Next: chief add \"(A) Plan the week +admin due:tomorrow\", then chief next");
+    outln!("Next: chief add \"(A) Plan the week +admin due:tomorrow\", then chief next");
     Ok(())
 }
 

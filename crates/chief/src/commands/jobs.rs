@@ -69,7 +69,7 @@ fn status_style(status: RunStatus) -> Style {
 
 fn print_run(run: &JobRun) {
     let detail = run.error.as_deref().or(run.output.as_deref()).unwrap_or("");
-    println!("{} ({}): {detail}", run.status, run.cause);
+    outln!("{} ({}): {detail}", run.status, run.cause);
 }
 
 pub async fn jobs(ctx: &Ctx, cmd: &JobsCommand) -> Result<()> {
@@ -120,7 +120,7 @@ pub async fn jobs(ctx: &Ctx, cmd: &JobsCommand) -> Result<()> {
                 return json(&runs);
             }
             if runs.items.is_empty() {
-                println!(
+                outln!(
                     "{} has not run yet; next at {}",
                     j.name,
                     j.next_run_at
@@ -170,7 +170,7 @@ pub async fn jobs(ctx: &Ctx, cmd: &JobsCommand) -> Result<()> {
                 return json(&j);
             }
             if enabled {
-                println!(
+                outln!(
                     "Resumed {}; next run {}",
                     j.name,
                     j.next_run_at
@@ -178,7 +178,7 @@ pub async fn jobs(ctx: &Ctx, cmd: &JobsCommand) -> Result<()> {
                         .format("%Y-%m-%d %H:%M %Z")
                 );
             } else {
-                println!("Paused {}", j.name);
+                outln!("Paused {}", j.name);
             }
         }
     }

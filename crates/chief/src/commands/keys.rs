@@ -97,11 +97,12 @@ pub async fn keys(ctx: &Ctx, cmd: &KeysCommand) -> Result<()> {
             if ctx.json {
                 return json(&serde_json::json!({"api_key": key, "key": record}));
             }
-            println!(
+            outln!(
                 "Created key {} ({}). It is shown once; store it somewhere safe:",
-                record.prefix, record.name
+                record.prefix,
+                record.name
             );
-            println!("  {key}");
+            outln!("  {key}");
         }
         KeysCommand::List => {
             let keys = tenancy::list_keys(&ctx.db, ctx.tenant.id).await?;
@@ -139,7 +140,7 @@ pub async fn keys(ctx: &Ctx, cmd: &KeysCommand) -> Result<()> {
             if ctx.json {
                 return json(&key);
             }
-            println!(
+            outln!(
                 "Revoked key {} ({})",
                 paint(&key.prefix, Style::Cyan),
                 key.name
@@ -172,7 +173,7 @@ pub async fn users(ctx: &Ctx, cmd: &UsersCommand) -> Result<()> {
             if ctx.json {
                 return json(&user);
             }
-            println!("Added {} ({})", user.email, user.role);
+            outln!("Added {} ({})", user.email, user.role);
         }
         UsersCommand::Passwd { email } => {
             let user = tenancy::list_users(&ctx.db, ctx.tenant.id)
@@ -188,7 +189,7 @@ pub async fn users(ctx: &Ctx, cmd: &UsersCommand) -> Result<()> {
             ))?;
             crate::commands::init::check_password(&new)?;
             chief_app::user::set_password(&ctx.db, &ctx.scope(), user.id, &new).await?;
-            println!(
+            outln!(
                 "Set the dashboard password of {}; their open sessions have ended.",
                 user.email
             );
@@ -241,11 +242,13 @@ pub async fn tenants(cli: &Cli, cmd: &TenantsCommand) -> Result<()> {
                     &serde_json::json!({"tenant": ws.tenant, "user": ws.owner, "api_key": ws.api_key}),
                 )
             } else {
-                println!(
+                outln!(
                     "Created workspace {} ({}) owned by {}",
-                    ws.tenant.name, ws.tenant.slug, ws.owner.email
+                    ws.tenant.name,
+                    ws.tenant.slug,
+                    ws.owner.email
                 );
-                println!("Owner's API key (shown once):\n  {}", ws.api_key);
+                outln!("Owner's API key (shown once):\n  {}", ws.api_key);
                 Ok(())
             }
         }

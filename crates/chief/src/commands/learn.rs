@@ -36,31 +36,31 @@ pub async fn run(ctx: &Ctx, args: &LearnArgs) -> Result<()> {
         if ctx.json {
             return json(&plan);
         }
-        println!("category: {}", plan.category.as_str());
+        outln!("category: {}", plan.category.as_str());
         if let Some(t) = &plan.target {
             let field = t
                 .field_updated
                 .as_deref()
                 .unwrap_or("new proposed playbook");
-            println!("would go to: {} {} ({field})", t.target_type, t.name);
+            outln!("would go to: {} {} ({field})", t.target_type, t.name);
         }
         print_match(plan.matched.as_ref());
         let why = plan.review_reason.as_deref().unwrap_or_default();
         print_status(plan.status.as_str(), why, &plan.candidates);
-        println!("dry run: nothing was written");
+        outln!("dry run: nothing was written");
         return Ok(());
     }
     let routed = chief_app::knowledge::capture_learning(&ctx.db, &ctx.scope(), capture).await?;
     if ctx.json {
         return json(&routed);
     }
-    println!("category: {}", routed.knowledge.category.as_str());
+    outln!("category: {}", routed.knowledge.category.as_str());
     if let Some(t) = &routed.routed_to {
         let field = t
             .field_updated
             .as_deref()
             .unwrap_or("new proposed playbook");
-        println!("routed to: {} {} ({field})", t.target_type, t.name);
+        outln!("routed to: {} {} ({field})", t.target_type, t.name);
     }
     print_match(routed.matched.as_ref());
     let why = routed
@@ -73,20 +73,23 @@ pub async fn run(ctx: &Ctx, args: &LearnArgs) -> Result<()> {
 
 fn print_match(matched: Option<&Candidate>) {
     if let Some(m) = matched {
-        println!("found by: {} ({:.2})", m.how, m.score);
+        outln!("found by: {} ({:.2})", m.how, m.score);
     }
 }
 
 fn print_status(status: &str, why: &str, candidates: &[Candidate]) {
     if status == "pending_review" {
-        println!("status: pending_review ({why})");
+        outln!("status: pending_review ({why})");
     } else {
-        println!("status: {status}");
+        outln!("status: {status}");
     }
     for c in candidates {
-        println!(
+        outln!(
             "candidate: {} {} ({}, {:.2})",
-            c.entity_type, c.name, c.how, c.score
+            c.entity_type,
+            c.name,
+            c.how,
+            c.score
         );
     }
 }

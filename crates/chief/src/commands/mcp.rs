@@ -49,5 +49,5 @@ pub fn instructions() {
         .and_then(|p| p.to_str().map(str::to_string))
         .unwrap_or_else(|| "chief".into());
     let registry = chief_ai::Registry::work_loop();
-    print!("{}", chief_ai::instructions::agents_md(&registry, &command));
+    out!("{}", chief_ai::instructions::agents_md(&registry, &command));
 }

@@ -118,7 +118,7 @@ fn classify(cli: &Cli, text: &str) -> Result<()> {
         return crate::output::json(&c);
     }
     let intent = serde_json::to_value(c.intent)?;
-    println!(
+    outln!(
         "{} (confidence {:.2}): {}",
         intent.as_str().unwrap_or("unknown"),
         c.confidence,

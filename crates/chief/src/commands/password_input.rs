@@ -10,14 +10,14 @@ pub fn read(prompt: &str) -> Result<String> {
     let stdin = std::io::stdin();
     let tty = stdin.is_terminal();
     if tty {
-        eprint!("{prompt}");
+        eout!("{prompt}");
         std::io::stderr().flush()?;
     }
     let _echo = tty.then(EchoOff::new).flatten();
     let mut line = String::new();
     stdin.lock().read_line(&mut line)?;
     if tty {
-        eprintln!();
+        eoutln!();
     }
     let line = line.trim_end_matches(['\r', '\n']).to_string();
     if line.is_empty() {

@@ -137,10 +137,10 @@ fn print_extraction(q: &QuickAdd) {
         rows.push(("assignee", a.to_string()));
     }
     for (label, value) in rows {
-        println!("{:<9} {value}", format!("{label}:"));
+        outln!("{:<9} {value}", format!("{label}:"));
     }
     for w in &q.warnings {
-        println!("{} {w}", paint("note:", Style::Yellow));
+        outln!("{} {w}", paint("note:", Style::Yellow));
     }
 }
 
@@ -172,13 +172,13 @@ pub async fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
         quick_add::add(&ctx.db, &ctx.scope(), ctx.tz, line, "cli").await?;
     let (q, people) = (reading.phrase, reading.people);
     for n in &added.notes {
-        eprintln!("note: {n}");
+        eoutln!("note: {n}");
     }
     let (created, repeats) = (added.task, added.repeats);
     if ctx.json {
         return json(&created);
     }
-    println!(
+    outln!(
         "Added {} {}",
         paint(&short(&created.id), Style::Cyan),
         super::tasks::describe(ctx, &created)
@@ -189,10 +189,10 @@ pub async fn add(ctx: &Ctx, args: &AddArgs) -> Result<()> {
         .map(|p| p.name.as_str())
         .collect();
     if !linked.is_empty() {
-        println!("  with {}", linked.join(", "));
+        outln!("  with {}", linked.join(", "));
     }
     if let (Some(r), Some(rule)) = (&repeats, &q.recurrence) {
-        println!(
+        outln!(
             "  repeats {}; next on {}",
             describe_rule(rule),
             r.next_run.with_timezone(&ctx.tz).format("%a %b %-d")

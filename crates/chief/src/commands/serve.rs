@@ -54,6 +54,17 @@ pub struct ServeArgs {
     /// any); by default an origin on an allowed host.
     #[arg(long, env = "CHIEF_MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub mcp_allowed_origins: Vec<String>,
+    /// A secret that `/metrics` then asks for as `Authorization: Bearer
+    /// TOKEN` (a 401 without it); give the same token to Prometheus as its
+    /// `bearer_token`. Unset, `/metrics` is open to whoever reaches the
+    /// port.
+    #[arg(
+        long,
+        env = "CHIEF_METRICS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
 }
 
 pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
@@ -78,28 +89,29 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
-    println!(
+    outln!(
         "chief is serving {} on {}",
         location.describe(),
         chief_server::url(addr)
     );
     if let Some(ws) = &created {
-        println!(
+        outln!(
             "Created workspace {:?} for {}. API key (shown once; store it somewhere safe):",
-            ws.tenant.name, ws.owner.email
+            ws.tenant.name,
+            ws.owner.email
         );
-        println!("  {}", ws.api_key);
+        outln!("  {}", ws.api_key);
     }
     let url = chief_server::url(addr);
-    println!("Dashboard: {url}/");
+    outln!("Dashboard: {url}/");
     if demo.is_some() {
-        println!(
+        outln!(
             "Demo workspace: log in as {} with the password {}",
             demo::EMAIL,
             demo::PASSWORD
         );
     }
-    println!(
+    outln!(
         "Try: curl -H \"X-API-Key: $CHIEF_API_KEY\" {url}/api/tasks/next   (docs: {url}/api/docs, MCP: {url}/mcp)"
     );
     let config = chief_server::ServerConfig {
@@ -112,6 +124,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
             allowed_origins: args.mcp_allowed_origins.clone(),
         },
         model: chat_model(),
+        metrics_token: args.metrics_token.clone(),
     };
     let stop = std::sync::Arc::new(tokio::sync::Notify::new());
     let scheduler = (!args.no_scheduler).then(|| {
@@ -151,7 +164,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     }
     served?;
     db.close().await;
-    println!("chief stopped");
+    outln!("chief stopped");
     Ok(())
 }
 
@@ -223,7 +236,7 @@ fn chat_model() -> Option<chief_llm::Provider> {
     match chief_llm::ModelConfig::from_env().provider() {
         Ok(provider) => provider,
         Err(e) => {
-            eprintln!("warning: the model configuration is not usable, so chat is off: {e}");
+            eoutln!("warning: the model configuration is not usable, so chat is off: {e}");
             None
         }
     }

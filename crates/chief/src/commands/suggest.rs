@@ -50,16 +50,16 @@ pub async fn run(ctx: &Ctx, args: &SuggestArgs) -> Result<()> {
         (Some(c), true) => format!("@{c} (inferred: {})", found.context.reason),
         (None, _) => format!("any context ({})", found.context.reason),
     };
-    println!(
+    outln!(
         "{}",
         paint(&format!("Suggestions for {context}"), Style::Dim)
     );
     if found.suggestions.is_empty() {
-        println!("Nothing fits now. Try without --context or --minutes, or `chief next`.");
+        outln!("Nothing fits now. Try without --context or --minutes, or `chief next`.");
         return Ok(());
     }
     for (i, s) in found.suggestions.iter().enumerate() {
-        println!(
+        outln!(
             "{:>2}. {} {}  {}",
             i + 1,
             paint(&short(&s.task.id), Style::Cyan),
@@ -67,7 +67,7 @@ pub async fn run(ctx: &Ctx, args: &SuggestArgs) -> Result<()> {
             paint(&format!("[{:.0}]", s.score), Style::Dim)
         );
         if !s.reasons.is_empty() {
-            println!("      {}", paint(&s.reasons.join(" · "), Style::Dim));
+            outln!("      {}", paint(&s.reasons.join(" · "), Style::Dim));
         }
     }
     Ok(())

@@ -142,7 +142,7 @@ pub async fn import(ctx: &Ctx, cmd: &ImportCommand) -> Result<()> {
     let quiet = ctx.json;
     let done = task_import::import(&ctx.db, &ctx.scope(), tasks, |count| {
         if !quiet {
-            eprintln!("importing… {count}/{total}");
+            eoutln!("importing… {count}/{total}");
         }
     })
     .await
@@ -153,7 +153,7 @@ pub async fn import(ctx: &Ctx, cmd: &ImportCommand) -> Result<()> {
             &serde_json::json!({"imported": count, "projects_created_or_found": projects}),
         );
     }
-    println!("Imported {count} task(s) from {}", file.display());
+    outln!("Imported {count} task(s) from {}", file.display());
     Ok(())
 }
 
@@ -187,6 +187,6 @@ pub async fn export(ctx: &Ctx, cmd: &ExportCommand) -> Result<()> {
             out.push('\n');
         }
     }
-    print!("{out}");
+    out!("{out}");
     Ok(())
 }

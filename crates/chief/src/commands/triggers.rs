@@ -225,13 +225,13 @@ async fn add(ctx: &Ctx, a: &TriggerAddArgs) -> Result<()> {
         return json(&created);
     }
     let t = &created.trigger;
-    println!("Added trigger {}: {}, {}", t.name, when(t), what(&t.action));
+    outln!("Added trigger {}: {}, {}", t.name, when(t), what(&t.action));
     if let Some(token) = &created.webhook_token {
-        println!("  POST to <your chief URL>/hooks/{token}");
-        println!("  (the token is the secret and is shown only now)");
+        outln!("  POST to <your chief URL>/hooks/{token}");
+        outln!("  (the token is the secret and is shown only now)");
     }
     if t.schedule.is_some() {
-        println!(
+        outln!(
             "  `chief serve` fires it on schedule; `chief triggers fire {}` tries it now",
             t.name
         );
@@ -247,7 +247,7 @@ pub async fn triggers(ctx: &Ctx, cmd: &TriggersCommand) -> Result<()> {
                 return json(&all);
             }
             if all.is_empty() {
-                println!("No triggers yet. `chief triggers templates` shows ready-made ones.");
+                outln!("No triggers yet. `chief triggers templates` shows ready-made ones.");
                 return Ok(());
             }
             let mut table = Table::new(&["name", "when", "what", "state", "fired", "last"]);
@@ -292,7 +292,7 @@ pub async fn triggers(ctx: &Ctx, cmd: &TriggersCommand) -> Result<()> {
                 ]);
             }
             table.print();
-            println!("Add one: chief triggers add --template NAME [--cron …] [--channel …]");
+            outln!("Add one: chief triggers add --template NAME [--cron …] [--channel …]");
         }
         TriggersCommand::Add(a) => add(ctx, a).await?,
         TriggersCommand::Show { name } => {
@@ -300,12 +300,12 @@ pub async fn triggers(ctx: &Ctx, cmd: &TriggersCommand) -> Result<()> {
             if ctx.json {
                 return json(&t);
             }
-            println!("{}: {}", t.name, when(&t));
-            println!("  action: {}", serde_json::to_string(&t.action)?);
+            outln!("{}: {}", t.name, when(&t));
+            outln!("  action: {}", serde_json::to_string(&t.action)?);
             if let Some(d) = &t.description {
-                println!("  {d}");
+                outln!("  {d}");
             }
-            println!(
+            outln!(
                 "  {}; fired {} times{}",
                 if t.enabled { "on" } else { "paused" },
                 t.fire_count,
@@ -326,7 +326,7 @@ pub async fn triggers(ctx: &Ctx, cmd: &TriggersCommand) -> Result<()> {
                 return json(&firings);
             }
             if firings.items.is_empty() {
-                println!("{} has not fired yet", t.name);
+                outln!("{} has not fired yet", t.name);
                 return Ok(());
             }
             let mut table = Table::new(&["firing", "when", "cause", "status", "output"]);
@@ -369,7 +369,7 @@ pub async fn triggers(ctx: &Ctx, cmd: &TriggersCommand) -> Result<()> {
                 return json(&f);
             }
             match f.status {
-                FiringStatus::Fired => println!("{}: {}", t.name, f.output.unwrap_or_default()),
+                FiringStatus::Fired => outln!("{}: {}", t.name, f.output.unwrap_or_default()),
                 _ => bail!("{} failed: {}", t.name, f.error.unwrap_or_default()),
             }
         }
@@ -380,7 +380,7 @@ pub async fn triggers(ctx: &Ctx, cmd: &TriggersCommand) -> Result<()> {
             if ctx.json {
                 return json(&t);
             }
-            println!("{} {}", if enabled { "Resumed" } else { "Paused" }, t.name);
+            outln!("{} {}", if enabled { "Resumed" } else { "Paused" }, t.name);
         }
         TriggersCommand::Remove { name } => {
             let t = named(ctx, name).await?;
@@ -388,7 +388,7 @@ pub async fn triggers(ctx: &Ctx, cmd: &TriggersCommand) -> Result<()> {
             if ctx.json {
                 return json(&serde_json::json!({"removed": t.name}));
             }
-            println!("Removed trigger {}", t.name);
+            outln!("Removed trigger {}", t.name);
         }
     }
     Ok(())

@@ -169,14 +169,14 @@ pub async fn list(ctx: &Ctx, args: &ListArgs) -> Result<()> {
         return json(&listing);
     }
     if listing.items.is_empty() {
-        println!("No tasks match.");
+        outln!("No tasks match.");
         return Ok(());
     }
     let projects = project_names(ctx).await?;
     let rows: Vec<_> = listing.items.iter().map(|t| (None, t)).collect();
     print_tasks(ctx, &rows, &projects);
     if listing.total > listing.items.len() as i64 {
-        println!(
+        outln!(
             "{}",
             paint(
                 &format!(
@@ -222,7 +222,7 @@ pub async fn next(ctx: &Ctx, args: &NextArgs) -> Result<()> {
         return json(&out);
     }
     if ranked.is_empty() {
-        println!(
+        outln!(
             "{}",
             if args.agent {
                 "The agent's queue is empty."
@@ -249,8 +249,8 @@ pub async fn show(ctx: &Ctx, id: &str) -> Result<()> {
         Some(p) => Some(project::get(&ctx.db, ctx.tenant.id, p).await?.name),
         None => None,
     };
-    println!("{}", paint(&t.title, Style::Bold));
-    let field = |k: &str, v: String| println!("  {:<12} {v}", paint(k, Style::Dim));
+    outln!("{}", paint(&t.title, Style::Bold));
+    let field = |k: &str, v: String| outln!("  {:<12} {v}", paint(k, Style::Dim));
     field("id", t.id.to_string());
     field("status", t.status.to_string());
     field("priority", t.priority.to_string());
@@ -290,15 +290,15 @@ pub async fn show(ctx: &Ctx, id: &str) -> Result<()> {
         ),
     );
     if let Some(d) = &t.description {
-        println!("\n{d}");
+        outln!("\n{d}");
     }
     if let Some(o) = &t.output {
-        println!("\n{}\n{o}", paint("Output", Style::Bold));
+        outln!("\n{}\n{o}", paint("Output", Style::Bold));
     }
     if !history.is_empty() {
-        println!("\n{}", paint("History", Style::Bold));
+        outln!("\n{}", paint("History", Style::Bold));
         for e in history.iter().rev() {
-            println!(
+            outln!(
                 "  {:<10} {:<8} {}",
                 ago(e.timestamp, ctx.now),
                 e.actor,
@@ -342,7 +342,7 @@ pub async fn edit(ctx: &Ctx, args: &EditArgs) -> Result<()> {
     if ctx.json {
         return json(&updated);
     }
-    println!(
+    outln!(
         "Updated {} {}",
         paint(&short(&updated.id), Style::Cyan),
         describe(ctx, &updated)
@@ -363,7 +363,7 @@ pub async fn lifecycle(ctx: &Ctx, id: &str, op: TaskOp, output: Option<String>) 
         TaskOp::Reopen => "Reopened",
         _ => "Updated",
     };
-    println!("{verb} {} {}", paint(&short(&t.id), Style::Cyan), t.title);
+    outln!("{verb} {} {}", paint(&short(&t.id), Style::Cyan), t.title);
     Ok(())
 }
 
@@ -387,8 +387,8 @@ pub async fn block(ctx: &Ctx, args: &BlockArgs) -> Result<()> {
     if ctx.json {
         return json(&serde_json::json!({"task": t, "question": q}));
     }
-    println!("Blocked {} {}", paint(&short(&t.id), Style::Cyan), t.title);
-    println!("Question {}: {}", paint(&short(&q.id), Style::Cyan), q.text);
+    outln!("Blocked {} {}", paint(&short(&t.id), Style::Cyan), t.title);
+    outln!("Question {}: {}", paint(&short(&q.id), Style::Cyan), q.text);
     Ok(())
 }
 
@@ -398,7 +398,7 @@ pub async fn delete(ctx: &Ctx, id: &str) -> Result<()> {
     if ctx.json {
         return json(&serde_json::json!({"deleted": id}));
     }
-    println!("Deleted {}", paint(&short(&id), Style::Cyan));
+    outln!("Deleted {}", paint(&short(&id), Style::Cyan));
     Ok(())
 }
 
@@ -424,7 +424,7 @@ pub async fn search(ctx: &Ctx, args: &SearchArgs) -> Result<()> {
         return json(&hits);
     }
     if hits.is_empty() {
-        println!("No matches.");
+        outln!("No matches.");
         return Ok(());
     }
     let mut table = Table::new(&["id", "type", "title", "snippet"]);
