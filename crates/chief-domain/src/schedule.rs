@@ -63,12 +63,14 @@ fn check_fields(expr: &str) -> Result<(), String> {
     let fields: Vec<&str> = expr.split_whitespace().collect();
     if !(5..=6).contains(&fields.len()) {
         return Err(format!(
-            "has {} fields; use five (minute hour day month weekday), six with a leading seconds field, or an alias such as @daily",
+            "is not a cron expression (it has {} fields); use five fields such as \"0 9 * * 1\", six with a leading seconds field, or an alias such as @daily",
             fields.len()
         ));
     }
     if let Some(field) = fields.iter().find(|f| f.split(',').any(str::is_empty)) {
-        return Err(format!("has an empty item in the list {field:?}"));
+        return Err(format!(
+            "is not a cron expression (the list {field:?} has an empty item)"
+        ));
     }
     Ok(())
 }
