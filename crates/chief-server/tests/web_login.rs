@@ -58,7 +58,8 @@ both_backends! {
         // No form loaded: no cookie, no token.
         let forged = b.post_raw("/login", &fields).await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
-        assert!(forged.body.contains("This login form expired"), "{}", forged.body);
+        assert!(forged.body.contains("This form is missing its security token; reload the page and sign in again."), "{}", forged.body);
+        assert!(!forged.body.contains("expired"), "there never was a token to expire: {}", forged.body);
         assert!(forged.body.contains(r#"value="owner@acme.test""#));
         assert!(b.cookie.is_none());
         // A token that is not the cookie's.
@@ -66,8 +67,17 @@ both_backends! {
         let cookie = b.login_cookie.clone().expect("the form sets its cookie");
         let mut wrong = fields.to_vec();
         wrong.push(("csrf", "not-the-token"));
-        assert_eq!(b.post_raw("/login", &wrong).await.status, StatusCode::FORBIDDEN);
+        let replaced = b.post_raw("/login", &wrong).await;
+        assert_eq!(replaced.status, StatusCode::FORBIDDEN);
+        assert!(replaced.body.contains("replaced by a newer one"), "{}", replaced.body);
         assert!(b.cookie.is_none());
+        // A token whose cookie ran out (the browser dropped it) expired.
+        let mut stale = Browser::new(db);
+        let mut with_token = fields.to_vec();
+        with_token.push(("csrf", cookie.as_str()));
+        let expired = stale.post_raw("/login", &with_token).await;
+        assert_eq!(expired.status, StatusCode::FORBIDDEN);
+        assert!(expired.body.contains("This login form expired"), "{}", expired.body);
         // The cookie is scoped to the login form and strict.
         let page = b.get("/login").await;
         let set = page.headers["set-cookie"].to_str().unwrap();

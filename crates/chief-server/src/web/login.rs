@@ -7,7 +7,7 @@
 use crate::AppState;
 use crate::web::page::{WebError, render_status};
 use crate::web::session::{
-    Posted, Viewer, is_https, login_token_matches, set_cookie, set_login_cookie,
+    LoginTokenFault, Posted, Viewer, check_login_token, is_https, set_cookie, set_login_cookie,
 };
 use askama::Template;
 use axum::Form;
@@ -106,11 +106,17 @@ pub async fn submit(
         };
         form(status, page, &headers, &uri)
     };
-    if !login_token_matches(&headers, &f.csrf) {
-        return again(
-            StatusCode::FORBIDDEN,
-            "This login form expired. Enter your password again.",
-        );
+    if let Err(fault) = check_login_token(&headers, &f.csrf) {
+        let error = match fault {
+            LoginTokenFault::Missing => {
+                "This form is missing its security token; reload the page and sign in again."
+            }
+            LoginTokenFault::Expired => "This login form expired. Enter your password again.",
+            LoginTokenFault::Mismatch => {
+                "This login form was replaced by a newer one (in another tab?). Enter your password again."
+            }
+        };
+        return again(StatusCode::FORBIDDEN, error);
     }
     let email = f.email.trim().to_ascii_lowercase();
     if let Err(retry_after) = state.logins.check(email.clone()) {
