@@ -150,10 +150,40 @@ both_backends! {
         for _ in 0..9 {
             b.post_login(&[("email", "owner@acme.test"), ("password", "guess guess")]).await;
         }
-        // Over the limit, even the right password waits.
+        // Over the limit, even the right password waits, briefly.
         let limited = b.post_login(&[("email", "owner@acme.test"), ("password", PW)]).await;
         assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+        let retry: u64 = limited.headers["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=10).contains(&retry), "a short Retry-After: {retry}");
         assert!(b.cookie.is_none());
+    }
+
+    async fn only_failures_from_one_client_count_towards_its_login_limit(db: &Db) {
+        key_for(db, "acme").await;
+        owner_with_password(db, "acme", PW).await;
+        let mut attacker = Browser::new(db).connecting_from("203.0.113.7:40000");
+        let mut owner = attacker.beside("198.51.100.2:50000");
+        for _ in 0..10 {
+            attacker.post_login(&[("email", "owner@acme.test"), ("password", "guess guess")]).await;
+        }
+        let locked = attacker.post_login(&[("email", "owner@acme.test"), ("password", PW)]).await;
+        assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(locked.headers.contains_key("retry-after"));
+        // Someone else's guesses do not lock the owner out.
+        let mine = owner.post_login(&[("email", "owner@acme.test"), ("password", PW)]).await;
+        assert_eq!(mine.status, StatusCode::SEE_OTHER, "{}", mine.body);
+        // Successful sign-ins never count, and one clears the failures before it.
+        for _ in 0..9 {
+            owner.post_login(&[("email", "owner@acme.test"), ("password", "typo typo")]).await;
+        }
+        for _ in 0..15 {
+            let again = owner.post_login(&[("email", "owner@acme.test"), ("password", PW)]).await;
+            assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+        }
+        for _ in 0..9 {
+            let typo = owner.post_login(&[("email", "owner@acme.test"), ("password", "typo typo")]).await;
+            assert_eq!(typo.status, StatusCode::UNAUTHORIZED, "the count started again");
+        }
     }
 
     async fn a_form_post_needs_the_sessions_csrf_token(db: &Db) {
