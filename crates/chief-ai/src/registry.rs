@@ -138,24 +138,25 @@ impl Tool {
     }
 }
 
-/// Parses `args` (null counts as `{}`), naming the field that is wrong.
+/// Parses `args` (null counts as `{}`) through the one strict JSON parser:
+/// only an object, naming the field that is wrong.
 fn parse<A: DeserializeOwned>(tool: &'static str, args: Value) -> Result<A, ToolError> {
     let args = if args.is_null() {
         Value::Object(Default::default())
     } else {
         args
     };
-    serde_path_to_error::deserialize(args).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        ToolError::InvalidArguments {
-            tool,
-            message: if path == "." {
-                inner
-            } else {
-                format!("{path}: {inner}")
-            },
-        }
+    chief_json::parse_value(args, "arguments").map_err(|rejection| {
+        let message = match rejection {
+            chief_json::Rejection::Field { field, message } if field != "arguments" => {
+                format!("{field}: {message}")
+            }
+            chief_json::Rejection::Field { message, .. } => format!("the arguments {message}"),
+            // A parsed value is never empty or malformed.
+            chief_json::Rejection::Empty => "the arguments are empty".to_string(),
+            chief_json::Rejection::Malformed(message) => message,
+        };
+        ToolError::InvalidArguments { tool, message }
     })
 }
 

@@ -2,11 +2,19 @@
 //!
 //! [`parse`] reads bytes as `T` and, when it cannot, says which of three
 //! things went wrong ([`Rejection`]); [`parse_maybe`] lets the body be left
-//! out; [`field_of`] names the field in any serde error, for the query
-//! string parser too. The HTTP layer maps a rejection to problem+json (400
-//! for empty or malformed, 422 for a field).
+//! out; [`parse_value`] reads an already parsed value (a tool call's
+//! arguments); [`field_of`] names the field in any serde error, for the
+//! query string parser too. The HTTP layer maps a rejection to
+//! problem+json (400 for empty or malformed, 422 for a field).
+//!
+//! Only a JSON object is an input: serde's derived structs also read an
+//! array as their fields in order, so `["Renamed", null]` would rename a
+//! client; any other top-level value is refused before `T` sees it. Messages
+//! never name a Rust type: "expected struct NewTask" reads "expected a JSON
+//! object".
 
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use serde_json::error::Category;
 
 /// Why input was refused.
@@ -23,13 +31,16 @@ pub enum Rejection {
 /// Parses `bytes` as `T`, naming the field that failed. `whole` names the
 /// input when the error is about all of it (a body that is not an object).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8], whole: &str) -> Result<T, Rejection> {
+    if is_json(bytes) && first_byte(bytes) != Some(b'{') {
+        return Err(not_an_object(whole));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         match inner.classify() {
             Category::Data => {
-                let (field, message) = field_of(&path, &strip_position(&inner.to_string()), whole);
+                let (field, message) = field_of(&path, &plain(&inner.to_string()), whole);
                 Rejection::Field { field, message }
             }
             Category::Eof if is_blank(bytes) => Rejection::Empty,
@@ -37,7 +48,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8], whole: &str) -> Result<T, Reject
             // a number is "expected value"): JSON that reads as JSON is
             // never malformed, so name the field instead.
             _ if is_json(bytes) => {
-                let message = match strip_position(&inner.to_string()).as_str() {
+                let message = match plain(&inner.to_string()).as_str() {
                     "expected value" => "has the wrong type".to_string(),
                     other => other.to_string(),
                 };
@@ -58,6 +69,54 @@ pub fn parse_maybe<T: DeserializeOwned>(bytes: &[u8], whole: &str) -> Result<Opt
         return Ok(None);
     }
     parse(bytes, whole).map(Some)
+}
+
+/// Reads an already parsed JSON `value` as `T`, as [`parse`] reads bytes:
+/// only an object, naming the field that failed.
+pub fn parse_value<T: DeserializeOwned>(value: Value, whole: &str) -> Result<T, Rejection> {
+    if !value.is_object() {
+        return Err(not_an_object(whole));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let (field, message) = field_of(&path, &plain(&e.into_inner().to_string()), whole);
+        Rejection::Field { field, message }
+    })
+}
+
+/// The rejection of a value that is JSON but not an object.
+fn not_an_object(whole: &str) -> Rejection {
+    Rejection::Field {
+        field: whole.to_string(),
+        message: "must be a JSON object".to_string(),
+    }
+}
+
+/// The first byte that is not JSON whitespace.
+fn first_byte(bytes: &[u8]) -> Option<u8> {
+    bytes
+        .iter()
+        .copied()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// serde's message in the caller's words: no position, and no Rust type
+/// names ("expected struct NewTask" is "expected a JSON object").
+fn plain(message: &str) -> String {
+    let message = strip_position(message);
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message.as_str();
+    while let Some(i) = rest.find("expected struct ") {
+        out.push_str(&rest[..i]);
+        out.push_str("expected a JSON object");
+        let after = &rest[i + "expected struct ".len()..];
+        let name_end = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(after.len());
+        rest = &after[name_end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether `bytes` are one JSON value, whatever its shape.
@@ -167,10 +226,52 @@ mod tests {
     }
 
     #[test]
-    fn a_value_that_is_not_an_object_is_about_the_whole_input() {
-        let (f, m) = field(parse::<T>(br#""a string""#, "body").unwrap_err());
-        assert_eq!(f, "body");
-        assert!(m.contains("expected struct T"), "{m}");
+    fn only_an_object_is_an_input_and_no_rust_type_is_named() {
+        // serde's derived structs read an array as their fields in order.
+        for input in [
+            &br#"["x", 1, []]"#[..],
+            br#" ["x"]"#,
+            br#""a string""#,
+            b"5",
+            b"true",
+            b"null",
+        ] {
+            let (f, m) = field(parse::<T>(input, "body").unwrap_err());
+            assert_eq!(f, "body", "{input:?}");
+            assert!(m.starts_with("must be a JSON object"), "{m}");
+            let value: Value = serde_json::from_slice(input).unwrap();
+            let (f, m) = field(parse_value::<T>(value, "arguments").unwrap_err());
+            assert_eq!(f, "arguments");
+            assert!(m.starts_with("must be a JSON object"), "{m}");
+        }
+        // An array that is not JSON is still malformed, not "not an object".
+        assert!(matches!(
+            parse::<T>(b"[\"x\", ", "body").unwrap_err(),
+            Rejection::Malformed(_)
+        ));
+        let (f, m) = field(parse::<Nested>(br#"{"inner": 5}"#, "body").unwrap_err());
+        assert_eq!(
+            (f.as_str(), m.as_str()),
+            ("inner", "invalid type: integer `5`, expected a JSON object")
+        );
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Nested {
+        inner: T,
+    }
+
+    #[test]
+    fn a_parsed_value_names_the_field_as_bytes_do() {
+        let (f, m) =
+            field(parse_value::<T>(serde_json::json!({"priority": 1}), "arguments").unwrap_err());
+        assert_eq!((f.as_str(), m.as_str()), ("title", "is required"));
+        let (f, _) =
+            field(parse_value::<T>(serde_json::json!({"title": 5}), "arguments").unwrap_err());
+        assert_eq!(f, "title");
+        let t = parse_value::<T>(serde_json::json!({"title": "x"}), "arguments").unwrap();
+        assert_eq!(t.title, "x");
     }
 
     #[test]

@@ -91,8 +91,11 @@ pub async fn serve(
         shutdown.await;
         let _ = stopping.send(true);
     };
-    let server = axum::serve(listener, app(db, config).layer(live.layer()))
-        .with_graceful_shutdown(live.stop_on(signal));
+    // The peer's address lets the login limit tell clients apart.
+    let app = app(db, config)
+        .layer(live.layer())
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(live.stop_on(signal));
     let deadline = async move {
         let _ = stopped.wait_for(|s| *s).await;
         tokio::time::sleep(SHUTDOWN_GRACE).await;

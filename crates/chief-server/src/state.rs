@@ -9,6 +9,7 @@ use crate::http::cache::Caches;
 use crate::http::limit::RateLimiter;
 use chief_app::polish::Polish;
 use chief_store::{Db, SecretBox};
+use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 
 /// How the server behaves; the CLI fills it from flags and environment.
@@ -46,8 +47,9 @@ impl Default for ServerConfig {
     }
 }
 
-/// Dashboard login attempts allowed per email per minute: enough for a
-/// person who mistypes, too few to guess a password.
+/// Failed dashboard logins allowed per client and email per minute: enough
+/// for a person who mistypes, too few to guess a password. One comes back
+/// every six seconds, so a locked-out person waits seconds, not minutes.
 const LOGINS_PER_MINUTE: u32 = 10;
 
 /// What every handler can reach.
@@ -55,8 +57,8 @@ const LOGINS_PER_MINUTE: u32 = 10;
 pub struct AppState {
     pub db: Db,
     pub(crate) limiter: Arc<RateLimiter>,
-    /// Dashboard login attempts per email.
-    pub(crate) logins: Arc<RateLimiter<String>>,
+    /// Failed dashboard logins per client address and email.
+    pub(crate) logins: Arc<RateLimiter<(Option<IpAddr>, String)>>,
     pub(crate) metrics: Arc<Metrics>,
     /// The bearer token `/metrics` asks for, if any.
     pub(crate) metrics_token: Option<Arc<str>>,

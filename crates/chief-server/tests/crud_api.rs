@@ -241,6 +241,27 @@ both_backends! {
         }
     }
 
+    async fn a_body_that_is_a_json_array_is_a_422_and_changes_nothing(db: &Db) {
+        let key = key_for(db, "acme").await;
+        let client = create(db, &key, "/api/clients", json!({"name": "Acme"})).await;
+        let cases = [
+            ("POST", "/api/tasks".to_string(), json!(["Pay rent", null, null, null, null, null, null, null])),
+            ("PUT", format!("/api/clients/{client}"), json!(["Renamed", null])),
+            ("POST", "/api/tasks".to_string(), json!("Pay rent")),
+        ];
+        for (method, path, body) in cases {
+            let (status, ctype, problem) = call(db, method, &path, Some(&key), Some(body.clone())).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{method} {path} {body}: {problem}");
+            assert_eq!(ctype, "application/problem+json");
+            assert_eq!(problem["detail"], "body: must be a JSON object", "{problem}");
+        }
+        let (_, _, kept) = call(db, "GET", &format!("/api/clients/{client}"), Some(&key), None).await;
+        assert_eq!(kept["name"], "Acme");
+        let (_, _, tasks) = call(db, "GET", "/api/tasks", Some(&key), None).await;
+        let n = tasks.get("total").cloned().unwrap_or_else(|| tasks.as_array().map(|a| a.len()).unwrap_or(0).into());
+        assert_eq!(n, 0, "no task was created: {tasks}");
+    }
+
     async fn questions_are_filtered_by_priority(db: &Db) {
         let key = key_for(db, "acme").await;
         for (text, priority) in [("Urgent?", 1), ("Later?", 4), ("Also urgent?", 1)] {

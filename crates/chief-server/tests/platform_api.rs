@@ -1,7 +1,8 @@
 //! What every endpoint shares: trace ids (stored on the audit rows), the
 //! per-key rate limit, CORS, the body limit, metrics (with bounded labels
 //! and an optional token), the security headers every answer carries, and
-//! the OpenAPI document with its embedded docs.
+//! the OpenAPI document with its embedded docs; and a PostgreSQL that
+//! goes down answering 503 within seconds.
 
 mod common;
 
@@ -332,4 +333,81 @@ async fn the_docs_page_and_its_assets_are_served_without_a_cdn() {
     let doc: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(doc, chief_server::openapi_document());
     db.close().await;
+}
+
+/// A TCP proxy to `to` that can be cut, as a database server going down.
+struct Proxy {
+    port: u16,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Proxy {
+    async fn start(to: String) -> Proxy {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let tasks = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let pipes = tasks.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let to = to.clone();
+                let pipe = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(to).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                pipes.lock().unwrap().push(pipe);
+            }
+        });
+        tasks.lock().unwrap().push(accept);
+        Proxy { port, tasks }
+    }
+
+    /// Closes the port and every connection through it.
+    async fn cut(&self) {
+        let tasks: Vec<_> = std::mem::take(&mut *self.tasks.lock().unwrap());
+        for task in tasks {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_postgresql_that_goes_down_is_a_503_within_seconds() {
+    let Some(url) = chief_testkit::postgres::url() else {
+        return;
+    };
+    let real = url::Url::parse(&url).unwrap();
+    let target = format!(
+        "{}:{}",
+        real.host_str().unwrap(),
+        real.port().unwrap_or(5432)
+    );
+    let proxy = Proxy::start(target).await;
+    let mut through = real.clone();
+    through.set_host(Some("127.0.0.1")).unwrap();
+    through.set_port(Some(proxy.port)).unwrap();
+    let schema = chief_testkit::postgres::create_schema(&url).await;
+    let opts = chief_store::OpenOptions {
+        pg_schema: Some(schema.clone()),
+        ..Default::default()
+    };
+    let db = Db::open(&chief_store::Location::Postgres(through.to_string()), &opts)
+        .await
+        .unwrap();
+    let key = key_for(&db, "acme").await;
+    let (status, _, _) = common::call(&db, "GET", "/api/tasks", Some(&key), None).await;
+    assert_eq!(status, StatusCode::OK);
+    proxy.cut().await;
+    let started = std::time::Instant::now();
+    let (status, ctype, problem) = common::call(&db, "GET", "/api/tasks", Some(&key), None).await;
+    let waited = started.elapsed();
+    db.close().await;
+    chief_testkit::postgres::drop_schema(&url, &schema).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{problem}");
+    assert_eq!(ctype, "application/problem+json");
+    assert!(
+        waited < std::time::Duration::from_secs(5),
+        "the 503 took {waited:?}"
+    );
 }

@@ -58,7 +58,8 @@ both_backends! {
         // No form loaded: no cookie, no token.
         let forged = b.post_raw("/login", &fields).await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
-        assert!(forged.body.contains("This login form expired"), "{}", forged.body);
+        assert!(forged.body.contains("This form is missing its security token; reload the page and sign in again."), "{}", forged.body);
+        assert!(!forged.body.contains("expired"), "there never was a token to expire: {}", forged.body);
         assert!(forged.body.contains(r#"value="owner@acme.test""#));
         assert!(b.cookie.is_none());
         // A token that is not the cookie's.
@@ -66,8 +67,17 @@ both_backends! {
         let cookie = b.login_cookie.clone().expect("the form sets its cookie");
         let mut wrong = fields.to_vec();
         wrong.push(("csrf", "not-the-token"));
-        assert_eq!(b.post_raw("/login", &wrong).await.status, StatusCode::FORBIDDEN);
+        let replaced = b.post_raw("/login", &wrong).await;
+        assert_eq!(replaced.status, StatusCode::FORBIDDEN);
+        assert!(replaced.body.contains("replaced by a newer one"), "{}", replaced.body);
         assert!(b.cookie.is_none());
+        // A token whose cookie ran out (the browser dropped it) expired.
+        let mut stale = Browser::new(db);
+        let mut with_token = fields.to_vec();
+        with_token.push(("csrf", cookie.as_str()));
+        let expired = stale.post_raw("/login", &with_token).await;
+        assert_eq!(expired.status, StatusCode::FORBIDDEN);
+        assert!(expired.body.contains("This login form expired"), "{}", expired.body);
         // The cookie is scoped to the login form and strict.
         let page = b.get("/login").await;
         let set = page.headers["set-cookie"].to_str().unwrap();
@@ -140,10 +150,40 @@ both_backends! {
         for _ in 0..9 {
             b.post_login(&[("email", "owner@acme.test"), ("password", "guess guess")]).await;
         }
-        // Over the limit, even the right password waits.
+        // Over the limit, even the right password waits, briefly.
         let limited = b.post_login(&[("email", "owner@acme.test"), ("password", PW)]).await;
         assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+        let retry: u64 = limited.headers["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=10).contains(&retry), "a short Retry-After: {retry}");
         assert!(b.cookie.is_none());
+    }
+
+    async fn only_failures_from_one_client_count_towards_its_login_limit(db: &Db) {
+        key_for(db, "acme").await;
+        owner_with_password(db, "acme", PW).await;
+        let mut attacker = Browser::new(db).connecting_from("203.0.113.7:40000");
+        let mut owner = attacker.beside("198.51.100.2:50000");
+        for _ in 0..10 {
+            attacker.post_login(&[("email", "owner@acme.test"), ("password", "guess guess")]).await;
+        }
+        let locked = attacker.post_login(&[("email", "owner@acme.test"), ("password", PW)]).await;
+        assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(locked.headers.contains_key("retry-after"));
+        // Someone else's guesses do not lock the owner out.
+        let mine = owner.post_login(&[("email", "owner@acme.test"), ("password", PW)]).await;
+        assert_eq!(mine.status, StatusCode::SEE_OTHER, "{}", mine.body);
+        // Successful sign-ins never count, and one clears the failures before it.
+        for _ in 0..9 {
+            owner.post_login(&[("email", "owner@acme.test"), ("password", "typo typo")]).await;
+        }
+        for _ in 0..15 {
+            let again = owner.post_login(&[("email", "owner@acme.test"), ("password", PW)]).await;
+            assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+        }
+        for _ in 0..9 {
+            let typo = owner.post_login(&[("email", "owner@acme.test"), ("password", "typo typo")]).await;
+            assert_eq!(typo.status, StatusCode::UNAUTHORIZED, "the count started again");
+        }
     }
 
     async fn a_form_post_needs_the_sessions_csrf_token(db: &Db) {

@@ -82,7 +82,16 @@ pub struct OpenOptions {
     pub pg_schema: Option<String>,
     /// Bring the schema up to date on open (off only for admin connections).
     pub migrate: bool,
+    /// How long a PostgreSQL request waits for a connection before it is
+    /// answered "unavailable": short, so a database that is down fails each
+    /// request in seconds instead of holding it.
+    pub acquire_timeout: Duration,
 }
+
+/// The default [`OpenOptions::acquire_timeout`]: long enough for a busy
+/// pool to hand over a connection, short enough that a database that is
+/// down answers 503 before a person gives up.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 
 impl Default for OpenOptions {
     fn default() -> Self {
@@ -92,6 +101,7 @@ impl Default for OpenOptions {
             busy_timeout: Duration::from_secs(5),
             pg_schema: None,
             migrate: true,
+            acquire_timeout: ACQUIRE_TIMEOUT,
         }
     }
 }
@@ -142,7 +152,7 @@ impl Db {
                 }
                 let pool = PgPoolOptions::new()
                     .max_connections(opts.max_connections)
-                    .acquire_timeout(Duration::from_secs(10))
+                    .acquire_timeout(opts.acquire_timeout)
                     .connect_with(connect)
                     .await
                     .map_err(|e| {

@@ -22,6 +22,10 @@ both_backends! {
         let entry = revoked.as_array().unwrap().iter().find(|k| k["prefix"] == prefix.as_str()).unwrap().clone();
         assert!(!entry["revoked_at"].is_null());
         s.chief().args(["keys", "revoke", "nosuchkey"]).assert().code(1).stderr(predicate::str::contains("no api key"));
+        // The README's form: the name is positional.
+        let named = s.json(&["keys", "create", "claude-desktop"]);
+        assert_eq!(named["key"]["name"], "claude-desktop", "{named}");
+        s.chief().args(["keys", "create", "a", "--name", "b"]).assert().code(2).stderr(predicate::str::contains("cannot be used with"));
 
         s.chief().args(["users", "add", "ana@example.com", "--role", "admin"]).assert().success();
         s.chief().args(["users", "add", "ana@example.com"]).assert().code(1).stderr(predicate::str::contains("already exists"));

@@ -2,6 +2,7 @@
 //! request gets the same error shape as every other failure:
 //! - malformed JSON is 400 with the line and column;
 //! - a wrong type or an unknown field is 422 naming the field;
+//! - JSON that is not an object (an array, a string) is 422 on `body`;
 //! - a body over the limit is 413; a body that is not JSON is 415.
 
 use crate::ApiError;
@@ -125,6 +126,15 @@ mod tests {
         let e = parse_json::<T>(br#"{"priority": 1}"#).unwrap_err();
         assert_eq!((e.status.as_u16(), field_of(&e)), (422, "title"));
         assert_eq!(e.detail, "title: is required");
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_422_naming_no_rust_type() {
+        let e = parse_json::<T>(br#"["x", 1]"#).unwrap_err();
+        assert_eq!((e.status.as_u16(), field_of(&e)), (422, "body"));
+        assert_eq!(e.detail, "body: must be a JSON object");
+        let e = parse_maybe_json::<T>(b"[]").unwrap_err();
+        assert_eq!(e.detail, "body: must be a JSON object");
     }
 
     #[test]

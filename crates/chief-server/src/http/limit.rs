@@ -1,6 +1,10 @@
-//! Rate limits: a token bucket per key (an API key's id; the email a
-//! dashboard login is tried for) that refills at the configured rate and
-//! holds up to one minute's worth. A caller over the limit gets 429 with
+//! Rate limits: a token bucket per key that refills at the configured rate
+//! and holds up to one minute's worth. An API key's requests each take a
+//! token ([`RateLimiter::check`]); a dashboard login, keyed by the client
+//! and the email together, spends one only when it fails
+//! ([`RateLimiter::allowed`], [`RateLimiter::spend`]) and a success
+//! forgets the key, so neither someone else's guesses nor one's own
+//! sign-ins lock a person out. A caller over the limit gets 429 with
 //! `Retry-After`.
 
 use std::collections::HashMap;
@@ -28,7 +32,31 @@ impl<K: Hash + Eq> RateLimiter<K> {
         self.check_at(key, Instant::now())
     }
 
+    /// Whether `key` has a token left, taking none; or how many seconds
+    /// until it has one.
+    pub fn allowed(&self, key: K) -> Result<(), u64> {
+        self.bucket_at(key, Instant::now(), false)
+    }
+
+    /// Spends a token of `key` (a failed login), if it has one.
+    pub fn spend(&self, key: K) {
+        let _ = self.check(key);
+    }
+
+    /// Forgets `key`'s spent tokens (a successful login).
+    pub fn forget(&self, key: &K) {
+        self.buckets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
+    }
+
     fn check_at(&self, key: K, now: Instant) -> Result<(), u64> {
+        self.bucket_at(key, now, true)
+    }
+
+    /// Refills `key`'s bucket to `now`, then takes a token if `take`.
+    fn bucket_at(&self, key: K, now: Instant, take: bool) -> Result<(), u64> {
         if self.per_minute == 0 {
             return Ok(());
         }
@@ -40,7 +68,7 @@ impl<K: Hash + Eq> RateLimiter<K> {
             (*tokens + now.saturating_duration_since(*last).as_secs_f64() * per_sec).min(capacity);
         *last = now;
         if refilled >= 1.0 {
-            *tokens = refilled - 1.0;
+            *tokens = if take { refilled - 1.0 } else { refilled };
             Ok(())
         } else {
             *tokens = refilled;
@@ -70,6 +98,18 @@ mod tests {
         );
         // Another key has its own bucket.
         assert!(limiter.check_at(Uuid::now_v7(), t0).is_ok());
+    }
+
+    #[test]
+    fn asking_takes_nothing_spending_does_and_forgetting_refills() {
+        let limiter: RateLimiter<&str> = RateLimiter::new(2);
+        assert!((0..10).all(|_| limiter.allowed("a").is_ok()));
+        limiter.spend("a");
+        limiter.spend("a");
+        assert_eq!(limiter.allowed("a"), Err(30), "one token refills in 30 s");
+        assert!(limiter.allowed("b").is_ok());
+        limiter.forget(&"a");
+        assert!(limiter.allowed("a").is_ok());
     }
 
     #[test]

@@ -1,21 +1,24 @@
 //! `/login` and `/logout`. A failed login says only that the email or
-//! password is wrong (never which), and attempts are rate-limited per
-//! email, so a password cannot be guessed quickly. The login form carries
+//! password is wrong (never which), and failures are limited per client
+//! address and email together, so a password cannot be guessed quickly,
+//! nobody can lock another person out from elsewhere, and signing in
+//! successfully clears the count. The login form carries
 //! a CSRF token that must match its short-lived cookie, so another site
 //! cannot sign a browser in to an account of its choosing.
 
 use crate::AppState;
 use crate::web::page::{WebError, render_status};
 use crate::web::session::{
-    Posted, Viewer, is_https, login_token_matches, set_cookie, set_login_cookie,
+    LoginTokenFault, Posted, Viewer, check_login_token, is_https, set_cookie, set_login_cookie,
 };
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
 use chief_store::web_session;
 use serde::Deserialize;
+use std::net::SocketAddr;
 use url::{Position, Url};
 
 #[derive(Template)]
@@ -92,6 +95,7 @@ pub struct LoginForm {
 
 pub async fn submit(
     State(state): State<AppState>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     uri: Uri,
     Form(f): Form<LoginForm>,
@@ -106,22 +110,35 @@ pub async fn submit(
         };
         form(status, page, &headers, &uri)
     };
-    if !login_token_matches(&headers, &f.csrf) {
-        return again(
-            StatusCode::FORBIDDEN,
-            "This login form expired. Enter your password again.",
-        );
+    if let Err(fault) = check_login_token(&headers, &f.csrf) {
+        let error = match fault {
+            LoginTokenFault::Missing => {
+                "This form is missing its security token; reload the page and sign in again."
+            }
+            LoginTokenFault::Expired => "This login form expired. Enter your password again.",
+            LoginTokenFault::Mismatch => {
+                "This login form was replaced by a newer one (in another tab?). Enter your password again."
+            }
+        };
+        return again(StatusCode::FORBIDDEN, error);
     }
     let email = f.email.trim().to_ascii_lowercase();
-    if let Err(retry_after) = state.logins.check(email.clone()) {
-        return again(
+    // No address is one client: the in-process router of the tests.
+    let attempt = (client.map(|c| c.0.0.ip()), email.clone());
+    if let Err(retry_after) = state.logins.allowed(attempt.clone()) {
+        let mut resp = again(
             StatusCode::TOO_MANY_REQUESTS,
-            &format!("Too many attempts. Try again in {retry_after} s."),
-        );
+            &format!("Too many failed attempts. Try again in {retry_after} s."),
+        )?;
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, retry_after.into());
+        return Ok(resp);
     }
     let Some((_, token)) = chief_app::session::log_in(&state.db, &email, &f.password).await? else {
+        state.logins.spend(attempt);
         return again(StatusCode::UNAUTHORIZED, "The email or password is wrong.");
     };
+    state.logins.forget(&attempt);
     let secure = is_https(&headers, &uri);
     let mut resp = Redirect::to(&next).into_response();
     let cookies = resp.headers_mut();

@@ -121,9 +121,28 @@ pub fn set_login_cookie(token: Option<&str>, secure: bool) -> HeaderValue {
     .expect("a base62 token makes a valid header value")
 }
 
-/// Whether the login form's `sent` token matches its cookie.
-pub fn login_token_matches(headers: &HeaderMap, sent: &str) -> bool {
-    cookie(headers, LOGIN_COOKIE).is_some_and(|c| !c.is_empty() && same(&c, sent))
+/// Why a login form's token was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginTokenFault {
+    /// The post carried no token: it never came from our form.
+    Missing,
+    /// The form had a token but its cookie is gone: its time ran out.
+    Expired,
+    /// The token is not its cookie's: another form replaced this one.
+    Mismatch,
+}
+
+/// Whether the login form's `sent` token matches its cookie, and if not,
+/// why not.
+pub fn check_login_token(headers: &HeaderMap, sent: &str) -> Result<(), LoginTokenFault> {
+    if sent.is_empty() {
+        return Err(LoginTokenFault::Missing);
+    }
+    match cookie(headers, LOGIN_COOKIE) {
+        Some(c) if !c.is_empty() && same(&c, sent) => Ok(()),
+        Some(c) if !c.is_empty() => Err(LoginTokenFault::Mismatch),
+        _ => Err(LoginTokenFault::Expired),
+    }
 }
 
 /// Where to come back to after logging in: this request's path and query.

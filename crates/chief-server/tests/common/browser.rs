@@ -4,9 +4,11 @@
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use chief_domain::tenant::User;
 use chief_store::{Db, Scope, password, tenancy};
+use std::net::SocketAddr;
 
 pub struct Browser {
     pub app: Router,
@@ -15,6 +17,8 @@ pub struct Browser {
     /// The login form's CSRF cookie.
     pub login_cookie: Option<String>,
     pub csrf: Option<String>,
+    /// The address the server sees this browser connect from, if any.
+    pub client: Option<SocketAddr>,
 }
 
 /// A page as the browser got it.
@@ -64,7 +68,25 @@ impl Browser {
             cookie: None,
             login_cookie: None,
             csrf: None,
+            client: None,
         }
+    }
+
+    /// Another browser on the same server, connecting from `client`.
+    pub fn beside(&self, client: &str) -> Browser {
+        Browser {
+            app: self.app.clone(),
+            cookie: None,
+            login_cookie: None,
+            csrf: None,
+            client: Some(client.parse().expect("an ip:port")),
+        }
+    }
+
+    /// This browser, connecting from `client`.
+    pub fn connecting_from(mut self, client: &str) -> Browser {
+        self.client = Some(client.parse().expect("an ip:port"));
+        self
     }
 
     async fn send(&mut self, req: Request<Body>) -> Got {
@@ -106,6 +128,9 @@ impl Browser {
         }
         if !jar.is_empty() {
             req = req.header(header::COOKIE, jar.join("; "));
+        }
+        if let Some(client) = self.client {
+            req = req.extension(ConnectInfo(client));
         }
         req
     }

@@ -15,9 +15,13 @@ use clap::Subcommand;
 pub enum KeysCommand {
     /// Create a key for a user (default: you); the key is shown once.
     Create {
-        /// A name to tell the key apart, such as "laptop" or "claude-desktop".
-        #[arg(long, default_value = "cli")]
-        name: String,
+        /// A name to tell the key apart, such as "laptop" or
+        /// "claude-desktop" (default: cli).
+        #[arg(value_name = "NAME", conflicts_with = "name_flag")]
+        name: Option<String>,
+        /// The same name, given as a flag.
+        #[arg(long = "name", id = "name_flag", value_name = "NAME")]
+        name_flag: Option<String>,
         /// The user's email (default: the acting user).
         #[arg(long)]
         user: Option<String>,
@@ -76,7 +80,12 @@ fn check_timezone(tz: &str) -> Result<()> {
 
 pub async fn keys(ctx: &Ctx, cmd: &KeysCommand) -> Result<()> {
     match cmd {
-        KeysCommand::Create { name, user } => {
+        KeysCommand::Create {
+            name,
+            name_flag,
+            user,
+        } => {
+            let name = name.as_deref().or(name_flag.as_deref()).unwrap_or("cli");
             let user_id = match user {
                 None => ctx.user.id,
                 Some(email) => tenancy::list_users(&ctx.db, ctx.tenant.id)
@@ -90,7 +99,7 @@ pub async fn keys(ctx: &Ctx, cmd: &KeysCommand) -> Result<()> {
                 bail!("a key's name must be 1 to 100 characters, such as laptop");
             }
             let new = KeyCreate {
-                name: name.clone(),
+                name: name.to_string(),
                 user_id: Some(user_id),
             };
             let (key, record) = chief_app::api_key::create(&ctx.db, &ctx.scope(), new).await?;
