@@ -160,18 +160,37 @@ fn parse<A: DeserializeOwned>(tool: &'static str, args: Value) -> Result<A, Tool
     })
 }
 
-/// `A`'s schema with every sub-schema inlined, as tool callers expect.
+/// `A`'s schema with every sub-schema inlined, as tool callers expect. It
+/// is sent with every model call, so what says nothing to the model goes:
+/// the request type's own description (the tool's says what it does, and
+/// the type's is written for the API) and a `null` default, which an
+/// optional field has anyway.
 fn schema_of<A: JsonSchema>() -> serde_json::Map<String, Value> {
     let generator = SchemaSettings::draft2020_12()
         .with(|s| s.inline_subschemas = true)
         .into_generator();
     let mut schema = generator.into_root_schema_for::<A>().to_value();
+    drop_null_defaults(&mut schema);
     if let Some(map) = schema.as_object_mut() {
         map.remove("$schema");
         map.remove("title");
+        map.remove("description");
         return map.clone();
     }
     serde_json::Map::new()
+}
+
+fn drop_null_defaults(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if map.get("default") == Some(&Value::Null) {
+                map.remove("default");
+            }
+            map.values_mut().for_each(drop_null_defaults);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null_defaults),
+        _ => {}
+    }
 }
 
 /// The tools an agent may call, in a stable order.

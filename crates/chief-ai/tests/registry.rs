@@ -409,6 +409,17 @@ fn every_tool_has_an_object_schema_a_class_and_there_is_no_send_tool() {
                 .contains("$ref"),
             "{name} is inlined"
         );
+        // Sent with every model call: nothing in it that tells the model nothing.
+        assert!(
+            !tool.input_schema.contains_key("description"),
+            "{name}: the request type's own description is the API's"
+        );
+        assert!(
+            !serde_json::to_string(&tool.input_schema)
+                .unwrap()
+                .contains(r#""default":null"#),
+            "{name} spells out no null default"
+        );
     }
     assert!(registry.tools().iter().all(|t| !t.name.contains("send")));
     assert_eq!(
