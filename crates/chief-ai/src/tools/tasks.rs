@@ -111,17 +111,9 @@ async fn start(caller: Caller, a: TaskId) -> Result<task_work::Started, ToolErro
     Ok(task_work::start(&caller.db, &caller.scope, a.task_id).await?)
 }
 
-/// `task_id`: the task to complete.
-pub struct TaskToComplete;
-
-impl IdField for TaskToComplete {
-    const NAME: &'static str = "task_id";
-    const DESCRIPTION: &'static str = "The task to complete.";
-}
-
 async fn complete(
     caller: Caller,
-    a: Targeted<TaskToComplete, Completion>,
+    a: Targeted<TaskKey, Completion>,
 ) -> Result<task_work::Completed, ToolError> {
     let (db, tenant) = (&caller.db, caller.scope.tenant);
     // Seed 003's capture is mandatory for the agent.
@@ -194,17 +186,17 @@ async fn cancel(caller: Caller, a: CancelArgs) -> Result<chief_domain::task::Tas
     )
 }
 
-/// `task_id`: the task to change.
-pub struct TaskToUpdate;
+/// `task_id`: the task the tool works on.
+pub struct TaskKey;
 
-impl IdField for TaskToUpdate {
+impl IdField for TaskKey {
     const NAME: &'static str = "task_id";
-    const DESCRIPTION: &'static str = "The task to change.";
+    const DESCRIPTION: &'static str = "The task.";
 }
 
 async fn update(
     caller: Caller,
-    a: Targeted<TaskToUpdate, TaskChanges>,
+    a: Targeted<TaskKey, TaskChanges>,
 ) -> Result<chief_domain::task::Task, ToolError> {
     Ok(chief_app::task::update(&caller.db, &caller.scope, a.id, a.request).await?)
 }
