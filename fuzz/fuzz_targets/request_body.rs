@@ -39,11 +39,18 @@ fn check<T: DeserializeOwned>(name: &str, data: &[u8]) {
     let value = serde_json::from_slice::<serde_json::Value>(data).ok();
     let is_json = value.is_some();
     let is_object = value.as_ref().is_some_and(|v| v.is_object());
+    // An object by its first byte: serde_json skips an ignored field's
+    // string without checking its UTF-8, so a body `T` reads may not read
+    // as a `Value`.
+    let starts_object = data
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        == Some(&b'{');
     let ours = parse::<T>(data, "body");
     let theirs = serde_json::from_slice::<T>(data);
     assert_eq!(
         ours.is_ok(),
-        theirs.is_ok() && is_object,
+        theirs.is_ok() && starts_object,
         "{name}: accepts differently from serde_json on objects"
     );
     if is_json && !is_object {
